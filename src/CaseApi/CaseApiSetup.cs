@@ -1,0 +1,74 @@
+using CaseApi.Features.ApiKeys;
+using CaseApi.Features.Organisations;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.Json;
+using CaseApi.Infrastructure.Mediation;
+using CaseApi.Infrastructure.OpenApi;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CaseApi;
+
+/// <summary>The composition of the API: services, then the HTTP pipeline and routes.</summary>
+public static class CaseApiSetup
+{
+    public const string ReadyTag = "ready";
+
+    public static void AddCaseApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        builder.Host.UseDefaultServiceProvider(options =>
+        {
+            options.ValidateOnBuild = true;
+            options.ValidateScopes = true;
+        });
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped<CallerContext>();
+        services.AddDatabase();
+        services.AddMediation();
+        services.Configure<JsonOptions>(options => JsonSetup.Configure(options.SerializerOptions));
+        // Malformed bodies become exceptions, so that the one exception handler answers them as problem+json.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddProblemResponses();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(Policies.Add);
+        services.AddApiRateLimits(builder.Configuration);
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
+        services.AddSwagger();
+    }
+
+    public static void UseCaseApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRequestBodyLimit(app.Configuration.GetValue("Limits:MaxRequestBodyBytes", 1024L * 1024));
+        app.UseSwagger();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint($"/swagger/{SwaggerSetup.DocumentName}/swagger.json", "CaseApi v1");
+            options.DocumentTitle = "CaseApi";
+            options.EnablePersistAuthorization();
+            options.DisplayRequestDuration();
+        });
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResultStatusCodes = { [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
+        }).AllowAnonymous();
+
+        var v1 = app.MapGroup("/v1").RequireAuthorization(Policies.Read);
+        v1.MapOrganisation();
+        v1.MapApiKeys();
+    }
+}

@@ -1,0 +1,88 @@
+using System.Data;
+using CaseApi.Infrastructure.Auth;
+using Dapper;
+using Npgsql;
+
+namespace CaseApi.Infrastructure.Data;
+
+/// <summary>
+/// The one connection and transaction of a request or job. Handlers run all their SQL through it and never
+/// open connections of their own: Npgsql ignores <c>DbCommand.Transaction</c>, so a second connection
+/// would silently work outside the unit of work.
+/// </summary>
+public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller) : IAsyncDisposable
+{
+    private NpgsqlConnection? connection;
+    private NpgsqlTransaction? transaction;
+
+    public bool IsOpen => transaction is not null;
+
+    /// <summary>Opens the connection and the transaction; the organisation applies to every statement in it.</summary>
+    public async Task BeginAsync(bool readOnly, CancellationToken ct)
+    {
+        if (transaction is not null)
+        {
+            throw new InvalidOperationException("A DbSession holds one transaction; handlers must not nest units of work.");
+        }
+
+        connection = await dataSource.OpenConnectionAsync(ct);
+        transaction = await connection.BeginTransactionAsync(ct);
+        if (readOnly)
+        {
+            await ExecuteAsync("SET TRANSACTION READ ONLY", ct: ct);
+        }
+
+        if (caller.OrganisationId is { } organisationId)
+        {
+            await EnterOrganisationAsync(organisationId, ct);
+        }
+    }
+
+    /// <summary>
+    /// Sets the organisation that row-level security lets this transaction see. Transaction-local
+    /// (<c>set_config(…, true)</c>): a session-level SET would outlive the transaction in the pool and behind PgBouncer.
+    /// </summary>
+    public Task EnterOrganisationAsync(Guid organisationId, CancellationToken ct) =>
+        ExecuteAsync("SELECT set_config('caseapi.organisation_id', @organisationId::text, true)", new { organisationId }, ct);
+
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        await Transaction.CommitAsync(ct);
+        await DisposeAsync();
+    }
+
+    public Task<int> ExecuteAsync(string sql, object? parameters = null, CancellationToken ct = default) =>
+        Connection.ExecuteAsync(Command(sql, parameters, ct));
+
+    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
+        Connection.QuerySingleOrDefaultAsync<T>(Command(sql, parameters, ct));
+
+    public Task<T> QuerySingleAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
+        Connection.QuerySingleAsync<T>(Command(sql, parameters, ct));
+
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
+        (await Connection.QueryAsync<T>(Command(sql, parameters, ct))).AsList();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (transaction is not null)
+        {
+            await transaction.DisposeAsync();
+            transaction = null;
+        }
+
+        if (connection is not null)
+        {
+            await connection.DisposeAsync();
+            connection = null;
+        }
+    }
+
+    private NpgsqlConnection Connection => connection ?? throw new InvalidOperationException(
+        "No transaction is open: requests reach handlers through the unit-of-work behaviour, jobs through DbSession.BeginAsync.");
+
+    private NpgsqlTransaction Transaction => transaction ?? throw new InvalidOperationException("No transaction is open.");
+
+    private CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
+        new(sql, parameters, Transaction, commandType: CommandType.Text, cancellationToken: ct);
+}

@@ -1,0 +1,90 @@
+using System.Reflection;
+using DbUp;
+using DbUp.Engine.Output;
+using Npgsql;
+
+namespace CaseApi.Infrastructure.Data;
+
+/// <summary>Applies the plain-SQL migrations in <c>db/migrations</c> (embedded in the assembly) with DbUp.</summary>
+public sealed class Migrator(ILogger<Migrator> logger)
+{
+    // Any 64-bit constant works; it only has to be the same for every CaseApi instance sharing the database.
+    private const long MigrationLockKey = 0x4361_7365_4170_6901;
+    private const string ResourcePrefix = "migrations/";
+    private const string JournalSchema = "public";
+    private const string JournalTable = "schema_migrations";
+
+    public static IReadOnlyList<string> ScriptNames { get; } = typeof(Migrator).Assembly.GetManifestResourceNames()
+        .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
+        .Order(StringComparer.Ordinal)
+        .ToArray();
+
+    /// <summary>
+    /// Several instances may start at once against one database: the session-level advisory lock makes
+    /// them take turns, and whoever comes second finds the journal up to date.
+    /// </summary>
+    public async Task MigrateAsync(DatabaseConnections connections, CancellationToken ct = default)
+    {
+        await using var lockConnection = new NpgsqlConnection(connections.Migrations);
+        await lockConnection.OpenAsync(ct);
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", lockConnection))
+        {
+            await take.ExecuteNonQueryAsync(ct);
+        }
+
+        try
+        {
+            var applicationRole = new NpgsqlConnectionStringBuilder(connections.Application).Username
+                ?? throw new InvalidOperationException("The application connection string names no user.");
+            var result = DeployChanges.To
+                .PostgresqlDatabase(connections.Migrations)
+                .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
+                .JournalToPostgresqlTable(JournalSchema, JournalTable)
+                .WithVariable("app_role", applicationRole)
+                .WithTransactionPerScript()
+                .LogTo(new UpgradeLog(logger))
+                .Build()
+                .PerformUpgrade();
+            if (!result.Successful)
+            {
+                throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
+            }
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({MigrationLockKey})", lockConnection);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>The migrations this build carries that the database has not recorded as applied.</summary>
+    public static async Task<IReadOnlyList<string>> PendingAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT scriptname FROM {JournalSchema}.{JournalTable} WHERE scriptname = ANY(@names)", connection);
+        command.Parameters.AddWithValue("names", ScriptNames.ToArray());
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            applied.Add(reader.GetString(0));
+        }
+
+        return ScriptNames.Where(name => !applied.Contains(name)).ToArray();
+    }
+
+    private sealed class UpgradeLog(ILogger logger) : IUpgradeLog
+    {
+        public void LogTrace(string format, params object[] args) => logger.LogTrace("{Message}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
+
+        public void LogDebug(string format, params object[] args) => logger.LogDebug("{Message}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
+
+        public void LogInformation(string format, params object[] args) => logger.LogInformation("{Message}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
+
+        public void LogWarning(string format, params object[] args) => logger.LogWarning("{Message}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
+
+        public void LogError(string format, params object[] args) => logger.LogError("{Message}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
+
+        public void LogError(Exception ex, string format, params object[] args) => logger.LogError(ex, "{Message}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
+    }
+}

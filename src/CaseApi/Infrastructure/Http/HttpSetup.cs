@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace CaseApi.Infrastructure.Http;
+
+public static class HttpSetup
+{
+    /// <summary>Per-key rate limits: one integration's runaway loop must not starve the lawyers' Swagger UI.</summary>
+    public static IServiceCollection AddApiRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var permitsPerMinute = configuration.GetValue("RateLimiting:PermitsPerMinute", 1200);
+        services.AddRateLimiter(options =>
+        {
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                RateLimitPartition.GetTokenBucketLimiter(
+                    context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? $"ip:{context.Connection.RemoteIpAddress}",
+                    _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = permitsPerMinute,
+                        TokensPerPeriod = permitsPerMinute,
+                        ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }));
+            // The framework's default is a bare 503; clients need 429 and when to come back.
+            options.OnRejected = async (context, ct) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
+                var response = context.HttpContext.Response;
+                response.StatusCode = StatusCodes.Status429TooManyRequests;
+                response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = new ProblemDetails { Status = 429, Detail = $"More than {permitsPerMinute} requests a minute for this API key." },
+                });
+            };
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Rejects oversized bodies before they are read: Kestrel enforces the same limit for chunked uploads,
+    /// and this check also covers hosts without that feature (the in-memory test server).
+    /// </summary>
+    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app, long maxBytes) => app.Use((context, next) =>
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature && feature.MaxRequestBodySize > maxBytes)
+        {
+            feature.MaxRequestBodySize = maxBytes;
+        }
+
+        return context.Request.ContentLength > maxBytes
+            ? throw new BadHttpRequestException($"The request body is larger than {maxBytes} bytes.", StatusCodes.Status413PayloadTooLarge)
+            : next(context);
+    });
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace CaseApi.Infrastructure.Http;
+
+public static class ProblemDetailsSetup
+{
+    public static IServiceCollection AddProblemResponses(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+            var (code, title) = Problems.ForStatus(status);
+            if (!problem.Extensions.TryGetValue("code", out var existing) || existing is not string)
+            {
+                problem.Extensions["code"] = code;
+            }
+
+            // Replace the framework's about:blank / RFC-section links with our stable types.
+            if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org", StringComparison.Ordinal) || problem.Type == "about:blank")
+            {
+                problem.Type = Problems.TypeOf((string)problem.Extensions["code"]!);
+            }
+
+            problem.Title ??= title;
+            problem.Instance ??= context.HttpContext.Request.Path;
+            problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        return services;
+    }
+}
+
+/// <summary>Turns every exception into problem+json. Only expected failures say what went wrong; the rest say only the trace id.</summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = Map(exception);
+        if (problem.Status >= 500)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}, trace {TraceId}",
+                httpContext.Request.Method, httpContext.Request.Path, Activity.Current?.TraceId.ToString() ?? httpContext.TraceIdentifier);
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails Map(Exception exception) => exception switch
+    {
+        ValidationException validation => new HttpValidationProblemDetails(
+            validation.Errors
+                .GroupBy(e => JsonPath(e.PropertyName))
+                .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more fields are invalid.",
+            Extensions = { ["code"] = "validation_failed" },
+        },
+        BadHttpRequestException { InnerException: JsonException json } => new HttpValidationProblemDetails(
+            new Dictionary<string, string[]> { [JsonFieldOf(json)] = [JsonMessage(json)] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request body is not valid JSON for this operation.",
+            Extensions = { ["code"] = "malformed_body" },
+        },
+        BadHttpRequestException bad when BindFailure.Match(bad.Message) is { Success: true } failure => new HttpValidationProblemDetails(
+            new Dictionary<string, string[]> { [failure.Groups["name"].Value] = [$"'{failure.Groups["value"].Value}' is not a valid value here."] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more fields are invalid.",
+            Extensions = { ["code"] = "validation_failed" },
+        },
+        BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == 413 ? "payload_too_large" : "bad_request", bad.Message),
+        ApiProblemException api => WithExtensions(Problem(api.Status, api.Code, api.Message), api.Extensions),
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg =>
+            Problem(409, "duplicate", $"A resource with the same unique value already exists ({pg.ConstraintName}).")
+        ,
+        PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } =>
+            Problem(422, "unknown_reference", "The request refers to a resource that does not exist or cannot be used."),
+        PostgresException { SqlState: PostgresErrorCodes.CheckViolation } pg =>
+            Problem(422, "constraint_violated", $"The request breaks a rule of the data ({pg.ConstraintName})."),
+        NpgsqlException { IsTransient: true } or TimeoutException =>
+            Problem(503, "database_unavailable", "The database is unavailable; retry shortly."),
+        OperationCanceledException => Problem(499, "cancelled", "The request was cancelled."),
+        _ => Problem(500, "internal_error", "An unexpected error occurred. Quote the trace id when reporting it."),
+    };
+
+    // Minimal APIs report route and query binding failures only as text: 'Failed to bind parameter "int? limit" from "abc".'
+    private static readonly Regex BindFailure = new("""^Failed to bind parameter "(?:[^"]* )?(?<name>\w+)" from "(?<value>.*)"\.$""", RegexOptions.Compiled);
+
+    private static ProblemDetails Problem(int status, string code, string detail) => new()
+    {
+        Status = status,
+        Title = Problems.ForStatus(status).Title,
+        Detail = detail,
+        Extensions = { ["code"] = code },
+    };
+
+    private static ProblemDetails WithExtensions(ProblemDetails problem, IReadOnlyDictionary<string, object?> extensions)
+    {
+        foreach (var (key, value) in extensions)
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return problem;
+    }
+
+    /// <summary>FluentValidation names C# members (<c>Items[0].DueDate</c>); clients know JSON fields (<c>items[0].dueDate</c>).</summary>
+    private static string JsonPath(string propertyName) =>
+        string.Join('.', propertyName.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+
+    private static string JsonFieldOf(JsonException json) =>
+        json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "$";
+
+    private static string JsonMessage(JsonException json) =>
+        // System.Text.Json's messages name .NET types; say what the client can act on.
+        json.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "This field is not part of the request."
+        : json.Message.Contains("null", StringComparison.OrdinalIgnoreCase) && json.Message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase) ? "This field must not be null."
+        : json.Message.Contains("missing required properties", StringComparison.OrdinalIgnoreCase) ? $"Required: {json.Message[(json.Message.IndexOf("including: ", StringComparison.Ordinal) + 11)..].TrimEnd('.')}."
+        : json.Path is null ? "The body is not valid JSON." : "This value has the wrong type or format.";
+}

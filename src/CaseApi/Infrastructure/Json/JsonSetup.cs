@@ -1,0 +1,23 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CaseApi.Infrastructure.Json;
+
+public static class JsonSetup
+{
+    /// <summary>
+    /// One set of rules for every route: camelCase names, snake_case enum strings, and strict input — an unknown
+    /// field or a null where a value is required is a 400 naming the field, not a silently dropped value.
+    /// </summary>
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DictionaryKeyPolicy = JsonNamingPolicy.CamelCase;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.RespectNullableAnnotations = true;
+        options.RespectRequiredConstructorParameters = true;
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.MaxDepth = 32;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Reflection;
+using FluentValidation;
+using MediatR;
+
+namespace CaseApi.Infrastructure.Mediation;
+
+public static class MediationSetup
+{
+    /// <summary>
+    /// MediatR 5.1.0 has no DI package: the mediator resolves handlers and behaviours through a
+    /// <see cref="ServiceFactory"/>, and handlers and validators are found by scanning this assembly.
+    /// </summary>
+    public static IServiceCollection AddMediation(this IServiceCollection services)
+    {
+        services.AddScoped<ServiceFactory>(provider => provider.GetRequiredService);
+        services.AddScoped<IMediator, Mediator>();
+
+        // The first behaviour registered is the outermost: validate before opening a transaction.
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(UnitOfWorkBehavior<,>));
+
+        var assembly = Assembly.GetExecutingAssembly();
+        AddClosedImplementations(services, assembly, typeof(IRequestHandler<,>));
+        AddClosedImplementations(services, assembly, typeof(IValidator<>));
+        return services;
+    }
+
+    public static IEnumerable<(Type Service, Type Implementation)> ClosedImplementations(Assembly assembly, Type openInterface) =>
+        from type in assembly.GetTypes()
+        where type is { IsAbstract: false, IsGenericTypeDefinition: false }
+        from service in type.GetInterfaces()
+        where service.IsGenericType && service.GetGenericTypeDefinition() == openInterface
+        select (service, type);
+
+    private static void AddClosedImplementations(IServiceCollection services, Assembly assembly, Type openInterface)
+    {
+        foreach (var (service, implementation) in ClosedImplementations(assembly, openInterface))
+        {
+            services.AddScoped(service, implementation);
+        }
+    }
+}
