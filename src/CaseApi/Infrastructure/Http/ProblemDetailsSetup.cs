@@ -64,8 +64,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             Title = "One or more fields are invalid.",
             Extensions = { ["code"] = "validation_failed" },
         },
-        BadHttpRequestException { InnerException: JsonException json } => new HttpValidationProblemDetails(
-            new Dictionary<string, string[]> { [JsonFieldOf(json)] = [JsonMessage(json)] })
+        BadHttpRequestException { InnerException: JsonException json } => new HttpValidationProblemDetails(JsonErrors(json))
         {
             Status = StatusCodes.Status400BadRequest,
             Title = "The request body is not valid JSON for this operation.",
@@ -94,6 +93,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     };
 
     // Minimal APIs report route and query binding failures only as text: 'Failed to bind parameter "int? limit" from "abc".'
+    private static readonly Regex QuotedNames = new("'(?<name>[^']+)'", RegexOptions.Compiled);
+
     private static readonly Regex BindFailure = new("""^Failed to bind parameter "(?:[^"]* )?(?<name>\w+)" from "(?<value>.*)"\.$""", RegexOptions.Compiled);
 
     private static ProblemDetails Problem(int status, string code, string detail) => new()
@@ -118,13 +119,28 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     private static string JsonPath(string propertyName) =>
         string.Join('.', propertyName.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
 
-    private static string JsonFieldOf(JsonException json) =>
-        json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "$";
+    /// <summary>System.Text.Json's messages name .NET types; say which field is wrong, in the client's terms.</summary>
+    private static Dictionary<string, string[]> JsonErrors(JsonException json)
+    {
+        var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "$";
+        var message = json.Message;
+        if (message.Contains("missing required properties", StringComparison.Ordinal))
+        {
+            return QuotedNames.Matches(message[message.IndexOf("including:", StringComparison.Ordinal)..])
+                .ToDictionary(m => m.Groups["name"].Value, _ => new[] { "This field is required." });
+        }
 
-    private static string JsonMessage(JsonException json) =>
-        // System.Text.Json's messages name .NET types; say what the client can act on.
-        json.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "This field is not part of the request."
-        : json.Message.Contains("null", StringComparison.OrdinalIgnoreCase) && json.Message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase) ? "This field must not be null."
-        : json.Message.Contains("missing required properties", StringComparison.OrdinalIgnoreCase) ? $"Required: {json.Message[(json.Message.IndexOf("including: ", StringComparison.Ordinal) + 11)..].TrimEnd('.')}."
-        : json.Path is null ? "The body is not valid JSON." : "This value has the wrong type or format.";
+        if (message.Contains("could not be mapped", StringComparison.Ordinal) && QuotedNames.Match(message) is { Success: true } unknown)
+        {
+            // The path already ends in the unknown member's name; at the root it may be only "$".
+            return new() { [field == "$" ? unknown.Groups["name"].Value : field] = ["This field is not part of the request."] };
+        }
+
+        return new()
+        {
+            [field] = [message.Contains("non-nullable", StringComparison.Ordinal) ? "This field must not be null."
+                : json.Path is null || json.LineNumber is null ? "The body is not valid JSON."
+                : "This value has the wrong type or format."],
+        };
+    }
 }
