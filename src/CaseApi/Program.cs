@@ -15,7 +15,8 @@ if (command.Verb == CommandLine.HealthCheckVerb)
 }
 
 var builder = WebApplication.CreateBuilder(command.HostArgs);
-if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("CaseDb")) && !EmbeddedPostgres.BinariesInstalled)
+if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("CaseDb"))
+    && !EmbeddedPostgres.BinariesInstalled(builder.Configuration["EmbeddedPostgres:BinDirectory"]))
 {
     await Console.Error.WriteLineAsync(new PostgresNotInstalledException().Message);
     return 2;

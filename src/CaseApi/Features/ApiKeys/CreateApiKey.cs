@@ -9,14 +9,24 @@ namespace CaseApi.Features.ApiKeys;
 public static class CreateApiKey
 {
     /// <summary>A new API key.</summary>
-    /// <param name="Name">What the key is for. <example>Case system sync</example></param>
-    /// <param name="Role">What the key may do: <c>admin</c>, <c>lawyer</c>, <c>viewer</c> or <c>integration</c>. <example>integration</example></param>
-    /// <param name="ExpiresAt">When the key stops working; omit for a key that does not expire. <example>2027-01-01T00:00:00+00:00</example></param>
-    public sealed record Command(string Name, ApiKeyRole Role, DateTimeOffset? ExpiresAt = null) : ICommand<CreatedApiKeyDto>;
+    public sealed record Command : ICommand<CreatedApiKeyDto>
+    {
+        /// <summary>What the key is for.</summary>
+        /// <example>Case system sync</example>
+        public required string Name { get; init; }
+
+        /// <summary>What the key may do.</summary>
+        /// <example>integration</example>
+        public required ApiKeyRole Role { get; init; }
+
+        /// <summary>When the key stops working; omit for a key that does not expire.</summary>
+        /// <example>2027-01-01T00:00:00+01:00</example>
+        public DateTimeOffset? ExpiresAt { get; init; }
+    }
 
     /// <summary>A key as created. <c>secret</c> is shown this once: store it now.</summary>
     /// <param name="Key">The key's record.</param>
-    /// <param name="Secret">The full key to send as <c>Authorization: Bearer …</c>. <example>cak_3f9a0c1b2d4e_Vh1…</example></param>
+    /// <param name="Secret">The full key to send as <c>Authorization: Bearer …</c>.</param>
     public sealed record CreatedApiKeyDto(ApiKeyDto Key, string Secret);
 
     public sealed class Validator : AbstractValidator<Command>

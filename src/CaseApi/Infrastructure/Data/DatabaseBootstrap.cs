@@ -17,7 +17,8 @@ public static class DatabaseBootstrap
     public static async Task<DatabaseConnections> EnsureDatabaseAsync(
         string superUserConnectionString, string database, string rolePassword, string? template = null, CancellationToken ct = default)
     {
-        await using (var connection = new NpgsqlConnection(superUserConnectionString))
+        // Unpooled: a one-off at start, and a pooled connection could be left over from a cluster that has since restarted.
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(superUserConnectionString) { Pooling = false }.ConnectionString))
         {
             await connection.OpenAsync(ct);
             // Role and database creation cannot take parameters; the names are our constants and the password is hex.

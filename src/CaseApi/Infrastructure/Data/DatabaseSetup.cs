@@ -17,7 +17,8 @@ public static class DatabaseSetup
 
         var embedded = await EmbeddedPostgres.StartAsync(
             configuration["EmbeddedPostgres:DataDirectory"] ?? ".data/postgres",
-            configuration.GetValue("EmbeddedPostgres:Port", 55432), ct: ct);
+            configuration.GetValue("EmbeddedPostgres:Port", 55432),
+            binDirectory: configuration["EmbeddedPostgres:BinDirectory"], ct: ct);
         try
         {
             var connections = await DatabaseBootstrap.EnsureDatabaseAsync(

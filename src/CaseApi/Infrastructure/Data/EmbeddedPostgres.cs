@@ -55,9 +55,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <param name="port">The loopback port to listen on when this call starts the server.</param>
     /// <param name="durable">False for throwaway test clusters: no fsync, much faster, and lost on a machine crash.</param>
     /// <param name="ct">Cancels the start.</param>
-    public static async Task<EmbeddedPostgres> StartAsync(string rootDirectory, int port, bool durable = true, CancellationToken ct = default)
+    /// <param name="binDirectory">Where pg_ctl and initdb are, when not on PATH or under /usr/lib/postgresql.</param>
+    public static async Task<EmbeddedPostgres> StartAsync(string rootDirectory, int port, bool durable = true, string? binDirectory = null, CancellationToken ct = default)
     {
-        var binDirectory = FindBinDirectory() ?? throw new PostgresNotInstalledException();
+        binDirectory = FindBinDirectory(binDirectory) ?? throw new PostgresNotInstalledException();
         rootDirectory = Path.GetFullPath(rootDirectory);
         var clusterDirectory = Path.Combine(rootDirectory, "cluster");
         var passwordFile = Path.Combine(rootDirectory, "superuser-password");
@@ -128,7 +129,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static bool BinariesInstalled => FindBinDirectory() is not null;
+    public static bool BinariesInstalled(string? configuredDirectory) => FindBinDirectory(configuredDirectory) is not null;
 
     private static bool RunsAsRoot => Environment.UserName == "root";
 
@@ -196,9 +197,14 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
-    private static string? FindBinDirectory()
+    private static string? FindBinDirectory(string? configuredDirectory)
     {
         static bool HasServer(string dir) => File.Exists(Path.Combine(dir, "pg_ctl")) && File.Exists(Path.Combine(dir, "initdb"));
+
+        if (!string.IsNullOrWhiteSpace(configuredDirectory))
+        {
+            return HasServer(configuredDirectory) ? Path.GetFullPath(configuredDirectory) : null;
+        }
 
         var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)

@@ -25,7 +25,9 @@ public sealed class Migrator(ILogger<Migrator> logger)
     /// </summary>
     public async Task MigrateAsync(DatabaseConnections connections, CancellationToken ct = default)
     {
-        await using var lockConnection = new NpgsqlConnection(connections.Migrations);
+        // Unpooled: migrations run once at start; pooled connections would outlive them for nothing.
+        var migrations = new NpgsqlConnectionStringBuilder(connections.Migrations) { Pooling = false }.ConnectionString;
+        await using var lockConnection = new NpgsqlConnection(migrations);
         await lockConnection.OpenAsync(ct);
         await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", lockConnection))
         {
@@ -37,7 +39,7 @@ public sealed class Migrator(ILogger<Migrator> logger)
             var applicationRole = new NpgsqlConnectionStringBuilder(connections.Application).Username
                 ?? throw new InvalidOperationException("The application connection string names no user.");
             var result = DeployChanges.To
-                .PostgresqlDatabase(connections.Migrations)
+                .PostgresqlDatabase(migrations)
                 .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
                 .JournalToPostgresqlTable(JournalSchema, JournalTable)
                 .WithVariable("app_role", applicationRole)

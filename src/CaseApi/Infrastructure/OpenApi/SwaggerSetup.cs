@@ -1,6 +1,8 @@
 using System.Reflection;
 using CaseApi.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -44,7 +46,11 @@ public static class SwaggerSetup
                 Description = "An API key, sent as `Authorization: Bearer cak_…`.",
             });
             options.OperationFilter<AuthorizationOperationFilter>();
+            options.OperationFilter<ProblemResponsesOperationFilter>();
         });
+        // Swashbuckle reads MVC's JSON options by default; the API serialises with the minimal-API options.
+        services.AddTransient<ISerializerDataContractResolver>(provider => new JsonSerializerDataContractResolver(
+            provider.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions));
         return services;
     }
 
@@ -74,12 +80,59 @@ public static class SwaggerSetup
                 [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [],
             });
             operation.Responses ??= [];
-            operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No API key, or an unknown, revoked or expired one." });
+            ProblemResponsesOperationFilter.Add(operation, context, "401", "No API key, or an unknown, revoked or expired one.");
             var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToHashSet();
             if (policies.Contains(Policies.Write) || policies.Contains(Policies.Admin))
             {
-                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The key's role may not do this." });
+                ProblemResponsesOperationFilter.Add(operation, context, "403", "The key's role may not do this.");
             }
+        }
+    }
+
+    /// <summary>Documents the problem responses that follow from an operation's shape, the same way on every route.</summary>
+    private sealed class ProblemResponsesOperationFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var description = context.ApiDescription;
+            var takesInput = description.ParameterDescriptions.Any(p => p.Source.Id is "Body" or "Query");
+            if (takesInput)
+            {
+                Add(operation, context, "400", "Malformed JSON, a field of the wrong type, an unknown field or an invalid value; `errors` names each field.", typeof(HttpValidationProblemDetails));
+            }
+
+            if (description.ParameterDescriptions.Any(p => p.Source.Id == "Path"))
+            {
+                Add(operation, context, "404", "No such resource in your organisation.");
+            }
+
+            if (description.ParameterDescriptions.Any(p => p.Source.Id == "Body"))
+            {
+                Add(operation, context, "413", "The body is larger than the limit.");
+                Add(operation, context, "415", "The body is not `application/json`.");
+            }
+
+            Add(operation, context, "429", "Too many requests for this API key; see `Retry-After`.");
+            Add(operation, context, "500", "An unexpected error; quote the `traceId` when reporting it.");
+            Add(operation, context, "503", "The database is unavailable; retry shortly.");
+        }
+
+        public static void Add(OpenApiOperation operation, OperationFilterContext context, string status, string description, Type? schema = null)
+        {
+            operation.Responses ??= [];
+            if (operation.Responses.ContainsKey(status))
+            {
+                return;
+            }
+
+            operation.Responses[status] = new OpenApiResponse
+            {
+                Description = description,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/problem+json"] = new() { Schema = context.SchemaGenerator.GenerateSchema(schema ?? typeof(ProblemDetails), context.SchemaRepository) },
+                },
+            };
         }
     }
 }

@@ -1,0 +1,65 @@
+using CaseApi.Infrastructure.Data;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace CaseApi.Tests.Infrastructure;
+
+public sealed class MigrationTests
+{
+    [Fact]
+    public async Task Instances_starting_at_once_apply_each_migration_exactly_once()
+    {
+        var database = await TestDatabase.CreateEmptyAsync(nameof(MigrationTests));
+        try
+        {
+            var migrator = new Migrator(NullLogger<Migrator>.Instance);
+
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => migrator.MigrateAsync(database))));
+
+            await using var connection = await TestDatabase.OpenAsSuperUserAsync(database);
+            var applied = (await connection.QueryAsync<string>("SELECT scriptname FROM schema_migrations ORDER BY scriptname")).ToArray();
+            Assert.Equal(Migrator.ScriptNames, applied);
+            Assert.Empty(await Migrator.PendingAsync(connection, CancellationToken.None));
+        }
+        finally
+        {
+            await TestDatabase.DropAsync(database);
+        }
+    }
+
+    [Fact]
+    public void Migrations_are_numbered_without_gaps_or_duplicates()
+    {
+        var numbers = Migrator.ScriptNames.Select(name => int.Parse(Path.GetFileName(name)[..4], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var onDisk = Directory.GetFiles(RepositoryRoot.File("db", "migrations"), "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+
+        Assert.Equal(Enumerable.Range(1, numbers.Length), numbers);
+        Assert.Equal(onDisk, Migrator.ScriptNames.Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Timestamps_and_dates_round_trip_exactly_in_UTC()
+    {
+        var database = await TestDatabase.CreateAsync(nameof(Timestamps_and_dates_round_trip_exactly_in_UTC));
+        try
+        {
+            DateTimeOffsetHandler.Register();
+            await using var connection = new NpgsqlConnection(database.Application);
+            var instant = new DateTimeOffset(2025, 4, 30, 23, 30, 0, TimeSpan.FromHours(2)).AddTicks(10);
+            var date = new DateOnly(2025, 5, 30);
+
+            var back = await connection.QuerySingleAsync<(DateTimeOffset Instant, DateOnly Date, string Text)>(
+                "SELECT @instant::timestamptz, @date::date, (@instant::timestamptz AT TIME ZONE 'UTC')::text", new { instant, date });
+
+            Assert.Equal(instant, back.Instant);
+            Assert.Equal(TimeSpan.Zero, back.Instant.Offset);
+            Assert.Equal(date, back.Date);
+            Assert.Equal("2025-04-30 21:30:00.000001", back.Text);
+        }
+        finally
+        {
+            await TestDatabase.DropAsync(database);
+        }
+    }
+}
