@@ -8,7 +8,7 @@ namespace CaseApi.Infrastructure.Data;
 /// Finds or starts the database and migrates it, once per process, before anything else touches it.
 /// Resolved after the host is built so that every configuration source (tests included) has its say.
 /// </summary>
-public sealed class DatabaseRuntime(IConfiguration configuration, Migrator migrator) : IAsyncDisposable
+public sealed class DatabaseRuntime(IConfiguration configuration, IHostEnvironment environment, Migrator migrator) : IAsyncDisposable
 {
     private readonly SemaphoreSlim gate = new(1, 1);
     private DatabaseConnections? connections;
@@ -30,7 +30,7 @@ public sealed class DatabaseRuntime(IConfiguration configuration, Migrator migra
                 return;
             }
 
-            (var resolved, embedded) = await DatabaseSetup.ResolveAsync(configuration, ct);
+            (var resolved, embedded) = await DatabaseSetup.ResolveAsync(configuration, environment.ContentRootPath, ct);
             await migrator.MigrateAsync(resolved, ct);
             connections = resolved;
         }

@@ -6,7 +6,8 @@ namespace CaseApi.Infrastructure.Data;
 public static class DatabaseSetup
 {
     /// <summary>Where the connection strings come from: configuration, or the embedded cluster of demo mode.</summary>
-    public static async Task<(DatabaseConnections Connections, EmbeddedPostgres? Embedded)> ResolveAsync(IConfiguration configuration, CancellationToken ct)
+    public static async Task<(DatabaseConnections Connections, EmbeddedPostgres? Embedded)> ResolveAsync(
+        IConfiguration configuration, string contentRoot, CancellationToken ct)
     {
         var application = configuration.GetConnectionString("CaseDb");
         if (!string.IsNullOrWhiteSpace(application))
@@ -16,7 +17,8 @@ public static class DatabaseSetup
         }
 
         var embedded = await EmbeddedPostgres.StartAsync(
-            configuration["EmbeddedPostgres:DataDirectory"] ?? ".data/postgres",
+            // Relative to the project folder, whatever folder the command was started from.
+            Path.Combine(contentRoot, configuration["EmbeddedPostgres:DataDirectory"] ?? ".data/postgres"),
             configuration.GetValue("EmbeddedPostgres:Port", 55432),
             binDirectory: configuration["EmbeddedPostgres:BinDirectory"], ct: ct);
         try
