@@ -31,5 +31,15 @@ public sealed class MediationTests
             $"{request.FullName} must implement exactly one of ICommand<> and IQuery<>, so the unit of work knows whether it may write"));
     }
 
+    [Fact]
+    public void Handlers_never_send_other_requests()
+    {
+        var handlers = MediationSetup.ClosedImplementations(typeof(MediationSetup).Assembly, typeof(IRequestHandler<,>)).Select(pair => pair.Implementation);
+
+        Assert.All(handlers, handler => Assert.DoesNotContain(
+            handler.GetConstructors().SelectMany(c => c.GetParameters()),
+            parameter => parameter.ParameterType == typeof(IMediator) || parameter.ParameterType == typeof(ServiceFactory)));
+    }
+
     private static bool IsRequest(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IRequest<>);
 }

@@ -1,0 +1,41 @@
+using CaseApi.Infrastructure.Http;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CaseApi.Tests.Infrastructure;
+
+/// <summary>Failures that no route of this release provokes yet still map to their documented problems.</summary>
+public sealed class ProblemMappingTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
+{
+    public static TheoryData<Exception, int, string> Failures => new()
+    {
+        { new PostgresException("duplicate", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation), 409, "duplicate" },
+        { new PostgresException("fk", "ERROR", "ERROR", PostgresErrorCodes.ForeignKeyViolation), 422, "unknown_reference" },
+        { new PostgresException("check", "ERROR", "ERROR", PostgresErrorCodes.CheckViolation), 422, "constraint_violated" },
+        { new ApiProblemException(412, "precondition_failed", "stale"), 412, "precondition_failed" },
+        { new ApiProblemException(428, "precondition_required", "send If-Match"), 428, "precondition_required" },
+        { new NpgsqlException("connection refused", new System.Net.Sockets.SocketException(111)), 503, "database_unavailable" },
+        { new InvalidOperationException("secret internals"), 500, "internal_error" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public async Task Each_failure_maps_to_its_status_and_stable_code(Exception failure, int status, string code)
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        context.Response.Body = new MemoryStream();
+        var handler = scope.ServiceProvider.GetServices<IExceptionHandler>().OfType<ProblemExceptionHandler>().Single();
+
+        Assert.True(await handler.TryHandleAsync(context, failure, CancellationToken.None));
+
+        context.Response.Body.Position = 0;
+        var problem = await JsonDocument.ParseAsync(context.Response.Body);
+        Assert.Equal(status, context.Response.StatusCode);
+        Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
+        Assert.Equal($"urn:caseapi:problem:{code}", problem.RootElement.GetProperty("type").GetString());
+        Assert.DoesNotContain("secret internals", problem.RootElement.ToString(), StringComparison.Ordinal);
+    }
+}
