@@ -1,4 +1,8 @@
 using CaseApi.Features.ApiKeys;
+using CaseApi.Features.Cases;
+using CaseApi.Features.Complaints;
+using CaseApi.Features.Defendants;
+using CaseApi.Features.Timeline;
 using CaseApi.Features.Organisations;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -29,6 +33,7 @@ public static class CaseApiSetup
 
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
+        services.AddScoped<TimelineWriter>();
         services.AddDatabase();
         services.AddMediation();
         services.Configure<JsonOptions>(options => JsonSetup.Configure(options.SerializerOptions));
@@ -67,8 +72,11 @@ public static class CaseApiSetup
             ResultStatusCodes = { [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
         }).AllowAnonymous();
 
-        var v1 = app.MapGroup("/v1").RequireAuthorization(Policies.Read);
+        var v1 = app.MapGroup("/v1").RequireAuthorization(Policies.Read).AddEndpointFilter<IdempotencyKeyFilter>();
         v1.MapOrganisation();
         v1.MapApiKeys();
+        v1.MapDefendants();
+        v1.MapCases();
+        v1.MapComplaints();
     }
 }

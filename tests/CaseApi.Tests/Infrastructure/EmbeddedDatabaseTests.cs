@@ -61,9 +61,7 @@ public sealed class EmbeddedDatabaseTests : IDisposable
 
     private static async Task AssertDemoKeyWorksAsync(EmbeddedApi api, HttpClient client)
     {
-        await using var scope = api.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CallerContext>().ActFor(SeedDemo.OrganisationId);
-        var key = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SeedDemo.Command());
+        var key = await DemoData.SeedAsync(api.Services, CancellationToken.None);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/organisation");
         request.Headers.Authorization = new("Bearer", key);
         var organisation = await (await client.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();

@@ -31,7 +31,11 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         database = await TestDatabase.CreateAsync(GetType().Name);
         _ = Server; // Start the host now, so that start-up failures surface here and not in the first request.
+        await ArrangeAsync();
     }
+
+    /// <summary>Data a test class shares, arranged once after the host has started.</summary>
+    protected virtual Task ArrangeAsync() => Task.CompletedTask;
 
     async Task IAsyncLifetime.DisposeAsync()
     {
@@ -76,7 +80,7 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>The demo organisation with its demo data: one of every kind of resource, which the route-walking tests rely on.</summary>
     public async Task<TestOrganisation> SeedDemoAsync() =>
-        new(SeedDemo.OrganisationId, await SendAsync(new SeedDemo.Command(), SeedDemo.OrganisationId));
+        new(SeedDemo.OrganisationId, await DemoData.SeedAsync(Services, CancellationToken.None));
 
     public async Task<string> CreateKeyAsync(TestOrganisation organisation, ApiKeyRole role, DateTimeOffset? expiresAt = null)
     {

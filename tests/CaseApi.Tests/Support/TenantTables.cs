@@ -18,7 +18,11 @@ public static class TenantTables
     public static async Task<IReadOnlyList<Guid>> IdsOfAsync(NpgsqlConnection superUser, Guid organisationId)
     {
         var ids = new List<Guid> { organisationId };
-        foreach (var table in await AllAsync(superUser))
+        var tablesWithIds = await superUser.QueryAsync<string>("""
+            SELECT table_name FROM information_schema.columns
+            WHERE table_schema = 'public' AND column_name = 'id' AND table_name = ANY (@tables)
+            """, new { tables = (await AllAsync(superUser)).ToArray() });
+        foreach (var table in tablesWithIds)
         {
             ids.AddRange(await superUser.QueryAsync<Guid>($"SELECT id FROM {table} WHERE organisation_id = @organisationId", new { organisationId }));
         }

@@ -9,7 +9,7 @@ namespace CaseApi.Features.ApiKeys;
 public static class CreateApiKey
 {
     /// <summary>A new API key.</summary>
-    public sealed record Command : ICommand<CreatedApiKeyDto>
+    public sealed record Command : ICommand<CreatedApiKeyDto>, IHasSecretResponse
     {
         /// <summary>What the key is for.</summary>
         /// <example>Case system sync</example>

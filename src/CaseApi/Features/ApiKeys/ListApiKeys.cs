@@ -14,8 +14,8 @@ public static class ListApiKeys
     {
         public Validator()
         {
-            RuleFor(q => q.Limit).InclusiveBetween(1, Infrastructure.Json.Cursor.MaxLimit);
-            RuleFor(q => q.Cursor).Must(c => Infrastructure.Json.Cursor.TryDecode<Guid>(c, out _)).WithMessage("Not a cursor from this list.");
+            RuleFor(q => q.Limit).IsPageSize();
+            RuleFor(q => q.Cursor).IsCursorOf<Query, Guid>();
         }
     }
 

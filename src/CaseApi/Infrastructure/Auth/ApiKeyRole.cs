@@ -21,12 +21,14 @@ public static class Policies
     public const string Read = "read";
     public const string Write = "write";
     public const string Admin = "admin";
+    public const string PersonalData = "personal-data";
 
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationOptions options)
     {
         options.AddPolicy(Read, policy => policy.RequireAuthenticatedUser());
         options.AddPolicy(Write, policy => policy.RequireRole(RoleName(ApiKeyRole.Admin), RoleName(ApiKeyRole.Lawyer), RoleName(ApiKeyRole.Integration)));
         options.AddPolicy(Admin, policy => policy.RequireRole(RoleName(ApiKeyRole.Admin)));
+        options.AddPolicy(PersonalData, policy => policy.RequireRole(RoleName(ApiKeyRole.Admin), RoleName(ApiKeyRole.Lawyer)));
         options.DefaultPolicy = options.GetPolicy(Read)!;
         // Anything not marked otherwise needs a key, so a new route cannot be public by accident.
         options.FallbackPolicy = options.DefaultPolicy;

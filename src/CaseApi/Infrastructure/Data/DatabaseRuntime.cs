@@ -1,6 +1,4 @@
 using CaseApi.Features.Demo;
-using CaseApi.Infrastructure.Auth;
-using MediatR;
 
 namespace CaseApi.Infrastructure.Data;
 
@@ -52,7 +50,7 @@ public sealed class DatabaseRuntime(IConfiguration configuration, IHostEnvironme
     }
 
     /// <summary>Runs the start-up work before the server takes requests, and stops an embedded cluster this process started.</summary>
-    internal sealed class Startup(DatabaseRuntime runtime, IServiceScopeFactory scopes, ILogger<Startup> logger) : IHostedService
+    internal sealed class Startup(DatabaseRuntime runtime, IServiceProvider services, ILogger<Startup> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
@@ -62,9 +60,7 @@ public sealed class DatabaseRuntime(IConfiguration configuration, IHostEnvironme
                 return;
             }
 
-            await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<CallerContext>().ActFor(SeedDemo.OrganisationId);
-            var key = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new SeedDemo.Command(), cancellationToken);
+            var key = await DemoData.SeedAsync(services, cancellationToken);
             // Printed on purpose: demo mode exists so that someone can open Swagger UI and click Authorize.
             logger.LogWarning("Demo mode: organisation '{Organisation}', admin API key (shown once, replaced at every start): {ApiKey}", SeedDemo.OrganisationName, key);
         }

@@ -15,9 +15,12 @@ public static class MediationSetup
         services.AddScoped<ServiceFactory>(provider => provider.GetRequiredService);
         services.AddScoped<IMediator, Mediator>();
 
-        // The first behaviour registered is the outermost: validate before opening a transaction.
+        // The first behaviour registered is the outermost: validate before opening a transaction,
+        // and look up idempotency keys inside it.
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(UnitOfWorkBehavior<,>));
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotencyBehavior<,>));
+        services.AddScoped<IdempotencyRequest>();
 
         var assembly = Assembly.GetExecutingAssembly();
         AddClosedImplementations(services, assembly, typeof(IRequestHandler<,>));

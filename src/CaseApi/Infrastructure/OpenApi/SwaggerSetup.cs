@@ -1,5 +1,8 @@
 using System.Reflection;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.Json;
+using CaseApi.Infrastructure.Mediation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -49,9 +52,16 @@ public static class SwaggerSetup
             options.OperationFilter<ProblemResponsesOperationFilter>();
         });
         // Swashbuckle reads MVC's JSON options by default; the API serialises with the minimal-API options.
-        services.AddTransient<ISerializerDataContractResolver>(provider => new JsonSerializerDataContractResolver(
-            provider.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions));
+        services.AddTransient<ISerializerDataContractResolver>(provider => new OptionalAwareContractResolver(new JsonSerializerDataContractResolver(
+            provider.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions)));
         return services;
+    }
+
+    /// <summary>A PATCH field <see cref="Optional{T}"/> is, on the wire, just its value, which may be left out.</summary>
+    private sealed class OptionalAwareContractResolver(ISerializerDataContractResolver inner) : ISerializerDataContractResolver
+    {
+        public DataContract GetDataContractForType(Type type) =>
+            inner.GetDataContractForType(type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Optional<>) ? type.GetGenericArguments()[0] : type);
     }
 
     /// <summary>Nested request types are all called Command or Query; name them by their use case (CreateApiKeyCommand).</summary>
@@ -82,7 +92,7 @@ public static class SwaggerSetup
             operation.Responses ??= [];
             ProblemResponsesOperationFilter.Add(operation, context, "401", "No API key, or an unknown, revoked or expired one.");
             var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToHashSet();
-            if (policies.Contains(Policies.Write) || policies.Contains(Policies.Admin))
+            if (policies.Contains(Policies.Write) || policies.Contains(Policies.Admin) || policies.Contains(Policies.PersonalData))
             {
                 ProblemResponsesOperationFilter.Add(operation, context, "403", "The key's role may not do this.");
             }
@@ -110,6 +120,18 @@ public static class SwaggerSetup
             {
                 Add(operation, context, "413", "The body is larger than the limit.");
                 Add(operation, context, "415", "The body is not `application/json`.");
+            }
+
+            if (description.HttpMethod == "POST")
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = IdempotencyRequest.Header,
+                    In = ParameterLocation.Header,
+                    Description = "Any unique string (a UUID is best). A retry with the same key and body within 24 hours returns the first response instead of acting twice; the same key with another body gets 422.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotencyKeyFilter.MaxLength },
+                });
             }
 
             Add(operation, context, "429", "Too many requests for this API key; see `Retry-After`.");

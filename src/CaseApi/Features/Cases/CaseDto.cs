@@ -1,0 +1,123 @@
+using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.Json;
+
+namespace CaseApi.Features.Cases;
+
+/// <summary>Where a case stands.</summary>
+public enum CaseStatus
+{
+    /// <summary>Being worked on.</summary>
+    Open,
+
+    /// <summary>Paused, e.g. while an authority investigates.</summary>
+    OnHold,
+
+    /// <summary>Finished; <c>outcome</c> says how.</summary>
+    Closed,
+}
+
+/// <summary>A matter the organisation pursues: against one or more defendants, with complaints and correspondence.</summary>
+public sealed record CaseDto : IVersioned
+{
+    /// <summary>The case's id.</summary>
+    public Guid Id { get; init; }
+
+    /// <summary>The organisation's own file reference, unique within the organisation.</summary>
+    /// <example>VZ-2025-0142</example>
+    public required string Reference { get; init; }
+
+    /// <summary>Title.</summary>
+    /// <example>Meta: training AI on EU users' posts</example>
+    public required string Title { get; init; }
+
+    /// <summary>Summary of the matter.</summary>
+    public string? Summary { get; init; }
+
+    /// <summary>Where the case stands.</summary>
+    public CaseStatus Status { get; init; }
+
+    /// <summary>How the case ended; set when it is closed.</summary>
+    public string? Outcome { get; init; }
+
+    /// <summary>The provisions the case relies on.</summary>
+    /// <example>["GDPR Art. 6(1)(f)", "GDPR Art. 21"]</example>
+    public required string[] LegalBases { get; init; }
+
+    /// <summary>Free tags for grouping and filtering.</summary>
+    /// <example>["ai-training", "meta"]</example>
+    public required string[] Tags { get; init; }
+
+    /// <summary>The defendants the case is against.</summary>
+    public required Guid[] DefendantIds { get; init; }
+
+    /// <summary>The lawyer responsible, by name.</summary>
+    public string? ResponsibleLawyer { get; init; }
+
+    /// <summary>When the case was opened.</summary>
+    public DateOnly OpenedOn { get; init; }
+
+    /// <summary>When it was closed.</summary>
+    public DateOnly? ClosedOn { get; init; }
+
+    /// <summary>How many complaints the case has.</summary>
+    public int ComplaintCount { get; init; }
+
+    /// <summary>Changes with every update; send it back as <c>If-Match</c>.</summary>
+    public int Version { get; init; }
+
+    /// <summary>When the case was recorded.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When it last changed.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+internal sealed record CaseRow
+{
+    /// <summary>The columns of <see cref="CaseRow"/> for a query whose cases table is aliased <c>c</c>.</summary>
+    public const string Columns = """
+        c.id, c.reference, c.title, c.summary, c.status, c.outcome, c.legal_bases, c.tags, c.responsible_lawyer, c.opened_on, c.closed_on,
+        c.version, c.created_at, c.updated_at,
+        ARRAY(SELECT cd.defendant_id FROM case_defendants cd WHERE cd.case_id = c.id ORDER BY cd.defendant_id) AS defendant_ids,
+        (SELECT count(*) FROM complaints k WHERE k.organisation_id = c.organisation_id AND k.case_id = c.id)::int AS complaint_count
+        """;
+
+    public Guid Id { get; init; }
+
+    public required string Reference { get; init; }
+
+    public required string Title { get; init; }
+
+    public string? Summary { get; init; }
+
+    public required string Status { get; init; }
+
+    public string? Outcome { get; init; }
+
+    public required string[] LegalBases { get; init; }
+
+    public required string[] Tags { get; init; }
+
+    public required Guid[] DefendantIds { get; init; }
+
+    public string? ResponsibleLawyer { get; init; }
+
+    public DateOnly OpenedOn { get; init; }
+
+    public DateOnly? ClosedOn { get; init; }
+
+    public int ComplaintCount { get; init; }
+
+    public int Version { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public CaseDto ToDto() => new()
+    {
+        Id = Id, Reference = Reference, Title = Title, Summary = Summary, Status = SnakeCase.ToEnum<CaseStatus>(Status), Outcome = Outcome,
+        LegalBases = LegalBases, Tags = Tags, DefendantIds = DefendantIds, ResponsibleLawyer = ResponsibleLawyer, OpenedOn = OpenedOn,
+        ClosedOn = ClosedOn, ComplaintCount = ComplaintCount, Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
+    };
+}

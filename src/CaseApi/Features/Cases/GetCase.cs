@@ -1,0 +1,29 @@
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.Mediation;
+using MediatR;
+
+namespace CaseApi.Features.Cases;
+
+public static class GetCase
+{
+    public sealed record Query(Guid Id) : IQuery<CaseDto>;
+
+    internal sealed class Handler(DbSession db) : IRequestHandler<Query, CaseDto>
+    {
+        public async Task<CaseDto> Handle(Query query, CancellationToken ct) =>
+            await LoadAsync(db, query.Id, ct) ?? throw new NotFoundException("case", query.Id);
+    }
+
+    /// <summary>The case as the API returns it, read inside the caller's transaction (also after a change).</summary>
+    internal static async Task<CaseDto?> LoadAsync(DbSession db, Guid id, CancellationToken ct) =>
+        (await db.QuerySingleOrDefaultAsync<CaseRow>(
+            $"SELECT {CaseRow.Columns} FROM cases c WHERE c.id = @id AND c.organisation_id = current_organisation_id()", new { id }, ct))?.ToDto();
+
+    internal static void Map(RouteGroupBuilder cases) => cases.MapGet("{id:guid}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Query(id), ct)))
+        .WithName("GetCase")
+        .WithSummary("Get a case")
+        .WithDescription("One case with its defendants and counts, and its `ETag` for a later PATCH.")
+        .Produces<CaseDto>();
+}

@@ -1,0 +1,137 @@
+using CaseApi.Features.Timeline;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.Json;
+using CaseApi.Infrastructure.Mediation;
+using FluentValidation;
+using MediatR;
+
+namespace CaseApi.Features.Cases;
+
+public static class UpdateCase
+{
+    /// <summary>The fields to change (JSON Merge Patch): a field left out stays as it is; <c>null</c> clears it.</summary>
+    public sealed record Body
+    {
+        /// <summary>The file reference.</summary>
+        public Optional<string> Reference { get; init; }
+
+        /// <summary>Title.</summary>
+        public Optional<string> Title { get; init; }
+
+        /// <summary>Summary.</summary>
+        public Optional<string?> Summary { get; init; }
+
+        /// <summary>New status. Closing needs an <c>outcome</c> (here or already set); reopening keeps the old outcome for the record.</summary>
+        /// <example>closed</example>
+        public Optional<CaseStatus> Status { get; init; }
+
+        /// <summary>How the case ended.</summary>
+        /// <example>Meta paused the training in the EU; the injunction application was withdrawn.</example>
+        public Optional<string?> Outcome { get; init; }
+
+        /// <summary>The provisions the case relies on (replaces the list).</summary>
+        public Optional<IReadOnlyList<string>?> LegalBases { get; init; }
+
+        /// <summary>Tags (replaces the list).</summary>
+        public Optional<IReadOnlyList<string>?> Tags { get; init; }
+
+        /// <summary>The defendants (replaces the list).</summary>
+        public Optional<IReadOnlyList<Guid>?> DefendantIds { get; init; }
+
+        /// <summary>The lawyer responsible.</summary>
+        public Optional<string?> ResponsibleLawyer { get; init; }
+
+        /// <summary>When the case was opened.</summary>
+        public Optional<DateOnly> OpenedOn { get; init; }
+
+        /// <summary>When it was closed; today when closing without one.</summary>
+        public Optional<DateOnly?> ClosedOn { get; init; }
+    }
+
+    public sealed record Command(Guid Id, int ExpectedVersion, Body Changes) : ICommand<CaseDto>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            When(c => c.Changes.Reference.IsSet, () => RuleFor(c => c.Changes.Reference.Value).NotEmpty().IsShortText(100).OverridePropertyName("reference"));
+            When(c => c.Changes.Title.IsSet, () => RuleFor(c => c.Changes.Title.Value).NotEmpty().IsShortText().OverridePropertyName("title"));
+            RuleFor(c => c.Changes.Summary.Value).IsShortText(20_000).OverridePropertyName("summary");
+            RuleFor(c => c.Changes.Status.Value).IsInEnum().OverridePropertyName("status");
+            RuleFor(c => c.Changes.Outcome.Value).IsShortText(5_000).OverridePropertyName("outcome");
+            RuleFor(c => c.Changes.LegalBases.Value).AreShortTexts().OverridePropertyName("legalBases");
+            RuleFor(c => c.Changes.Tags.Value).AreShortTexts(maxLength: 50).OverridePropertyName("tags");
+            RuleFor(c => c.Changes.DefendantIds.Value).Must(ids => ids is null || (ids.Count <= 100 && ids.Distinct().Count() == ids.Count))
+                .WithMessage("At most 100 defendants, each once.").OverridePropertyName("defendantIds");
+            RuleFor(c => c.Changes.ResponsibleLawyer.Value).IsShortText(200).OverridePropertyName("responsibleLawyer");
+        }
+    }
+
+    internal sealed class Handler(DbSession db, TimelineWriter timeline, TimeProvider clock) : IRequestHandler<Command, CaseDto>
+    {
+        public async Task<CaseDto> Handle(Command cmd, CancellationToken ct)
+        {
+            var current = (await db.QuerySingleOrDefaultAsync<CaseRow>(
+                $"SELECT {CaseRow.Columns} FROM cases c WHERE c.id = @Id AND c.organisation_id = current_organisation_id() FOR UPDATE OF c", cmd, ct))?.ToDto()
+                ?? throw new NotFoundException("case", cmd.Id);
+            if (current.Version != cmd.ExpectedVersion)
+            {
+                throw new PreconditionFailedException("case", cmd.Id);
+            }
+
+            var now = clock.GetUtcNow();
+            var changes = cmd.Changes;
+            var status = changes.Status.Or(current.Status);
+            var outcome = changes.Outcome.Or(current.Outcome);
+            if (status == CaseStatus.Closed && string.IsNullOrWhiteSpace(outcome))
+            {
+                throw new FluentValidation.ValidationException([new FluentValidation.Results.ValidationFailure("outcome", "A closed case needs an outcome.")]);
+            }
+
+            DateOnly? closedOn = status == CaseStatus.Closed ? changes.ClosedOn.Or(current.ClosedOn) ?? DateOnly.FromDateTime(now.UtcDateTime) : null;
+            await db.ExecuteAsync("""
+                UPDATE cases SET reference = @reference, title = @title, summary = @summary, status = @status, outcome = @outcome,
+                    legal_bases = @legalBases, tags = @tags, responsible_lawyer = @responsibleLawyer, opened_on = @openedOn, closed_on = @closedOn,
+                    version = version + 1, updated_at = @now
+                WHERE id = @id
+                """,
+                new
+                {
+                    id = cmd.Id, reference = changes.Reference.Or(current.Reference), title = changes.Title.Or(current.Title),
+                    summary = changes.Summary.Or(current.Summary), status = SnakeCase.From(status), outcome,
+                    legalBases = (changes.LegalBases.IsSet ? changes.LegalBases.Value ?? [] : current.LegalBases).ToArray(),
+                    tags = (changes.Tags.IsSet ? changes.Tags.Value ?? [] : current.Tags).ToArray(),
+                    responsibleLawyer = changes.ResponsibleLawyer.Or(current.ResponsibleLawyer), openedOn = changes.OpenedOn.Or(current.OpenedOn),
+                    closedOn, now,
+                },
+                ct);
+            if (changes.DefendantIds.IsSet)
+            {
+                await CaseDefendants.ReplaceAsync(db, cmd.Id, changes.DefendantIds.Value ?? [], ct);
+            }
+
+            if (status != current.Status)
+            {
+                await timeline.AppendAsync(cmd.Id, status == CaseStatus.Closed ? "case.closed" : "case.status_changed",
+                    $"Case status changed from {SnakeCase.From(current.Status)} to {SnakeCase.From(status)}.", "case", cmd.Id,
+                    details: new { from = SnakeCase.From(current.Status), to = SnakeCase.From(status), outcome }, ct: ct);
+            }
+            else
+            {
+                await timeline.AppendAsync(cmd.Id, "case.updated", "Case details changed.", "case", cmd.Id, ct: ct);
+            }
+
+            return (await GetCase.LoadAsync(db, cmd.Id, ct))!;
+        }
+    }
+
+    internal static void Map(RouteGroupBuilder cases) => cases.MapPatch("{id:guid}", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+        .RequireAuthorization(Policies.Write)
+        .WithName("UpdateCase")
+        .WithSummary("Change a case")
+        .WithDescription("JSON Merge Patch: fields left out stay as they are, `null` clears a field; lists are replaced whole. Closing (`status: closed`) needs an outcome. Requires `If-Match` with the ETag of your last read (428 without it, 412 when someone changed the case since).")
+        .Produces<CaseDto>();
+}

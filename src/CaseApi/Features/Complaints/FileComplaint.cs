@@ -1,0 +1,141 @@
+using CaseApi.Features.Timeline;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.Json;
+using CaseApi.Infrastructure.Mediation;
+using FluentValidation;
+using MediatR;
+
+namespace CaseApi.Features.Complaints;
+
+public static class FileComplaint
+{
+    /// <summary>A complainant's details. Personal data, stored apart from the case data.</summary>
+    public sealed record NewComplainant
+    {
+        /// <summary>Name.</summary>
+        /// <example>Jane Doe</example>
+        public required string Name { get; init; }
+
+        /// <summary>E-mail address.</summary>
+        /// <example>jane@example.org</example>
+        public string? Email { get; init; }
+
+        /// <summary>Postal address.</summary>
+        public string? PostalAddress { get; init; }
+
+        /// <summary>Phone number.</summary>
+        public string? Phone { get; init; }
+    }
+
+    /// <summary>A complaint to record in a case: a draft, or, with <c>filedOn</c>, one already lodged.</summary>
+    public sealed record Body
+    {
+        /// <summary>Whom it is against (a defendant of this organisation).</summary>
+        public Guid DefendantId { get; init; }
+
+        /// <summary>The authority it is lodged with (from <c>/v1/dpas</c>).</summary>
+        public Guid DpaId { get; init; }
+
+        /// <summary>On whose behalf (GDPR Art. 80).</summary>
+        /// <example>complainants</example>
+        public OnBehalfOf OnBehalfOf { get; init; }
+
+        /// <summary>The authority's reference, once known.</summary>
+        public string? DpaReference { get; init; }
+
+        /// <summary>When it was lodged; leave out for a draft.</summary>
+        /// <example>2024-06-06</example>
+        public DateOnly? FiledOn { get; init; }
+
+        /// <summary>The provisions invoked.</summary>
+        /// <example>["GDPR Art. 6(1)", "GDPR Art. 21"]</example>
+        public IReadOnlyList<string>? Provisions { get; init; }
+
+        /// <summary>The data subjects it is lodged for; required when <c>onBehalfOf</c> is <c>complainants</c>.</summary>
+        public IReadOnlyList<NewComplainant>? Complainants { get; init; }
+    }
+
+    public sealed record Command(Guid CaseId, Body Complaint) : ICommand<ComplaintDto>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Complaint.DefendantId).NotEmpty().OverridePropertyName("defendantId");
+            RuleFor(c => c.Complaint.DpaId).NotEmpty().OverridePropertyName("dpaId");
+            RuleFor(c => c.Complaint.OnBehalfOf).IsInEnum().OverridePropertyName("onBehalfOf");
+            RuleFor(c => c.Complaint.DpaReference).IsShortText(100).OverridePropertyName("dpaReference");
+            RuleFor(c => c.Complaint.Provisions).AreShortTexts().OverridePropertyName("provisions");
+            RuleFor(c => c.Complaint.Complainants).NotEmpty().When(c => c.Complaint.OnBehalfOf == OnBehalfOf.Complainants)
+                .WithMessage("A complaint on behalf of complainants names at least one.").OverridePropertyName("complainants");
+            RuleFor(c => c.Complaint.Complainants).Must(list => list is null || list.Count <= 1000).OverridePropertyName("complainants");
+            RuleForEach(c => c.Complaint.Complainants).ChildRules(person =>
+            {
+                person.RuleFor(p => p.Name).NotEmpty().IsShortText(200);
+                person.RuleFor(p => p.Email).EmailAddress().MaximumLength(320);
+                person.RuleFor(p => p.PostalAddress).IsShortText(1000);
+                person.RuleFor(p => p.Phone).IsShortText(50);
+            }).OverridePropertyName("complainants");
+        }
+    }
+
+    internal sealed class Handler(DbSession db, CallerContext caller, TimelineWriter timeline, TimeProvider clock) : IRequestHandler<Command, ComplaintDto>
+    {
+        public async Task<ComplaintDto> Handle(Command cmd, CancellationToken ct)
+        {
+            var complaint = cmd.Complaint;
+            var caseExists = await db.QuerySingleAsync<bool>(
+                "SELECT EXISTS (SELECT FROM cases WHERE id = @CaseId AND organisation_id = current_organisation_id())", cmd, ct);
+            if (!caseExists)
+            {
+                throw new NotFoundException("case", cmd.CaseId);
+            }
+
+            var now = clock.GetUtcNow();
+            var id = Guid.CreateVersion7(now);
+            var status = complaint.FiledOn is null ? ComplaintStatus.Draft : ComplaintStatus.Filed;
+            // Unknown or foreign defendant and DPA ids fail the foreign keys: 422, with nothing written.
+            await db.ExecuteAsync("""
+                INSERT INTO complaints (id, organisation_id, case_id, defendant_id, dpa_id, on_behalf_of, dpa_reference, filed_on, provisions, status, created_at, updated_at)
+                VALUES (@id, current_organisation_id(), @caseId, @DefendantId, @DpaId, @onBehalfOf, @DpaReference, @FiledOn, @provisions, @status, @now, @now)
+                """,
+                new
+                {
+                    id, cmd.CaseId, complaint.DefendantId, complaint.DpaId, onBehalfOf = SnakeCase.From(complaint.OnBehalfOf), complaint.DpaReference,
+                    complaint.FiledOn, provisions = (complaint.Provisions ?? []).ToArray(), status = SnakeCase.From(status), now,
+                },
+                ct);
+            foreach (var person in complaint.Complainants ?? [])
+            {
+                await db.ExecuteAsync("""
+                    INSERT INTO complainants (id, organisation_id, complaint_id, name, email, postal_address, phone, created_at)
+                    VALUES (@personId, current_organisation_id(), @id, @Name, @Email, @PostalAddress, @Phone, @now)
+                    """, new { personId = Guid.CreateVersion7(now), id, person.Name, person.Email, person.PostalAddress, person.Phone, now }, ct);
+            }
+
+            await timeline.AppendAsync(cmd.CaseId, "complaint.created", "Complaint recorded.", "complaint", id,
+                details: new { dpaId = complaint.DpaId, defendantId = complaint.DefendantId }, ct: ct);
+            if (complaint.FiledOn is { } filedOn)
+            {
+                await timeline.AppendAsync(cmd.CaseId, "complaint.filed", "Complaint filed with the authority.", "complaint", id,
+                    occurredAt: new DateTimeOffset(filedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), details: new { filedOn }, ct: ct);
+            }
+
+            return (await ComplaintReader.LoadAsync(db, caller, id, ct))!;
+        }
+    }
+
+    internal static void Map(RouteGroupBuilder cases) => cases.MapPost("{caseId:guid}/complaints", async (Guid caseId, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        {
+            var created = await mediator.Send(new Command(caseId, body), ct);
+            return EntityTags.Created(http, $"/v1/complaints/{created.Id}", created);
+        })
+        .RequireAuthorization(Policies.Write)
+        .WithTags("Complaints")
+        .WithName("FileComplaint")
+        .WithSummary("Record a complaint in a case")
+        .WithDescription("Records a complaint to a data protection authority: a draft, or with `filedOn` one already lodged (status `filed`). Unknown defendant or DPA ids get 422.")
+        .Produces<ComplaintDto>(StatusCodes.Status201Created);
+}

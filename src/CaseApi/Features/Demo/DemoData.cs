@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text;
+using CaseApi.Features.Cases;
+using CaseApi.Features.Complaints;
+using CaseApi.Features.Defendants;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Json;
+using MediatR;
+
+namespace CaseApi.Features.Demo;
+
+/// <summary>
+/// The demo organisation's case, so that a lawyer opening Swagger UI sees something real: Meta's plan to
+/// train AI on EU users' posts, and complaints about it at several authorities. Sent through the same
+/// commands the API uses, each in its own transaction, and only once.
+/// </summary>
+public static class DemoData
+{
+    public const string CaseReference = "DEMO-2025-001";
+
+    /// <summary>Seeds the demo organisation (once) and returns a fresh admin key for it.</summary>
+    public static async Task<string> SeedAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var key = await SendAsync(services, new SeedDemo.Command(), ct);
+        if (await SendAsync(services, new ListCases.Query(1, null, ListCases.DefaultSort, null, null, null, $"\"{CaseReference}\""), ct) is { Items.Count: > 0 })
+        {
+            return key;
+        }
+
+        var meta = await SendAsync(services, new CreateDefendant.Command
+        {
+            LegalName = "Meta Platforms Ireland Limited",
+            OtherNames = ["Facebook Ireland Limited", "Instagram", "Facebook"],
+            Country = "IE",
+            Address = "Merrion Road, Dublin 4, D04 X2K5, Ireland",
+            Website = "https://www.meta.com",
+            ParentCompany = "Meta Platforms, Inc.",
+            MainEstablishmentCountry = "IE",
+        }, ct);
+        var @case = await SendAsync(services, new OpenCase.Command
+        {
+            Reference = CaseReference,
+            Title = "Meta: training AI on EU users' Instagram and Facebook posts",
+            Summary = "In April 2025 Meta announced that from 27 May 2025 it would train its AI models on the public posts of EU users of " +
+                      "Instagram and Facebook, relying on legitimate interest and offering only an objection. Complaints against the same plan " +
+                      "were filed with several data protection authorities in June 2024; the Irish DPC, lead authority for Meta, had it paused. " +
+                      "A cease-and-desist letter followed on 30 April 2025.",
+            LegalBases = ["GDPR Art. 6(1)(f)", "GDPR Art. 21", "GDPR Art. 25"],
+            Tags = ["ai-training", "meta"],
+            DefendantIds = [meta.Id],
+            ResponsibleLawyer = "Demo lawyer",
+            OpenedOn = new DateOnly(2024, 6, 6),
+        }, ct);
+
+        FileComplaint.NewComplainant[] complainant = [new() { Name = "Demo complainant", Email = "complainant@example.org" }];
+        foreach (var dpa in new[] { "ie-dpc", "at-dsb", "de-hh-hmbbfdi", "nl-ap", "no-datatilsynet" })
+        {
+            var complaint = await SendAsync(services, new FileComplaint.Command(@case.Id, new FileComplaint.Body
+            {
+                DefendantId = meta.Id,
+                DpaId = DpaId(dpa),
+                OnBehalfOf = OnBehalfOf.Complainants,
+                FiledOn = new DateOnly(2024, 6, 6),
+                Provisions = ["GDPR Art. 5(1)", "GDPR Art. 6(1)", "GDPR Art. 21(1)", "GDPR Art. 25"],
+                Complainants = complainant,
+            }), ct);
+            if (dpa != "ie-dpc")
+            {
+                // Meta's main establishment is in Ireland: the other authorities hand the complaints to the DPC (GDPR Art. 56).
+                await SendAsync(services, new TransitionComplaint.Command(complaint.Id, complaint.Version, new TransitionComplaint.Body
+                {
+                    To = ComplaintStatus.Transferred,
+                    At = new DateTimeOffset(2024, 6, 20, 9, 0, 0, TimeSpan.Zero),
+                    TransferredToDpaId = DpaId("ie-dpc"),
+                    Note = "Forwarded to the lead supervisory authority.",
+                }), ct);
+            }
+        }
+
+        return key;
+    }
+
+    /// <summary>The registry's ids are derived from the authorities' codes (see the DPA registry migration).</summary>
+    public static Guid DpaId(string code) => Guid.Parse(Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes($"dpa:{code}"))));
+
+    private static async Task<T> SendAsync<T>(IServiceProvider services, IRequest<T> request, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CallerContext>().ActFor(SeedDemo.OrganisationId);
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request, ct);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace CaseApi.Infrastructure.Http;
+
+/// <summary>A resource whose version guards concurrent changes (optimistic concurrency).</summary>
+public interface IVersioned
+{
+    int Version { get; }
+}
+
+public sealed class PreconditionFailedException(string resource, Guid id)
+    : ApiProblemException(StatusCodes.Status412PreconditionFailed, "precondition_failed",
+        $"The {resource} {id} has changed since you read it; GET it again and reapply your change.");
+
+/// <summary>
+/// ETag and If-Match on the resource's version: GET hands out <c>"&lt;version&gt;"</c>, and a change must send it
+/// back, so that two lawyers editing the same case cannot silently overwrite each other.
+/// </summary>
+public static class EntityTags
+{
+    public static string Of(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+
+    /// <summary>The version the client last read, from <c>If-Match</c>: 428 without one, 412 for anything but one of our tags.</summary>
+    public static int RequiredVersion(HttpRequest request)
+    {
+        var header = request.Headers.IfMatch.ToString();
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            throw new ApiProblemException(StatusCodes.Status428PreconditionRequired, "precondition_required",
+                "Send If-Match with the ETag of your last GET, so that you do not overwrite a change you have not seen.");
+        }
+
+        var tag = header.Trim();
+        if (tag.StartsWith("W/", StringComparison.Ordinal))
+        {
+            tag = tag[2..];
+        }
+
+        return tag.Length > 2 && tag[0] == '"' && tag[^1] == '"' && int.TryParse(tag[1..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? version
+            : throw new ApiProblemException(StatusCodes.Status412PreconditionFailed, "precondition_failed", "If-Match does not name a current version of this resource.");
+    }
+
+    public static IResult Ok<T>(HttpContext http, T resource) where T : IVersioned
+    {
+        http.Response.Headers.ETag = Of(resource.Version);
+        return Results.Ok(resource);
+    }
+
+    public static IResult Created<T>(HttpContext http, string location, T resource) where T : IVersioned
+    {
+        http.Response.Headers.ETag = Of(resource.Version);
+        return Results.Created(location, resource);
+    }
+}

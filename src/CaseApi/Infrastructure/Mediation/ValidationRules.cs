@@ -1,0 +1,32 @@
+using FluentValidation;
+
+namespace CaseApi.Infrastructure.Mediation;
+
+/// <summary>Rules that several requests share, so that every route says the same thing about the same kind of value.</summary>
+public static class ValidationRules
+{
+    public static IRuleBuilderOptions<T, string?> IsCountryCode<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Matches("^[A-Z]{2}$").WithMessage("Must be an ISO 3166-1 alpha-2 country code in capitals, e.g. IE.");
+
+    public static IRuleBuilderOptions<T, string?> IsRegionCode<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Matches("^[A-Z]{2}-[A-Z0-9]{1,3}$").WithMessage("Must be an ISO 3166-2 subdivision code, e.g. DE-NW.");
+
+    public static IRuleBuilderOptions<T, string?> IsHttpUrl<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(url => url is null || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
+            .WithMessage("Must be an absolute http(s) URL.");
+
+    /// <summary>Free text of a bounded size: names, titles, references.</summary>
+    public static IRuleBuilderOptions<T, string?> IsShortText<T>(this IRuleBuilder<T, string?> rule, int maxLength = 300) =>
+        rule.MaximumLength(maxLength).Must(text => text is null || !text.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
+            .WithMessage("Must not contain control characters.");
+
+    public static IRuleBuilderOptions<T, IReadOnlyList<string>?> AreShortTexts<T>(this IRuleBuilder<T, IReadOnlyList<string>?> rule, int maxItems = 50, int maxLength = 200) =>
+        rule.Must(items => items is null || (items.Count <= maxItems && items.All(item => !string.IsNullOrWhiteSpace(item) && item.Length <= maxLength)))
+            .WithMessage($"At most {maxItems} entries, each 1 to {maxLength} characters.");
+
+    public static IRuleBuilderOptions<T, int> IsPageSize<T>(this IRuleBuilder<T, int> rule) =>
+        rule.InclusiveBetween(1, Json.Cursor.MaxLimit);
+
+    public static IRuleBuilderOptions<T, string?> IsCursorOf<T, TKey>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(cursor => Json.Cursor.TryDecode<TKey>(cursor, out _)).WithMessage("Not a cursor from this list.");
+}

@@ -1,0 +1,149 @@
+using Dapper;
+
+namespace CaseApi.Tests.Features.Cases;
+
+public sealed class CaseTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
+{
+    [Fact]
+    public async Task Opening_a_case_returns_201_with_its_location_etag_and_timeline_entry()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var meta = await client.DefendantAsync();
+
+        var response = await client.PostAsJsonAsync("/v1/cases", new { reference = "VZ-2025-0142", title = "Meta AI training", defendantIds = new[] { meta.Id() } });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal($"/v1/cases/{created.Id()}", response.Headers.Location?.OriginalString);
+        Assert.Equal("\"1\"", response.Headers.ETag?.Tag);
+        Assert.Equal("open", created.GetProperty("status").GetString());
+        Assert.Equal([meta.Id()], created.GetProperty("defendantIds").EnumerateArray().Select(d => d.GetGuid()));
+        Assert.Equal("2025-04-30", created.GetProperty("openedOn").GetString());
+        var timeline = await client.GetFromJsonAsync<JsonElement>($"/v1/cases/{created.Id()}/timeline");
+        var opened = timeline.GetProperty("items").EnumerateArray().Single();
+        Assert.Equal("case.opened", opened.GetProperty("kind").GetString());
+        Assert.NotEqual(JsonValueKind.Null, opened.GetProperty("apiKeyId").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_reference_is_unique_within_an_organisation_but_not_across_them()
+    {
+        using var first = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        using var second = api.ClientFor((await api.CreateOrganisationAsync("Other")).AdminKey);
+        await first.CaseAsync("SAME-1");
+
+        await ProblemAssert.IsProblemAsync(await first.PostAsJsonAsync("/v1/cases", new { reference = "SAME-1", title = "Again" }), HttpStatusCode.Conflict, "duplicate");
+        await second.CaseAsync("SAME-1");
+    }
+
+    [Fact]
+    public async Task A_case_cannot_name_another_organisations_defendant_and_nothing_is_written()
+    {
+        using var mine = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        using var theirs = api.ClientFor((await api.CreateOrganisationAsync("Other")).AdminKey);
+        var foreign = await theirs.DefendantAsync();
+
+        var response = await mine.PostAsJsonAsync("/v1/cases", new { reference = "X-1", title = "Borrowed defendant", defendantIds = new[] { foreign.Id() } });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnprocessableEntity, "unknown_reference");
+        Assert.Empty((await mine.GetFromJsonAsync<JsonElement>("/v1/cases")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Patching_without_If_Match_is_428_and_with_a_stale_one_412()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var created = await client.CaseAsync();
+        var path = $"/v1/cases/{created.Id()}";
+
+        await ProblemAssert.IsProblemAsync(await client.SendWithIfMatchAsync(HttpMethod.Patch, path, new { title = "x" }, null), HttpStatusCode.PreconditionRequired, "precondition_required");
+        var first = await client.SendWithIfMatchAsync(HttpMethod.Patch, path, new { title = "First edit" }, 1);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var stale = await client.SendWithIfMatchAsync(HttpMethod.Patch, path, new { title = "Lost update" }, 1);
+
+        await ProblemAssert.IsProblemAsync(stale, HttpStatusCode.PreconditionFailed, "precondition_failed");
+        var current = await client.GetAsync(path);
+        Assert.Equal("\"2\"", current.Headers.ETag?.Tag);
+        Assert.Equal("First edit", (await current.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Closing_needs_an_outcome_and_is_on_the_timeline()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var created = await client.CaseAsync();
+        var path = $"/v1/cases/{created.Id()}";
+
+        var withoutOutcome = await client.SendWithIfMatchAsync(HttpMethod.Patch, path, new { status = "closed" }, 1);
+        var problem = await ProblemAssert.IsProblemAsync(withoutOutcome, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("outcome", out _));
+
+        var closed = await client.SendWithIfMatchAsync(HttpMethod.Patch, path, new { status = "closed", outcome = "Meta paused the training." }, 1);
+        var body = await closed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("closed", body.GetProperty("status").GetString());
+        Assert.Equal("2025-04-30", body.GetProperty("closedOn").GetString());
+        var kinds = (await client.GetFromJsonAsync<JsonElement>($"{path}/timeline")).GetProperty("items").EnumerateArray().Select(e => e.GetProperty("kind").GetString());
+        Assert.Equal(["case.opened", "case.closed"], kinds);
+    }
+
+    [Fact]
+    public async Task Cases_are_filtered_searched_sorted_and_paged()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var meta = await client.DefendantAsync();
+        var alpha = await client.CreatedAsync("/v1/cases", new { reference = "A-1", title = "Cookie banners", tags = new[] { "cookies" }, openedOn = "2025-01-10" });
+        var beta = await client.CreatedAsync("/v1/cases", new { reference = "B-2", title = "Training AI on posts", defendantIds = new[] { meta.Id() }, openedOn = "2025-04-30" });
+        var gamma = await client.CreatedAsync("/v1/cases", new { reference = "C-3", title = "Dark patterns", summary = "Consent for AI", openedOn = "2025-03-01" });
+
+        async Task<Guid[]> Ids(string query) => (await client.GetFromJsonAsync<JsonElement>($"/v1/cases?{query}"))
+            .GetProperty("items").EnumerateArray().Select(c => c.Id()).ToArray();
+
+        Assert.Equal([beta.Id(), gamma.Id(), alpha.Id()], await Ids(""));
+        Assert.Equal([alpha.Id(), beta.Id(), gamma.Id()], await Ids("sort=reference"));
+        Assert.Equal([alpha.Id()], await Ids("tag=cookies"));
+        Assert.Equal([beta.Id()], await Ids($"defendantId={meta.Id()}"));
+        Assert.Equal([beta.Id(), gamma.Id()], await Ids("q=AI"));
+        Assert.Empty(await Ids("status=closed"));
+
+        var seen = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>($"/v1/cases?sort=openedOn&limit=1{(cursor is null ? "" : $"&cursor={cursor}")}");
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(c => c.Id()));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        Assert.Equal([alpha.Id(), gamma.Id(), beta.Id()], seen);
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/v1/cases?sort=title"), HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
+    public async Task A_cursor_from_one_sort_order_is_refused_in_another()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        await client.CaseAsync();
+        await client.CaseAsync();
+        var cursor = (await client.GetFromJsonAsync<JsonElement>("/v1/cases?sort=reference&limit=1")).GetProperty("nextCursor").GetString();
+
+        await ProblemAssert.IsProblemAsync(await client.GetAsync($"/v1/cases?sort=openedOn&cursor={cursor}"), HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
+    public async Task The_timeline_is_append_only_even_for_the_table_owner()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        await client.CaseAsync();
+        await using var owner = new Npgsql.NpgsqlConnection(api.Database.Migrations);
+        await owner.OpenAsync();
+        await using var superUser = await api.OpenAsSuperUserAsync();
+
+        var update = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => superUser.ExecuteAsync("UPDATE timeline_entries SET summary = 'rewritten'"));
+        var delete = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => superUser.ExecuteAsync("DELETE FROM timeline_entries"));
+        var truncate = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => owner.ExecuteAsync("TRUNCATE timeline_entries"));
+
+        Assert.All([update, delete, truncate], e => Assert.Equal(Npgsql.PostgresErrorCodes.InsufficientPrivilege, e.SqlState));
+        Assert.True(await superUser.QuerySingleAsync<long>("SELECT count(*) FROM timeline_entries") > 0);
+    }
+}

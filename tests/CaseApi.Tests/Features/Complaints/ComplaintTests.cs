@@ -1,0 +1,110 @@
+using CaseApi.Features.Demo;
+using CaseApi.Infrastructure.Auth;
+using Dapper;
+
+namespace CaseApi.Tests.Features.Complaints;
+
+public sealed class ComplaintTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
+{
+    [Fact]
+    public async Task A_complaint_recorded_as_filed_counts_in_its_case_and_is_on_the_timeline()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var defendant = await client.DefendantAsync();
+        var @case = await client.CaseAsync(null, defendant.Id());
+
+        var complaint = await client.ComplaintAsync(@case.Id(), defendant.Id(), "at-dsb", filed: true);
+
+        Assert.Equal("filed", complaint.GetProperty("status").GetString());
+        Assert.Equal("2024-06-06", complaint.GetProperty("filedOn").GetString());
+        Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>($"/v1/cases/{@case.Id()}")).GetProperty("complaintCount").GetInt32());
+        var kinds = (await client.GetFromJsonAsync<JsonElement>($"/v1/cases/{@case.Id()}/timeline")).GetProperty("items").EnumerateArray()
+            .Select(e => e.GetProperty("kind").GetString());
+        Assert.Equal(["complaint.filed", "case.opened", "complaint.created"], kinds);
+    }
+
+    [Theory]
+    [InlineData(ApiKeyRole.Admin, true)]
+    [InlineData(ApiKeyRole.Lawyer, true)]
+    [InlineData(ApiKeyRole.Integration, false)]
+    [InlineData(ApiKeyRole.Viewer, false)]
+    public async Task Complainants_are_shown_to_lawyers_and_admins_only(ApiKeyRole role, bool sees)
+    {
+        var organisation = await api.CreateOrganisationAsync();
+        using var admin = api.ClientFor(organisation.AdminKey);
+        var defendant = await admin.DefendantAsync();
+        var complaint = await admin.ComplaintAsync((await admin.CaseAsync(null, defendant.Id())).Id(), defendant.Id());
+        using var client = api.ClientFor(await api.CreateKeyAsync(organisation, role));
+
+        var body = await client.GetStringAsync($"/v1/complaints/{complaint.Id()}");
+
+        Assert.Equal(sees, body.Contains("jane@example.org", StringComparison.Ordinal));
+        Assert.DoesNotContain("jane@example.org", await client.GetStringAsync("/v1/complaints"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Erasing_a_complainant_pseudonymises_them_and_keeps_the_history()
+    {
+        var organisation = await api.CreateOrganisationAsync();
+        using var admin = api.ClientFor(organisation.AdminKey);
+        var defendant = await admin.DefendantAsync();
+        var @case = await admin.CaseAsync(null, defendant.Id());
+        var complaint = await admin.ComplaintAsync(@case.Id(), defendant.Id(), filed: true);
+        var complainantId = complaint.GetProperty("complainants")[0].Id();
+        using var integration = api.ClientFor(await api.CreateKeyAsync(organisation, ApiKeyRole.Integration));
+
+        await ProblemAssert.IsProblemAsync(await integration.DeleteAsync($"/v1/complainants/{complainantId}"), HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/v1/complainants/{complainantId}")).StatusCode);
+
+        var after = await admin.GetFromJsonAsync<JsonElement>($"/v1/complaints/{complaint.Id()}");
+        var person = after.GetProperty("complainants")[0];
+        Assert.Equal("Erased complainant", person.GetProperty("name").GetString());
+        Assert.Equal(JsonValueKind.Null, person.GetProperty("email").ValueKind);
+        Assert.NotEqual(JsonValueKind.Null, person.GetProperty("erasedAt").ValueKind);
+        Assert.Equal("filed", after.GetProperty("status").GetString());
+        await using var superUser = await api.OpenAsSuperUserAsync();
+        Assert.Equal(0, await superUser.QuerySingleAsync<long>("SELECT count(*) FROM complainants WHERE email = 'jane@example.org' OR name = 'Jane Doe'"));
+        var kinds = (await admin.GetFromJsonAsync<JsonElement>($"/v1/cases/{@case.Id()}/timeline")).GetProperty("items").EnumerateArray()
+            .Select(e => e.GetProperty("kind").GetString()).ToArray();
+        Assert.Contains("complainant.erased", kinds);
+        Assert.Contains("complaint.created", kinds);
+    }
+
+    [Fact]
+    public async Task Complaints_are_listed_by_case_status_authority_and_defendant()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var meta = await client.DefendantAsync();
+        var other = await client.DefendantAsync("Other Ltd");
+        var first = await client.CaseAsync(null, meta.Id(), other.Id());
+        var second = await client.CaseAsync(null, meta.Id());
+        var atIreland = await client.ComplaintAsync(first.Id(), meta.Id(), "ie-dpc", filed: true);
+        var atAustria = await client.ComplaintAsync(first.Id(), other.Id(), "at-dsb");
+        var inSecond = await client.ComplaintAsync(second.Id(), meta.Id(), "nl-ap", filed: true);
+
+        async Task<Guid[]> Ids(string query) => (await client.GetFromJsonAsync<JsonElement>($"/v1/complaints?{query}"))
+            .GetProperty("items").EnumerateArray().Select(c => c.Id()).ToArray();
+
+        Assert.Equal([atIreland.Id(), atAustria.Id()], await Ids($"caseId={first.Id()}"));
+        Assert.Equal([atIreland.Id(), inSecond.Id()], await Ids("status=filed"));
+        Assert.Equal([atAustria.Id()], await Ids($"dpaId={DemoData.DpaId("at-dsb")}"));
+        Assert.Equal([atAustria.Id()], await Ids($"defendantId={other.Id()}"));
+    }
+
+    [Fact]
+    public async Task A_complaint_needs_complainants_when_lodged_on_their_behalf()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var defendant = await client.DefendantAsync();
+        var @case = await client.CaseAsync(null, defendant.Id());
+
+        var response = await client.PostAsJsonAsync($"/v1/cases/{@case.Id()}/complaints",
+            new { defendantId = defendant.Id(), dpaId = DemoData.DpaId("ie-dpc"), onBehalfOf = "complainants" });
+        var ownName = await client.PostAsJsonAsync($"/v1/cases/{@case.Id()}/complaints",
+            new { defendantId = defendant.Id(), dpaId = DemoData.DpaId("ie-dpc"), onBehalfOf = "organisation" });
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("complainants", out _));
+        Assert.Equal(HttpStatusCode.Created, ownName.StatusCode);
+    }
+}

@@ -1,0 +1,139 @@
+using CaseApi.Features.Cases;
+using CaseApi.Features.Complaints;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Data;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace CaseApi.Tests.Infrastructure;
+
+/// <summary>
+/// With 100,000 cases and 300,000 complaints in one organisation, every list query and filter runs on an index.
+/// The plans are printed: <c>dotnet test --filter ListQueryPlanTests --logger "console;verbosity=detailed"</c>.
+/// </summary>
+public sealed class ListQueryPlanTests(ListQueryPlanTests.LargeOrganisation data, ITestOutputHelper output) : IClassFixture<ListQueryPlanTests.LargeOrganisation>
+{
+    public sealed class LargeOrganisation : CaseApiFactory
+    {
+        public const int Cases = 100_000;
+        public const int ComplaintsPerCase = 3;
+
+        public TestOrganisation Organisation { get; private set; } = null!;
+
+        public Guid SomeDefendantId { get; private set; }
+
+        protected override async Task ArrangeAsync()
+        {
+            Organisation = await CreateOrganisationAsync("Large organisation");
+            await CreateOrganisationAsync("Neighbour");
+            await using var superUser = await OpenAsSuperUserAsync();
+            await superUser.ExecuteAsync("""
+                INSERT INTO defendants (id, organisation_id, legal_name, created_at, updated_at)
+                SELECT gen_random_uuid(), @org, 'Defendant ' || g, now(), now() FROM generate_series(1, 500) g;
+
+                INSERT INTO cases (id, organisation_id, reference, title, summary, status, outcome, tags, opened_on, closed_on, created_at, updated_at)
+                SELECT gen_random_uuid(), @org, 'REF-' || g, 'Case ' || g || ' about ' || (ARRAY['cookies','tracking','ai training','dark patterns'])[1 + g % 4],
+                       'Summary ' || md5(g::text),
+                       (ARRAY['open','open','open','on_hold','closed'])[1 + g % 5],
+                       CASE WHEN g % 5 = 4 THEN 'settled' END,
+                       ARRAY[(ARRAY['cookies','tracking','ai','consent','meta','google','tiktok','amazon'])[1 + g % 8]],
+                       date '2015-01-01' + (g % 3650),
+                       CASE WHEN g % 5 = 4 THEN date '2025-01-01' END,
+                       now() - g * interval '1 minute', now() - g * interval '1 minute'
+                FROM generate_series(1, @cases) g;
+
+                INSERT INTO case_defendants (organisation_id, case_id, defendant_id)
+                SELECT c.organisation_id, c.id, d.id
+                FROM (SELECT id, organisation_id, row_number() OVER () AS n FROM cases WHERE organisation_id = @org) c
+                JOIN (SELECT id, row_number() OVER () AS n FROM defendants WHERE organisation_id = @org) d ON d.n = 1 + c.n % 500;
+
+                INSERT INTO complaints (id, organisation_id, case_id, defendant_id, dpa_id, on_behalf_of, filed_on, status, created_at, updated_at)
+                SELECT gen_random_uuid(), cd.organisation_id, cd.case_id, cd.defendant_id,
+                       (SELECT id FROM dpas ORDER BY code OFFSET (abs(hashtext(cd.case_id::text || k)) % 50) LIMIT 1),
+                       'organisation', date '2024-06-06',
+                       (ARRAY['filed','acknowledged','under_investigation','transferred','decided','withdrawn'])[1 + abs(hashtext(cd.case_id::text || k)) % 6],
+                       now(), now()
+                FROM case_defendants cd CROSS JOIN generate_series(1, @perCase) k
+                WHERE cd.organisation_id = @org;
+
+                ANALYZE;
+                """, new { org = Organisation.Id, cases = Cases, perCase = ComplaintsPerCase }, commandTimeout: 600);
+            SomeDefendantId = await superUser.QuerySingleAsync<Guid>("SELECT defendant_id FROM case_defendants WHERE organisation_id = @org LIMIT 1", new { org = Organisation.Id });
+        }
+    }
+
+    public static TheoryData<string> CaseListings => new()
+    {
+        "sort=-openedOn", "sort=openedOn", "sort=reference", "sort=-updatedAt", "status=closed", "status=open&sort=reference",
+        "tag=tiktok", "q=tracking", "defendantId", "q=cookies&status=on_hold",
+    };
+
+    public static TheoryData<string> ComplaintListings => new() { "", "caseId", "status=withdrawn", "dpaId", "defendantId", "status=decided&dpaId" };
+
+    [Theory]
+    [MemberData(nameof(CaseListings))]
+    public async Task Case_lists_use_indexes(string listing)
+    {
+        var query = new ListCases.Query(50, null, Value(listing, "sort") ?? ListCases.DefaultSort,
+            Value(listing, "status") is { } s ? CaseApi.Infrastructure.Json.SnakeCase.ToEnum<CaseStatus>(s) : null,
+            Value(listing, "tag"), listing.Contains("defendantId", StringComparison.Ordinal) ? data.SomeDefendantId : null, Value(listing, "q"));
+
+        var plan = await ExplainAsync(ListCases.Sql(query.Sort), ListCases.Parameters(query));
+
+        AssertUsesIndexes(plan, "cases", "case_defendants");
+    }
+
+    [Theory]
+    [MemberData(nameof(ComplaintListings))]
+    public async Task Complaint_lists_use_indexes(string listing)
+    {
+        await using var superUser = await data.OpenAsSuperUserAsync();
+        var sample = await superUser.QuerySingleAsync<(Guid CaseId, Guid DpaId)>(
+            "SELECT case_id, dpa_id FROM complaints WHERE organisation_id = @Id LIMIT 1", new { data.Organisation.Id });
+        var query = new ListComplaints.Query(50, null,
+            listing.Contains("caseId", StringComparison.Ordinal) ? sample.CaseId : null,
+            Value(listing, "status") is { } s ? CaseApi.Infrastructure.Json.SnakeCase.ToEnum<ComplaintStatus>(s) : null,
+            listing.Contains("dpaId", StringComparison.Ordinal) ? sample.DpaId : null,
+            listing.Contains("defendantId", StringComparison.Ordinal) ? data.SomeDefendantId : null);
+
+        var plan = await ExplainAsync(ListComplaints.Sql, ListComplaints.Parameters(query));
+
+        AssertUsesIndexes(plan, "complaints");
+    }
+
+    [Fact]
+    public async Task The_data_set_is_the_size_the_claim_is_about()
+    {
+        await using var superUser = await data.OpenAsSuperUserAsync();
+        var (cases, complaints) = await superUser.QuerySingleAsync<(long, long)>(
+            "SELECT (SELECT count(*) FROM cases WHERE organisation_id = @Id), (SELECT count(*) FROM complaints WHERE organisation_id = @Id)",
+            new { data.Organisation.Id });
+
+        Assert.Equal(LargeOrganisation.Cases, cases);
+        Assert.Equal(LargeOrganisation.Cases * LargeOrganisation.ComplaintsPerCase, complaints);
+    }
+
+    private async Task<string> ExplainAsync(string sql, object parameters)
+    {
+        await using var scope = data.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CallerContext>().ActFor(data.Organisation.Id);
+        var db = scope.ServiceProvider.GetRequiredService<DbSession>();
+        await db.BeginAsync(readOnly: true, CancellationToken.None);
+        var plan = string.Join('\n', await db.QueryAsync<string>($"EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF) {sql}", parameters));
+        output.WriteLine(plan);
+        return plan;
+    }
+
+    private static void AssertUsesIndexes(string plan, params string[] tables)
+    {
+        Assert.Contains("Index", plan, StringComparison.Ordinal);
+        foreach (var table in tables)
+        {
+            Assert.DoesNotContain($"Seq Scan on {table}", plan, StringComparison.Ordinal);
+        }
+    }
+
+    private static string? Value(string listing, string name) =>
+        listing.Split('&').Select(part => part.Split('=')).Where(kv => kv.Length == 2 && kv[0] == name).Select(kv => kv[1]).FirstOrDefault();
+}
