@@ -1,4 +1,5 @@
 using CaseApi.Features.ApiKeys;
+using CaseApi.Features.Dpas;
 using CaseApi.Features.Organisations;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -70,5 +71,6 @@ public static class CaseApiSetup
         var v1 = app.MapGroup("/v1").RequireAuthorization(Policies.Read);
         v1.MapOrganisation();
         v1.MapApiKeys();
+        v1.MapDpas();
     }
 }
