@@ -2,6 +2,7 @@ using CaseApi.Features.ApiKeys;
 using CaseApi.Features.Cases;
 using CaseApi.Features.Complaints;
 using CaseApi.Features.Defendants;
+using CaseApi.Features.Dpas;
 using CaseApi.Features.Timeline;
 using CaseApi.Features.Organisations;
 using CaseApi.Infrastructure.Auth;
@@ -78,5 +79,6 @@ public static class CaseApiSetup
         v1.MapDefendants();
         v1.MapCases();
         v1.MapComplaints();
+        v1.MapDpas();
     }
 }

@@ -20,4 +20,12 @@ public static class ProblemAssert
 
         return problem;
     }
+
+    /// <summary>Asserts a 400 validation problem whose <c>errors</c> name the field; returns its body.</summary>
+    public static async Task<JsonElement> NamesInvalidFieldAsync(HttpResponseMessage response, string field)
+    {
+        var problem = await IsProblemAsync(response, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name '{field}': {problem}");
+        return problem;
+    }
 }

@@ -13,6 +13,8 @@ public sealed class Migrator(ILogger<Migrator> logger)
     private const string ResourcePrefix = "migrations/";
     private const string JournalSchema = "public";
     private const string JournalTable = "schema_migrations";
+    private const string DpaRegistryResource = "data/dpas.json";
+    private const string DpaRegistryQuoteTag = "$dpa_json$";
 
     public static IReadOnlyList<string> ScriptNames { get; } = typeof(Migrator).Assembly.GetManifestResourceNames()
         .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
@@ -43,6 +45,7 @@ public sealed class Migrator(ILogger<Migrator> logger)
                 .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
                 .JournalToPostgresqlTable(JournalSchema, JournalTable)
                 .WithVariable("app_role", applicationRole)
+                .WithVariable("dpa_registry", DpaRegistryLiteral())
                 .WithTransactionPerScript()
                 .LogTo(new UpgradeLog(logger))
                 .Build()
@@ -73,6 +76,22 @@ public sealed class Migrator(ILogger<Migrator> logger)
         }
 
         return ScriptNames.Where(name => !applied.Contains(name)).ToArray();
+    }
+
+    /// <summary>
+    /// <c>db/data/dpas.json</c> as a dollar-quoted SQL literal, for the migrations that load the DPA registry.
+    /// The tag lives only here: DbUp reads any <c>$word$</c> in a script as a variable and fails on one it does not know,
+    /// so a .sql file could not spell it. DbUp pastes a value in verbatim, without looking for variables in it.
+    /// </summary>
+    internal static string DpaRegistryLiteral()
+    {
+        using var stream = typeof(Migrator).Assembly.GetManifestResourceStream(DpaRegistryResource)
+            ?? throw new InvalidOperationException($"The assembly carries no {DpaRegistryResource}.");
+        using var reader = new StreamReader(stream);
+        var json = reader.ReadToEnd();
+        return json.Contains(DpaRegistryQuoteTag, StringComparison.Ordinal)
+            ? throw new InvalidOperationException($"{DpaRegistryResource} contains {DpaRegistryQuoteTag}, which would end the SQL literal early.")
+            : DpaRegistryQuoteTag + json + DpaRegistryQuoteTag;
     }
 
     private sealed class UpgradeLog(ILogger logger) : IUpgradeLog

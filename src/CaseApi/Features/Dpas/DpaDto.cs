@@ -1,0 +1,179 @@
+using CaseApi.Infrastructure.Json;
+using FluentValidation;
+
+namespace CaseApi.Features.Dpas;
+
+/// <summary>A data protection authority (supervisory authority, GDPR Art. 51): where complaints go.</summary>
+public sealed record DpaDto
+{
+    /// <summary>The authority's id; the same in every CaseApi installation.</summary>
+    /// <example>dfb9b32e-6e9f-4657-4a4f-4c543c5edbb7</example>
+    public Guid Id { get; init; }
+
+    /// <summary>A short, stable, readable key: country (`eu` for the EDPS), region if any, and a short name.</summary>
+    /// <example>de-by-lda</example>
+    public required string Code { get; init; }
+
+    /// <summary>The name in the authority's own language(s).</summary>
+    /// <example>Bayerisches Landesamt für Datenschutzaufsicht</example>
+    public required string OfficialName { get; init; }
+
+    /// <summary>The name in English.</summary>
+    /// <example>Bavarian State Office for Data Protection Supervision</example>
+    public required string EnglishName { get; init; }
+
+    /// <summary>The usual abbreviation, if it has one.</summary>
+    /// <example>BayLDA</example>
+    public string? Acronym { get; init; }
+
+    /// <summary>The countries (ISO 3166-1 alpha-2) it supervises; empty for the EDPS, which supervises the EU institutions.</summary>
+    /// <example>["DE"]</example>
+    public required IReadOnlyList<string> Countries { get; init; }
+
+    /// <summary>The regions (ISO 3166-2) it supervises; empty when it covers its whole country.</summary>
+    /// <example>["DE-BY"]</example>
+    public required IReadOnlyList<string> Regions { get; init; }
+
+    /// <summary>Whether it supervises only public bodies or only private ones; null when it supervises both.</summary>
+    /// <example>private</example>
+    public DpaSector? Sector { get; init; }
+
+    /// <summary>Its website.</summary>
+    /// <example>https://www.lda.bayern.de</example>
+    public required string Website { get; init; }
+
+    /// <summary>The address for complaints by e-mail, if it takes them that way.</summary>
+    /// <example>poststelle@lda.bayern.de</example>
+    public string? ComplaintEmail { get; init; }
+
+    /// <summary>Its postal address, for letters.</summary>
+    /// <example>Promenade 18, 91522 Ansbach, Germany</example>
+    public required string PostalAddress { get; init; }
+
+    /// <summary>Phone number, international format.</summary>
+    /// <example>+49 981 180093-0</example>
+    public string? Phone { get; init; }
+
+    /// <summary>Fax number, international format.</summary>
+    /// <example>+32 2 274 48 35</example>
+    public string? Fax { get; init; }
+
+    /// <summary>The web form for complaints, if it has one.</summary>
+    /// <example>https://forms.dataprotection.ie/contact</example>
+    public string? ComplaintWebForm { get; init; }
+
+    /// <summary>The languages (ISO 639-1) in which it accepts complaints.</summary>
+    /// <example>["de"]</example>
+    public required IReadOnlyList<string> ComplaintLanguages { get; init; }
+
+    /// <summary>How the authority asks to receive complaints, where it says so; null when it does not.</summary>
+    /// <example>web_form</example>
+    public DpaChannel? PreferredChannel { get; init; }
+
+    /// <summary>The fingerprint of its PGP key for encrypted e-mail, if it publishes one.</summary>
+    public string? PgpFingerprint { get; init; }
+
+    /// <summary>Where these details were taken from, to check them against.</summary>
+    /// <example>["https://www.lda.bayern.de"]</example>
+    public required IReadOnlyList<string> Sources { get; init; }
+}
+
+/// <summary>Which bodies an authority supervises, where a region has one authority for each.</summary>
+public enum DpaSector
+{
+    /// <summary>Public bodies: authorities, municipalities, public schools and hospitals.</summary>
+    Public,
+
+    /// <summary>Companies, associations and other private bodies.</summary>
+    Private,
+}
+
+/// <summary>A way to lodge a complaint.</summary>
+public enum DpaChannel
+{
+    /// <summary>The authority's complaint web form.</summary>
+    WebForm,
+
+    /// <summary>E-mail to the complaint address.</summary>
+    Email,
+
+    /// <summary>A letter to the postal address.</summary>
+    Post,
+}
+
+// A row as the table spells it; the API sees only DpaDto, so that either can change without the other.
+internal sealed record DpaRow
+{
+    public const string Columns = """
+        id, code, official_name, english_name, acronym, countries, regions, sector, website, complaint_email, postal_address,
+        phone, fax, complaint_web_form, complaint_languages, preferred_channel, pgp_fingerprint, sources
+        """;
+
+    public Guid Id { get; init; }
+
+    public required string Code { get; init; }
+
+    public required string OfficialName { get; init; }
+
+    public required string EnglishName { get; init; }
+
+    public string? Acronym { get; init; }
+
+    public required string[] Countries { get; init; }
+
+    public required string[] Regions { get; init; }
+
+    public string? Sector { get; init; }
+
+    public required string Website { get; init; }
+
+    public string? ComplaintEmail { get; init; }
+
+    public required string PostalAddress { get; init; }
+
+    public string? Phone { get; init; }
+
+    public string? Fax { get; init; }
+
+    public string? ComplaintWebForm { get; init; }
+
+    public required string[] ComplaintLanguages { get; init; }
+
+    public string? PreferredChannel { get; init; }
+
+    public string? PgpFingerprint { get; init; }
+
+    public required string[] Sources { get; init; }
+
+    public DpaDto ToDto() => new()
+    {
+        Id = Id,
+        Code = Code,
+        OfficialName = OfficialName,
+        EnglishName = EnglishName,
+        Acronym = Acronym,
+        Countries = Countries,
+        Regions = Regions,
+        Sector = Sector is null ? null : SnakeCase.ToEnum<DpaSector>(Sector),
+        Website = Website,
+        ComplaintEmail = ComplaintEmail,
+        PostalAddress = PostalAddress,
+        Phone = Phone,
+        Fax = Fax,
+        ComplaintWebForm = ComplaintWebForm,
+        ComplaintLanguages = ComplaintLanguages,
+        PreferredChannel = PreferredChannel is null ? null : SnakeCase.ToEnum<DpaChannel>(PreferredChannel),
+        PgpFingerprint = PgpFingerprint,
+        Sources = Sources,
+    };
+}
+
+/// <summary>The place codes the DPA routes take, checked the same way on each.</summary>
+internal static class PlaceCodeRules
+{
+    public static IRuleBuilderOptions<T, string?> IsCountryCode<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Matches("^[A-Z]{2}$").WithMessage("An ISO 3166-1 alpha-2 code in upper case, e.g. DE.");
+
+    public static IRuleBuilderOptions<T, string?> IsRegionCode<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Matches("^[A-Z]{2}-[A-Z0-9]{1,3}$").WithMessage("An ISO 3166-2 code in upper case, e.g. DE-NW.");
+}

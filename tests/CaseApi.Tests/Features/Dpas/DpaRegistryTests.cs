@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using CaseApi.Infrastructure.Data;
+using Dapper;
+using DbUp.Engine.Preprocessors;
+using Npgsql;
+
+namespace CaseApi.Tests.Features.Dpas;
+
+/// <summary>The registry as migration 0002 loads it from db/data/dpas.json.</summary>
+public sealed class DpaRegistryTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
+{
+    private static readonly string[] EuMemberStates =
+        ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"];
+
+    private static readonly string[] GermanLaender =
+        ["DE-BB", "DE-BE", "DE-BW", "DE-BY", "DE-HB", "DE-HE", "DE-HH", "DE-MV", "DE-NI", "DE-NW", "DE-RP", "DE-SH", "DE-SL", "DE-SN", "DE-ST", "DE-TH"];
+
+    [Fact]
+    public async Task The_registry_holds_at_least_50_authorities_each_with_a_name_an_address_and_a_website()
+    {
+        var all = await AllAsync();
+
+        Assert.True(all.Count >= 50, $"{all.Count} authorities");
+        Assert.All(all, dpa =>
+        {
+            var code = dpa["code"]!.GetValue<string>();
+            Assert.False(string.IsNullOrWhiteSpace(dpa["officialName"]?.GetValue<string>()), code);
+            Assert.False(string.IsNullOrWhiteSpace(dpa["englishName"]?.GetValue<string>()), code);
+            Assert.False(string.IsNullOrWhiteSpace(dpa["postalAddress"]?.GetValue<string>()), code);
+            Assert.StartsWith("https://", dpa["website"]?.GetValue<string>(), StringComparison.Ordinal);
+            Assert.True(code == "eu-edps" || dpa["countries"]!.AsArray().Count > 0, $"{code} has no country");
+        });
+    }
+
+    [Fact]
+    public async Task The_registry_has_every_national_authority_of_the_EEA_the_EDPS_the_UK_Switzerland_and_the_German_ones()
+    {
+        var all = await AllAsync();
+        var national = all.Where(dpa => dpa["regions"]!.AsArray().Count == 0)
+            .SelectMany(dpa => dpa["countries"]!.AsArray().Select(c => c!.GetValue<string>()))
+            .ToHashSet();
+        var regional = all.SelectMany(dpa => dpa["regions"]!.AsArray().Select(r => r!.GetValue<string>())).ToArray();
+        var codes = all.Select(dpa => dpa["code"]!.GetValue<string>()).ToHashSet();
+
+        Assert.All(EuMemberStates.Concat(["IS", "LI", "NO", "GB", "CH"]), country => Assert.Contains(country, national));
+        Assert.Contains("eu-edps", codes);
+        Assert.Contains("de-bfdi", codes);
+        // 16 Länder, Bavaria twice: one authority for public bodies, one for private ones.
+        Assert.Equal(17, regional.Count(region => region.StartsWith("DE-", StringComparison.Ordinal)));
+        Assert.Equal(GermanLaender, regional.Where(region => region.StartsWith("DE-", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_API_returns_every_authority_exactly_as_the_data_file_describes_it()
+    {
+        var file = JsonNode.Parse(await File.ReadAllTextAsync(RepositoryRoot.File("db", "data", "dpas.json")))!.AsArray();
+        var served = (await AllAsync()).ToDictionary(dpa => dpa["code"]!.GetValue<string>());
+
+        Assert.Equal(file.Count, served.Count);
+        foreach (var entry in file)
+        {
+            var dpa = served[entry!["code"]!.GetValue<string>()].DeepClone().AsObject();
+            dpa.Remove("id");
+            Assert.True(JsonNode.DeepEquals(entry, dpa), $"file: {entry.ToJsonString()}\nAPI:  {dpa.ToJsonString()}");
+        }
+    }
+
+    [Fact]
+    public async Task Ids_are_derived_from_the_code_so_they_are_the_same_in_every_database()
+    {
+        var all = await AllAsync();
+
+        Assert.All(all, dpa => Assert.Equal(IdOf(dpa["code"]!.GetValue<string>()), dpa["id"]!.GetValue<Guid>()));
+        Assert.Equal(Guid.Parse("dfb9b32e-6e9f-4657-4a4f-4c543c5edbb7"), IdOf("de-by-lda"));
+    }
+
+    [Theory]
+    [InlineData("INSERT INTO dpas (code, official_name, english_name, countries, regions, website, postal_address, complaint_languages, sources) VALUES ('xx-fake', 'x', 'x', '{XX}', '{}', 'https://x', 'x', '{}', '{}')")]
+    [InlineData("UPDATE dpas SET complaint_email = 'attacker@example.com' WHERE code = 'ie-dpc'")]
+    [InlineData("DELETE FROM dpas WHERE code = 'ie-dpc'")]
+    public async Task The_application_role_can_read_the_registry_but_not_change_it(string write)
+    {
+        await using var connection = new NpgsqlConnection(api.Database.Application);
+        await connection.OpenAsync();
+
+        Assert.True(await connection.QuerySingleAsync<long>("SELECT count(*) FROM dpas") >= 50);
+        var denied = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync(write));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
+    }
+
+    [Fact]
+    public async Task Re_running_the_load_statement_brings_changed_rows_back_to_the_data_file_and_adds_no_rows()
+    {
+        await using var superUser = await api.OpenAsSuperUserAsync();
+        var before = await superUser.QueryAsync<string>("SELECT row_to_json(d)::text FROM dpas d ORDER BY code");
+        await superUser.ExecuteAsync("UPDATE dpas SET phone = '+00 0', regions = '{XX-1}', sector = 'public' WHERE code = 'ie-dpc'");
+
+        await superUser.ExecuteAsync(LoadStatement());
+
+        Assert.Equal(before, await superUser.QueryAsync<string>("SELECT row_to_json(d)::text FROM dpas d ORDER BY code"));
+    }
+
+    private async Task<IReadOnlyList<JsonObject>> AllAsync()
+    {
+        var organisation = await api.CreateOrganisationAsync();
+        using var client = api.ClientFor(organisation.AdminKey);
+        var page = await client.GetFromJsonAsync<JsonObject>($"/v1/dpas?limit={CaseApi.Infrastructure.Json.Cursor.MaxLimit}");
+        Assert.Null(page!["nextCursor"]?.GetValue<string>());
+        return page["items"]!.AsArray().Select(item => item!.AsObject()).ToArray();
+    }
+
+    private static Guid IdOf(string code) => Guid.Parse(Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes($"dpa:{code}"))));
+
+    /// <summary>The upsert of migration 0002, with the data file substituted as the migrator does.</summary>
+    private static string LoadStatement()
+    {
+        var script = File.ReadAllText(RepositoryRoot.File("db", "migrations", "0002_dpa_registry.sql"));
+        var upsert = script[script.IndexOf("INSERT INTO dpas", StringComparison.Ordinal)..];
+        return new VariableSubstitutionPreprocessor(new Dictionary<string, string> { ["dpa_registry"] = Migrator.DpaRegistryLiteral() }).Process(upsert);
+    }
+}
