@@ -1,3 +1,9 @@
+-- array_to_string is only STABLE (it formats any element type); for text it cannot vary, and a
+-- generated search column needs an IMMUTABLE expression.
+CREATE FUNCTION words_of(text[]) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT array_to_string($1, ' ') $$;
+
 -- Defendants are per organisation: whom an organisation pursues is confidential.
 CREATE TABLE defendants (
     id                          uuid PRIMARY KEY,
@@ -19,7 +25,7 @@ CREATE TABLE defendants (
     created_at                  timestamptz NOT NULL,
     updated_at                  timestamptz NOT NULL,
     search                      tsvector GENERATED ALWAYS AS (
-        to_tsvector('simple', legal_name || ' ' || array_to_string(other_names, ' ') || ' ' || coalesce(register_number, ''))
+        to_tsvector('simple', legal_name || ' ' || words_of(other_names) || ' ' || coalesce(register_number, ''))
     ) STORED
 );
 

@@ -44,6 +44,8 @@ CREATE INDEX case_defendants_by_defendant ON case_defendants (organisation_id, d
 -- database refuses to change or remove it, whoever asks.
 CREATE TABLE timeline_entries (
     id               uuid PRIMARY KEY,
+    -- Entries that happened at the same instant keep the order they were recorded in.
+    seq              bigint GENERATED ALWAYS AS IDENTITY,
     organisation_id  uuid NOT NULL,
     case_id          uuid NOT NULL,
     occurred_at      timestamptz NOT NULL,
@@ -57,7 +59,7 @@ CREATE TABLE timeline_entries (
     FOREIGN KEY (organisation_id, case_id) REFERENCES cases (organisation_id, id)
 );
 
-CREATE INDEX timeline_entries_by_case ON timeline_entries (organisation_id, case_id, occurred_at, id);
+CREATE INDEX timeline_entries_by_case ON timeline_entries (organisation_id, case_id, occurred_at, seq);
 
 CREATE FUNCTION refuse_timeline_change() RETURNS trigger
 LANGUAGE plpgsql AS $$

@@ -22,7 +22,7 @@ CREATE TABLE complaints (
     CONSTRAINT complaints_organisation_id_id_key UNIQUE (organisation_id, id),
     FOREIGN KEY (organisation_id, case_id) REFERENCES cases (organisation_id, id),
     FOREIGN KEY (organisation_id, defendant_id) REFERENCES defendants (organisation_id, id),
-    CONSTRAINT complaints_filed_on_when_filed CHECK (status = 'draft' OR filed_on IS NOT NULL),
+    CONSTRAINT complaints_filed_on_when_filed CHECK (status IN ('draft', 'withdrawn') OR filed_on IS NOT NULL),
     CONSTRAINT complaints_transfer_names_authority CHECK (status <> 'transferred' OR transferred_to_dpa_id IS NOT NULL),
     CONSTRAINT complaints_decision_has_outcome CHECK (status NOT IN ('decided', 'appealed') OR decision_outcome IS NOT NULL),
     CONSTRAINT complaints_fine_has_currency CHECK ((fine_amount IS NULL) = (fine_currency IS NULL))

@@ -8,7 +8,7 @@ namespace CaseApi.Features.Cases;
 
 public static class ListCases
 {
-    public sealed record Query(int Limit, string? Cursor, string Sort, CaseStatus? Status, string? Tag, Guid? DefendantId, string? Q) : IQuery<Page<CaseDto>>;
+    public sealed record Query(int Limit, string? Cursor, string Sort, string? Status, string? Tag, Guid? DefendantId, string? Q) : IQuery<Page<CaseDto>>;
 
     internal sealed record Key(string Sort, string Value, Guid Id);
 
@@ -35,7 +35,7 @@ public static class ListCases
             RuleFor(q => q.Sort).Must(Sorts.ContainsKey).WithMessage($"One of {string.Join(", ", Sorts.Keys)}.");
             RuleFor(q => q.Cursor).Must((q, cursor) => Infrastructure.Json.Cursor.TryDecode<Key>(cursor, out var key) && (cursor is null || key!.Sort == q.Sort))
                 .WithMessage("Not a cursor from this list in this order.");
-            RuleFor(q => q.Status).IsInEnum();
+            RuleFor(q => q.Status).IsNameOf<Query, CaseStatus>();
             RuleFor(q => q.Tag).IsShortText(50);
             RuleFor(q => q.Q).IsShortText(200);
         }
@@ -75,13 +75,13 @@ public static class ListCases
         Infrastructure.Json.Cursor.TryDecode<Key>(query.Cursor, out var after);
         return new
         {
-            afterValue = after?.Value, afterId = after?.Id, status = query.Status is { } s ? SnakeCase.From(s) : null,
+            afterValue = after?.Value, afterId = after?.Id, status = query.Status,
             tag = query.Tag, defendantId = query.DefendantId, q = query.Q, take = query.Limit + 1,
         };
     }
 
     internal static void Map(RouteGroupBuilder cases) => cases.MapGet("", (IMediator mediator, CancellationToken ct, int? limit, string? cursor, string? sort,
-            CaseStatus? status, string? tag, Guid? defendantId, string? q) =>
+            string? status, string? tag, Guid? defendantId, string? q) =>
             mediator.Send(new Query(limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor, sort ?? DefaultSort, status, tag, defendantId, q), ct))
         .WithName("ListCases")
         .WithSummary("List cases")

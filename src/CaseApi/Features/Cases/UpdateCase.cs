@@ -74,7 +74,7 @@ public static class UpdateCase
         public async Task<CaseDto> Handle(Command cmd, CancellationToken ct)
         {
             var current = (await db.QuerySingleOrDefaultAsync<CaseRow>(
-                $"SELECT {CaseRow.Columns} FROM cases c WHERE c.id = @Id AND c.organisation_id = current_organisation_id() FOR UPDATE OF c", cmd, ct))?.ToDto()
+                $"SELECT {CaseRow.Columns} FROM cases c WHERE c.id = @Id AND c.organisation_id = current_organisation_id() FOR UPDATE OF c", new { cmd.Id }, ct))?.ToDto()
                 ?? throw new NotFoundException("case", cmd.Id);
             if (current.Version != cmd.ExpectedVersion)
             {

@@ -8,7 +8,7 @@ namespace CaseApi.Features.Complaints;
 
 public static class ListComplaints
 {
-    public sealed record Query(int Limit, string? Cursor, Guid? CaseId, ComplaintStatus? Status, Guid? DpaId, Guid? DefendantId) : IQuery<Page<ComplaintDto>>;
+    public sealed record Query(int Limit, string? Cursor, Guid? CaseId, string? Status, Guid? DpaId, Guid? DefendantId) : IQuery<Page<ComplaintDto>>;
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -16,7 +16,7 @@ public static class ListComplaints
         {
             RuleFor(q => q.Limit).IsPageSize();
             RuleFor(q => q.Cursor).IsCursorOf<Query, Guid>();
-            RuleFor(q => q.Status).IsInEnum();
+            RuleFor(q => q.Status).IsNameOf<Query, ComplaintStatus>();
         }
     }
 
@@ -48,13 +48,13 @@ public static class ListComplaints
         Infrastructure.Json.Cursor.TryDecode<Guid>(query.Cursor, out var after);
         return new
         {
-            after = query.Cursor is null ? (Guid?)null : after, query.CaseId, status = query.Status is { } s ? SnakeCase.From(s) : null,
+            after = query.Cursor is null ? (Guid?)null : after, query.CaseId, status = query.Status,
             query.DpaId, query.DefendantId, take = query.Limit + 1,
         };
     }
 
     internal static void Map(RouteGroupBuilder complaints) => complaints.MapGet("", (IMediator mediator, CancellationToken ct, int? limit, string? cursor,
-            Guid? caseId, ComplaintStatus? status, Guid? dpaId, Guid? defendantId) =>
+            Guid? caseId, string? status, Guid? dpaId, Guid? defendantId) =>
             mediator.Send(new Query(limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor, caseId, status, dpaId, defendantId), ct))
         .WithName("ListComplaints")
         .WithSummary("List complaints")

@@ -75,7 +75,7 @@ public static class UpdateDefendant
         public async Task<DefendantDto> Handle(Command cmd, CancellationToken ct)
         {
             var current = await db.QuerySingleOrDefaultAsync<DefendantDto>(
-                $"SELECT {DefendantDto.Columns} FROM defendants WHERE id = @Id AND organisation_id = current_organisation_id() FOR UPDATE", cmd, ct)
+                $"SELECT {DefendantDto.Columns} FROM defendants WHERE id = @Id AND organisation_id = current_organisation_id() FOR UPDATE", new { cmd.Id }, ct)
                 ?? throw new NotFoundException("defendant", cmd.Id);
             if (current.Version != cmd.ExpectedVersion)
             {

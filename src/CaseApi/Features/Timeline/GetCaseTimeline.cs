@@ -64,6 +64,8 @@ public static class GetCaseTimeline
 
         public Guid? ApiKeyId { get; init; }
 
+        public long Seq { get; init; }
+
         public TimelineEntryDto ToDto() => new()
         {
             Id = Id, OccurredAt = OccurredAt, RecordedAt = RecordedAt, Kind = Kind, Summary = Summary,
@@ -71,7 +73,7 @@ public static class GetCaseTimeline
         };
     }
 
-    internal sealed record Key(DateTimeOffset OccurredAt, Guid Id);
+    internal sealed record Key(DateTimeOffset OccurredAt, long Seq);
 
     public sealed record Query(Guid CaseId, int Limit, string? Cursor) : IQuery<Page<TimelineEntryDto>>;
 
@@ -97,14 +99,14 @@ public static class GetCaseTimeline
 
             Infrastructure.Json.Cursor.TryDecode<Key>(query.Cursor, out var after);
             var rows = await db.QueryAsync<Row>("""
-                SELECT id, occurred_at, recorded_at, kind, summary, resource_type, resource_id, details::text AS details, api_key_id
+                SELECT id, seq, occurred_at, recorded_at, kind, summary, resource_type, resource_id, details::text AS details, api_key_id
                 FROM timeline_entries
                 WHERE organisation_id = current_organisation_id() AND case_id = @caseId
-                  AND (@afterAt::timestamptz IS NULL OR (occurred_at, id) > (@afterAt, @afterId))
-                ORDER BY occurred_at, id
+                  AND (@afterAt::timestamptz IS NULL OR (occurred_at, seq) > (@afterAt, @afterSeq))
+                ORDER BY occurred_at, seq
                 LIMIT @take
-                """, new { query.CaseId, afterAt = after?.OccurredAt, afterId = after?.Id, take = query.Limit + 1 }, ct);
-            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => new Key(r.OccurredAt, r.Id)).Select(r => r.ToDto());
+                """, new { query.CaseId, afterAt = after?.OccurredAt, afterSeq = after?.Seq, take = query.Limit + 1 }, ct);
+            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => new Key(r.OccurredAt, r.Seq)).Select(r => r.ToDto());
         }
     }
 

@@ -24,6 +24,13 @@ public static class ValidationRules
         rule.Must(items => items is null || (items.Count <= maxItems && items.All(item => !string.IsNullOrWhiteSpace(item) && item.Length <= maxLength)))
             .WithMessage($"At most {maxItems} entries, each 1 to {maxLength} characters.");
 
+    /// <summary>
+    /// Enum filters arrive as query strings in the API's snake_case spelling, which minimal-API binding
+    /// (Enum.TryParse) does not read; they stay strings and are checked here, so a bad value is a 400 naming the field.
+    /// </summary>
+    public static IRuleBuilderOptions<T, string?> IsNameOf<T, TEnum>(this IRuleBuilder<T, string?> rule) where TEnum : struct, Enum =>
+        rule.Must(value => value is null || Json.SnakeCase.IsNameOf<TEnum>(value)).WithMessage($"One of {Json.SnakeCase.Names<TEnum>()}.");
+
     public static IRuleBuilderOptions<T, int> IsPageSize<T>(this IRuleBuilder<T, int> rule) =>
         rule.InclusiveBetween(1, Json.Cursor.MaxLimit);
 

@@ -104,6 +104,10 @@ public sealed class CaseTests(CaseApiFactory api) : IClassFixture<CaseApiFactory
         Assert.Equal([beta.Id()], await Ids($"defendantId={meta.Id()}"));
         Assert.Equal([beta.Id(), gamma.Id()], await Ids("q=AI"));
         Assert.Empty(await Ids("status=closed"));
+        Assert.Equal(3, (await Ids("status=open")).Length);
+        Assert.Empty(await Ids("status=on_hold"));
+        var badStatus = await ProblemAssert.IsProblemAsync(await client.GetAsync("/v1/cases?status=sleeping"), HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(badStatus.GetProperty("errors").TryGetProperty("status", out _));
 
         var seen = new List<Guid>();
         string? cursor = null;

@@ -63,7 +63,8 @@ public sealed class ComplaintTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         Assert.NotEqual(JsonValueKind.Null, person.GetProperty("erasedAt").ValueKind);
         Assert.Equal("filed", after.GetProperty("status").GetString());
         await using var superUser = await api.OpenAsSuperUserAsync();
-        Assert.Equal(0, await superUser.QuerySingleAsync<long>("SELECT count(*) FROM complainants WHERE email = 'jane@example.org' OR name = 'Jane Doe'"));
+        Assert.Equal(0, await superUser.QuerySingleAsync<long>(
+            "SELECT count(*) FROM complainants WHERE id = @complainantId AND (email IS NOT NULL OR name = 'Jane Doe')", new { complainantId }));
         var kinds = (await admin.GetFromJsonAsync<JsonElement>($"/v1/cases/{@case.Id()}/timeline")).GetProperty("items").EnumerateArray()
             .Select(e => e.GetProperty("kind").GetString()).ToArray();
         Assert.Contains("complainant.erased", kinds);
@@ -82,11 +83,12 @@ public sealed class ComplaintTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         var atAustria = await client.ComplaintAsync(first.Id(), other.Id(), "at-dsb");
         var inSecond = await client.ComplaintAsync(second.Id(), meta.Id(), "nl-ap", filed: true);
 
+        // The fake clock stands still, so the ids share their time part and their order is the random part's.
         async Task<Guid[]> Ids(string query) => (await client.GetFromJsonAsync<JsonElement>($"/v1/complaints?{query}"))
-            .GetProperty("items").EnumerateArray().Select(c => c.Id()).ToArray();
+            .GetProperty("items").EnumerateArray().Select(c => c.Id()).Order().ToArray();
 
-        Assert.Equal([atIreland.Id(), atAustria.Id()], await Ids($"caseId={first.Id()}"));
-        Assert.Equal([atIreland.Id(), inSecond.Id()], await Ids("status=filed"));
+        Assert.Equal(new[] { atIreland.Id(), atAustria.Id() }.Order(), await Ids($"caseId={first.Id()}"));
+        Assert.Equal(new[] { atIreland.Id(), inSecond.Id() }.Order(), await Ids("status=filed"));
         Assert.Equal([atAustria.Id()], await Ids($"dpaId={DemoData.DpaId("at-dsb")}"));
         Assert.Equal([atAustria.Id()], await Ids($"defendantId={other.Id()}"));
     }
