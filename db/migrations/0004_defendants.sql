@@ -32,11 +32,7 @@ CREATE TABLE defendants (
 CREATE INDEX defendants_by_name ON defendants (organisation_id, legal_name, id);
 CREATE INDEX defendants_search ON defendants USING gin (search);
 
-ALTER TABLE defendants ENABLE ROW LEVEL SECURITY;
-ALTER TABLE defendants FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON defendants
-    USING (organisation_id = current_organisation_id())
-    WITH CHECK (organisation_id = current_organisation_id());
+SELECT enable_tenant_isolation('defendants');
 
 -- Lets other tables reference a defendant together with its organisation: a foreign-key check ignores
 -- row-level security, so a plain reference to id alone would let one organisation name another's defendant.

@@ -76,20 +76,6 @@ CREATE TRIGGER timeline_entries_no_truncate
     FOR EACH STATEMENT EXECUTE FUNCTION refuse_timeline_change();
 REVOKE UPDATE, DELETE, TRUNCATE ON timeline_entries FROM $app_role$;
 
-ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
-ALTER TABLE cases FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON cases
-    USING (organisation_id = current_organisation_id())
-    WITH CHECK (organisation_id = current_organisation_id());
-
-ALTER TABLE case_defendants ENABLE ROW LEVEL SECURITY;
-ALTER TABLE case_defendants FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON case_defendants
-    USING (organisation_id = current_organisation_id())
-    WITH CHECK (organisation_id = current_organisation_id());
-
-ALTER TABLE timeline_entries ENABLE ROW LEVEL SECURITY;
-ALTER TABLE timeline_entries FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON timeline_entries
-    USING (organisation_id = current_organisation_id())
-    WITH CHECK (organisation_id = current_organisation_id());
+SELECT enable_tenant_isolation('cases');
+SELECT enable_tenant_isolation('case_defendants');
+SELECT enable_tenant_isolation('timeline_entries');

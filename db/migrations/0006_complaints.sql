@@ -52,14 +52,5 @@ CREATE TABLE complainants (
 
 CREATE INDEX complainants_by_complaint ON complainants (organisation_id, complaint_id);
 
-ALTER TABLE complaints ENABLE ROW LEVEL SECURITY;
-ALTER TABLE complaints FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON complaints
-    USING (organisation_id = current_organisation_id())
-    WITH CHECK (organisation_id = current_organisation_id());
-
-ALTER TABLE complainants ENABLE ROW LEVEL SECURITY;
-ALTER TABLE complainants FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON complainants
-    USING (organisation_id = current_organisation_id())
-    WITH CHECK (organisation_id = current_organisation_id());
+SELECT enable_tenant_isolation('complaints');
+SELECT enable_tenant_isolation('complainants');
