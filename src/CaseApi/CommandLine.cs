@@ -13,13 +13,14 @@ internal sealed record CommandLine(string? Verb, IReadOnlyDictionary<string, str
     public const string Usage = """
         Usage:
           CaseApi [--urls http://localhost:5080] [other ASP.NET Core settings]   serve the API
-          CaseApi create-organisation --name "Organisation name"                 create an organisation and print its first admin key
+          CaseApi create-organisation --name "Organisation name" [--jurisdiction DE-NW] [--time-zone Europe/Berlin]
+                                                                                 create an organisation and print its first admin key
           CaseApi health-check [--url http://localhost:5080/health/ready]        exit 0 when the API is ready (Docker HEALTHCHECK)
         """;
 
     private static readonly Dictionary<string, string[]> VerbOptions = new()
     {
-        [CreateOrganisationVerb] = ["name"],
+        [CreateOrganisationVerb] = ["name", "jurisdiction", "time-zone"],
         [HealthCheckVerb] = ["url"],
     };
 
@@ -62,8 +63,12 @@ internal sealed record CommandLine(string? Verb, IReadOnlyDictionary<string, str
             await runtime.InitialiseAsync(CancellationToken.None);
             await using var scope = services.CreateAsyncScope();
             var created = await scope.ServiceProvider.GetRequiredService<IMediator>()
-                .Send(new CreateOrganisation.Command(options["name"]), CancellationToken.None);
-            Console.WriteLine($"Organisation: {created.Organisation.Name} ({created.Organisation.Id})");
+                .Send(new CreateOrganisation.Command(
+                    options["name"],
+                    options.GetValueOrDefault("jurisdiction", OrganisationSettings.DefaultJurisdiction),
+                    options.GetValueOrDefault("time-zone", OrganisationSettings.DefaultTimeZone)), CancellationToken.None);
+            Console.WriteLine($"Organisation: {created.Organisation.Name} ({created.Organisation.Id}), " +
+                              $"deadlines in {created.Organisation.Jurisdiction}, {created.Organisation.TimeZone}");
             Console.WriteLine($"Admin API key (shown once, store it now): {created.AdminKeySecret}");
             return 0;
         }

@@ -26,7 +26,8 @@ public static class SeedDemo
             var now = clock.GetUtcNow();
             await db.EnterOrganisationAsync(OrganisationId, ct);
             await db.ExecuteAsync("""
-                INSERT INTO organisations (id, name, created_at) VALUES (@OrganisationId, @OrganisationName, @now)
+                INSERT INTO organisations (id, name, jurisdiction, time_zone, created_at)
+                VALUES (@OrganisationId, @OrganisationName, 'DE-NW', 'Europe/Berlin', @now)
                 ON CONFLICT (id) DO NOTHING
                 """, new { OrganisationId, OrganisationName, now }, ct);
             await db.ExecuteAsync(

@@ -15,13 +15,19 @@ public static class CreateOrganisation
 {
     public const string FirstKeyName = "First admin key";
 
-    public sealed record Command(string Name) : ICommand<Result>;
+    public sealed record Command(string Name, string Jurisdiction = OrganisationSettings.DefaultJurisdiction, string TimeZone = OrganisationSettings.DefaultTimeZone)
+        : ICommand<Result>;
 
     public sealed record Result(OrganisationDto Organisation, ApiKeyDto AdminKey, string AdminKeySecret);
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator() => RuleFor(c => c.Name).NotEmpty().MaximumLength(200);
+        public Validator()
+        {
+            RuleFor(c => c.Name).NotEmpty().MaximumLength(200);
+            RuleFor(c => c.Jurisdiction).NotEmpty().IsJurisdiction();
+            RuleFor(c => c.TimeZone).NotEmpty().IsTimeZone();
+        }
     }
 
     internal sealed class Handler(DbSession db, TimeProvider clock) : IRequestHandler<Command, Result>
@@ -33,8 +39,11 @@ public static class CreateOrganisation
             // Row-level security admits only rows of the transaction's organisation, the new one included.
             await db.EnterOrganisationAsync(id, ct);
             var organisation = await db.QuerySingleAsync<OrganisationDto>(
-                $"INSERT INTO organisations (id, name, created_at) VALUES (@id, @name, @now) RETURNING {OrganisationDto.Columns}",
-                new { id, name = cmd.Name, now }, ct);
+                $"""
+                INSERT INTO organisations (id, name, jurisdiction, time_zone, created_at) VALUES (@id, @Name, @Jurisdiction, @TimeZone, @now)
+                RETURNING {OrganisationDto.Columns}
+                """,
+                new { id, cmd.Name, cmd.Jurisdiction, cmd.TimeZone, now }, ct);
             var (key, secret) = await IssueApiKey.InsertAsync(db, id, FirstKeyName, ApiKeyRole.Admin, expiresAt: null, now, ct);
             return new Result(organisation, key, secret);
         }

@@ -1,5 +1,6 @@
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Mediation;
 using MediatR;
 
@@ -16,9 +17,10 @@ public static class GetOrganisation
                 $"SELECT {OrganisationDto.Columns} FROM organisations WHERE id = @id", new { id = caller.RequiredOrganisationId }, ct);
     }
 
-    public static void MapOrganisation(this RouteGroupBuilder v1) => v1.MapGet("/organisation", (IMediator mediator, CancellationToken ct) => mediator.Send(new Query(), ct))
-        .WithTags("Organisation")
+    internal static void Map(RouteGroupBuilder organisation) => organisation.MapGet("", async (IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Query(), ct)))
         .WithName("GetOrganisation")
         .WithSummary("Get your organisation")
-        .WithDescription("The organisation that the calling API key belongs to.");
+        .WithDescription("The organisation that the calling API key belongs to, with its `ETag`.")
+        .Produces<OrganisationDto>();
 }

@@ -1,9 +1,11 @@
+using CaseApi.Infrastructure.Http;
+
 namespace CaseApi.Features.Organisations;
 
-/// <summary>The organisation an API key belongs to.</summary>
-public sealed record OrganisationDto
+/// <summary>The organisation an API key belongs to, and the settings its deadlines are computed with.</summary>
+public sealed record OrganisationDto : IVersioned
 {
-    internal const string Columns = "id, name, created_at";
+    internal const string Columns = "id, name, jurisdiction, time_zone, version, created_at";
 
     /// <summary>The organisation's id.</summary>
     public Guid Id { get; init; }
@@ -11,6 +13,17 @@ public sealed record OrganisationDto
     /// <summary>Its name.</summary>
     /// <example>Verbraucherzentrale NRW</example>
     public required string Name { get; init; }
+
+    /// <summary>Whose public holidays deadlines skip: an ISO 3166-1 country, or an ISO 3166-2 region where holidays differ by region.</summary>
+    /// <example>DE-NW</example>
+    public required string Jurisdiction { get; init; }
+
+    /// <summary>The IANA time zone in which a day ends at 24:00 for its deadlines.</summary>
+    /// <example>Europe/Berlin</example>
+    public required string TimeZone { get; init; }
+
+    /// <summary>Changes with every update; send it back as <c>If-Match</c>.</summary>
+    public int Version { get; init; }
 
     /// <summary>When it was set up in CaseApi.</summary>
     public DateTimeOffset CreatedAt { get; init; }
