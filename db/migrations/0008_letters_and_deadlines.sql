@@ -54,7 +54,7 @@ CREATE TABLE deadlines (
     organisation_id     uuid NOT NULL,
     case_id             uuid NOT NULL,
     -- What the deadline is for: the reply to a letter we sent, or a statutory period (GDPR Art. 78(2), 12(3)).
-    kind                text NOT NULL CHECK (kind IN ('response', 'gdpr_art_78_2', 'gdpr_art_12_3')),
+    kind                text NOT NULL CHECK (kind IN ('response', 'dpa_progress', 'data_subject_request')),
     letter_id           uuid,
     complaint_id        uuid,
     defendant_id        uuid,
@@ -82,7 +82,7 @@ CREATE TABLE deadlines (
 );
 
 -- One response deadline per letter: sending twice cannot create two.
-CREATE UNIQUE INDEX deadlines_one_response_per_letter ON deadlines (letter_id) WHERE kind IN ('response', 'gdpr_art_12_3');
+CREATE UNIQUE INDEX deadlines_one_response_per_letter ON deadlines (letter_id) WHERE kind IN ('response', 'data_subject_request');
 CREATE INDEX deadlines_by_status_due ON deadlines (organisation_id, status, due_at, id);
 CREATE INDEX deadlines_by_case ON deadlines (organisation_id, case_id, due_at, id);
 CREATE INDEX deadlines_by_due ON deadlines (organisation_id, due_at, id);

@@ -1,10 +1,14 @@
 using CaseApi.Features.ApiKeys;
+using CaseApi.Features.CalendarFeeds;
 using CaseApi.Features.Cases;
 using CaseApi.Features.Complaints;
+using CaseApi.Features.Correspondence;
+using CaseApi.Features.Deadlines;
 using CaseApi.Features.Defendants;
 using CaseApi.Features.Dpas;
 using CaseApi.Features.Timeline;
 using CaseApi.Features.Organisations;
+using CaseApi.Features.Stats;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
@@ -34,7 +38,9 @@ public static class CaseApiSetup
 
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
+        services.AddHttpContextAccessor();
         services.AddScoped<TimelineWriter>();
+        services.AddScoped<DeadlineKeeper>();
         services.AddDatabase();
         services.AddMediation();
         services.Configure<JsonOptions>(options => JsonSetup.Configure(options.SerializerOptions));
@@ -42,7 +48,8 @@ public static class CaseApiSetup
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemResponses();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, FeedTokenAuthenticationHandler>(FeedTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(Policies.Add);
         services.AddApiRateLimits(builder.Configuration);
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
@@ -79,6 +86,10 @@ public static class CaseApiSetup
         v1.MapDefendants();
         v1.MapCases();
         v1.MapComplaints();
+        v1.MapCorrespondence();
+        v1.MapDeadlines();
+        v1.MapCalendarFeeds();
+        v1.MapStats();
         v1.MapDpas();
     }
 }

@@ -15,7 +15,7 @@ public sealed class CommandLineTests(CaseApiFactory api) : IClassFixture<CaseApi
     [Fact]
     public async Task create_organisation_prints_a_working_admin_key()
     {
-        var (exitCode, output) = await RunAsync("create-organisation", "--name", "Verbraucherzentrale NRW");
+        var (exitCode, output) = await RunAsync("create-organisation", "--name", "Verbraucherzentrale NRW", "--jurisdiction", "DE-NW", "--time-zone", "Europe/Berlin");
 
         Assert.True(exitCode == 0, output);
         var key = Regex.Match(output, "cak_[0-9a-f]{12}_[A-Za-z0-9_-]{43}").Value;
@@ -23,6 +23,8 @@ public sealed class CommandLineTests(CaseApiFactory api) : IClassFixture<CaseApi
         using var client = api.ClientFor(key);
         var organisation = await client.GetFromJsonAsync<JsonElement>("/v1/organisation");
         Assert.Equal("Verbraucherzentrale NRW", organisation.GetProperty("name").GetString());
+        Assert.Equal("DE-NW", organisation.GetProperty("jurisdiction").GetString());
+        Assert.Equal("Europe/Berlin", organisation.GetProperty("timeZone").GetString());
         var keys = await client.GetFromJsonAsync<JsonElement>("/v1/api-keys");
         Assert.Equal("admin", keys.GetProperty("items")[0].GetProperty("role").GetString());
     }

@@ -13,7 +13,7 @@ internal static class IssueApiKey
     public static async Task<(ApiKeyDto Key, string Secret)> InsertAsync(
         DbSession db, Guid organisationId, string name, ApiKeyRole role, DateTimeOffset? expiresAt, DateTimeOffset now, CancellationToken ct)
     {
-        var secret = ApiKeySecret.Generate();
+        var secret = PrefixedSecret.Generate(PrefixedSecret.ApiKeyScheme);
         var row = await db.QuerySingleAsync<ApiKeyRow>($"""
             INSERT INTO api_keys (id, organisation_id, name, prefix, secret_hash, role, created_at, expires_at)
             VALUES (@id, @organisationId, @name, @prefix, @hash, @role, @now, @expiresAt)

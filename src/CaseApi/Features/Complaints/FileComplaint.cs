@@ -1,3 +1,4 @@
+using CaseApi.Features.Deadlines;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -81,7 +82,8 @@ public static class FileComplaint
         }
     }
 
-    internal sealed class Handler(DbSession db, CallerContext caller, TimelineWriter timeline, TimeProvider clock) : IRequestHandler<Command, ComplaintDto>
+    internal sealed class Handler(DbSession db, CallerContext caller, TimelineWriter timeline, DeadlineKeeper deadlines, TimeProvider clock)
+        : IRequestHandler<Command, ComplaintDto>
     {
         public async Task<ComplaintDto> Handle(Command cmd, CancellationToken ct)
         {
@@ -119,8 +121,10 @@ public static class FileComplaint
                 details: new { dpaId = complaint.DpaId, defendantId = complaint.DefendantId }, ct: ct);
             if (complaint.FiledOn is { } filedOn)
             {
+                var filedAt = DeadlineKeeper.InstantOf(filedOn);
                 await timeline.AppendAsync(cmd.CaseId, "complaint.filed", "Complaint filed with the authority.", "complaint", id,
-                    occurredAt: new DateTimeOffset(filedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), details: new { filedOn }, ct: ct);
+                    occurredAt: filedAt, details: new { filedOn }, ct: ct);
+                await deadlines.StartDpaProgressAsync(cmd.CaseId, id, complaint.DpaId, filedAt, await deadlines.RulesAsync(ct), ct);
             }
 
             return (await ComplaintReader.LoadAsync(db, caller, id, ct))!;

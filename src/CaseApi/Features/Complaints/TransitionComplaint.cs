@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using CaseApi.Features.Deadlines;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -85,7 +86,8 @@ public static class TransitionComplaint
         }
     }
 
-    internal sealed class Handler(DbSession db, CallerContext caller, TimelineWriter timeline, TimeProvider clock) : IRequestHandler<Command, ComplaintDto>
+    internal sealed class Handler(DbSession db, CallerContext caller, TimelineWriter timeline, DeadlineKeeper deadlines, TimeProvider clock)
+        : IRequestHandler<Command, ComplaintDto>
     {
         public async Task<ComplaintDto> Handle(Command cmd, CancellationToken ct)
         {
@@ -136,6 +138,11 @@ public static class TransitionComplaint
                     fineAmount = transition.FineAmount, fineCurrency = transition.FineCurrency,
                 },
                 ct: ct);
+            if (transition.To == ComplaintStatus.Filed)
+            {
+                await deadlines.StartDpaProgressAsync(current.CaseId, cmd.Id, current.DpaId, at, await deadlines.RulesAsync(ct), ct);
+            }
+
             return (await ComplaintReader.LoadAsync(db, caller, cmd.Id, ct))!;
         }
     }

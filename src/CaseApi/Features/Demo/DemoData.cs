@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CaseApi.Features.Cases;
 using CaseApi.Features.Complaints;
+using CaseApi.Features.Correspondence;
 using CaseApi.Features.Defendants;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Json;
@@ -77,6 +78,24 @@ public static class DemoData
             }
         }
 
+        var letter = await SendAsync(services, new RecordLetter.Command(@case.Id, new RecordLetter.Body
+        {
+            Direction = LetterDirection.Outgoing,
+            Type = LetterType.CeaseAndDesist,
+            DefendantId = meta.Id,
+            Channel = LetterChannel.Email,
+            Subject = "Cease and desist: training AI on EU users' posts",
+            Body = "We call on you to refrain from using the personal data of users in the EU to train AI models without their consent, " +
+                   "and to sign the enclosed undertaking with a penalty clause.",
+        }), ct);
+        await SendAsync(services, new AddAttachment.Command(letter.Id, "undertaking.txt",
+            "Undertaking to cease and desist (demo text).
+"u8.ToArray()), ct);
+        await SendAsync(services, new SendLetter.Command(letter.Id, letter.Version, new SendLetter.Body
+        {
+            SentAt = new DateTimeOffset(2025, 4, 30, 10, 0, 0, TimeSpan.FromHours(2)),
+            ResponsePeriod = "P14D",
+        }), ct);
         return key;
     }
 

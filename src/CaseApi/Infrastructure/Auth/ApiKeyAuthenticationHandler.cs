@@ -1,8 +1,6 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using CaseApi.Infrastructure.Json;
-using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -44,29 +42,16 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            || !ApiKeySecret.TryParsePrefix(header["Bearer ".Length..].Trim(), out var prefix))
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return AuthenticateResult.Fail("The Authorization header is not 'Bearer <API key>'.");
         }
 
-        var presented = header["Bearer ".Length..].Trim();
-        await using var connection = await dataSource.OpenConnectionAsync(Context.RequestAborted);
-        await using var transaction = await connection.BeginTransactionAsync(Context.RequestAborted);
-        // Row-level security shows this transaction exactly one key: the one whose prefix was presented.
-        KeyRow? key;
-        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition("""
-            SELECT set_config('caseapi.api_key_prefix', @prefix, true);
-            SELECT id, organisation_id, role, secret_hash, expires_at, revoked_at FROM api_keys WHERE prefix = @prefix;
-            """, new { prefix }, transaction, cancellationToken: Context.RequestAborted)))
-        {
-            await results.ReadAsync<string>();
-            key = await results.ReadSingleOrDefaultAsync<KeyRow>();
-        }
-
-        await transaction.CommitAsync(Context.RequestAborted);
-
-        if (key is null || !CryptographicOperations.FixedTimeEquals(key.SecretHash, ApiKeySecret.Hash(presented)))
+        var key = await PrefixedSecret.FindAsync<KeyRow>(dataSource, header["Bearer ".Length..].Trim(), PrefixedSecret.ApiKeyScheme,
+            "caseapi.api_key_prefix",
+            "SELECT id, organisation_id, role, secret_hash, expires_at, revoked_at FROM api_keys WHERE prefix = @prefix",
+            row => row.SecretHash, Context.RequestAborted);
+        if (key is null)
         {
             return AuthenticateResult.Fail("Unknown API key.");
         }

@@ -29,6 +29,10 @@ public static class Policies
         options.AddPolicy(Write, policy => policy.RequireRole(RoleName(ApiKeyRole.Admin), RoleName(ApiKeyRole.Lawyer), RoleName(ApiKeyRole.Integration)));
         options.AddPolicy(Admin, policy => policy.RequireRole(RoleName(ApiKeyRole.Admin)));
         options.AddPolicy(PersonalData, policy => policy.RequireRole(RoleName(ApiKeyRole.Admin), RoleName(ApiKeyRole.Lawyer)));
+        // A calendar feed URL carries its own token, and only that: an API key in a URL would end up in proxy logs.
+        options.AddPolicy(FeedTokenAuthenticationHandler.Policy, policy => policy
+            .AddAuthenticationSchemes(FeedTokenAuthenticationHandler.SchemeName)
+            .RequireClaim("calendar_feed_id"));
         options.DefaultPolicy = options.GetPolicy(Read)!;
         // Anything not marked otherwise needs a key, so a new route cannot be public by accident.
         options.FallbackPolicy = options.DefaultPolicy;

@@ -20,4 +20,11 @@ public sealed class CallerContext
     }
 
     public void ActFor(Guid organisationId) => OrganisationId = organisationId;
+
+    /// <summary>A calendar feed reads as a viewer would, and is no API key: the timeline never names it.</summary>
+    public void AuthenticateFeed(Guid organisationId)
+    {
+        OrganisationId = organisationId;
+        Role = ApiKeyRole.Viewer;
+    }
 }

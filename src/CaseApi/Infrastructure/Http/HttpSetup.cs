@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -45,10 +46,12 @@ public static class HttpSetup
 
     /// <summary>
     /// Rejects oversized bodies before they are read: Kestrel enforces the same limit for chunked uploads,
-    /// and this check also covers hosts without that feature (the in-memory test server).
+    /// and this check also covers hosts without that feature (the in-memory test server). Endpoints that take
+    /// more (attachments) say so with <see cref="IRequestSizeLimitMetadata"/>.
     /// </summary>
-    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app, long maxBytes) => app.Use((context, next) =>
+    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app, long defaultMaxBytes) => app.Use((context, next) =>
     {
+        var maxBytes = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? defaultMaxBytes;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature && feature.MaxRequestBodySize > maxBytes)
         {
             feature.MaxRequestBodySize = maxBytes;

@@ -1,0 +1,85 @@
+using System.Globalization;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Mediation;
+using Ical.Net;
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using Ical.Net.Serialization;
+using MediatR;
+
+namespace CaseApi.Features.CalendarFeeds;
+
+public static class GetDeadlineCalendar
+{
+    public sealed record Query : IQuery<string>;
+
+    internal sealed record Row
+    {
+        public Guid Id { get; init; }
+
+        public DateOnly DueDate { get; init; }
+
+        public DateTimeOffset DueAt { get; init; }
+
+        public required string Computation { get; init; }
+
+        public required string Kind { get; init; }
+
+        public required string CaseReference { get; init; }
+
+        public required string CaseTitle { get; init; }
+
+        public string? LetterSubject { get; init; }
+
+        public Guid CaseId { get; init; }
+    }
+
+    internal sealed class Handler(DbSession db) : IRequestHandler<Query, string>
+    {
+        public async Task<string> Handle(Query query, CancellationToken ct)
+        {
+            var rows = await db.QueryAsync<Row>("""
+                SELECT d.id, d.due_date, d.due_at, d.computation, d.kind, d.case_id, c.reference AS case_reference, c.title AS case_title,
+                       l.subject AS letter_subject
+                FROM deadlines d
+                JOIN cases c ON c.organisation_id = d.organisation_id AND c.id = d.case_id
+                LEFT JOIN letters l ON l.organisation_id = d.organisation_id AND l.id = d.letter_id
+                WHERE d.organisation_id = current_organisation_id() AND d.status = 'open'
+                ORDER BY d.due_at, d.id
+                """, ct: ct);
+            var calendar = new Calendar { ProductId = "-//CaseApi//Deadlines//EN" };
+            calendar.AddProperty("X-WR-CALNAME", "CaseApi deadlines");
+            foreach (var row in rows)
+            {
+                // All-day events on the last day: calendars show them on the right date in every time zone.
+                calendar.Events.Add(new CalendarEvent
+                {
+                    Uid = $"{row.Id}@caseapi",
+                    Summary = $"Deadline {row.CaseReference}: {row.LetterSubject ?? Describe(row.Kind)}",
+                    Description = $"{row.CaseTitle}\n{row.Computation}\nExpires {row.DueAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}.\nCase {row.CaseId}, deadline {row.Id}.",
+                    DtStart = new CalDateTime(row.DueDate),
+                    DtEnd = new CalDateTime(row.DueDate.AddDays(1)),
+                });
+            }
+
+            return new CalendarSerializer().SerializeToString(calendar) ?? "";
+        }
+
+        private static string Describe(string kind) => kind switch
+        {
+            "dpa_progress" => "authority to report progress (GDPR Art. 78(2))",
+            "data_subject_request" => "answer to a data subject request (GDPR Art. 12(3))",
+            _ => "reply due",
+        };
+    }
+
+    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapGet("calendar.ics", async (IMediator mediator, CancellationToken ct) =>
+            Results.Text(await mediator.Send(new Query(), ct), "text/calendar; charset=utf-8"))
+        .RequireAuthorization(FeedTokenAuthenticationHandler.Policy)
+        .WithTags("Deadlines")
+        .WithName("GetDeadlineCalendar")
+        .WithSummary("The open deadlines as an iCalendar feed")
+        .WithDescription("Subscribe to this URL in Outlook, Google or Apple calendars: `/v1/deadlines/calendar.ics?token=caf_…`. It takes a calendar feed token from `POST /v1/calendar-feeds` in the `token` query parameter, never an API key; a revoked token gets 401. One all-day event per open deadline, on its last day.")
+        .Produces<string>(StatusCodes.Status200OK, "text/calendar");
+}

@@ -1,0 +1,49 @@
+using CaseApi.Features.Deadlines;
+using CaseApi.Infrastructure.Data;
+
+namespace CaseApi.Features.Correspondence;
+
+/// <summary>Reads letters as the API returns them: with the deadline they set and their attachments' metadata.</summary>
+internal static class LetterReader
+{
+    private sealed record AttachmentRow
+    {
+        public Guid LetterId { get; init; }
+
+        public Guid Id { get; init; }
+
+        public required string FileName { get; init; }
+
+        public required string ContentType { get; init; }
+
+        public long Size { get; init; }
+
+        public required byte[] Sha256 { get; init; }
+    }
+
+    public static async Task<LetterDto?> LoadAsync(DbSession db, Guid id, CancellationToken ct, bool forUpdate = false) =>
+        (await LoadManyAsync(db, $"id = @id{(forUpdate ? " FOR UPDATE" : "")}", new { id }, ct)).SingleOrDefault();
+
+    /// <summary>Letters matching <paramref name="where"/> (SQL over the letters table, organisation already applied), three queries in all.</summary>
+    public static async Task<IReadOnlyList<LetterDto>> LoadManyAsync(DbSession db, string where, object parameters, CancellationToken ct)
+    {
+        var rows = await db.QueryAsync<LetterRow>(
+            $"SELECT {LetterRow.Columns} FROM letters WHERE organisation_id = current_organisation_id() AND {where}", parameters, ct);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = rows.Select(r => r.Id).ToArray();
+        var deadlines = (await db.QueryAsync<DeadlineRow>(
+                $"SELECT {DeadlineRow.Columns} FROM deadlines WHERE organisation_id = current_organisation_id() AND letter_id = ANY (@ids) AND kind <> 'dpa_progress'",
+                new { ids }, ct))
+            .ToDictionary(d => d.LetterId!.Value, d => d.ToDto());
+        var attachments = (await db.QueryAsync<AttachmentRow>("""
+                SELECT letter_id, id, file_name, content_type, size, sha256 FROM letter_attachments
+                WHERE organisation_id = current_organisation_id() AND letter_id = ANY (@ids) ORDER BY id
+                """, new { ids }, ct))
+            .ToLookup(a => a.LetterId, a => new AttachmentDto { Id = a.Id, FileName = a.FileName, ContentType = a.ContentType, Size = a.Size, Sha256 = Convert.ToHexStringLower(a.Sha256) });
+        return rows.Select(r => r.ToDto(deadlines.GetValueOrDefault(r.Id), attachments[r.Id].ToArray())).ToArray();
+    }
+}

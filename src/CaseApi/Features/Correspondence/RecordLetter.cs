@@ -1,0 +1,165 @@
+using CaseApi.Features.Deadlines;
+using CaseApi.Features.Timeline;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.Json;
+using CaseApi.Infrastructure.Mediation;
+using FluentValidation;
+using MediatR;
+
+namespace CaseApi.Features.Correspondence;
+
+public static class RecordLetter
+{
+    /// <summary>A letter to record: an outgoing draft, or an incoming letter as received.</summary>
+    public sealed record Body
+    {
+        /// <summary>Outgoing letters start as drafts; incoming ones are recorded as received.</summary>
+        /// <example>outgoing</example>
+        public LetterDirection Direction { get; init; }
+
+        /// <summary>What kind of letter.</summary>
+        /// <example>cease_and_desist</example>
+        public LetterType Type { get; init; }
+
+        /// <summary>The other side, when a defendant (give this or <c>dpaId</c>).</summary>
+        public Guid? DefendantId { get; init; }
+
+        /// <summary>The other side, when an authority.</summary>
+        public Guid? DpaId { get; init; }
+
+        /// <summary>How it travels or travelled.</summary>
+        /// <example>registered_post</example>
+        public LetterChannel Channel { get; init; }
+
+        /// <summary>Subject line.</summary>
+        /// <example>Unterlassungsaufforderung: KI-Training mit Nutzerdaten</example>
+        public required string Subject { get; init; }
+
+        /// <summary>The text.</summary>
+        public string? Body { get; init; }
+
+        /// <summary>The complaint it belongs to, if any.</summary>
+        public Guid? ComplaintId { get; init; }
+
+        /// <summary>The letter this one answers. An incoming reply meets that letter's deadline.</summary>
+        public Guid? InReplyTo { get; init; }
+
+        /// <summary>For incoming letters: when it arrived; now when left out.</summary>
+        public DateTimeOffset? ReceivedAt { get; init; }
+    }
+
+    public sealed record Command(Guid CaseId, Body Letter) : ICommand<LetterDto>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator(TimeProvider clock)
+        {
+            RuleFor(c => c.Letter.Direction).IsInEnum().OverridePropertyName("direction");
+            RuleFor(c => c.Letter.Type).IsInEnum().OverridePropertyName("type");
+            RuleFor(c => c.Letter.Channel).IsInEnum().OverridePropertyName("channel");
+            RuleFor(c => c.Letter.Subject).NotEmpty().IsShortText(500).OverridePropertyName("subject");
+            RuleFor(c => c.Letter.Body).IsShortText(200_000).OverridePropertyName("body");
+            RuleFor(c => c.Letter).Must(l => (l.DefendantId is null) != (l.DpaId is null))
+                .WithMessage("Name the other side: a defendantId or a dpaId, not both.").OverridePropertyName("defendantId");
+            RuleFor(c => c.Letter.ReceivedAt).Null().When(c => c.Letter.Direction == LetterDirection.Outgoing)
+                .WithMessage("Outgoing letters are sent, not received: record them as drafts and send them.").OverridePropertyName("receivedAt");
+            RuleFor(c => c.Letter.ReceivedAt).Must(at => at is null || at <= clock.GetUtcNow().AddMinutes(5))
+                .WithMessage("Must not lie in the future.").OverridePropertyName("receivedAt");
+        }
+    }
+
+    internal sealed class Handler(DbSession db, DeadlineKeeper deadlines, TimelineWriter timeline, TimeProvider clock) : IRequestHandler<Command, LetterDto>
+    {
+        public async Task<LetterDto> Handle(Command cmd, CancellationToken ct)
+        {
+            var letter = cmd.Letter;
+            await RequireSameCaseAsync(db, "cases", cmd.CaseId, cmd.CaseId, "case", ct);
+            if (letter.ComplaintId is { } complaintId)
+            {
+                await RequireSameCaseAsync(db, "complaints", complaintId, cmd.CaseId, "complaint", ct);
+            }
+
+            if (letter.InReplyTo is { } answered)
+            {
+                await RequireSameCaseAsync(db, "letters", answered, cmd.CaseId, "letter", ct);
+            }
+
+            var now = clock.GetUtcNow();
+            var id = Guid.CreateVersion7(now);
+            var incoming = letter.Direction == LetterDirection.Incoming;
+            var receivedAt = incoming ? letter.ReceivedAt ?? now : (DateTimeOffset?)null;
+            await db.ExecuteAsync("""
+                INSERT INTO letters (id, organisation_id, case_id, complaint_id, direction, type, defendant_id, dpa_id, channel, subject, body,
+                    in_reply_to_id, status, received_at, created_at, updated_at)
+                VALUES (@id, current_organisation_id(), @CaseId, @ComplaintId, @direction, @type, @DefendantId, @DpaId, @channel, @Subject, @Body,
+                    @InReplyTo, @status, @receivedAt, @now, @now)
+                """,
+                new
+                {
+                    id, cmd.CaseId, letter.ComplaintId, direction = SnakeCase.From(letter.Direction), type = SnakeCase.From(letter.Type),
+                    letter.DefendantId, letter.DpaId, channel = SnakeCase.From(letter.Channel), letter.Subject, letter.Body, letter.InReplyTo,
+                    status = incoming ? "received" : "draft", receivedAt, now,
+                },
+                ct);
+
+            if (incoming)
+            {
+                await timeline.AppendAsync(cmd.CaseId, "letter.received", $"Letter received: {letter.Subject}", "letter", id, occurredAt: receivedAt, ct: ct);
+                if (letter.InReplyTo is { } answeredLetter)
+                {
+                    await deadlines.MeetByReplyAsync(answeredLetter, id, receivedAt!.Value, ct);
+                }
+
+                if (letter is { ComplaintId: { } complaint, DpaId: { } dpa })
+                {
+                    await deadlines.MeetDpaProgressAsync(cmd.CaseId, complaint, dpa, id, receivedAt!.Value, ct);
+                }
+            }
+            else
+            {
+                await timeline.AppendAsync(cmd.CaseId, "letter.created", $"Draft letter: {letter.Subject}", "letter", id, ct: ct);
+            }
+
+            return (await LetterReader.LoadAsync(db, id, ct))!;
+        }
+    }
+
+    /// <summary>
+    /// A letter may only refer to its own case's complaint and letters. The composite keys already keep other
+    /// organisations' rows out; this keeps the organisation's own cases apart.
+    /// </summary>
+    private static async Task RequireSameCaseAsync(DbSession db, string table, Guid id, Guid caseId, string resource, CancellationToken ct)
+    {
+        var column = table == "cases" ? "id" : "case_id";
+        var found = await db.QuerySingleOrDefaultAsync<Guid?>(
+            $"SELECT {column} FROM {table} WHERE id = @id AND organisation_id = current_organisation_id()", new { id }, ct);
+        if (found is null)
+        {
+            throw table == "cases" ? new NotFoundException(resource, id)
+                : new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "unknown_reference", $"No {resource} {id} in this organisation.");
+        }
+
+        if (found != caseId)
+        {
+            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "other_case", $"The {resource} {id} belongs to another case.");
+        }
+    }
+
+    internal static void Map(RouteGroupBuilder cases) => cases.MapPost("{caseId:guid}/letters", async (Guid caseId, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+        {
+            var created = await mediator.Send(new Command(caseId, body), ct);
+            return EntityTags.Created(http, $"/v1/letters/{created.Id}", created);
+        })
+        .RequireAuthorization(Policies.Write)
+        .WithTags("Correspondence")
+        .WithName("RecordLetter")
+        .WithSummary("Record a letter in a case")
+        .WithDescription("""
+            Outgoing letters start as drafts (change them with PATCH, then send them). Incoming letters are recorded as received:
+            one `inReplyTo` a letter we sent meets that letter's deadline (the first reply counts; a late one still stops reminders),
+            and one from an authority on a complaint meets its GDPR Art. 78(2) deadline and starts the next three months.
+            """)
+        .Produces<LetterDto>(StatusCodes.Status201Created);
+}

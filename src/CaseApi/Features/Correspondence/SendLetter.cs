@@ -1,0 +1,112 @@
+using CaseApi.Features.Deadlines;
+using CaseApi.Features.Timeline;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.Json;
+using CaseApi.Infrastructure.Mediation;
+using FluentValidation;
+using MediatR;
+
+namespace CaseApi.Features.Correspondence;
+
+public static class SendLetter
+{
+    /// <summary>How a draft was sent and what answer it asks for.</summary>
+    public sealed record Body
+    {
+        /// <summary>When it was sent; now when left out. May lie in the past, to record a letter already sent.</summary>
+        /// <example>2025-04-30T10:00:00+02:00</example>
+        public DateTimeOffset? SentAt { get; init; }
+
+        /// <summary>The reply is due by the end of this day (as the letter says). Give this or <c>responsePeriod</c>, or neither.</summary>
+        /// <example>2025-05-14</example>
+        public DateOnly? ResponseDue { get; init; }
+
+        /// <summary>The reply is due within this ISO 8601 period (P14D, P2W, P1M), computed as Reg. 1182/71 computes it.</summary>
+        /// <example>P14D</example>
+        public string? ResponsePeriod { get; init; }
+    }
+
+    public sealed record Command(Guid Id, int ExpectedVersion, Body Sending) : ICommand<LetterDto>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator(TimeProvider clock)
+        {
+            RuleFor(c => c.Sending.SentAt).Must(at => at is null || at <= clock.GetUtcNow().AddMinutes(5))
+                .WithMessage("Must not lie in the future: record a letter when it goes out.").OverridePropertyName("sentAt");
+            RuleFor(c => c.Sending.ResponsePeriod).Must(p => p is null || DeadlinePeriod.TryParse(p, out _))
+                .WithMessage("Must be an ISO 8601 period of days, weeks, months or years, e.g. P14D, P2W, P1M.").OverridePropertyName("responsePeriod");
+            RuleFor(c => c.Sending).Must(s => s.ResponseDue is null || s.ResponsePeriod is null)
+                .WithMessage("Give responseDue or responsePeriod, not both.").OverridePropertyName("responsePeriod");
+        }
+    }
+
+    internal sealed class Handler(DbSession db, DeadlineKeeper deadlines, TimelineWriter timeline, TimeProvider clock) : IRequestHandler<Command, LetterDto>
+    {
+        public async Task<LetterDto> Handle(Command cmd, CancellationToken ct)
+        {
+            var letter = await LetterReader.LoadAsync(db, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("letter", cmd.Id);
+            if (letter.Version != cmd.ExpectedVersion)
+            {
+                throw new PreconditionFailedException("letter", cmd.Id);
+            }
+
+            if (letter.Status != LetterStatus.Draft)
+            {
+                throw new ConflictException("letter_not_draft", $"Letter {cmd.Id} is {SnakeCase.From(letter.Status)}; only drafts can be sent.");
+            }
+
+            var now = clock.GetUtcNow();
+            var sentAt = cmd.Sending.SentAt ?? now;
+            if (cmd.Sending.ResponseDue is { } dueDate && dueDate < DateOnly.FromDateTime(sentAt.UtcDateTime))
+            {
+                throw new FluentValidation.ValidationException([new("responseDue", "Must not lie before the letter was sent.")]);
+            }
+
+            await db.ExecuteAsync("UPDATE letters SET status = 'sent', sent_at = @sentAt, version = version + 1, updated_at = @now WHERE id = @id",
+                new { id = cmd.Id, sentAt, now }, ct);
+            await timeline.AppendAsync(letter.CaseId, "letter.sent", $"Letter sent: {letter.Subject}", "letter", cmd.Id, occurredAt: sentAt, ct: ct);
+
+            if (await DeadlineForAsync(letter, cmd.Sending, sentAt, ct) is { } deadline)
+            {
+                await deadlines.OpenAsync(deadline, ct);
+            }
+
+            return (await LetterReader.LoadAsync(db, cmd.Id, ct))!;
+        }
+
+        /// <summary>The deadline the letter sets, if any: the one it names, or for a data subject's request the statutory month.</summary>
+        private async Task<NewDeadline?> DeadlineForAsync(LetterDto letter, Body sending, DateTimeOffset sentAt, CancellationToken ct)
+        {
+            var statutory = letter.Type == LetterType.DataSubjectRequest;
+            if (sending.ResponseDue is null && sending.ResponsePeriod is null && !statutory)
+            {
+                return null;
+            }
+
+            var rules = await deadlines.RulesAsync(ct);
+            var (due, period) = sending.ResponseDue is { } date ? (rules.FromDate(sentAt, date), null)
+                : DeadlinePeriod.TryParse(sending.ResponsePeriod, out var given) ? (rules.FromPeriod(sentAt, given), given.ToString())
+                : (rules.FromPeriod(sentAt, DeadlineKeeper.DataSubjectRequestPeriod), DeadlineKeeper.DataSubjectRequestPeriod.ToString());
+            return new NewDeadline(letter.CaseId, statutory ? DeadlineKind.DataSubjectRequest : DeadlineKind.Response, due, period,
+                LetterId: letter.Id, ComplaintId: letter.ComplaintId, DefendantId: letter.DefendantId, DpaId: letter.DpaId);
+        }
+    }
+
+    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id:guid}/send", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+        .RequireAuthorization(Policies.Write)
+        .WithName("SendLetter")
+        .WithSummary("Send a draft letter")
+        .WithDescription("""
+            Marks a draft as sent (`sentAt` may lie in the past) and sets its response deadline from `responseDue` (a date, kept as given) or
+            `responsePeriod` (an ISO 8601 period, computed as Reg. 1182/71 and BGB §§ 187–193 compute it: the day of sending does not count; weeks
+            and months end on the same weekday or date, or the month's last day; a last day on a weekend or public holiday of the organisation's
+            jurisdiction moves to the next working day; days end at 24:00 in the organisation's time zone). A `data_subject_request` gets the
+            GDPR Art. 12(3) month when no deadline is given. The response embeds the deadline, with a sentence saying how it was computed.
+            409 when the letter is not a draft. Requires `If-Match`.
+            """)
+        .Produces<LetterDto>();
+}

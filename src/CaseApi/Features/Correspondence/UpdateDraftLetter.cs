@@ -1,0 +1,79 @@
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.Json;
+using CaseApi.Infrastructure.Mediation;
+using FluentValidation;
+using MediatR;
+
+namespace CaseApi.Features.Correspondence;
+
+public static class UpdateDraftLetter
+{
+    /// <summary>Changes to a draft (JSON Merge Patch). Sent and received letters are a record and cannot change.</summary>
+    public sealed record Body
+    {
+        /// <summary>Subject line.</summary>
+        public Optional<string> Subject { get; init; }
+
+        /// <summary>The text.</summary>
+        public Optional<string?> Body { get; init; }
+
+        /// <summary>How it will travel.</summary>
+        public Optional<LetterChannel> Channel { get; init; }
+
+        /// <summary>What kind of letter.</summary>
+        public Optional<LetterType> Type { get; init; }
+    }
+
+    public sealed record Command(Guid Id, int ExpectedVersion, Body Changes) : ICommand<LetterDto>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            When(c => c.Changes.Subject.IsSet, () => RuleFor(c => c.Changes.Subject.Value).NotEmpty().IsShortText(500).OverridePropertyName("subject"));
+            RuleFor(c => c.Changes.Body.Value).IsShortText(200_000).OverridePropertyName("body");
+            RuleFor(c => c.Changes.Channel.Value).IsInEnum().OverridePropertyName("channel");
+            RuleFor(c => c.Changes.Type.Value).IsInEnum().OverridePropertyName("type");
+        }
+    }
+
+    internal sealed class Handler(DbSession db, TimeProvider clock) : IRequestHandler<Command, LetterDto>
+    {
+        public async Task<LetterDto> Handle(Command cmd, CancellationToken ct)
+        {
+            var current = await LetterReader.LoadAsync(db, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("letter", cmd.Id);
+            if (current.Version != cmd.ExpectedVersion)
+            {
+                throw new PreconditionFailedException("letter", cmd.Id);
+            }
+
+            if (current.Status != LetterStatus.Draft)
+            {
+                throw new ConflictException("letter_not_draft", $"Letter {cmd.Id} is {SnakeCase.From(current.Status)}; only drafts can change.");
+            }
+
+            var changes = cmd.Changes;
+            await db.ExecuteAsync("""
+                UPDATE letters SET subject = @subject, body = @body, channel = @channel, type = @type, version = version + 1, updated_at = @now
+                WHERE id = @id
+                """,
+                new
+                {
+                    id = cmd.Id, subject = changes.Subject.Or(current.Subject), body = changes.Body.Or(current.Body),
+                    channel = SnakeCase.From(changes.Channel.Or(current.Channel)), type = SnakeCase.From(changes.Type.Or(current.Type)), now = clock.GetUtcNow(),
+                },
+                ct);
+            return (await LetterReader.LoadAsync(db, cmd.Id, ct))!;
+        }
+    }
+
+    internal static void Map(RouteGroupBuilder letters) => letters.MapPatch("{id:guid}", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+        .RequireAuthorization(Policies.Write)
+        .WithName("UpdateDraftLetter")
+        .WithSummary("Change a draft letter")
+        .WithDescription("JSON Merge Patch on a draft; 409 for letters already sent or received. Requires `If-Match`.")
+        .Produces<LetterDto>();
+}

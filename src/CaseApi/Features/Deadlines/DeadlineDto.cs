@@ -1,0 +1,156 @@
+using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.Json;
+
+namespace CaseApi.Features.Deadlines;
+
+/// <summary>What a deadline is for.</summary>
+public enum DeadlineKind
+{
+    /// <summary>The reply to a letter we sent, by the date or period the letter set.</summary>
+    Response,
+
+    /// <summary>GDPR Art. 78(2): the authority must inform the complainant of progress within three months.</summary>
+    DpaProgress,
+
+    /// <summary>GDPR Art. 12(3): the controller must answer a data subject's request within one month (extendable by two).</summary>
+    DataSubjectRequest,
+}
+
+/// <summary>Where a deadline stands.</summary>
+public enum DeadlineStatus
+{
+    /// <summary>Running.</summary>
+    Open,
+
+    /// <summary>Answered: <c>metAt</c> says when (after <c>dueAt</c> when the answer came late).</summary>
+    Met,
+
+    /// <summary>Passed without an answer.</summary>
+    Missed,
+
+    /// <summary>Missed, and escalated further.</summary>
+    Escalated,
+
+    /// <summary>No longer needed; <c>waivedReason</c> says why.</summary>
+    Waived,
+}
+
+/// <summary>A deadline: its last day, the instant it expires, and how it was computed.</summary>
+public sealed record DeadlineDto : IVersioned
+{
+    /// <summary>The deadline's id.</summary>
+    public Guid Id { get; init; }
+
+    /// <summary>The case.</summary>
+    public Guid CaseId { get; init; }
+
+    /// <summary>What it is for.</summary>
+    public DeadlineKind Kind { get; init; }
+
+    /// <summary>The letter whose reply it awaits, for response and Art. 12(3) deadlines.</summary>
+    public Guid? LetterId { get; init; }
+
+    /// <summary>The complaint, for Art. 78(2) deadlines.</summary>
+    public Guid? ComplaintId { get; init; }
+
+    /// <summary>Who must act: a defendant…</summary>
+    public Guid? DefendantId { get; init; }
+
+    /// <summary>…or an authority.</summary>
+    public Guid? DpaId { get; init; }
+
+    /// <summary>The day of the event the period runs from (not itself counted).</summary>
+    /// <example>2025-04-30</example>
+    public DateOnly StartsOn { get; init; }
+
+    /// <summary>The period, as ISO 8601, when the deadline was set as one.</summary>
+    /// <example>P1M</example>
+    public string? Period { get; init; }
+
+    /// <summary>The last day, a date in the organisation's time zone.</summary>
+    /// <example>2025-05-30</example>
+    public DateOnly DueDate { get; init; }
+
+    /// <summary>The instant the deadline expires: the end of <c>dueDate</c> in the organisation's time zone.</summary>
+    /// <example>2025-05-30T22:00:00+00:00</example>
+    public DateTimeOffset DueAt { get; init; }
+
+    /// <summary>How the date was computed, for a lawyer to check.</summary>
+    /// <example>P1M from 2025-04-30: 2025-05-30, a Friday.</example>
+    public required string Computation { get; init; }
+
+    /// <summary>Where it stands.</summary>
+    public DeadlineStatus Status { get; init; }
+
+    /// <summary>When it was met.</summary>
+    public DateTimeOffset? MetAt { get; init; }
+
+    /// <summary>The letter that met it.</summary>
+    public Guid? MetByLetterId { get; init; }
+
+    /// <summary>Why it was waived.</summary>
+    public string? WaivedReason { get; init; }
+
+    /// <summary>Changes with every update; send it back as <c>If-Match</c>.</summary>
+    public int Version { get; init; }
+
+    /// <summary>When it was created.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When it last changed.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+internal sealed record DeadlineRow
+{
+    public const string Columns = """
+        id, case_id, kind, letter_id, complaint_id, defendant_id, dpa_id, starts_on, period, due_date, due_at, computation, status,
+        met_at, met_by_letter_id, waived_reason, version, created_at, updated_at
+        """;
+
+    public Guid Id { get; init; }
+
+    public Guid CaseId { get; init; }
+
+    public required string Kind { get; init; }
+
+    public Guid? LetterId { get; init; }
+
+    public Guid? ComplaintId { get; init; }
+
+    public Guid? DefendantId { get; init; }
+
+    public Guid? DpaId { get; init; }
+
+    public DateOnly StartsOn { get; init; }
+
+    public string? Period { get; init; }
+
+    public DateOnly DueDate { get; init; }
+
+    public DateTimeOffset DueAt { get; init; }
+
+    public required string Computation { get; init; }
+
+    public required string Status { get; init; }
+
+    public DateTimeOffset? MetAt { get; init; }
+
+    public Guid? MetByLetterId { get; init; }
+
+    public string? WaivedReason { get; init; }
+
+    public int Version { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public DeadlineDto ToDto() => new()
+    {
+        Id = Id, CaseId = CaseId, Kind = SnakeCase.ToEnum<DeadlineKind>(Kind), LetterId = LetterId, ComplaintId = ComplaintId, DefendantId = DefendantId, DpaId = DpaId,
+        StartsOn = StartsOn, Period = Period, DueDate = DueDate, DueAt = DueAt, Computation = Computation,
+        Status = SnakeCase.ToEnum<DeadlineStatus>(Status), MetAt = MetAt, MetByLetterId = MetByLetterId, WaivedReason = WaivedReason,
+        Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
+    };
+}

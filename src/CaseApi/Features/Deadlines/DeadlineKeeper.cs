@@ -1,0 +1,123 @@
+using CaseApi.Features.Timeline;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Json;
+
+namespace CaseApi.Features.Deadlines;
+
+/// <summary>The organisation's rules for computing deadlines: its holidays, jurisdiction and time zone.</summary>
+public sealed record DeadlineRules(DeadlineCalendar Calendar, Jurisdiction Jurisdiction, TimeZoneInfo TimeZone)
+{
+    public ComputedDeadline FromPeriod(DateTimeOffset eventAt, DeadlinePeriod period) => Calendar.FromPeriod(eventAt, period, Jurisdiction, TimeZone);
+
+    public ComputedDeadline FromDate(DateTimeOffset eventAt, DateOnly dueDate) => Calendar.FromDate(eventAt, dueDate, Jurisdiction, TimeZone);
+
+    public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period) => Calendar.Extend(current, period, Jurisdiction, TimeZone);
+}
+
+/// <summary>A deadline to open.</summary>
+public sealed record NewDeadline(
+    Guid CaseId, DeadlineKind Kind, ComputedDeadline Due, string? Period,
+    Guid? LetterId = null, Guid? ComplaintId = null, Guid? DefendantId = null, Guid? DpaId = null);
+
+/// <summary>
+/// Opens and meets deadlines inside the current transaction, for every slice that starts or answers one:
+/// sending a letter, recording a reply, filing a complaint.
+/// </summary>
+public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, TimeProvider clock)
+{
+    /// <summary>GDPR Art. 78(2): the authority informs the complainant of progress "within three months".</summary>
+    public static readonly DeadlinePeriod DpaProgressPeriod = new(0, 3, 0, 0);
+
+    /// <summary>GDPR Art. 12(3): "without undue delay and in any event within one month of receipt of the request".</summary>
+    public static readonly DeadlinePeriod DataSubjectRequestPeriod = new(0, 1, 0, 0);
+
+    private sealed record Settings(string Jurisdiction, string TimeZone);
+
+    /// <summary>
+    /// An instant on a day given only as a date (a complaint "filed on 6 June"): noon UTC lies on that same
+    /// date in every time zone within ±12 hours, so the local day the period runs from is the day given.
+    /// </summary>
+    public static DateTimeOffset InstantOf(DateOnly day) => new(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
+
+    public async Task<DeadlineRules> RulesAsync(CancellationToken ct)
+    {
+        var settings = await db.QuerySingleAsync<Settings>("SELECT jurisdiction, time_zone FROM organisations WHERE id = current_organisation_id()", ct: ct);
+        Jurisdiction.TryParse(settings.Jurisdiction, out var jurisdiction);
+        var holidays = await db.QueryAsync<AdditionalHoliday>("""
+            SELECT jurisdiction, day, name FROM public_holidays
+            WHERE jurisdiction = @country OR jurisdiction LIKE @country || '-%'
+            """, new { country = jurisdiction.Country }, ct);
+        return new DeadlineRules(new DeadlineCalendar(holidays), jurisdiction, TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone));
+    }
+
+    public async Task<DeadlineDto> OpenAsync(NewDeadline deadline, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var row = await db.QuerySingleAsync<DeadlineRow>($"""
+            INSERT INTO deadlines (id, organisation_id, case_id, kind, letter_id, complaint_id, defendant_id, dpa_id, starts_on, period,
+                due_date, due_at, computation, status, created_at, updated_at)
+            VALUES (@id, current_organisation_id(), @CaseId, @kind, @LetterId, @ComplaintId, @DefendantId, @DpaId, @startsOn, @Period,
+                @dueDate, @dueAt, @computation, 'open', @now, @now)
+            RETURNING {DeadlineRow.Columns}
+            """,
+            new
+            {
+                id = Guid.CreateVersion7(now), deadline.CaseId, kind = SnakeCase.From(deadline.Kind), deadline.LetterId, deadline.ComplaintId,
+                deadline.DefendantId, deadline.DpaId, startsOn = deadline.Due.StartsOn, deadline.Period, dueDate = deadline.Due.DueDate,
+                dueAt = deadline.Due.DueAt, computation = deadline.Due.Computation, now,
+            },
+            ct);
+        await timeline.AppendAsync(deadline.CaseId, "deadline.created", $"Deadline set: {deadline.Due.Computation}", "deadline", row.Id,
+            details: new { kind = SnakeCase.From(deadline.Kind), dueDate = deadline.Due.DueDate, dueAt = deadline.Due.DueAt }, ct: ct);
+        return row.ToDto();
+    }
+
+    /// <summary>
+    /// A reply meets the deadline of the letter it answers, also when it comes late (the chain of reminders
+    /// stops either way; <c>metAt</c> after <c>dueAt</c> shows the delay). Only the first reply counts.
+    /// </summary>
+    public async Task MeetByReplyAsync(Guid answeredLetterId, Guid replyId, DateTimeOffset receivedAt, CancellationToken ct)
+    {
+        var met = await db.QueryAsync<DeadlineRow>($"""
+            UPDATE deadlines SET status = 'met', met_at = @receivedAt, met_by_letter_id = @replyId, version = version + 1, updated_at = @now
+            WHERE organisation_id = current_organisation_id() AND letter_id = @answeredLetterId AND status IN ('open', 'missed', 'escalated')
+            RETURNING {DeadlineRow.Columns}
+            """, new { answeredLetterId, replyId, receivedAt, now = clock.GetUtcNow() }, ct);
+        await RecordMetAsync(met, replyId, ct);
+    }
+
+    /// <summary>GDPR Art. 78(2): filing starts the authority's three months; every letter from it on the complaint starts three more.</summary>
+    public async Task StartDpaProgressAsync(Guid caseId, Guid complaintId, Guid dpaId, DateTimeOffset from, DeadlineRules rules, CancellationToken ct) =>
+        await OpenAsync(new NewDeadline(caseId, DeadlineKind.DpaProgress, rules.FromPeriod(from, DpaProgressPeriod), DpaProgressPeriod.ToString(),
+            ComplaintId: complaintId, DpaId: dpaId), ct);
+
+    /// <summary>Any letter from the authority on the complaint is the progress report Art. 78(2) asks for.</summary>
+    public async Task MeetDpaProgressAsync(Guid caseId, Guid complaintId, Guid dpaId, Guid letterId, DateTimeOffset receivedAt, CancellationToken ct)
+    {
+        var met = await db.QueryAsync<DeadlineRow>($"""
+            UPDATE deadlines SET status = 'met', met_at = @receivedAt, met_by_letter_id = @letterId, version = version + 1, updated_at = @now
+            WHERE organisation_id = current_organisation_id() AND kind = 'dpa_progress' AND complaint_id = @complaintId AND dpa_id = @dpaId
+              AND status IN ('open', 'missed', 'escalated')
+            RETURNING {DeadlineRow.Columns}
+            """, new { complaintId, dpaId, letterId, receivedAt, now = clock.GetUtcNow() }, ct);
+        await RecordMetAsync(met, letterId, ct);
+        // The duty runs while the authority handles the complaint: from filing until it decides or the complaint ends.
+        var beingHandled = await db.QuerySingleAsync<bool>(
+            "SELECT EXISTS (SELECT FROM complaints WHERE id = @complaintId AND status NOT IN ('draft', 'decided', 'closed', 'withdrawn'))", new { complaintId }, ct);
+        if (beingHandled)
+        {
+            await StartDpaProgressAsync(caseId, complaintId, dpaId, receivedAt, await RulesAsync(ct), ct);
+        }
+    }
+
+    private async Task RecordMetAsync(IReadOnlyList<DeadlineRow> met, Guid letterId, CancellationToken ct)
+    {
+        foreach (var deadline in met)
+        {
+            var late = deadline.MetAt > deadline.DueAt;
+            await timeline.AppendAsync(deadline.CaseId, "deadline.met",
+                late ? $"Deadline of {deadline.DueDate:yyyy-MM-dd} met late, on {deadline.MetAt:yyyy-MM-dd}." : $"Deadline of {deadline.DueDate:yyyy-MM-dd} met.",
+                "deadline", deadline.Id, occurredAt: deadline.MetAt, details: new { letterId, late }, ct: ct);
+        }
+    }
+}

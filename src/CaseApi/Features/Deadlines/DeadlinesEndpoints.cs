@@ -1,0 +1,13 @@
+namespace CaseApi.Features.Deadlines;
+
+public static class DeadlinesEndpoints
+{
+    public static void MapDeadlines(this RouteGroupBuilder v1)
+    {
+        var deadlines = v1.MapGroup("/deadlines").WithTags("Deadlines");
+        ListDeadlines.Map(deadlines);
+        GetDeadline.Map(deadlines);
+        ExtendDeadline.Map(deadlines);
+        WaiveDeadline.Map(deadlines);
+    }
+}

@@ -1,0 +1,92 @@
+using CaseApi.Features.Demo;
+
+namespace CaseApi.Tests.Features.Correspondence;
+
+public sealed class ReplyTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
+{
+    [Fact]
+    public async Task A_reply_meets_the_deadline_and_a_second_reply_does_not_change_when()
+    {
+        var world = await Correspondence.WorldAsync(api);
+        var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D");
+        var deadlineId = sent.GetProperty("deadline").Id();
+
+        var first = await world.ReplyAsync(sent.Id(), "2025-05-12T11:00:00+02:00");
+        await world.ReplyAsync(sent.Id(), "2025-05-13T09:00:00+02:00");
+
+        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{deadlineId}");
+        Assert.Equal("met", deadline.GetProperty("status").GetString());
+        Assert.Equal(DateTimeOffset.Parse("2025-05-12T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture), deadline.GetProperty("metAt").GetDateTimeOffset());
+        Assert.Equal(first.Id(), deadline.GetProperty("metByLetterId").GetGuid());
+        var kinds = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/timeline")).GetProperty("items").EnumerateArray()
+            .Select(e => e.GetProperty("kind").GetString()).ToArray();
+        Assert.Equal(1, kinds.Count(k => k == "deadline.met"));
+        Assert.Equal(2, kinds.Count(k => k == "letter.received"));
+    }
+
+    [Fact]
+    public async Task A_late_reply_still_meets_the_deadline_and_shows_it_was_late()
+    {
+        var world = await Correspondence.WorldAsync(api);
+        var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-01T10:00:00+02:00", "P14D");
+
+        await world.ReplyAsync(sent.Id(), "2025-04-25T10:00:00+02:00");
+
+        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
+        Assert.Equal("met", deadline.GetProperty("status").GetString());
+        Assert.True(deadline.GetProperty("metAt").GetDateTimeOffset() > deadline.GetProperty("dueAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Filing_a_complaint_starts_the_authority_s_three_months_and_its_letter_starts_three_more()
+    {
+        var world = await Correspondence.WorldAsync(api);
+        var dpc = DemoData.DpaId("ie-dpc");
+        var complaint = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/complaints",
+            new { defendantId = world.DefendantId, dpaId = dpc, onBehalfOf = "organisation", filedOn = "2024-06-06" });
+
+        var first = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={world.CaseId}")).GetProperty("items").EnumerateArray().Single();
+        Assert.Equal("dpa_progress", first.GetProperty("kind").GetString());
+        Assert.Equal("2024-09-06", first.GetProperty("dueDate").GetString());
+
+        await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+        {
+            direction = "incoming", type = "acknowledgement", dpaId = dpc, channel = "email", subject = "Your complaint",
+            complaintId = complaint.Id(), receivedAt = "2024-08-01T10:00:00+02:00",
+        });
+
+        var all = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={world.CaseId}")).GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal(["met", "open"], all.Select(d => d.GetProperty("status").GetString()));
+        // 2024-11-01 is All Saints' Day, a public holiday in North Rhine-Westphalia: the period ends on Monday.
+        Assert.Equal("2024-11-04", all[1].GetProperty("dueDate").GetString());
+    }
+
+    [Fact]
+    public async Task A_letter_cannot_answer_a_letter_of_another_case()
+    {
+        var world = await Correspondence.WorldAsync(api);
+        var otherCase = await world.Client.CaseAsync(null, world.DefendantId);
+        var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D");
+
+        var response = await world.Client.PostAsJsonAsync($"/v1/cases/{otherCase.Id()}/letters", new
+        {
+            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Re", inReplyTo = sent.Id(),
+        });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnprocessableEntity, "other_case");
+    }
+
+    [Fact]
+    public async Task A_letter_names_exactly_one_other_side()
+    {
+        var world = await Correspondence.WorldAsync(api);
+
+        var both = await world.Client.PostAsJsonAsync($"/v1/cases/{world.CaseId}/letters", new
+        {
+            direction = "outgoing", type = "other", defendantId = world.DefendantId, dpaId = DemoData.DpaId("ie-dpc"), channel = "email", subject = "x",
+        });
+
+        var problem = await ProblemAssert.IsProblemAsync(both, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("defendantId", out _));
+    }
+}

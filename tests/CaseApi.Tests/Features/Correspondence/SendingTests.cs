@@ -1,0 +1,93 @@
+namespace CaseApi.Tests.Features.Correspondence;
+
+/// <summary>Deadlines as a court computes them (Reg. 1182/71, BGB §§ 187-193), through the API.</summary>
+public sealed class SendingTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
+{
+    [Theory]
+    [InlineData("2025-04-30T10:00:00+02:00", "P1M", "2025-05-30", "2025-05-30T22:00:00+00:00")]
+    [InlineData("2025-04-30T10:00:00+02:00", "P14D", "2025-05-14", "2025-05-14T22:00:00+00:00")]
+    [InlineData("2025-04-30T10:00:00+02:00", "P2W", "2025-05-14", "2025-05-14T22:00:00+00:00")]
+    [InlineData("2025-05-03T10:00:00+02:00", "P14D", "2025-05-19", "2025-05-19T22:00:00+00:00")]
+    [InlineData("2025-05-15T10:00:00+02:00", "P14D", "2025-05-30", "2025-05-30T22:00:00+00:00")]
+    [InlineData("2025-04-29T23:30:00+00:00", "P14D", "2025-05-14", "2025-05-14T22:00:00+00:00")]
+    public async Task A_letter_sent_with_a_period_is_due_as_the_regulation_computes_it(string sentAt, string period, string dueDate, string dueAt)
+    {
+        var world = await Correspondence.WorldAsync(api);
+
+        var sent = await world.SendAsync(await world.DraftAsync(), sentAt, period);
+
+        var deadline = sent.GetProperty("deadline");
+        Assert.Equal("sent", sent.GetProperty("status").GetString());
+        Assert.Equal(dueDate, deadline.GetProperty("dueDate").GetString());
+        Assert.Equal(DateTimeOffset.Parse(dueAt, System.Globalization.CultureInfo.InvariantCulture), deadline.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal("open", deadline.GetProperty("status").GetString());
+        Assert.Equal("response", deadline.GetProperty("kind").GetString());
+        Assert.Contains(dueDate, deadline.GetProperty("computation").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_data_subject_request_sent_on_31_January_is_due_on_28_February()
+    {
+        var world = await Correspondence.WorldAsync(api);
+
+        var sent = await world.SendAsync(await world.DraftAsync("data_subject_request"), "2025-01-31T09:00:00+01:00");
+
+        var deadline = sent.GetProperty("deadline");
+        Assert.Equal("data_subject_request", deadline.GetProperty("kind").GetString());
+        Assert.Equal("P1M", deadline.GetProperty("period").GetString());
+        Assert.Equal("2025-02-28", deadline.GetProperty("dueDate").GetString());
+    }
+
+    [Fact]
+    public async Task A_deadline_given_as_a_date_is_kept_as_given()
+    {
+        var world = await Correspondence.WorldAsync(api);
+
+        var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", due: "2025-05-17");
+
+        Assert.Equal("2025-05-17", sent.GetProperty("deadline").GetProperty("dueDate").GetString());
+        Assert.Equal(JsonValueKind.Null, sent.GetProperty("deadline").GetProperty("period").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_letter_can_be_sent_once_and_then_no_longer_changed()
+    {
+        var world = await Correspondence.WorldAsync(api);
+        var draft = await world.DraftAsync();
+        var patched = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/letters/{draft.Id()}", new { subject = "Letzte Aufforderung" }, 1);
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        var current = await patched.Content.ReadFromJsonAsync<JsonElement>();
+        var sent = await world.SendAsync(current, "2025-04-30T10:00:00+02:00", "P14D");
+
+        var again = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id()}/send", new { responsePeriod = "P14D" }, sent.GetProperty("version").GetInt32());
+        var edit = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/letters/{draft.Id()}", new { subject = "x" }, sent.GetProperty("version").GetInt32());
+
+        await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Conflict, "letter_not_draft");
+        await ProblemAssert.IsProblemAsync(edit, HttpStatusCode.Conflict, "letter_not_draft");
+        Assert.Equal("Letzte Aufforderung", sent.GetProperty("subject").GetString());
+        var deadlines = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={world.CaseId}");
+        Assert.Single(deadlines.GetProperty("items").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("""{"responsePeriod":"14 days"}""", "responsePeriod")]
+    [InlineData("""{"responsePeriod":"PT12H"}""", "responsePeriod")]
+    [InlineData("""{"responsePeriod":"P14D","responseDue":"2025-05-14"}""", "responsePeriod")]
+    [InlineData("""{"sentAt":"2030-01-01T00:00:00Z"}""", "sentAt")]
+    [InlineData("""{"sentAt":"2025-04-30T10:00:00Z","responseDue":"2025-04-01"}""", "responseDue")]
+    public async Task Sending_with_a_bad_deadline_is_refused_naming_the_field_and_sends_nothing(string body, string field)
+    {
+        var world = await Correspondence.WorldAsync(api);
+        var draft = await world.DraftAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/letters/{draft.Id()}/send")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"1\""));
+
+        var problem = await ProblemAssert.IsProblemAsync(await world.Client.SendAsync(request), HttpStatusCode.BadRequest);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        Assert.Equal("draft", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/letters/{draft.Id()}")).GetProperty("status").GetString());
+    }
+}

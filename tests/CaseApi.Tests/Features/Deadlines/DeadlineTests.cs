@@ -1,0 +1,76 @@
+namespace CaseApi.Tests.Features.Deadlines;
+
+public sealed class DeadlineTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
+{
+    [Fact]
+    public async Task A_data_subject_request_can_be_extended_by_two_further_months()
+    {
+        var world = await Correspondence.WorldAsync(api);
+        var sent = await world.SendAsync(await world.DraftAsync("data_subject_request"), "2025-01-31T09:00:00+01:00");
+        var deadline = sent.GetProperty("deadline");
+
+        var response = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{deadline.Id()}/extend",
+            new { period = "P2M", reason = "Extended under Art. 12(3) sentence 2" }, deadline.GetProperty("version").GetInt32());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var extended = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("2025-04-28", extended.GetProperty("dueDate").GetString());
+        Assert.Contains("Extended", extended.GetProperty("computation").GetString(), StringComparison.Ordinal);
+        var timeline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/timeline");
+        Assert.Contains(timeline.GetProperty("items").EnumerateArray(), e => e.GetProperty("kind").GetString() == "deadline.extended");
+    }
+
+    [Fact]
+    public async Task A_waived_deadline_can_be_neither_extended_nor_waived_again()
+    {
+        var world = await Correspondence.WorldAsync(api);
+        var deadline = (await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D")).GetProperty("deadline");
+        var path = $"/v1/deadlines/{deadline.Id()}";
+
+        var waived = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"{path}/waive", new { reason = "Settled by phone" }, 1);
+        Assert.Equal(HttpStatusCode.OK, waived.StatusCode);
+
+        await ProblemAssert.IsProblemAsync(
+            await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"{path}/extend", new { period = "P7D", reason = "x" }, 2), HttpStatusCode.Conflict, "deadline_closed");
+        await ProblemAssert.IsProblemAsync(
+            await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"{path}/waive", new { reason = "again" }, 2), HttpStatusCode.Conflict, "deadline_closed");
+        await ProblemAssert.IsProblemAsync(
+            await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"{path}/waive", new { reason = "stale" }, 1), HttpStatusCode.PreconditionFailed);
+        var body = await waived.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("waived", body.GetProperty("status").GetString());
+        Assert.Equal("Settled by phone", body.GetProperty("waivedReason").GetString());
+    }
+
+    [Fact]
+    public async Task An_extension_must_end_later()
+    {
+        var world = await Correspondence.WorldAsync(api);
+        var deadline = (await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D")).GetProperty("deadline");
+
+        var earlier = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{deadline.Id()}/extend",
+            new { dueDate = "2025-05-10", reason = "typo" }, 1);
+
+        var problem = await ProblemAssert.IsProblemAsync(earlier, HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("dueDate", out _));
+    }
+
+    [Fact]
+    public async Task Deadlines_are_listed_soonest_first_and_filtered()
+    {
+        var world = await Correspondence.WorldAsync(api);
+        var late = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P1M");
+        var soon = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D");
+        await world.ReplyAsync(soon.Id(), "2025-05-02T10:00:00+02:00");
+
+        async Task<string?[]> Dates(string query) => (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={world.CaseId}&{query}"))
+            .GetProperty("items").EnumerateArray().Select(d => d.GetProperty("dueDate").GetString()).ToArray();
+
+        Assert.Equal(["2025-05-14", "2025-05-30"], await Dates(""));
+        Assert.Equal(["2025-05-30"], await Dates("status=open"));
+        Assert.Equal(["2025-05-14"], await Dates("status=met"));
+        Assert.Equal(["2025-05-14"], await Dates("dueBefore=2025-05-20T00:00:00Z"));
+        Assert.Equal(["2025-05-30"], await Dates("dueAfter=2025-05-20T00:00:00Z"));
+        Assert.Equal(late.GetProperty("deadline").Id(), (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={world.CaseId}&status=open"))
+            .GetProperty("items")[0].Id());
+    }
+}

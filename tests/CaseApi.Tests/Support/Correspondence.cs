@@ -1,0 +1,40 @@
+namespace CaseApi.Tests.Support;
+
+/// <summary>Letters through the API, as a lawyer or case system records and sends them.</summary>
+public static class Correspondence
+{
+    public sealed record World(HttpClient Client, Guid CaseId, Guid DefendantId);
+
+    public static async Task<World> WorldAsync(CaseApiFactory api, string jurisdiction = "DE-NW")
+    {
+        var organisation = await api.SendAsync(new CaseApi.Features.Organisations.CreateOrganisation.Command("Letters org", jurisdiction, "Europe/Berlin"));
+        var client = api.ClientFor(organisation.AdminKeySecret);
+        var defendant = await client.DefendantAsync();
+        var @case = await client.CaseAsync(null, defendant.Id());
+        return new World(client, @case.Id(), defendant.Id());
+    }
+
+    public static Task<JsonElement> DraftAsync(this World world, string type = "cease_and_desist", Guid? complaintId = null) =>
+        world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+        {
+            direction = "outgoing", type, defendantId = world.DefendantId, channel = "registered_post",
+            subject = "Unterlassungsaufforderung", body = "Sehr geehrte Damen und Herren, …", complaintId,
+        });
+
+    /// <summary>Sends a draft; returns the sent letter, whose <c>deadline</c> the send computed.</summary>
+    public static async Task<JsonElement> SendAsync(this World world, JsonElement draft, string sentAt, string? period = null, string? due = null)
+    {
+        var response = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id()}/send",
+            new { sentAt, responsePeriod = period, responseDue = due }, draft.GetProperty("version").GetInt32());
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"send: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    public static Task<JsonElement> ReplyAsync(this World world, Guid inReplyTo, string receivedAt) =>
+        world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+        {
+            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email",
+            subject = "Re: Unterlassungsaufforderung", inReplyTo, receivedAt,
+        });
+}
