@@ -89,7 +89,7 @@ public sealed class DeadlineCalendar
             dueDate = dueDate.AddDays(1);
         }
 
-        var why = reasons.Count == 1 ? reasons[0] : $"{string.Join(", ", reasons[..^1])} and {reasons[^1]}";
+        var why = reasons.Count == 1 ? reasons[0] : $"{string.Join(", ", reasons[..^1])}, and {reasons[^1]}";
         return new ComputedDeadline(startsOn, dueDate, EndOfDay(dueDate, timeZone),
             $"{from}: {why}, so the period ends on the next working day, {dueDate.DayOfWeek} {Iso(dueDate)} ({Art3Para4}).");
     }

@@ -126,7 +126,7 @@ public sealed class DeadlineCalendarTests
         Assert.Equal(Day("2025-12-29"), deadline.DueDate);
         Assert.Equal(Utc("2025-12-29T23:00:00Z"), deadline.DueAt);
         Assert.Equal(
-            "P1D from 2025-12-24: 2025-12-25 is Christmas Day, a public holiday in DE-NW and 2025-12-26 is St Stephen's Day, so the period ends on the next working day, Monday 2025-12-29 (Reg. 1182/71 Art. 3(4)).",
+            "P1D from 2025-12-24: 2025-12-25 is Christmas Day, a public holiday in DE-NW, and 2025-12-26 is St Stephen's Day, so the period ends on the next working day, Monday 2025-12-29 (Reg. 1182/71 Art. 3(4)).",
             deadline.Computation);
     }
 
@@ -136,7 +136,7 @@ public sealed class DeadlineCalendarTests
         var deadline = Due("2025-03-18", "P1M");
 
         Assert.Equal(Day("2025-04-22"), deadline.DueDate);
-        Assert.Contains("2025-04-18 is Good Friday, a public holiday in DE-NW and 2025-04-21 is Easter Monday", deadline.Computation, StringComparison.Ordinal);
+        Assert.Contains("2025-04-18 is Good Friday, a public holiday in DE-NW, and 2025-04-21 is Easter Monday", deadline.Computation, StringComparison.Ordinal);
     }
 
     [Fact]
