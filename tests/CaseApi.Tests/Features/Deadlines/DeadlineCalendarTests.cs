@@ -1,3 +1,4 @@
+using System.Globalization;
 using CaseApi.Features.Deadlines;
 
 namespace CaseApi.Tests.Features.Deadlines;
@@ -411,5 +412,13 @@ public sealed class DeadlineCalendarTests
     {
         Assert.False(Jurisdiction.TryParse(text, out var jurisdiction));
         Assert.Null(jurisdiction);
+    }
+
+    // PublicHoliday's Holiday objects build CultureInfo("en"), which throws in the app
+    // (InvariantGlobalization) but not in a test host with ICU: the tests must run as the app does.
+    [Fact]
+    public void The_tests_run_without_cultures_as_the_app_does()
+    {
+        Assert.Throws<CultureNotFoundException>(() => new CultureInfo("en"));
     }
 }
