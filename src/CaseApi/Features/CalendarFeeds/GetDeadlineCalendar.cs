@@ -48,7 +48,7 @@ public static class GetDeadlineCalendar
                 WHERE d.organisation_id = current_organisation_id() AND d.status = 'open'
                 ORDER BY d.due_at, d.id
                 """, ct: ct);
-            var calendar = new Calendar { ProductId = "-//CaseApi//Deadlines//EN" };
+            var calendar = new Ical.Net.Calendar { ProductId = "-//CaseApi//Deadlines//EN" };
             calendar.AddProperty("X-WR-CALNAME", "CaseApi deadlines");
             foreach (var row in rows)
             {

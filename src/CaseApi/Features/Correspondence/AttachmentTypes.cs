@@ -33,6 +33,9 @@ public static class AttachmentTypes
         [".md"] = "text/markdown",
     };
 
+    // Word 97-2003, Excel 97-2003 and Outlook .msg files are OLE compound files.
+    private static readonly byte[] OleCompoundFile = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
     private static readonly (byte[] Magic, string Type, string[] Extensions)[] Signatures =
     [
         ("%PDF-"u8.ToArray(), "application/pdf", [".pdf"]),
@@ -61,7 +64,7 @@ public static class AttachmentTypes
             return IsOfficeZip(content) ? office : null;
         }
 
-        if (content.AsSpan().StartsWith([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) && LegacyOffice.TryGetValue(extension, out var legacy))
+        if (content.AsSpan().StartsWith(OleCompoundFile) && LegacyOffice.TryGetValue(extension, out var legacy))
         {
             return legacy;
         }

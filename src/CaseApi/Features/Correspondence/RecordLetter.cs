@@ -13,7 +13,7 @@ namespace CaseApi.Features.Correspondence;
 public static class RecordLetter
 {
     /// <summary>A letter to record: an outgoing draft, or an incoming letter as received.</summary>
-    public sealed record Body
+    public sealed record NewLetter
     {
         /// <summary>Outgoing letters start as drafts; incoming ones are recorded as received.</summary>
         /// <example>outgoing</example>
@@ -50,7 +50,7 @@ public static class RecordLetter
         public DateTimeOffset? ReceivedAt { get; init; }
     }
 
-    public sealed record Command(Guid CaseId, Body Letter) : ICommand<LetterDto>;
+    public sealed record Command(Guid CaseId, NewLetter Letter) : ICommand<LetterDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -147,7 +147,7 @@ public static class RecordLetter
         }
     }
 
-    internal static void Map(RouteGroupBuilder cases) => cases.MapPost("{caseId:guid}/letters", async (Guid caseId, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder cases) => cases.MapPost("{caseId:guid}/letters", async (Guid caseId, NewLetter body, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
             var created = await mediator.Send(new Command(caseId, body), ct);
             return EntityTags.Created(http, $"/v1/letters/{created.Id}", created);

@@ -11,7 +11,7 @@ namespace CaseApi.Features.Correspondence;
 public static class UpdateDraftLetter
 {
     /// <summary>Changes to a draft (JSON Merge Patch). Sent and received letters are a record and cannot change.</summary>
-    public sealed record Body
+    public sealed record Changes
     {
         /// <summary>Subject line.</summary>
         public Optional<string> Subject { get; init; }
@@ -26,7 +26,7 @@ public static class UpdateDraftLetter
         public Optional<LetterType> Type { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Changes) : ICommand<LetterDto>;
+    public sealed record Command(Guid Id, int ExpectedVersion, Changes Changes) : ICommand<LetterDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -69,7 +69,7 @@ public static class UpdateDraftLetter
         }
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapPatch("{id:guid}", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder letters) => letters.MapPatch("{id:guid}", async (Guid id, Changes body, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateDraftLetter")

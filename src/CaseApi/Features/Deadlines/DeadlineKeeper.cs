@@ -42,7 +42,12 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, TimePr
     public async Task<DeadlineRules> RulesAsync(CancellationToken ct)
     {
         var settings = await db.QuerySingleAsync<Settings>("SELECT jurisdiction, time_zone FROM organisations WHERE id = current_organisation_id()", ct: ct);
-        Jurisdiction.TryParse(settings.Jurisdiction, out var jurisdiction);
+        // The table's CHECK and the API's validation admit only jurisdictions that parse.
+        if (!Jurisdiction.TryParse(settings.Jurisdiction, out var jurisdiction))
+        {
+            throw new InvalidOperationException($"The organisation's jurisdiction '{settings.Jurisdiction}' does not parse.");
+        }
+
         var holidays = await db.QueryAsync<AdditionalHoliday>("""
             SELECT jurisdiction, day, name FROM public_holidays
             WHERE jurisdiction = @country OR jurisdiction LIKE @country || '-%'

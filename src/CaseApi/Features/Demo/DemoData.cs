@@ -78,7 +78,7 @@ public static class DemoData
             }
         }
 
-        var letter = await SendAsync(services, new RecordLetter.Command(@case.Id, new RecordLetter.Body
+        var letter = await SendAsync(services, new RecordLetter.Command(@case.Id, new RecordLetter.NewLetter
         {
             Direction = LetterDirection.Outgoing,
             Type = LetterType.CeaseAndDesist,
@@ -89,8 +89,7 @@ public static class DemoData
                    "and to sign the enclosed undertaking with a penalty clause.",
         }), ct);
         await SendAsync(services, new AddAttachment.Command(letter.Id, "undertaking.txt",
-            "Undertaking to cease and desist (demo text).
-"u8.ToArray()), ct);
+            "Undertaking to cease and desist (demo text).\n"u8.ToArray()), ct);
         await SendAsync(services, new SendLetter.Command(letter.Id, letter.Version, new SendLetter.Body
         {
             SentAt = new DateTimeOffset(2025, 4, 30, 10, 0, 0, TimeSpan.FromHours(2)),

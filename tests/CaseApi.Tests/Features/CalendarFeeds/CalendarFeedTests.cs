@@ -7,7 +7,7 @@ public sealed class CalendarFeedTests(CaseApiFactory api) : IClassFixture<CaseAp
     [Fact]
     public async Task The_feed_parses_and_lists_exactly_the_open_deadlines()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var open = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P1M");
         var answered = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D");
         await world.ReplyAsync(answered.Id(), "2025-05-02T10:00:00+02:00");
@@ -27,7 +27,7 @@ public sealed class CalendarFeedTests(CaseApiFactory api) : IClassFixture<CaseAp
     [Fact]
     public async Task A_revoked_feed_token_gets_401()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var feed = await world.Client.CreatedAsync("/v1/calendar-feeds", new { name = "Old phone" });
         var path = new Uri(feed.GetProperty("url").GetString()!).PathAndQuery;
         using var calendarClient = api.ClientFor(null);
@@ -53,7 +53,7 @@ public sealed class CalendarFeedTests(CaseApiFactory api) : IClassFixture<CaseAp
     [Fact]
     public async Task A_feed_token_opens_nothing_but_the_feed()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var token = (await world.Client.CreatedAsync("/v1/calendar-feeds", new { name = "x" })).GetProperty("token").GetString();
         using var client = api.ClientFor(token);
 

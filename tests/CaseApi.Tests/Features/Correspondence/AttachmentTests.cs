@@ -11,7 +11,7 @@ public sealed class AttachmentTests(CaseApiFactory api) : IClassFixture<CaseApiF
     [Fact]
     public async Task An_attachment_comes_back_byte_for_byte_with_its_hash()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var letter = await world.DraftAsync();
 
         var response = await world.Client.PostAsync($"/v1/letters/{letter.Id()}/attachments", Upload(Pdf, "abmahnung.pdf", "application/pdf"));
@@ -31,7 +31,7 @@ public sealed class AttachmentTests(CaseApiFactory api) : IClassFixture<CaseApiF
     [Fact]
     public async Task A_26_MB_upload_gets_413_and_stores_nothing()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var letter = await world.DraftAsync();
         var big = new byte[26 * 1024 * 1024];
         Pdf.CopyTo(big, 0);
@@ -48,7 +48,7 @@ public sealed class AttachmentTests(CaseApiFactory api) : IClassFixture<CaseApiF
     [InlineData("invoice.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")]
     public async Task An_executable_is_refused_whatever_it_is_called(string fileName, string contentType)
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var letter = await world.DraftAsync();
         byte[] executable = [(byte)'M', (byte)'Z', 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00];
 
@@ -63,7 +63,7 @@ public sealed class AttachmentTests(CaseApiFactory api) : IClassFixture<CaseApiF
     [InlineData("notes.txt", "text/plain")]
     public async Task Images_and_text_are_accepted_by_their_content(string fileName, string expected)
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var letter = await world.DraftAsync();
         byte[] content = expected == "image/png" ? [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] : "Telefonnotiz: Rückruf am 12. Mai."u8.ToArray();
 
@@ -76,7 +76,7 @@ public sealed class AttachmentTests(CaseApiFactory api) : IClassFixture<CaseApiF
     [Fact]
     public async Task A_pdf_named_as_text_is_refused()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var letter = await world.DraftAsync();
 
         var response = await world.Client.PostAsync($"/v1/letters/{letter.Id()}/attachments", Upload(Pdf, "notes.exe", "application/pdf"));

@@ -7,7 +7,7 @@ public sealed class ReplyTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
     [Fact]
     public async Task A_reply_meets_the_deadline_and_a_second_reply_does_not_change_when()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D");
         var deadlineId = sent.GetProperty("deadline").Id();
 
@@ -27,7 +27,7 @@ public sealed class ReplyTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
     [Fact]
     public async Task A_late_reply_still_meets_the_deadline_and_shows_it_was_late()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-01T10:00:00+02:00", "P14D");
 
         await world.ReplyAsync(sent.Id(), "2025-04-25T10:00:00+02:00");
@@ -40,7 +40,7 @@ public sealed class ReplyTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
     [Fact]
     public async Task Filing_a_complaint_starts_the_authority_s_three_months_and_its_letter_starts_three_more()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var dpc = DemoData.DpaId("ie-dpc");
         var complaint = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/complaints",
             new { defendantId = world.DefendantId, dpaId = dpc, onBehalfOf = "organisation", filedOn = "2024-06-06" });
@@ -64,7 +64,7 @@ public sealed class ReplyTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
     [Fact]
     public async Task A_letter_cannot_answer_a_letter_of_another_case()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var otherCase = await world.Client.CaseAsync(null, world.DefendantId);
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D");
 
@@ -79,7 +79,7 @@ public sealed class ReplyTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
     [Fact]
     public async Task A_letter_names_exactly_one_other_side()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
 
         var both = await world.Client.PostAsJsonAsync($"/v1/cases/{world.CaseId}/letters", new
         {

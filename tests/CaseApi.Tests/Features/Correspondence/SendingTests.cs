@@ -12,7 +12,7 @@ public sealed class SendingTests(CaseApiFactory api) : IClassFixture<CaseApiFact
     [InlineData("2025-04-29T23:30:00+00:00", "P14D", "2025-05-14", "2025-05-14T22:00:00+00:00")]
     public async Task A_letter_sent_with_a_period_is_due_as_the_regulation_computes_it(string sentAt, string period, string dueDate, string dueAt)
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
 
         var sent = await world.SendAsync(await world.DraftAsync(), sentAt, period);
 
@@ -28,7 +28,7 @@ public sealed class SendingTests(CaseApiFactory api) : IClassFixture<CaseApiFact
     [Fact]
     public async Task A_data_subject_request_sent_on_31_January_is_due_on_28_February()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
 
         var sent = await world.SendAsync(await world.DraftAsync("data_subject_request"), "2025-01-31T09:00:00+01:00");
 
@@ -41,7 +41,7 @@ public sealed class SendingTests(CaseApiFactory api) : IClassFixture<CaseApiFact
     [Fact]
     public async Task A_deadline_given_as_a_date_is_kept_as_given()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
 
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", due: "2025-05-17");
 
@@ -52,7 +52,7 @@ public sealed class SendingTests(CaseApiFactory api) : IClassFixture<CaseApiFact
     [Fact]
     public async Task A_letter_can_be_sent_once_and_then_no_longer_changed()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var draft = await world.DraftAsync();
         var patched = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/letters/{draft.Id()}", new { subject = "Letzte Aufforderung" }, 1);
         Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
@@ -77,7 +77,7 @@ public sealed class SendingTests(CaseApiFactory api) : IClassFixture<CaseApiFact
     [InlineData("""{"sentAt":"2025-04-30T10:00:00Z","responseDue":"2025-04-01"}""", "responseDue")]
     public async Task Sending_with_a_bad_deadline_is_refused_naming_the_field_and_sends_nothing(string body, string field)
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var draft = await world.DraftAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/letters/{draft.Id()}/send")
         {

@@ -5,7 +5,7 @@ public sealed class DeadlineTests(CaseApiFactory api) : IClassFixture<CaseApiFac
     [Fact]
     public async Task A_data_subject_request_can_be_extended_by_two_further_months()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var sent = await world.SendAsync(await world.DraftAsync("data_subject_request"), "2025-01-31T09:00:00+01:00");
         var deadline = sent.GetProperty("deadline");
 
@@ -23,7 +23,7 @@ public sealed class DeadlineTests(CaseApiFactory api) : IClassFixture<CaseApiFac
     [Fact]
     public async Task A_waived_deadline_can_be_neither_extended_nor_waived_again()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var deadline = (await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D")).GetProperty("deadline");
         var path = $"/v1/deadlines/{deadline.Id()}";
 
@@ -44,7 +44,7 @@ public sealed class DeadlineTests(CaseApiFactory api) : IClassFixture<CaseApiFac
     [Fact]
     public async Task An_extension_must_end_later()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var deadline = (await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D")).GetProperty("deadline");
 
         var earlier = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{deadline.Id()}/extend",
@@ -57,13 +57,13 @@ public sealed class DeadlineTests(CaseApiFactory api) : IClassFixture<CaseApiFac
     [Fact]
     public async Task Deadlines_are_listed_soonest_first_and_filtered()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var late = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P1M");
         var soon = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D");
         await world.ReplyAsync(soon.Id(), "2025-05-02T10:00:00+02:00");
 
-        async Task<string?[]> Dates(string query) => (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={world.CaseId}&{query}"))
-            .GetProperty("items").EnumerateArray().Select(d => d.GetProperty("dueDate").GetString()).ToArray();
+        async Task<string[]> Dates(string query) => (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={world.CaseId}&{query}"))
+            .GetProperty("items").EnumerateArray().Select(d => d.GetProperty("dueDate").GetString()!).ToArray();
 
         Assert.Equal(["2025-05-14", "2025-05-30"], await Dates(""));
         Assert.Equal(["2025-05-30"], await Dates("status=open"));

@@ -5,7 +5,7 @@ public sealed class ResponseTimeTests(CaseApiFactory api) : IClassFixture<CaseAp
     [Fact]
     public async Task Response_times_per_defendant_count_letters_replies_medians_and_missed_deadlines()
     {
-        var world = await Correspondence.WorldAsync(api);
+        var world = await Letters.WorldAsync(api);
         var first = await world.SendAsync(await world.DraftAsync(), "2025-03-03T10:00:00+01:00", "P14D");
         var second = await world.SendAsync(await world.DraftAsync(), "2025-03-03T10:00:00+01:00", "P14D");
         await world.SendAsync(await world.DraftAsync(), "2025-03-03T10:00:00+01:00", "P14D");

@@ -1,7 +1,7 @@
 namespace CaseApi.Tests.Support;
 
 /// <summary>Letters through the API, as a lawyer or case system records and sends them.</summary>
-public static class Correspondence
+public static class Letters
 {
     public sealed record World(HttpClient Client, Guid CaseId, Guid DefendantId);
 

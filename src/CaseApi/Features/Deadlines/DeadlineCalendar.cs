@@ -1,0 +1,129 @@
+using System.Globalization;
+
+namespace CaseApi.Features.Deadlines;
+
+/// <summary>
+/// A computed deadline. <see cref="StartsOn"/> is the local day of the event the period runs
+/// from (which itself does not count, Reg. 1182/71 Art. 3(1)); <see cref="DueDate"/> is the last
+/// day, after Art. 3(4); <see cref="DueAt"/> is the instant that day ends, in UTC;
+/// <see cref="Computation"/> says how, in one sentence a lawyer can check.
+/// </summary>
+public sealed record ComputedDeadline(DateOnly StartsOn, DateOnly DueDate, DateTimeOffset DueAt, string Computation);
+
+/// <summary>A public holiday the library lacks, as a row of the organisation's table.
+/// A row for a country ("DE") applies to all its regions; a row for a region ("DE-BY") to that region only.</summary>
+public sealed record AdditionalHoliday(string Jurisdiction, DateOnly Day, string Name);
+
+/// <summary>
+/// Legal deadlines under Regulation (EEC, Euratom) No 1182/71 Art. 3, whose rules BGB §§ 187–193
+/// repeat for German law: no database, no clock; the caller says when the event happened.
+/// </summary>
+public sealed class DeadlineCalendar
+{
+    private const string Art3Para4 = "Reg. 1182/71 Art. 3(4)";
+
+    private readonly ILookup<string, AdditionalHoliday> _additionalHolidays;
+
+    public DeadlineCalendar(IEnumerable<AdditionalHoliday> additionalHolidays) =>
+        _additionalHolidays = additionalHolidays.ToLookup(holiday => holiday.Jurisdiction, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The period runs from the local day, in the organisation's time zone, on which the event
+    /// happened: a letter sent at 23:30 in Berlin was sent that Berlin day, whatever the UTC date.
+    /// </summary>
+    public ComputedDeadline FromPeriod(DateTimeOffset eventAt, DeadlinePeriod period, Jurisdiction jurisdiction, TimeZoneInfo timeZone)
+    {
+        var eventDay = LocalDay(eventAt, timeZone);
+        var from = $"{period} from {Iso(eventDay)}{TimeZoneNote(eventAt, eventDay, timeZone)}";
+        return Computed(eventDay, from, period.LastDayFrom(eventDay), jurisdiction, timeZone);
+    }
+
+    /// <summary>
+    /// A date the letter names is kept as named: Art. 3(4) moves the end of periods, and a
+    /// sender who names a Saturday has chosen it. The date must not lie before the event.
+    /// </summary>
+    public ComputedDeadline FromDate(DateTimeOffset eventAt, DateOnly dueDate, Jurisdiction jurisdiction, TimeZoneInfo timeZone)
+    {
+        var eventDay = LocalDay(eventAt, timeZone);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dueDate, eventDay);
+
+        var kind = IsNonWorkingDay(dueDate, jurisdiction, out var holiday)
+            ? $"{Describe(dueDate, holiday, jurisdiction)}, kept as given ({Art3Para4} moves the end of periods, not dates a letter names)"
+            : $"a {dueDate.DayOfWeek}";
+        return new ComputedDeadline(eventDay, dueDate, EndOfDay(dueDate, timeZone), $"Date given: {Iso(dueDate)}, {kind}.");
+    }
+
+    /// <summary>
+    /// A further period counted from the current last day (GDPR Art. 12(3): "may be extended by
+    /// two further months"), with Art. 3(4) applied to the new last day.
+    /// </summary>
+    public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period, Jurisdiction jurisdiction, TimeZoneInfo timeZone) =>
+        Computed(current.StartsOn, $"Extended by {period} from {Iso(current.DueDate)}", period.LastDayFrom(current.DueDate), jurisdiction, timeZone);
+
+    /// <summary>Saturday, Sunday or a public holiday; <paramref name="name"/> names the holiday (null for weekends and working days).</summary>
+    public bool IsNonWorkingDay(DateOnly day, Jurisdiction jurisdiction, out string? name)
+    {
+        name = PublicHolidays.InYear(jurisdiction, day.Year).GetValueOrDefault(day) ?? AdditionalHolidayOn(day, jurisdiction);
+        return name is not null || day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
+    }
+
+    /// <summary>
+    /// False where the library has no holidays for the jurisdiction (or not for its region):
+    /// then only weekends and the additional holidays count, and callers should say so.
+    /// </summary>
+    public bool HasHolidayCalendar(Jurisdiction jurisdiction) => PublicHolidays.Covers(jurisdiction);
+
+    private ComputedDeadline Computed(DateOnly startsOn, string from, DateOnly lastDay, Jurisdiction jurisdiction, TimeZoneInfo timeZone)
+    {
+        if (!IsNonWorkingDay(lastDay, jurisdiction, out var holiday))
+            return new ComputedDeadline(startsOn, lastDay, EndOfDay(lastDay, timeZone), $"{from}: {Iso(lastDay)}, a {lastDay.DayOfWeek}.");
+
+        // Art. 3(4): the period ends with the following working day. Holidays skipped on the way
+        // are named so the reader can check them; weekends speak for themselves.
+        var reasons = new List<string> { $"{Iso(lastDay)} is {Describe(lastDay, holiday, jurisdiction)}" };
+        var dueDate = lastDay.AddDays(1);
+        while (IsNonWorkingDay(dueDate, jurisdiction, out var next))
+        {
+            if (next is not null)
+                reasons.Add($"{Iso(dueDate)} is {next}");
+            dueDate = dueDate.AddDays(1);
+        }
+
+        var why = reasons.Count == 1 ? reasons[0] : $"{string.Join(", ", reasons[..^1])}, and {reasons[^1]}";
+        return new ComputedDeadline(startsOn, dueDate, EndOfDay(dueDate, timeZone),
+            $"{from}: {why}, so the period ends on the next working day, {dueDate.DayOfWeek} {Iso(dueDate)} ({Art3Para4}).");
+    }
+
+    private static string Describe(DateOnly day, string? holiday, Jurisdiction jurisdiction) =>
+        holiday is null ? $"a {day.DayOfWeek}" : $"{holiday}, a public holiday in {jurisdiction}";
+
+    private string? AdditionalHolidayOn(DateOnly day, Jurisdiction jurisdiction)
+    {
+        var rows = _additionalHolidays[jurisdiction.ToString()];
+        if (jurisdiction.Region is not null)
+            rows = rows.Concat(_additionalHolidays[jurisdiction.Country]);
+        return rows.FirstOrDefault(row => row.Day == day)?.Name;
+    }
+
+    private static DateOnly LocalDay(DateTimeOffset instant, TimeZoneInfo timeZone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, timeZone).DateTime);
+
+    private static string TimeZoneNote(DateTimeOffset eventAt, DateOnly eventDay, TimeZoneInfo timeZone) =>
+        DateOnly.FromDateTime(eventAt.UtcDateTime) == eventDay
+            ? ""
+            : $" (the event at {eventAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture)} fell on {Iso(eventDay)} in {timeZone.Id})";
+
+    /// <summary>
+    /// Days end at 24:00 local time (Art. 3(2)(b)): the instant the next local day begins. The
+    /// offset is the one in force just before that midnight, so a zone whose clocks change at
+    /// midnight still gets the moment its day ended; TimeZoneInfo handles summer time.
+    /// </summary>
+    private static DateTimeOffset EndOfDay(DateOnly day, TimeZoneInfo timeZone)
+    {
+        var midnight = day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        var offset = timeZone.GetUtcOffset(midnight.AddTicks(-1));
+        return new DateTimeOffset(midnight, offset).ToUniversalTime();
+    }
+
+    private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
