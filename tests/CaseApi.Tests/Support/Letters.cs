@@ -5,8 +5,16 @@ public static class Letters
 {
     public sealed record World(HttpClient Client, Guid CaseId, Guid DefendantId);
 
+    /// <summary>"Now" for correspondence tests: after every date they send or receive letters on.</summary>
+    public static readonly DateTimeOffset Now = new(2025, 12, 31, 12, 0, 0, TimeSpan.Zero);
+
     public static async Task<World> WorldAsync(CaseApiFactory api, string jurisdiction = "DE-NW")
     {
+        if (api.Clock.GetUtcNow() < Now)
+        {
+            api.Clock.SetUtcNow(Now);
+        }
+
         var organisation = await api.SendAsync(new CaseApi.Features.Organisations.CreateOrganisation.Command("Letters org", jurisdiction, "Europe/Berlin"));
         var client = api.ClientFor(organisation.AdminKeySecret);
         var defendant = await client.DefendantAsync();

@@ -31,8 +31,12 @@ public static class Routes
                 .Select(method => new Route(method, endpoint.RoutePattern, endpoint)))
             .ToArray();
 
+    /// <summary>A request of the content type the route takes (an empty JSON object, or an empty form for uploads).</summary>
     public static HttpRequestMessage Request(Route route, string path) => new(new HttpMethod(route.Method), path)
     {
-        Content = route.Method is "POST" or "PUT" or "PATCH" ? JsonContent.Create(new { }) : null,
+        Content = route.Method is not ("POST" or "PUT" or "PATCH") ? null
+            : route.Endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes.Contains("multipart/form-data") == true
+                ? new MultipartFormDataContent()
+                : JsonContent.Create(new { }),
     };
 }

@@ -67,7 +67,6 @@ public static class AddAttachment
         })
         .DisableAntiforgery()
         .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
-        .Accepts<IFormFile>("multipart/form-data")
         .RequireAuthorization(Policies.Write)
         .WithName("AddAttachment")
         .WithSummary("Attach a file to a letter")

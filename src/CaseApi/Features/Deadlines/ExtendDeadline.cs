@@ -49,7 +49,9 @@ public static class ExtendDeadline
             var rules = await keeper.RulesAsync(ct);
             var existing = new ComputedDeadline(current.StartsOn, current.DueDate, current.DueAt, current.Computation);
             DeadlinePeriod.TryParse(cmd.Extension.Period, out var period);
-            var extended = cmd.Extension.DueDate is { } date ? rules.FromDate(current.DueAt, date) : rules.Extend(existing, period!);
+            var extended = cmd.Extension.DueDate is { } date
+                ? rules.FromDate(DeadlineKeeper.InstantOf(current.StartsOn), date)
+                : rules.Extend(existing, period!);
             if (extended.DueDate <= current.DueDate)
             {
                 throw new FluentValidation.ValidationException([new("dueDate", $"An extension ends after the current last day, {current.DueDate:yyyy-MM-dd}.")]);
@@ -93,7 +95,7 @@ internal static class DeadlineTransitions
         if (!Changeable.Contains(current.Status))
         {
             throw new ConflictException("deadline_closed", $"A {SnakeCase.From(current.Status)} deadline cannot be {change}.",
-                new Dictionary<string, object?> { ["status"] = SnakeCase.From(current.Status) });
+                new Dictionary<string, object?> { ["deadlineStatus"] = SnakeCase.From(current.Status) });
         }
     }
 }

@@ -20,7 +20,7 @@ public sealed class ComplaintTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>($"/v1/cases/{@case.Id()}")).GetProperty("complaintCount").GetInt32());
         var kinds = (await client.GetFromJsonAsync<JsonElement>($"/v1/cases/{@case.Id()}/timeline")).GetProperty("items").EnumerateArray()
             .Select(e => e.GetProperty("kind").GetString());
-        Assert.Equal(["complaint.filed", "case.opened", "complaint.created"], kinds);
+        Assert.Equal(["complaint.filed", "case.opened", "complaint.created", "deadline.created"], kinds);
     }
 
     [Theory]
