@@ -1,5 +1,7 @@
 using CaseApi.Features.Deadlines;
 using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.Json;
 
 namespace CaseApi.Features.Correspondence;
 
@@ -19,6 +21,20 @@ internal static class LetterReader
         public long Size { get; init; }
 
         public required byte[] Sha256 { get; init; }
+    }
+
+    /// <summary>A draft about to change or go out: 404, 412 for a stale version, 409 for a letter already sent or received.</summary>
+    public static async Task<LetterDto> LoadDraftForChangeAsync(DbSession db, Guid id, int expectedVersion, string change, CancellationToken ct)
+    {
+        var letter = await LoadAsync(db, id, ct, forUpdate: true) ?? throw new NotFoundException("letter", id);
+        if (letter.Version != expectedVersion)
+        {
+            throw new PreconditionFailedException("letter", id);
+        }
+
+        return letter.Status == LetterStatus.Draft
+            ? letter
+            : throw new ConflictException("letter_not_draft", $"Letter {id} is {SnakeCase.From(letter.Status)}; only drafts can be {change}.");
     }
 
     public static async Task<LetterDto?> LoadAsync(DbSession db, Guid id, CancellationToken ct, bool forUpdate = false) =>

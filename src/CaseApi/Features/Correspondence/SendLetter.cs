@@ -47,16 +47,7 @@ public static class SendLetter
     {
         public async Task<LetterDto> Handle(Command cmd, CancellationToken ct)
         {
-            var letter = await LetterReader.LoadAsync(db, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("letter", cmd.Id);
-            if (letter.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("letter", cmd.Id);
-            }
-
-            if (letter.Status != LetterStatus.Draft)
-            {
-                throw new ConflictException("letter_not_draft", $"Letter {cmd.Id} is {SnakeCase.From(letter.Status)}; only drafts can be sent.");
-            }
+            var letter = await LetterReader.LoadDraftForChangeAsync(db, cmd.Id, cmd.ExpectedVersion, "sent", ct);
 
             var now = clock.GetUtcNow();
             var sentAt = cmd.Sending.SentAt ?? now;

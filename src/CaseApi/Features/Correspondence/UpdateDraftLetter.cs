@@ -43,16 +43,7 @@ public static class UpdateDraftLetter
     {
         public async Task<LetterDto> Handle(Command cmd, CancellationToken ct)
         {
-            var current = await LetterReader.LoadAsync(db, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("letter", cmd.Id);
-            if (current.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("letter", cmd.Id);
-            }
-
-            if (current.Status != LetterStatus.Draft)
-            {
-                throw new ConflictException("letter_not_draft", $"Letter {cmd.Id} is {SnakeCase.From(current.Status)}; only drafts can change.");
-            }
+            var current = await LetterReader.LoadDraftForChangeAsync(db, cmd.Id, cmd.ExpectedVersion, "changed", ct);
 
             var changes = cmd.Changes;
             await db.ExecuteAsync("""
