@@ -62,6 +62,18 @@ public sealed record CaseDto : IVersioned
     /// <summary>How many complaints the case has.</summary>
     public int ComplaintCount { get; init; }
 
+    /// <summary>How many letters, in and out.</summary>
+    public int LetterCount { get; init; }
+
+    /// <summary>How many deadlines are running.</summary>
+    public int OpenDeadlineCount { get; init; }
+
+    /// <summary>The running deadline that expires first.</summary>
+    public Guid? NextDeadlineId { get; init; }
+
+    /// <summary>When it expires.</summary>
+    public DateTimeOffset? NextDeadlineDueAt { get; init; }
+
     /// <summary>Changes with every update; send it back as <c>If-Match</c>.</summary>
     public int Version { get; init; }
 
@@ -79,7 +91,12 @@ internal sealed record CaseRow
         c.id, c.reference, c.title, c.summary, c.status, c.outcome, c.legal_bases, c.tags, c.responsible_lawyer, c.opened_on, c.closed_on,
         c.version, c.created_at, c.updated_at,
         ARRAY(SELECT cd.defendant_id FROM case_defendants cd WHERE cd.case_id = c.id ORDER BY cd.defendant_id) AS defendant_ids,
-        (SELECT count(*) FROM complaints k WHERE k.organisation_id = c.organisation_id AND k.case_id = c.id)::int AS complaint_count
+        (SELECT count(*) FROM complaints k WHERE k.organisation_id = c.organisation_id AND k.case_id = c.id)::int AS complaint_count,
+        (SELECT count(*) FROM letters l WHERE l.organisation_id = c.organisation_id AND l.case_id = c.id)::int AS letter_count,
+        (SELECT count(*) FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open')::int AS open_deadline_count,
+        (SELECT d.id FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open'
+         ORDER BY d.due_at, d.id LIMIT 1) AS next_deadline_id,
+        (SELECT min(d.due_at) FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open') AS next_deadline_due_at
         """;
 
     public Guid Id { get; init; }
@@ -108,6 +125,14 @@ internal sealed record CaseRow
 
     public int ComplaintCount { get; init; }
 
+    public int LetterCount { get; init; }
+
+    public int OpenDeadlineCount { get; init; }
+
+    public Guid? NextDeadlineId { get; init; }
+
+    public DateTimeOffset? NextDeadlineDueAt { get; init; }
+
     public int Version { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
@@ -118,6 +143,7 @@ internal sealed record CaseRow
     {
         Id = Id, Reference = Reference, Title = Title, Summary = Summary, Status = SnakeCase.ToEnum<CaseStatus>(Status), Outcome = Outcome,
         LegalBases = LegalBases, Tags = Tags, DefendantIds = DefendantIds, ResponsibleLawyer = ResponsibleLawyer, OpenedOn = OpenedOn,
-        ClosedOn = ClosedOn, ComplaintCount = ComplaintCount, Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
+        ClosedOn = ClosedOn, ComplaintCount = ComplaintCount, LetterCount = LetterCount, OpenDeadlineCount = OpenDeadlineCount,
+        NextDeadlineId = NextDeadlineId, NextDeadlineDueAt = NextDeadlineDueAt, Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
     };
 }

@@ -22,6 +22,9 @@ public sealed class ReplyTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
             .Select(e => e.GetProperty("kind").GetString()).ToArray();
         Assert.Equal(1, kinds.Count(k => k == "deadline.met"));
         Assert.Equal(2, kinds.Count(k => k == "letter.received"));
+        var @case = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}");
+        Assert.Equal(3, @case.GetProperty("letterCount").GetInt32());
+        Assert.Equal(0, @case.GetProperty("openDeadlineCount").GetInt32());
     }
 
     [Fact]

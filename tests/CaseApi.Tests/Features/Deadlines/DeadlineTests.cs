@@ -70,6 +70,9 @@ public sealed class DeadlineTests(CaseApiFactory api) : IClassFixture<CaseApiFac
         Assert.Equal(["2025-05-14"], await Dates("status=met"));
         Assert.Equal(["2025-05-14"], await Dates("dueBefore=2025-05-20T00:00:00Z"));
         Assert.Equal(["2025-05-30"], await Dates("dueAfter=2025-05-20T00:00:00Z"));
+        var @case = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}");
+        Assert.Equal(1, @case.GetProperty("openDeadlineCount").GetInt32());
+        Assert.Equal(late.GetProperty("deadline").Id(), @case.GetProperty("nextDeadlineId").GetGuid());
         Assert.Equal(late.GetProperty("deadline").Id(), (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={world.CaseId}&status=open"))
             .GetProperty("items")[0].Id());
     }
