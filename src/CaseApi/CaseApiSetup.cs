@@ -14,7 +14,9 @@ using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
+using CaseApi.Infrastructure.Jobs;
 using CaseApi.Infrastructure.OpenApi;
+using Hangfire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
@@ -30,6 +32,7 @@ public static class CaseApiSetup
     public static void AddCaseApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        var mode = JobsSetup.ModeOf(builder.Configuration);
         builder.Host.UseDefaultServiceProvider(options =>
         {
             options.ValidateOnBuild = true;
@@ -54,6 +57,7 @@ public static class CaseApiSetup
         services.AddApiRateLimits(builder.Configuration);
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
         services.AddSwagger();
+        services.AddJobs(builder.Configuration, mode);
     }
 
     public static void UseCaseApi(this WebApplication app)
@@ -70,6 +74,13 @@ public static class CaseApiSetup
             options.DisplayRequestDuration();
         });
         app.UseAuthentication();
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new DashboardAuthorization()],
+            IsReadOnlyFunc = DashboardAuthorization.IsReadOnly,
+            DashboardTitle = "CaseApi jobs",
+            AppPath = "/swagger",
+        });
         app.UseRateLimiter();
         app.UseAuthorization();
 
@@ -90,6 +101,7 @@ public static class CaseApiSetup
         v1.MapDeadlines();
         v1.MapCalendarFeeds();
         v1.MapStats();
+        v1.MapEscalation();
         v1.MapDpas();
     }
 }

@@ -52,6 +52,8 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:CaseDb", Database.Application);
         builder.UseSetting("ConnectionStrings:CaseDbMigrations", Database.Migrations);
         builder.UseSetting("Demo:Enabled", "false");
+        // No Hangfire server in the in-memory API: tests run the sweep themselves, on the fake clock.
+        builder.UseSetting("Mode", "api");
         // Tests that walk every route send thousands of requests with one key; RateLimitTests sets a low limit of its own.
         builder.UseSetting("RateLimiting:PermitsPerMinute", "1000000");
         foreach (var (key, value) in Settings)

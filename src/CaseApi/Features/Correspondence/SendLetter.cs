@@ -60,27 +60,33 @@ public static class SendLetter
                 new { id = cmd.Id, sentAt, now }, ct);
             await timeline.AppendAsync(letter.CaseId, "letter.sent", $"Letter sent: {letter.Subject}", "letter", cmd.Id, occurredAt: sentAt, ct: ct);
 
-            if (await DeadlineForAsync(letter, cmd.Sending, sentAt, ct) is { } deadline)
+            var rules = await deadlines.RulesAsync(ct);
+            if (await DeadlineForAsync(letter, cmd.Sending, sentAt, rules, ct) is { } deadline)
             {
-                await deadlines.OpenAsync(deadline, ct);
+                await deadlines.OpenAsync(deadline, rules, ct);
             }
 
             return (await LetterReader.LoadAsync(db, cmd.Id, ct))!;
         }
 
-        /// <summary>The deadline the letter sets, if any: the one it names, or for a data subject's request the statutory month.</summary>
-        private async Task<NewDeadline?> DeadlineForAsync(LetterDto letter, Body sending, DateTimeOffset sentAt, CancellationToken ct)
+        /// <summary>
+        /// The deadline the letter sets, if any: the one it names; for a data subject's request the statutory month;
+        /// for a reminder the escalation policy's reminder period.
+        /// </summary>
+        private async Task<NewDeadline?> DeadlineForAsync(LetterDto letter, Body sending, DateTimeOffset sentAt, DeadlineRules rules, CancellationToken ct)
         {
             var statutory = letter.Type == LetterType.DataSubjectRequest;
-            if (sending.ResponseDue is null && sending.ResponsePeriod is null && !statutory)
+            var fallback = statutory ? DeadlineKeeper.DataSubjectRequestPeriod
+                : letter.Type == LetterType.Reminder && DeadlinePeriod.TryParse((await EscalationPolicies.LoadAsync(db, ct)).ReminderPeriod, out var reminder) ? reminder
+                : null;
+            if (sending.ResponseDue is null && sending.ResponsePeriod is null && fallback is null)
             {
                 return null;
             }
 
-            var rules = await deadlines.RulesAsync(ct);
             var (due, period) = sending.ResponseDue is { } date ? (rules.FromDate(sentAt, date), null)
                 : DeadlinePeriod.TryParse(sending.ResponsePeriod, out var given) ? (rules.FromPeriod(sentAt, given), given.ToString())
-                : (rules.FromPeriod(sentAt, DeadlineKeeper.DataSubjectRequestPeriod), DeadlineKeeper.DataSubjectRequestPeriod.ToString());
+                : (rules.FromPeriod(sentAt, fallback!), fallback!.ToString());
             return new NewDeadline(letter.CaseId, statutory ? DeadlineKind.DataSubjectRequest : DeadlineKind.Response, due, period,
                 LetterId: letter.Id, ComplaintId: letter.ComplaintId, DefendantId: letter.DefendantId, DpaId: letter.DpaId);
         }

@@ -12,6 +12,27 @@ public sealed record DeadlineRules(DeadlineCalendar Calendar, Jurisdiction Juris
     public ComputedDeadline FromDate(DateTimeOffset eventAt, DateOnly dueDate) => Calendar.FromDate(eventAt, dueDate, Jurisdiction, TimeZone);
 
     public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period) => Calendar.Extend(current, period, Jurisdiction, TimeZone);
+
+    /// <summary>
+    /// When a deadline is "due soon": the start of the <paramref name="workingDays"/>-th last working day up to and
+    /// including the last day, so that 3 means three working days are left. Null for no warning.
+    /// </summary>
+    public DateTimeOffset? DueSoonAt(DateOnly dueDate, int workingDays)
+    {
+        if (workingDays <= 0)
+        {
+            return null;
+        }
+
+        var day = dueDate;
+        for (var left = Calendar.IsNonWorkingDay(day, Jurisdiction, out _) ? 0 : 1; left < workingDays;)
+        {
+            day = day.AddDays(-1);
+            left += Calendar.IsNonWorkingDay(day, Jurisdiction, out _) ? 0 : 1;
+        }
+
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), TimeZone), TimeSpan.Zero);
+    }
 }
 
 /// <summary>A deadline to open.</summary>
@@ -55,21 +76,23 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, TimePr
         return new DeadlineRules(new DeadlineCalendar(holidays), jurisdiction, TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone));
     }
 
-    public async Task<DeadlineDto> OpenAsync(NewDeadline deadline, CancellationToken ct)
+    public async Task<DeadlineDto> OpenAsync(NewDeadline deadline, DeadlineRules rules, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var policy = await EscalationPolicies.LoadAsync(db, ct);
+        var dueSoonAt = rules.DueSoonAt(deadline.Due.DueDate, policy.DueSoonWorkingDays);
         var row = await db.QuerySingleAsync<DeadlineRow>($"""
             INSERT INTO deadlines (id, organisation_id, case_id, kind, letter_id, complaint_id, defendant_id, dpa_id, starts_on, period,
-                due_date, due_at, computation, status, created_at, updated_at)
+                due_date, due_at, due_soon_at, computation, status, created_at, updated_at)
             VALUES (@id, current_organisation_id(), @CaseId, @kind, @LetterId, @ComplaintId, @DefendantId, @DpaId, @startsOn, @Period,
-                @dueDate, @dueAt, @computation, 'open', @now, @now)
+                @dueDate, @dueAt, @dueSoonAt, @computation, 'open', @now, @now)
             RETURNING {DeadlineRow.Columns}
             """,
             new
             {
                 id = Guid.CreateVersion7(now), deadline.CaseId, kind = SnakeCase.From(deadline.Kind), deadline.LetterId, deadline.ComplaintId,
                 deadline.DefendantId, deadline.DpaId, startsOn = deadline.Due.StartsOn, deadline.Period, dueDate = deadline.Due.DueDate,
-                dueAt = deadline.Due.DueAt, computation = deadline.Due.Computation, now,
+                dueAt = deadline.Due.DueAt, dueSoonAt, computation = deadline.Due.Computation, now,
             },
             ct);
         await timeline.AppendAsync(deadline.CaseId, "deadline.created", $"Deadline set: {deadline.Due.Computation}", "deadline", row.Id,
@@ -94,7 +117,7 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, TimePr
     /// <summary>GDPR Art. 78(2): filing starts the authority's three months; every letter from it on the complaint starts three more.</summary>
     public async Task StartDpaProgressAsync(Guid caseId, Guid complaintId, Guid dpaId, DateTimeOffset from, DeadlineRules rules, CancellationToken ct) =>
         await OpenAsync(new NewDeadline(caseId, DeadlineKind.DpaProgress, rules.FromPeriod(from, DpaProgressPeriod), DpaProgressPeriod.ToString(),
-            ComplaintId: complaintId, DpaId: dpaId), ct);
+            ComplaintId: complaintId, DpaId: dpaId), rules, ct);
 
     /// <summary>Any letter from the authority on the complaint is the progress report Art. 78(2) asks for.</summary>
     public async Task MeetDpaProgressAsync(Guid caseId, Guid complaintId, Guid dpaId, Guid letterId, DateTimeOffset receivedAt, CancellationToken ct)

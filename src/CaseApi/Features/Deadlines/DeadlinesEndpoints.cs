@@ -6,8 +6,16 @@ public static class DeadlinesEndpoints
     {
         var deadlines = v1.MapGroup("/deadlines").WithTags("Deadlines");
         ListDeadlines.Map(deadlines);
+        GetDeadlinesOverview.Map(deadlines);
         GetDeadline.Map(deadlines);
         ExtendDeadline.Map(deadlines);
         WaiveDeadline.Map(deadlines);
+    }
+
+    public static void MapEscalation(this RouteGroupBuilder v1)
+    {
+        var policy = v1.MapGroup("/escalation-policy").WithTags("Escalation");
+        GetEscalationPolicy.Map(policy);
+        PutEscalationPolicy.Map(policy);
     }
 }

@@ -1,0 +1,301 @@
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Mediation;
+using MediatR;
+
+namespace CaseApi.Features.Deadlines;
+
+/// <summary>
+/// One pass over the deadlines that need attention now: warn those due soon, mark those missed, draft a reminder
+/// (level 1) and, when a reminder's own deadline passes too, escalate the case (level 2). Claims a batch of the
+/// watch list with <c>FOR UPDATE SKIP LOCKED</c>, so that several workers share the work without waiting for each
+/// other, and does each step set-wise for the batch, in one transaction. Every step is guarded twice: by the row
+/// state it changes (a conditional UPDATE) and by the primary key (deadline, step) of its record; a sweep that runs
+/// twice, or is killed half-way and retried, changes nothing the second time.
+/// </summary>
+public static class SweepDeadlines
+{
+    public const int DefaultBatchSize = 500;
+
+    /// <param name="BatchSize">How many deadlines one transaction claims.</param>
+    public sealed record Command(int BatchSize = DefaultBatchSize) : ICommand<Result>;
+
+    /// <param name="Claimed">Deadlines looked at; 0 when nothing was due (the caller stops looping).</param>
+    /// <param name="DueSoon">Warned as due soon.</param>
+    /// <param name="Missed">Marked missed.</param>
+    /// <param name="RemindersDrafted">Reminder drafts created (level 1).</param>
+    /// <param name="CasesEscalated">Cases escalated (level 2).</param>
+    public sealed record Result(int Claimed, int DueSoon, int Missed, int RemindersDrafted, int CasesEscalated);
+
+    private sealed record Claim
+    {
+        public Guid DeadlineId { get; init; }
+
+        public Guid OrganisationId { get; init; }
+    }
+
+    private sealed record MissedRow
+    {
+        public Guid Id { get; init; }
+
+        public Guid CaseId { get; init; }
+
+        public required string Kind { get; init; }
+
+        public Guid? LetterId { get; init; }
+
+        public Guid? ComplaintId { get; init; }
+
+        public Guid? DefendantId { get; init; }
+
+        public Guid? DpaId { get; init; }
+
+        public DateOnly DueDate { get; init; }
+
+        public string? LetterType { get; init; }
+
+        public string? LetterSubject { get; init; }
+
+        public string? LetterChannel { get; init; }
+
+        public DateTimeOffset? LetterSentAt { get; init; }
+
+        public string? OriginalType { get; init; }
+
+        public Guid? OriginalDeadlineId { get; init; }
+
+        public string? OriginalKind { get; init; }
+
+        public bool IsReminder => LetterType == "reminder";
+    }
+
+    internal sealed class Handler(DbSession db, TimeProvider clock) : IRequestHandler<Command, Result>
+    {
+        public async Task<Result> Handle(Command cmd, CancellationToken ct)
+        {
+            var now = clock.GetUtcNow();
+            var claims = await db.QueryAsync<Claim>("""
+                SELECT deadline_id, organisation_id FROM jobs.deadline_watch
+                WHERE next_check_at <= @now
+                ORDER BY next_check_at
+                LIMIT @BatchSize
+                FOR UPDATE SKIP LOCKED
+                """, new { now, cmd.BatchSize }, ct);
+            var total = new Result(claims.Count, 0, 0, 0, 0);
+            foreach (var organisation in claims.GroupBy(c => c.OrganisationId))
+            {
+                // Row-level security: one organisation at a time within this transaction.
+                await db.EnterOrganisationAsync(organisation.Key, ct);
+                var ids = organisation.Select(c => c.DeadlineId).ToArray();
+                var policy = await EscalationPolicies.LoadAsync(db, ct);
+                var dueSoon = await WarnDueSoonAsync(ids, now, ct);
+                var missed = await MarkMissedAsync(ids, now, ct);
+                var reminders = await DraftRemindersAsync(missed.Where(m => !m.IsReminder).ToArray(), policy, now, ct);
+                var escalated = await EscalateCasesAsync(missed.Where(m => m.IsReminder).ToArray(), policy, now, ct);
+                total = total with
+                {
+                    DueSoon = total.DueSoon + dueSoon, Missed = total.Missed + missed.Count,
+                    RemindersDrafted = total.RemindersDrafted + reminders, CasesEscalated = total.CasesEscalated + escalated,
+                };
+            }
+
+            // Anything claimed but not moved on (a warning already given, a deadline changed meanwhile) is looked at
+            // again a minute later rather than at once, so that one odd row cannot spin the sweep.
+            await db.ExecuteAsync("""
+                UPDATE jobs.deadline_watch SET next_check_at = @later
+                WHERE deadline_id = ANY (@ids) AND next_check_at <= @now
+                """, new { ids = claims.Select(c => c.DeadlineId).ToArray(), now, later = now.AddMinutes(1) }, ct);
+            return total;
+        }
+
+        private Task<int> WarnDueSoonAsync(Guid[] ids, DateTimeOffset now, CancellationToken ct) =>
+            db.QuerySingleAsync<int>("""
+                WITH warned AS (
+                    UPDATE deadlines SET due_soon_notified_at = @now
+                    WHERE organisation_id = current_organisation_id() AND id = ANY (@ids) AND status = 'open'
+                      AND due_soon_notified_at IS NULL AND due_soon_at <= @now AND due_at > @now
+                    RETURNING id, case_id, due_date, due_at
+                ), recorded AS (
+                    INSERT INTO deadline_escalations (organisation_id, deadline_id, step, occurred_at)
+                    SELECT current_organisation_id(), id, 'due_soon', @now FROM warned
+                    ON CONFLICT DO NOTHING
+                    RETURNING deadline_id
+                ), timeline AS (
+                    INSERT INTO timeline_entries (id, organisation_id, case_id, occurred_at, recorded_at, kind, summary, resource_type, resource_id, details)
+                    SELECT gen_random_uuid(), current_organisation_id(), w.case_id, @now, @now, 'deadline.due_soon',
+                           'Deadline due soon: it expires at the end of ' || to_char(w.due_date, 'YYYY-MM-DD') || '.', 'deadline', w.id,
+                           jsonb_build_object('dueDate', w.due_date, 'dueAt', w.due_at)
+                    FROM warned w JOIN recorded r ON r.deadline_id = w.id
+                ), event AS (
+                    INSERT INTO events (id, organisation_id, type, occurred_at, resource_type, resource_id, data)
+                    SELECT gen_random_uuid(), current_organisation_id(), 'deadline.due_soon', @now, 'deadline', w.id,
+                           jsonb_build_object('caseId', w.case_id, 'dueDate', w.due_date, 'dueAt', w.due_at)
+                    FROM warned w JOIN recorded r ON r.deadline_id = w.id
+                )
+                SELECT count(*)::int FROM recorded
+                """, new { ids, now }, ct);
+
+        private Task<IReadOnlyList<MissedRow>> MarkMissedAsync(Guid[] ids, DateTimeOffset now, CancellationToken ct) =>
+            db.QueryAsync<MissedRow>("""
+                WITH missed AS (
+                    UPDATE deadlines SET status = 'missed', missed_at = @now, version = version + 1, updated_at = @now
+                    WHERE organisation_id = current_organisation_id() AND id = ANY (@ids) AND status = 'open' AND due_at <= @now
+                    RETURNING id, case_id, kind, letter_id, complaint_id, defendant_id, dpa_id, due_date, due_at
+                ), recorded AS (
+                    INSERT INTO deadline_escalations (organisation_id, deadline_id, step, occurred_at)
+                    SELECT current_organisation_id(), id, 'missed', @now FROM missed
+                    ON CONFLICT DO NOTHING
+                    RETURNING deadline_id
+                ), timeline AS (
+                    INSERT INTO timeline_entries (id, organisation_id, case_id, occurred_at, recorded_at, kind, summary, resource_type, resource_id, details)
+                    SELECT gen_random_uuid(), current_organisation_id(), m.case_id, m.due_at, @now, 'deadline.missed',
+                           'Deadline missed: it expired at the end of ' || to_char(m.due_date, 'YYYY-MM-DD') || ' without an answer.', 'deadline', m.id,
+                           jsonb_build_object('dueDate', m.due_date, 'dueAt', m.due_at)
+                    FROM missed m JOIN recorded r ON r.deadline_id = m.id
+                ), event AS (
+                    INSERT INTO events (id, organisation_id, type, occurred_at, resource_type, resource_id, data)
+                    SELECT gen_random_uuid(), current_organisation_id(), 'deadline.missed', @now, 'deadline', m.id,
+                           jsonb_build_object('caseId', m.case_id, 'dueDate', m.due_date, 'dueAt', m.due_at)
+                    FROM missed m JOIN recorded r ON r.deadline_id = m.id
+                )
+                SELECT m.id, m.case_id, m.kind, m.letter_id, m.complaint_id, m.defendant_id, m.dpa_id, m.due_date,
+                       l.type AS letter_type, l.subject AS letter_subject, l.channel AS letter_channel, l.sent_at AS letter_sent_at,
+                       o.type AS original_type, od.id AS original_deadline_id, od.kind AS original_kind
+                FROM missed m
+                JOIN recorded r ON r.deadline_id = m.id
+                LEFT JOIN letters l ON l.organisation_id = current_organisation_id() AND l.id = m.letter_id
+                LEFT JOIN letters o ON o.organisation_id = current_organisation_id() AND o.id = l.reminder_of_id
+                -- For a reminder: the deadline it chased, the letter's own or an authority's Art. 78(2) period.
+                LEFT JOIN LATERAL (
+                    SELECT d.id, d.kind FROM deadlines d
+                    WHERE d.organisation_id = current_organisation_id() AND l.type = 'reminder'
+                      AND ((l.reminder_of_id IS NOT NULL AND d.letter_id = l.reminder_of_id AND d.kind <> 'dpa_progress')
+                        OR (l.reminder_of_id IS NULL AND d.kind = 'dpa_progress' AND d.complaint_id = l.complaint_id AND d.status = 'missed'))
+                    ORDER BY d.due_at DESC
+                    LIMIT 1
+                ) od ON true
+                """, new { ids, now }, ct);
+
+        /// <summary>Level 1: a draft reminder to the same counterparty, for a lawyer to review and send.</summary>
+        private async Task<int> DraftRemindersAsync(IReadOnlyList<MissedRow> missed, EscalationPolicyDto policy, DateTimeOffset now, CancellationToken ct)
+        {
+            var due = missed.Where(m => policy.RuleFor(RuleKey(m.Kind, m.LetterType)).Remind).ToArray();
+            if (due.Length == 0)
+            {
+                return 0;
+            }
+
+            var letterIds = due.Select(_ => Guid.CreateVersion7(now)).ToArray();
+            var (subjects, bodies) = (due.Select(ReminderSubject).ToArray(), due.Select(ReminderBody).ToArray());
+            return await db.QuerySingleAsync<int>("""
+                WITH input AS (
+                    SELECT * FROM unnest(@deadlineIds, @letterIds, @caseIds, @complaintIds, @defendantIds, @dpaIds, @remindsIds, @channels, @subjects, @bodies)
+                        AS t(deadline_id, letter_id, case_id, complaint_id, defendant_id, dpa_id, reminds_id, channel, subject, body)
+                ), recorded AS (
+                    INSERT INTO deadline_escalations (organisation_id, deadline_id, step, occurred_at, letter_id)
+                    SELECT current_organisation_id(), deadline_id, 'reminder_drafted', @now, letter_id FROM input
+                    ON CONFLICT DO NOTHING
+                    RETURNING deadline_id
+                ), drafted AS (
+                    INSERT INTO letters (id, organisation_id, case_id, complaint_id, direction, type, defendant_id, dpa_id, channel, subject, body,
+                        reminder_of_id, status, created_at, updated_at)
+                    SELECT i.letter_id, current_organisation_id(), i.case_id, i.complaint_id, 'outgoing', 'reminder', i.defendant_id, i.dpa_id, i.channel,
+                           i.subject, i.body, i.reminds_id, 'draft', @now, @now
+                    FROM input i JOIN recorded r ON r.deadline_id = i.deadline_id
+                    RETURNING id, case_id
+                ), timeline AS (
+                    INSERT INTO timeline_entries (id, organisation_id, case_id, occurred_at, recorded_at, kind, summary, resource_type, resource_id, details)
+                    SELECT gen_random_uuid(), current_organisation_id(), i.case_id, @now, @now, 'deadline.escalated',
+                           'Escalation level 1: reminder drafted for review — ' || i.subject, 'deadline', i.deadline_id,
+                           jsonb_build_object('level', 1, 'reminderLetterId', i.letter_id)
+                    FROM input i JOIN recorded r ON r.deadline_id = i.deadline_id
+                ), event AS (
+                    INSERT INTO events (id, organisation_id, type, occurred_at, resource_type, resource_id, data)
+                    SELECT gen_random_uuid(), current_organisation_id(), 'deadline.escalated', @now, 'deadline', i.deadline_id,
+                           jsonb_build_object('caseId', i.case_id, 'level', 1, 'reminderLetterId', i.letter_id)
+                    FROM input i JOIN recorded r ON r.deadline_id = i.deadline_id
+                )
+                SELECT count(*)::int FROM drafted
+                """,
+                new
+                {
+                    deadlineIds = due.Select(m => m.Id).ToArray(), letterIds, caseIds = due.Select(m => m.CaseId).ToArray(),
+                    complaintIds = due.Select(m => m.ComplaintId).ToArray(), defendantIds = due.Select(m => m.DefendantId).ToArray(),
+                    dpaIds = due.Select(m => m.DpaId).ToArray(), remindsIds = due.Select(m => m.LetterId).ToArray(),
+                    channels = due.Select(m => m.LetterChannel ?? "email").ToArray(), subjects, bodies, now,
+                },
+                ct);
+        }
+
+        /// <summary>Level 2: the reminder went unanswered too; the case is escalated with the policy's next step.</summary>
+        private async Task<int> EscalateCasesAsync(IReadOnlyList<MissedRow> missedReminders, EscalationPolicyDto policy, DateTimeOffset now, CancellationToken ct)
+        {
+            var due = missedReminders
+                .Select(m => (Row: m, Rule: policy.RuleFor(RuleKey(m.OriginalKind ?? "response", m.OriginalType))))
+                .Where(x => x.Rule.Escalate)
+                .ToArray();
+            if (due.Length == 0)
+            {
+                return 0;
+            }
+
+            return await db.QuerySingleAsync<int>("""
+                WITH input AS (
+                    SELECT * FROM unnest(@deadlineIds, @caseIds, @originalIds, @recommendations) AS t(deadline_id, case_id, original_id, recommendation)
+                ), recorded AS (
+                    INSERT INTO deadline_escalations (organisation_id, deadline_id, step, occurred_at)
+                    SELECT current_organisation_id(), deadline_id, 'case_escalated', @now FROM input
+                    ON CONFLICT DO NOTHING
+                    RETURNING deadline_id
+                ), chosen AS (
+                    SELECT i.* FROM input i JOIN recorded r ON r.deadline_id = i.deadline_id
+                ), originals AS (
+                    UPDATE deadlines d SET status = 'escalated', escalated_at = @now, version = d.version + 1, updated_at = @now
+                    FROM chosen c
+                    WHERE d.organisation_id = current_organisation_id() AND d.id IN (c.original_id, c.deadline_id) AND d.status = 'missed'
+                    RETURNING d.id
+                ), cases_escalated AS (
+                    UPDATE cases k SET escalated_at = coalesce(k.escalated_at, @now), escalation_recommendation = c.recommendation,
+                        version = k.version + 1, updated_at = @now
+                    FROM chosen c
+                    WHERE k.organisation_id = current_organisation_id() AND k.id = c.case_id
+                    RETURNING k.id
+                ), timeline AS (
+                    INSERT INTO timeline_entries (id, organisation_id, case_id, occurred_at, recorded_at, kind, summary, resource_type, resource_id, details)
+                    SELECT gen_random_uuid(), current_organisation_id(), c.case_id, @now, @now, 'case.escalated',
+                           'Escalation level 2: the reminder went unanswered too. Recommended: ' || c.recommendation, 'case', c.case_id,
+                           jsonb_build_object('level', 2, 'deadlineId', c.deadline_id, 'recommendation', c.recommendation)
+                    FROM chosen c
+                ), event AS (
+                    INSERT INTO events (id, organisation_id, type, occurred_at, resource_type, resource_id, data)
+                    SELECT gen_random_uuid(), current_organisation_id(), 'case.escalated', @now, 'case', c.case_id,
+                           jsonb_build_object('level', 2, 'deadlineId', c.deadline_id, 'recommendation', c.recommendation)
+                    FROM chosen c
+                )
+                SELECT count(*)::int FROM chosen
+                """,
+                new
+                {
+                    deadlineIds = due.Select(x => x.Row.Id).ToArray(), caseIds = due.Select(x => x.Row.CaseId).ToArray(),
+                    originalIds = due.Select(x => x.Row.OriginalDeadlineId ?? x.Row.Id).ToArray(),
+                    recommendations = due.Select(x => x.Rule.Recommendation).ToArray(), now,
+                },
+                ct);
+        }
+
+        // The policy is keyed by the kind of letter; an authority's Art. 78(2) period has no letter of ours.
+        private static string RuleKey(string kind, string? letterType) => kind switch
+        {
+            "dpa_progress" => "dpa_progress",
+            "data_subject_request" => "data_subject_request",
+            _ => letterType ?? "default",
+        };
+
+        private static string ReminderSubject(MissedRow missed) => missed.Kind == "dpa_progress"
+            ? "Reminder: progress of our complaint (GDPR Art. 78(2))"
+            : $"Reminder: {missed.LetterSubject}";
+
+        private static string ReminderBody(MissedRow missed) => missed.Kind == "dpa_progress"
+            ? $"Three months have passed without information on the progress of our complaint (GDPR Art. 78(2)); the period ended on {missed.DueDate:yyyy-MM-dd}. We ask you to inform us of the state of the proceedings."
+            : $"We refer to our letter of {missed.LetterSentAt:yyyy-MM-dd}, to which we asked for an answer by {missed.DueDate:yyyy-MM-dd}. We have not received one. We ask you to answer within the period stated below.";
+    }
+}

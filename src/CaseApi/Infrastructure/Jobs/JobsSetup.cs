@@ -1,0 +1,93 @@
+using CaseApi.Features.Deadlines;
+using CaseApi.Infrastructure.Data;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace CaseApi.Infrastructure.Jobs;
+
+/// <summary>What a process runs: the API, the background jobs, or both (the default).</summary>
+public enum RunMode
+{
+    All,
+    Api,
+    Worker,
+}
+
+public static class JobsSetup
+{
+    public static RunMode ModeOf(IConfiguration configuration) =>
+        Enum.TryParse<RunMode>(configuration["Mode"] ?? nameof(RunMode.All), ignoreCase: true, out var mode)
+            ? mode
+            : throw new InvalidOperationException($"Mode must be all, api or worker, not '{configuration["Mode"]}'.");
+
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration, RunMode mode)
+    {
+        services.AddHangfire((provider, hangfire) => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        services.AddSingleton<JobStorage>(provider => new DeferredJobStorage(() =>
+        {
+            var options = new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                // A job fetched by a process that is then killed becomes visible again after this long. Sliding
+                // invisibility keeps long runs invisible while their process lives; without it the default is 30 minutes.
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = TimeSpan.FromMinutes(1),
+                // A killed holder's lock row would otherwise block others for the default 10 minutes.
+                DistributedLockTimeout = TimeSpan.FromSeconds(30),
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+            };
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(provider.GetRequiredService<DatabaseRuntime>().Connections.Application, options), options);
+        }));
+        services.AddTransient<SweepDeadlinesJob>();
+        if (mode != RunMode.Api)
+        {
+            services.AddHangfireServer(options =>
+            {
+                options.WorkerCount = configuration.GetValue("Jobs:WorkerCount", 4);
+                options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+            services.AddHostedService<RecurringJobsRegistration>();
+        }
+
+        if (mode == RunMode.Worker)
+        {
+            services.AddSingleton<IServer, NoHttpServer>();
+        }
+
+        return services;
+    }
+
+    /// <summary>Registers the recurring jobs once the database is up; every process does it, idempotently, by id.</summary>
+    private sealed class RecurringJobsRegistration(IRecurringJobManager jobs, IConfiguration configuration) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            jobs.AddOrUpdate<SweepDeadlinesJob>(SweepDeadlinesJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
+                configuration["Jobs:SweepCron"] ?? Cron.Minutely());
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Worker mode: the same composition as the API, with no HTTP listener.</summary>
+    private sealed class NoHttpServer : IServer
+    {
+        public IFeatureCollection Features { get; } = new FeatureCollection();
+
+        public Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken) where TContext : notnull => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public void Dispose()
+        {
+        }
+    }
+}
