@@ -1,17 +1,9 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace CaseApi.Tests.Infrastructure;
 
 public sealed class CommandLineTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
 {
-    /// <summary>The API's own build output, next to the tests' (same configuration).</summary>
-    private static readonly string CaseApiDll = Path.Combine(
-        RepositoryRoot.File("src", "CaseApi", "bin"),
-        new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name,
-        new DirectoryInfo(AppContext.BaseDirectory).Name,
-        "CaseApi.dll");
-
     [Fact]
     public async Task create_organisation_prints_a_working_admin_key()
     {
@@ -75,24 +67,6 @@ public sealed class CommandLineTests(CaseApiFactory api) : IClassFixture<CaseApi
         ["ConnectionStrings__CaseDbMigrations"] = api.Database.Migrations,
     }, arguments);
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(Dictionary<string, string> environment, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(CaseApiDll);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(Dictionary<string, string> environment, params string[] arguments) =>
+        CaseApiProcess.RunAsync(environment, arguments);
 }

@@ -1,0 +1,106 @@
+using CaseApi.Infrastructure.Auth;
+
+namespace CaseApi.Tests.Features.Escalation;
+
+public sealed class EscalationPolicyTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
+{
+    [Fact]
+    public async Task The_default_policy_warns_three_working_days_ahead_and_knows_what_a_cease_and_desist_letter_escalates_to()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+
+        var response = await client.GetAsync("/v1/escalation-policy");
+        var policy = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal("\"0\"", response.Headers.ETag?.Tag);
+        Assert.Equal(3, policy.GetProperty("dueSoonWorkingDays").GetInt32());
+        Assert.Equal("P7D", policy.GetProperty("reminderPeriod").GetString());
+        Assert.Contains("injunction", policy.GetProperty("rules").GetProperty("cease_and_desist").GetProperty("recommendation").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Admins_replace_the_policy_and_new_deadlines_follow_it()
+    {
+        var organisation = await api.CreateOrganisationAsync();
+        using var admin = api.ClientFor(organisation.AdminKey);
+        var policy = new
+        {
+            dueSoonWorkingDays = 5,
+            reminderPeriod = "P10D",
+            rules = new Dictionary<string, object> { ["default"] = new { remind = true, escalate = false, recommendation = "Call the client." } },
+        };
+
+        var saved = await admin.SendWithIfMatchAsync(HttpMethod.Put, "/v1/escalation-policy", policy, 0);
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Equal("\"1\"", saved.Headers.ETag?.Tag);
+        await ProblemAssert.IsProblemAsync(await admin.SendWithIfMatchAsync(HttpMethod.Put, "/v1/escalation-policy", policy, 0), HttpStatusCode.PreconditionFailed);
+
+        var current = await admin.GetFromJsonAsync<JsonElement>("/v1/escalation-policy");
+        Assert.Equal(5, current.GetProperty("dueSoonWorkingDays").GetInt32());
+        Assert.False(current.GetProperty("rules").GetProperty("default").GetProperty("escalate").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("""{"dueSoonWorkingDays":99,"reminderPeriod":"P7D","rules":{"default":{"recommendation":"x"}}}""", "dueSoonWorkingDays")]
+    [InlineData("""{"dueSoonWorkingDays":3,"reminderPeriod":"a week","rules":{"default":{"recommendation":"x"}}}""", "reminderPeriod")]
+    [InlineData("""{"dueSoonWorkingDays":3,"reminderPeriod":"P7D","rules":{"telegram":{"recommendation":"x"},"default":{"recommendation":"x"}}}""", "rules")]
+    [InlineData("""{"dueSoonWorkingDays":3,"reminderPeriod":"P7D","rules":{"cease_and_desist":{"recommendation":"x"}}}""", "rules")]
+    public async Task An_invalid_policy_is_refused_naming_the_field(string body, string field)
+    {
+        using var admin = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/v1/escalation-policy") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"0\""));
+
+        var problem = await ProblemAssert.IsProblemAsync(await admin.SendAsync(request), HttpStatusCode.BadRequest, "validation_failed");
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Only_admins_change_the_policy()
+    {
+        var organisation = await api.CreateOrganisationAsync();
+        using var lawyer = api.ClientFor(await api.CreateKeyAsync(organisation, ApiKeyRole.Lawyer));
+
+        await ProblemAssert.IsProblemAsync(
+            await lawyer.SendWithIfMatchAsync(HttpMethod.Put, "/v1/escalation-policy", new { dueSoonWorkingDays = 1, reminderPeriod = "P7D", rules = new { } }, 0),
+            HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task The_overview_counts_deadlines_and_lists_the_next_ones()
+    {
+        var world = await Letters.WorldAsync(api);
+        await world.SendAsync(await world.DraftAsync(), "2025-12-01T10:00:00+01:00", "P1M");
+        await world.SendAsync(await world.DraftAsync(), "2025-12-02T10:00:00+01:00", "P1M");
+
+        var overview = await world.Client.GetFromJsonAsync<JsonElement>("/v1/deadlines/overview");
+
+        Assert.Equal(2, overview.GetProperty("open").GetInt32());
+        Assert.Equal(2, overview.GetProperty("next").GetArrayLength());
+        Assert.Equal("2026-01-02", overview.GetProperty("next")[0].GetProperty("dueDate").GetString());
+    }
+
+    private static FormUrlEncodedContent DeleteJobForm() => new([new KeyValuePair<string, string>("jobs[]", "1")]);
+
+    [Fact]
+    public async Task The_jobs_dashboard_needs_a_key_and_is_read_only_but_for_admins()
+    {
+        var organisation = await api.CreateOrganisationAsync();
+        using var anonymous = api.ClientFor(null);
+        using var viewer = api.ClientFor(await api.CreateKeyAsync(organisation, ApiKeyRole.Viewer));
+        using var admin = api.ClientFor(organisation.AdminKey);
+
+        var denied = await anonymous.GetAsync("/hangfire");
+        var asViewer = await viewer.GetAsync("/hangfire/jobs/succeeded");
+        var asAdmin = await admin.GetAsync("/hangfire/jobs/succeeded");
+        var deleteAsViewer = await viewer.PostAsync("/hangfire/jobs/enqueued/delete", DeleteJobForm());
+        var deleteAsAdmin = await admin.PostAsync("/hangfire/jobs/enqueued/delete", DeleteJobForm());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, asViewer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, deleteAsViewer.StatusCode);
+        Assert.True(deleteAsAdmin.IsSuccessStatusCode, $"admin: {(int)deleteAsAdmin.StatusCode}");
+    }
+}
