@@ -6,6 +6,7 @@ using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
 using CaseApi.Features.Defendants;
 using CaseApi.Features.Dpas;
+using CaseApi.Features.LetterTemplates;
 using CaseApi.Features.Timeline;
 using CaseApi.Features.Organisations;
 using CaseApi.Features.Stats;
@@ -44,6 +45,7 @@ public static class CaseApiSetup
         services.AddHttpContextAccessor();
         services.AddScoped<TimelineWriter>();
         services.AddScoped<DeadlineKeeper>();
+        services.AddScoped<LetterTemplateRenderer>();
         services.AddDatabase();
         services.AddMediation();
         services.Configure<JsonOptions>(options => JsonSetup.Configure(options.SerializerOptions));
@@ -98,6 +100,7 @@ public static class CaseApiSetup
         v1.MapCases();
         v1.MapComplaints();
         v1.MapCorrespondence();
+        v1.MapLetterTemplates();
         v1.MapDeadlines();
         v1.MapCalendarFeeds();
         v1.MapStats();

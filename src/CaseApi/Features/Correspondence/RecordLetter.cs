@@ -1,4 +1,5 @@
 using CaseApi.Features.Deadlines;
+using CaseApi.Features.LetterTemplates;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -33,12 +34,18 @@ public static class RecordLetter
         /// <example>registered_post</example>
         public LetterChannel Channel { get; init; }
 
-        /// <summary>Subject line.</summary>
+        /// <summary>Subject line. Leave it out to have <c>templateId</c> draft it.</summary>
         /// <example>Unterlassungsaufforderung: KI-Training mit Nutzerdaten</example>
-        public required string Subject { get; init; }
+        public string? Subject { get; init; }
 
-        /// <summary>The text.</summary>
+        /// <summary>The text. Leave it out to have <c>templateId</c> draft it.</summary>
         public string? Body { get; init; }
+
+        /// <summary>
+        /// For outgoing letters: a letter template (see <c>GET /v1/letter-templates</c>) to draft the subject and text from, filled
+        /// from the case, the other side and the <c>inReplyTo</c> letter. A <c>subject</c> or <c>body</c> given here wins over the template's.
+        /// </summary>
+        public Guid? TemplateId { get; init; }
 
         /// <summary>The complaint it belongs to, if any.</summary>
         public Guid? ComplaintId { get; init; }
@@ -59,7 +66,10 @@ public static class RecordLetter
             RuleFor(c => c.Letter.Direction).IsInEnum().OverridePropertyName("direction");
             RuleFor(c => c.Letter.Type).IsInEnum().OverridePropertyName("type");
             RuleFor(c => c.Letter.Channel).IsInEnum().OverridePropertyName("channel");
-            RuleFor(c => c.Letter.Subject).NotEmpty().IsShortText(500).OverridePropertyName("subject");
+            RuleFor(c => c.Letter.Subject).NotEmpty().When(c => c.Letter.TemplateId is null || c.Letter.Subject is not null)
+                .WithMessage("Give a subject, or leave it out and give a templateId to draft it.").IsShortText(500).OverridePropertyName("subject");
+            RuleFor(c => c.Letter.TemplateId).Null().When(c => c.Letter.Direction == LetterDirection.Incoming)
+                .WithMessage("Templates draft outgoing letters; record an incoming letter as it came.").OverridePropertyName("templateId");
             RuleFor(c => c.Letter.Body).IsShortText(200_000).OverridePropertyName("body");
             RuleFor(c => c.Letter).Must(l => (l.DefendantId is null) != (l.DpaId is null))
                 .WithMessage("Name the other side: a defendantId or a dpaId, not both.").OverridePropertyName("defendantId");
@@ -70,7 +80,8 @@ public static class RecordLetter
         }
     }
 
-    internal sealed class Handler(DbSession db, DeadlineKeeper deadlines, TimelineWriter timeline, TimeProvider clock) : IRequestHandler<Command, LetterDto>
+    internal sealed class Handler(DbSession db, DeadlineKeeper deadlines, TimelineWriter timeline, LetterTemplateRenderer templates, TimeProvider clock)
+        : IRequestHandler<Command, LetterDto>
     {
         public async Task<LetterDto> Handle(Command cmd, CancellationToken ct)
         {
@@ -86,6 +97,7 @@ public static class RecordLetter
                 await RequireSameCaseAsync(db, "letters", answered, cmd.CaseId, "letter", ct);
             }
 
+            var (subject, body) = await DraftAsync(cmd.CaseId, letter, ct);
             var now = clock.GetUtcNow();
             var id = Guid.CreateVersion7(now);
             var incoming = letter.Direction == LetterDirection.Incoming;
@@ -93,20 +105,20 @@ public static class RecordLetter
             await db.ExecuteAsync("""
                 INSERT INTO letters (id, organisation_id, case_id, complaint_id, direction, type, defendant_id, dpa_id, channel, subject, body,
                     in_reply_to_id, status, received_at, created_at, updated_at)
-                VALUES (@id, current_organisation_id(), @CaseId, @ComplaintId, @direction, @type, @DefendantId, @DpaId, @channel, @Subject, @Body,
+                VALUES (@id, current_organisation_id(), @CaseId, @ComplaintId, @direction, @type, @DefendantId, @DpaId, @channel, @subject, @body,
                     @InReplyTo, @status, @receivedAt, @now, @now)
                 """,
                 new
                 {
                     id, cmd.CaseId, letter.ComplaintId, direction = SnakeCase.From(letter.Direction), type = SnakeCase.From(letter.Type),
-                    letter.DefendantId, letter.DpaId, channel = SnakeCase.From(letter.Channel), letter.Subject, letter.Body, letter.InReplyTo,
+                    letter.DefendantId, letter.DpaId, channel = SnakeCase.From(letter.Channel), subject, body, letter.InReplyTo,
                     status = incoming ? "received" : "draft", receivedAt, now,
                 },
                 ct);
 
             if (incoming)
             {
-                await timeline.AppendAsync(cmd.CaseId, "letter.received", $"Letter received: {letter.Subject}", "letter", id, occurredAt: receivedAt, ct: ct);
+                await timeline.AppendAsync(cmd.CaseId, "letter.received", $"Letter received: {subject}", "letter", id, occurredAt: receivedAt, ct: ct);
                 if (letter.InReplyTo is { } answeredLetter)
                 {
                     await deadlines.MeetByReplyAsync(answeredLetter, id, receivedAt!.Value, ct);
@@ -119,10 +131,26 @@ public static class RecordLetter
             }
             else
             {
-                await timeline.AppendAsync(cmd.CaseId, "letter.created", $"Draft letter: {letter.Subject}", "letter", id, ct: ct);
+                await timeline.AppendAsync(cmd.CaseId, "letter.created", $"Draft letter: {subject}", "letter", id,
+                    details: letter.TemplateId is { } templateId ? new { templateId } : null, ct: ct);
             }
 
             return (await LetterReader.LoadAsync(db, id, ct))!;
+        }
+
+        /// <summary>The subject and text as given, with what is left out drafted from the template, if there is one.</summary>
+        private async Task<(string Subject, string? Body)> DraftAsync(Guid caseId, NewLetter letter, CancellationToken ct)
+        {
+            if (letter.TemplateId is not { } templateId)
+            {
+                return (letter.Subject!, letter.Body);
+            }
+
+            var drafted = await templates.RenderAsync(templateId, new TemplateInput(caseId, letter.DefendantId, letter.DpaId, letter.InReplyTo), ct);
+            var subject = letter.Subject ?? drafted.Subject;
+            return subject.Length is > 0 and <= 500
+                ? (subject, letter.Body ?? drafted.Body)
+                : throw new ValidationException([new("subject", $"The template drafts a subject of {subject.Length} characters (1 to 500 allowed); give a subject.")]);
         }
     }
 

@@ -1,4 +1,7 @@
+using CaseApi.Features.Correspondence;
+using CaseApi.Features.LetterTemplates;
 using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using MediatR;
 
@@ -68,7 +71,7 @@ public static class SweepDeadlines
         public bool IsReminder => LetterType == "reminder";
     }
 
-    internal sealed class Handler(DbSession db, TimeProvider clock) : IRequestHandler<Command, Result>
+    internal sealed class Handler(DbSession db, LetterTemplateRenderer templates, TimeProvider clock) : IRequestHandler<Command, Result>
     {
         public async Task<Result> Handle(Command cmd, CancellationToken ct)
         {
@@ -185,7 +188,16 @@ public static class SweepDeadlines
             }
 
             var letterIds = due.Select(_ => Guid.CreateVersion7(now)).ToArray();
-            var (subjects, bodies) = (due.Select(ReminderSubject).ToArray(), due.Select(ReminderBody).ToArray());
+            var language = LanguageOf(await db.QuerySingleAsync<string>("SELECT jurisdiction FROM organisations WHERE id = current_organisation_id()", ct: ct));
+            var drafts = new List<RenderedLetter>(due.Length);
+            foreach (var deadline in due)
+            {
+                drafts.Add(await templates.RenderDefaultReminderAsync(
+                    deadline.LetterType is { } type ? SnakeCase.ToEnum<LetterType>(type) : LetterType.Other, deadline.DpaId, language,
+                    new TemplateInput(deadline.CaseId, deadline.DefendantId, deadline.DpaId, deadline.LetterId), ct));
+            }
+
+            var (subjects, bodies) = (drafts.Select(d => d.Subject).ToArray(), drafts.Select(d => d.Body).ToArray());
             return await db.QuerySingleAsync<int>("""
                 WITH input AS (
                     SELECT * FROM unnest(@deadlineIds, @letterIds, @caseIds, @complaintIds, @defendantIds, @dpaIds, @remindsIds, @channels, @subjects, @bodies)
@@ -290,12 +302,7 @@ public static class SweepDeadlines
             _ => letterType ?? "default",
         };
 
-        private static string ReminderSubject(MissedRow missed) => missed.Kind == "dpa_progress"
-            ? "Reminder: progress of our complaint (GDPR Art. 78(2))"
-            : $"Reminder: {missed.LetterSubject}";
-
-        private static string ReminderBody(MissedRow missed) => missed.Kind == "dpa_progress"
-            ? $"Three months have passed without information on the progress of our complaint (GDPR Art. 78(2)); the period ended on {missed.DueDate:yyyy-MM-dd}. We ask you to inform us of the state of the proceedings."
-            : $"We refer to our letter of {missed.LetterSentAt:yyyy-MM-dd}, to which we asked for an answer by {missed.DueDate:yyyy-MM-dd}. We have not received one. We ask you to answer within the period stated below.";
+        // Reminders go out in the language of the organisation's jurisdiction where we have templates in it.
+        private static string LanguageOf(string jurisdiction) => jurisdiction[..2] is "DE" or "AT" or "CH" or "LI" ? "de" : "en";
     }
 }

@@ -4,6 +4,7 @@ using CaseApi.Features.Cases;
 using CaseApi.Features.Complaints;
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Defendants;
+using CaseApi.Features.LetterTemplates;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Json;
 using MediatR;
@@ -94,6 +95,32 @@ public static class DemoData
         {
             SentAt = new DateTimeOffset(2025, 4, 30, 10, 0, 0, TimeSpan.FromHours(2)),
             ResponsePeriod = "P14D",
+        }), ct);
+
+        // A template of the organisation's own beside the built-in ones, to start from in Swagger UI.
+        await SendAsync(services, new CreateLetterTemplate.Command(new LetterTemplateFields
+        {
+            Name = "Abmahnung (Muster)",
+            LetterType = LetterType.CeaseAndDesist,
+            Language = "de",
+            Subject = "Abmahnung – Unser Zeichen {{ case.reference }}",
+            Body = """
+                {{ defendant.legal_name }}
+                {{ defendant.address }}
+
+                {{ today | date_long }}
+
+                Unser Zeichen: {{ case.reference }}
+
+                Sehr geehrte Damen und Herren,
+
+                wir fordern Sie auf, das nachstehend beschriebene Verhalten zu unterlassen und bis zum … eine strafbewehrte
+                Unterlassungserklärung abzugeben.
+
+                Mit freundlichen Grüßen
+
+                {{ organisation.name }}
+                """,
         }), ct);
         return key;
     }

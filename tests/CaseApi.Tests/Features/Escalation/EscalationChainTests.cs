@@ -44,7 +44,8 @@ public sealed class EscalationChainTests : IAsyncLifetime
             .EnumerateArray().Single(l => l.GetProperty("type").GetString() == "reminder");
         Assert.Equal("draft", reminder.GetProperty("status").GetString());
         Assert.Equal(world.DefendantId, reminder.GetProperty("defendantId").GetGuid());
-        Assert.Contains("2026-03-16", reminder.GetProperty("body").GetString(), StringComparison.Ordinal);
+        // Drafted from the German built-in template: the organisation is in North Rhine-Westphalia.
+        Assert.Contains("16. März 2026", reminder.GetProperty("body").GetString(), StringComparison.Ordinal);
 
         // The lawyer sends it on Tuesday 17 March; the policy gives it seven days: Tuesday 24 March.
         MoveClockTo("2026-03-17T09:00:00+01:00");

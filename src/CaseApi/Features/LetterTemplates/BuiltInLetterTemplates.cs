@@ -1,0 +1,201 @@
+using System.Security.Cryptography;
+using System.Text;
+using CaseApi.Features.Correspondence;
+
+namespace CaseApi.Features.LetterTemplates;
+
+/// <summary>A template every organisation has, kept in the code: read-only, and improved for everyone by a release.</summary>
+public sealed record BuiltInLetterTemplate(string Key, string Name, LetterType LetterType, string Language, string Subject, string Body)
+{
+    /// <summary>Derived from the key, as the DPA registry's ids are from their codes: the same in every database and release.</summary>
+    public Guid Id { get; } = Guid.Parse(Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes($"letter-template:{Key}"))));
+
+    public LetterTemplateDto ToDto() => new()
+    {
+        Id = Id, Name = Name, LetterType = LetterType, Language = Language, Subject = Subject, Body = Body, BuiltIn = true, Version = 1,
+    };
+}
+
+/// <summary>
+/// The reminders a lawyer sends when the other side stays silent: after a cease-and-desist letter, after an authority's
+/// silence on a complaint (GDPR Art. 78(2)), and a plain one for anything else, each in German and English.
+/// Reminders are drafts: the lawyer reads, adapts and sends them.
+/// </summary>
+public static class BuiltInLetterTemplates
+{
+    public static readonly BuiltInLetterTemplate CeaseAndDesistReminderDe = new(
+        "reminder-after-cease-and-desist-de", "Erinnerung nach Abmahnung (eingebaut)", LetterType.Reminder, "de",
+        "Erinnerung: unser Schreiben vom {{ answered.sent_on | date_long }} – Unser Zeichen {{ case.reference }}",
+        """
+        {{ defendant.legal_name }}
+        {{ defendant.address }}
+
+        {{ today | date_long }}
+
+        Unser Zeichen: {{ case.reference }}
+        {{ answered.subject }}
+
+        Sehr geehrte Damen und Herren,
+
+        mit unserem Schreiben vom {{ answered.sent_on | date_long }} haben wir Sie aufgefordert, das dort beanstandete Verhalten zu unterlassen und bis zum {{ deadline.due_date | date_long }} eine strafbewehrte Unterlassungserklärung abzugeben. Diese Frist ist verstrichen, ohne dass uns eine Erklärung oder eine sonstige Antwort von Ihnen vorliegt.
+
+        Wir geben Ihnen hiermit letztmalig Gelegenheit, die Unterlassungserklärung binnen sieben Tagen nach Zugang dieses Schreibens abzugeben. Erhalten wir innerhalb dieser Frist keine ausreichende Erklärung, werden wir ohne weitere Ankündigung gerichtliche Hilfe in Anspruch nehmen.
+
+        Sollte sich Ihre Antwort mit diesem Schreiben überschnitten haben, betrachten Sie es bitte als gegenstandslos.
+
+        Mit freundlichen Grüßen
+
+        {{ organisation.name }}
+        """);
+
+    public static readonly BuiltInLetterTemplate CeaseAndDesistReminderEn = new(
+        "reminder-after-cease-and-desist-en", "Reminder after a cease-and-desist letter (built-in)", LetterType.Reminder, "en",
+        "Reminder: our letter of {{ answered.sent_on | date_long }} – our ref. {{ case.reference }}",
+        """
+        {{ defendant.legal_name }}
+        {{ defendant.address }}
+
+        {{ today | date_long }}
+
+        Our reference: {{ case.reference }}
+        {{ answered.subject }}
+
+        Dear Sir or Madam,
+
+        In our letter of {{ answered.sent_on | date_long }} we called on you to cease the conduct set out there and to give us, by {{ deadline.due_date | date_long }}, an undertaking to cease and desist backed by a contractual penalty. That deadline has passed without an undertaking or any other reply from you.
+
+        We hereby give you a final opportunity to provide the undertaking within seven days of receiving this letter. Should we not receive a sufficient undertaking within that time, we will bring proceedings without further notice.
+
+        If your reply has crossed with this letter, please disregard it.
+
+        Yours faithfully,
+
+        {{ organisation.name }}
+        """);
+
+    public static readonly BuiltInLetterTemplate DpaSilenceReminderDe = new(
+        "reminder-after-dpa-silence-de", "Sachstandsanfrage an eine Aufsichtsbehörde nach Art. 78 Abs. 2 DSGVO (eingebaut)", LetterType.Reminder, "de",
+        "Sachstandsanfrage zu unserer Beschwerde vom {{ answered.sent_on | date_long }} – Unser Zeichen {{ case.reference }}",
+        """
+        {{ dpa.official_name }}
+        {{ dpa.postal_address }}
+
+        {{ today | date_long }}
+
+        Unser Zeichen: {{ case.reference }}
+        {{ answered.subject }}
+
+        Sehr geehrte Damen und Herren,
+
+        mit unserem Schreiben vom {{ answered.sent_on | date_long }} haben wir bei Ihnen Beschwerde in der Sache „{{ case.title }}“ eingelegt. Nach Art. 78 Abs. 2 DSGVO hätten Sie uns bis zum {{ deadline.due_date | date_long }} über den Stand oder das Ergebnis der Beschwerde in Kenntnis setzen müssen. Eine solche Mitteilung haben wir bislang nicht erhalten.
+
+        Wir bitten Sie daher, uns den Stand des Verfahrens mitzuteilen und anzugeben, wann mit einer Entscheidung zu rechnen ist.
+
+        Vorsorglich weisen wir darauf hin, dass Art. 78 Abs. 2 DSGVO das Recht auf einen wirksamen gerichtlichen Rechtsbehelf gewährt, wenn die zuständige Aufsichtsbehörde nicht innerhalb von drei Monaten über den Stand oder das Ergebnis der Beschwerde in Kenntnis setzt. Wir behalten uns vor, hiervon Gebrauch zu machen.
+
+        Mit freundlichen Grüßen
+
+        {{ organisation.name }}
+        """);
+
+    public static readonly BuiltInLetterTemplate DpaSilenceReminderEn = new(
+        "reminder-after-dpa-silence-en", "Request for progress to an authority under GDPR Art. 78(2) (built-in)", LetterType.Reminder, "en",
+        "Progress of our complaint of {{ answered.sent_on | date_long }} – our ref. {{ case.reference }}",
+        """
+        {{ dpa.official_name }}
+        {{ dpa.postal_address }}
+
+        {{ today | date_long }}
+
+        Our reference: {{ case.reference }}
+        {{ answered.subject }}
+
+        Dear Sir or Madam,
+
+        In our letter of {{ answered.sent_on | date_long }} we lodged a complaint with you concerning "{{ case.title }}". Under Article 78(2) GDPR, you were to inform us of the progress or outcome of the complaint by {{ deadline.due_date | date_long }}. We have not received any such information.
+
+        We therefore ask you to inform us of the state of the proceedings and of when a decision may be expected.
+
+        For the avoidance of doubt, Article 78(2) GDPR gives the right to an effective judicial remedy where the competent supervisory authority does not inform the complainant within three months of the progress or outcome of the complaint. We reserve the right to exercise it.
+
+        Yours faithfully,
+
+        {{ organisation.name }}
+        """);
+
+    public static readonly BuiltInLetterTemplate ReminderDe = new(
+        "reminder-de", "Erinnerung (eingebaut)", LetterType.Reminder, "de",
+        "Erinnerung: unser Schreiben vom {{ answered.sent_on | date_long }} – Unser Zeichen {{ case.reference }}",
+        """
+        {% if dpa %}{{ dpa.official_name }}
+        {{ dpa.postal_address }}{% else %}{{ defendant.legal_name }}
+        {{ defendant.address }}{% endif %}
+
+        {{ today | date_long }}
+
+        Unser Zeichen: {{ case.reference }}
+        {{ answered.subject }}
+
+        Sehr geehrte Damen und Herren,
+
+        mit unserem Schreiben vom {{ answered.sent_on | date_long }} haben wir Sie um Antwort{% if deadline %} bis zum {{ deadline.due_date | date_long }}{% endif %} gebeten. Eine Antwort liegt uns bislang nicht vor.
+
+        Wir bitten Sie, uns binnen sieben Tagen nach Zugang dieses Schreibens zu antworten.
+
+        Sollte sich Ihre Antwort mit diesem Schreiben überschnitten haben, betrachten Sie es bitte als gegenstandslos.
+
+        Mit freundlichen Grüßen
+
+        {{ organisation.name }}
+        """);
+
+    public static readonly BuiltInLetterTemplate ReminderEn = new(
+        "reminder-en", "Reminder (built-in)", LetterType.Reminder, "en",
+        "Reminder: our letter of {{ answered.sent_on | date_long }} – our ref. {{ case.reference }}",
+        """
+        {% if dpa %}{{ dpa.official_name }}
+        {{ dpa.postal_address }}{% else %}{{ defendant.legal_name }}
+        {{ defendant.address }}{% endif %}
+
+        {{ today | date_long }}
+
+        Our reference: {{ case.reference }}
+        {{ answered.subject }}
+
+        Dear Sir or Madam,
+
+        In our letter of {{ answered.sent_on | date_long }} we asked you to reply{% if deadline %} by {{ deadline.due_date | date_long }}{% endif %}. We have not yet received your reply.
+
+        We ask you to reply within seven days of receiving this letter.
+
+        If your reply has crossed with this letter, please disregard it.
+
+        Yours faithfully,
+
+        {{ organisation.name }}
+        """);
+
+    public static readonly IReadOnlyList<BuiltInLetterTemplate> All =
+        [CeaseAndDesistReminderDe, CeaseAndDesistReminderEn, DpaSilenceReminderDe, DpaSilenceReminderEn, ReminderDe, ReminderEn];
+
+    private static readonly Dictionary<Guid, BuiltInLetterTemplate> ById = All.ToDictionary(t => t.Id);
+
+    public static BuiltInLetterTemplate? Find(Guid id) => ById.GetValueOrDefault(id);
+
+    /// <summary>
+    /// The reminder for a letter that went unanswered: after a cease-and-desist letter, the final demand for the undertaking;
+    /// after a letter to an authority, the Art. 78(2) request for progress; otherwise a plain reminder.
+    /// </summary>
+    public static BuiltInLetterTemplate ReminderFor(LetterType answeredType, Guid? dpaId, string language)
+    {
+        if (!LetterTemplateEngine.Languages.Contains(language))
+        {
+            throw new ArgumentOutOfRangeException(nameof(language), language, $"Built-in reminders exist in {string.Join(" and ", LetterTemplateEngine.Languages)}.");
+        }
+
+        var german = language == "de";
+        return answeredType == LetterType.CeaseAndDesist ? (german ? CeaseAndDesistReminderDe : CeaseAndDesistReminderEn)
+            : dpaId is not null ? (german ? DpaSilenceReminderDe : DpaSilenceReminderEn)
+            : german ? ReminderDe : ReminderEn;
+    }
+}
