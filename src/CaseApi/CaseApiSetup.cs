@@ -6,6 +6,7 @@ using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
 using CaseApi.Features.Defendants;
 using CaseApi.Features.Dpas;
+using CaseApi.Features.Events;
 using CaseApi.Features.LetterTemplates;
 using CaseApi.Features.Timeline;
 using CaseApi.Features.Organisations;
@@ -44,6 +45,7 @@ public static class CaseApiSetup
         services.AddScoped<CallerContext>();
         services.AddHttpContextAccessor();
         services.AddScoped<TimelineWriter>();
+        services.AddScoped<EventWriter>();
         services.AddScoped<DeadlineKeeper>();
         services.AddScoped<LetterTemplateRenderer>();
         services.AddDatabase();
@@ -105,6 +107,7 @@ public static class CaseApiSetup
         v1.MapCalendarFeeds();
         v1.MapStats();
         v1.MapEscalation();
+        v1.MapEvents();
         v1.MapDpas();
     }
 }

@@ -1,3 +1,4 @@
+using CaseApi.Features.Events;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -59,7 +60,7 @@ public static class OpenCase
         }
     }
 
-    internal sealed class Handler(DbSession db, TimelineWriter timeline, TimeProvider clock) : IRequestHandler<Command, CaseDto>
+    internal sealed class Handler(DbSession db, TimelineWriter timeline, EventWriter events, TimeProvider clock) : IRequestHandler<Command, CaseDto>
     {
         public async Task<CaseDto> Handle(Command cmd, CancellationToken ct)
         {
@@ -77,7 +78,9 @@ public static class OpenCase
                 ct);
             await CaseDefendants.ReplaceAsync(db, id, cmd.DefendantIds ?? [], ct);
             await timeline.AppendAsync(id, "case.opened", $"Case {cmd.Reference} opened: {cmd.Title}.", "case", id, ct: ct);
-            return (await GetCase.LoadAsync(db, id, ct))!;
+            var created = (await GetCase.LoadAsync(db, id, ct))!;
+            await events.AppendAsync("case.created", "case", id, created, ct);
+            return created;
         }
     }
 

@@ -1,3 +1,4 @@
+using CaseApi.Features.Events;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -69,7 +70,7 @@ public static class UpdateCase
         }
     }
 
-    internal sealed class Handler(DbSession db, TimelineWriter timeline, TimeProvider clock) : IRequestHandler<Command, CaseDto>
+    internal sealed class Handler(DbSession db, TimelineWriter timeline, EventWriter events, TimeProvider clock) : IRequestHandler<Command, CaseDto>
     {
         public async Task<CaseDto> Handle(Command cmd, CancellationToken ct)
         {
@@ -123,7 +124,9 @@ public static class UpdateCase
                 await timeline.AppendAsync(cmd.Id, "case.updated", "Case details changed.", "case", cmd.Id, ct: ct);
             }
 
-            return (await GetCase.LoadAsync(db, cmd.Id, ct))!;
+            var updated = (await GetCase.LoadAsync(db, cmd.Id, ct))!;
+            await events.AppendAsync(status == CaseStatus.Closed && current.Status != CaseStatus.Closed ? "case.closed" : "case.updated", "case", cmd.Id, updated, ct);
+            return updated;
         }
     }
 

@@ -1,4 +1,5 @@
 using CaseApi.Features.Deadlines;
+using CaseApi.Features.Events;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -82,7 +83,7 @@ public static class FileComplaint
         }
     }
 
-    internal sealed class Handler(DbSession db, CallerContext caller, TimelineWriter timeline, DeadlineKeeper deadlines, TimeProvider clock)
+    internal sealed class Handler(DbSession db, CallerContext caller, TimelineWriter timeline, DeadlineKeeper deadlines, EventWriter events, TimeProvider clock)
         : IRequestHandler<Command, ComplaintDto>
     {
         public async Task<ComplaintDto> Handle(Command cmd, CancellationToken ct)
@@ -127,7 +128,10 @@ public static class FileComplaint
                 await deadlines.StartDpaProgressAsync(cmd.CaseId, id, complaint.DpaId, filedAt, await deadlines.RulesAsync(ct), ct);
             }
 
-            return (await ComplaintReader.LoadAsync(db, caller, id, ct))!;
+            var created = (await ComplaintReader.LoadAsync(db, caller, id, ct))!;
+            // Events go to case systems of any role: never with complainants' personal data.
+            await events.AppendAsync("complaint.created", "complaint", id, created with { Complainants = null }, ct);
+            return created;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using CaseApi.Features.Deadlines;
+using CaseApi.Features.Events;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -86,7 +87,7 @@ public static class TransitionComplaint
         }
     }
 
-    internal sealed class Handler(DbSession db, CallerContext caller, TimelineWriter timeline, DeadlineKeeper deadlines, TimeProvider clock)
+    internal sealed class Handler(DbSession db, CallerContext caller, TimelineWriter timeline, DeadlineKeeper deadlines, EventWriter events, TimeProvider clock)
         : IRequestHandler<Command, ComplaintDto>
     {
         public async Task<ComplaintDto> Handle(Command cmd, CancellationToken ct)
@@ -143,7 +144,9 @@ public static class TransitionComplaint
                 await deadlines.StartDpaProgressAsync(current.CaseId, cmd.Id, current.DpaId, at, await deadlines.RulesAsync(ct), ct);
             }
 
-            return (await ComplaintReader.LoadAsync(db, caller, cmd.Id, ct))!;
+            var moved = (await ComplaintReader.LoadAsync(db, caller, cmd.Id, ct))!;
+            await events.AppendAsync("complaint.status_changed", "complaint", cmd.Id, moved with { Complainants = null }, ct);
+            return moved;
         }
     }
 

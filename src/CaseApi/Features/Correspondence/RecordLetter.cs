@@ -1,5 +1,6 @@
 using CaseApi.Features.Deadlines;
 using CaseApi.Features.LetterTemplates;
+using CaseApi.Features.Events;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -80,7 +81,8 @@ public static class RecordLetter
         }
     }
 
-    internal sealed class Handler(DbSession db, DeadlineKeeper deadlines, TimelineWriter timeline, LetterTemplateRenderer templates, TimeProvider clock)
+    internal sealed class Handler(
+        DbSession db, DeadlineKeeper deadlines, TimelineWriter timeline, LetterTemplateRenderer templates, EventWriter events, TimeProvider clock)
         : IRequestHandler<Command, LetterDto>
     {
         public async Task<LetterDto> Handle(Command cmd, CancellationToken ct)
@@ -135,7 +137,9 @@ public static class RecordLetter
                     details: letter.TemplateId is { } templateId ? new { templateId } : null, ct: ct);
             }
 
-            return (await LetterReader.LoadAsync(db, id, ct))!;
+            var recorded = (await LetterReader.LoadAsync(db, id, ct))!;
+            await events.AppendAsync(incoming ? "letter.received" : "letter.created", "letter", id, recorded, ct);
+            return recorded;
         }
 
         /// <summary>The subject and text as given, with what is left out drafted from the template, if there is one.</summary>

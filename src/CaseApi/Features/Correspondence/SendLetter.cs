@@ -1,4 +1,5 @@
 using CaseApi.Features.Deadlines;
+using CaseApi.Features.Events;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -43,7 +44,7 @@ public static class SendLetter
         }
     }
 
-    internal sealed class Handler(DbSession db, DeadlineKeeper deadlines, TimelineWriter timeline, TimeProvider clock) : IRequestHandler<Command, LetterDto>
+    internal sealed class Handler(DbSession db, DeadlineKeeper deadlines, TimelineWriter timeline, EventWriter events, TimeProvider clock) : IRequestHandler<Command, LetterDto>
     {
         public async Task<LetterDto> Handle(Command cmd, CancellationToken ct)
         {
@@ -66,7 +67,9 @@ public static class SendLetter
                 await deadlines.OpenAsync(deadline, rules, ct);
             }
 
-            return (await LetterReader.LoadAsync(db, cmd.Id, ct))!;
+            var sent = (await LetterReader.LoadAsync(db, cmd.Id, ct))!;
+            await events.AppendAsync("letter.sent", "letter", cmd.Id, sent, ct);
+            return sent;
         }
 
         /// <summary>

@@ -1,3 +1,4 @@
+using CaseApi.Features.Events;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Json;
@@ -44,7 +45,7 @@ public sealed record NewDeadline(
 /// Opens and meets deadlines inside the current transaction, for every slice that starts or answers one:
 /// sending a letter, recording a reply, filing a complaint.
 /// </summary>
-public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, TimeProvider clock)
+public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventWriter events, TimeProvider clock)
 {
     /// <summary>GDPR Art. 78(2): the authority informs the complainant of progress "within three months".</summary>
     public static readonly DeadlinePeriod DpaProgressPeriod = new(0, 3, 0, 0);
@@ -97,7 +98,9 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, TimePr
             ct);
         await timeline.AppendAsync(deadline.CaseId, "deadline.created", $"Deadline set: {deadline.Due.Computation}", "deadline", row.Id,
             details: new { kind = SnakeCase.From(deadline.Kind), dueDate = deadline.Due.DueDate, dueAt = deadline.Due.DueAt }, ct: ct);
-        return row.ToDto();
+        var opened = row.ToDto();
+        await events.AppendAsync("deadline.created", "deadline", opened.Id, opened, ct);
+        return opened;
     }
 
     /// <summary>
@@ -146,6 +149,7 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, TimePr
             await timeline.AppendAsync(deadline.CaseId, "deadline.met",
                 late ? $"Deadline of {deadline.DueDate:yyyy-MM-dd} met late, on {deadline.MetAt:yyyy-MM-dd}." : $"Deadline of {deadline.DueDate:yyyy-MM-dd} met.",
                 "deadline", deadline.Id, occurredAt: deadline.MetAt, details: new { letterId, late }, ct: ct);
+            await events.AppendAsync("deadline.met", "deadline", deadline.Id, deadline.ToDto(), ct);
         }
     }
 }

@@ -1,3 +1,4 @@
+using CaseApi.Features.Events;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -40,7 +41,7 @@ public static class ExtendDeadline
         }
     }
 
-    internal sealed class Handler(DbSession db, DeadlineKeeper keeper, TimelineWriter timeline, TimeProvider clock) : IRequestHandler<Command, DeadlineDto>
+    internal sealed class Handler(DbSession db, DeadlineKeeper keeper, TimelineWriter timeline, EventWriter events, TimeProvider clock) : IRequestHandler<Command, DeadlineDto>
     {
         public async Task<DeadlineDto> Handle(Command cmd, CancellationToken ct)
         {
@@ -67,7 +68,9 @@ public static class ExtendDeadline
                 new { id = cmd.Id, extended.DueDate, extended.DueAt, computation = $"{current.Computation} Extended: {extended.Computation}", now }, ct);
             await timeline.AppendAsync(current.CaseId, "deadline.extended", $"Deadline extended from {current.DueDate:yyyy-MM-dd} to {extended.DueDate:yyyy-MM-dd}.",
                 "deadline", cmd.Id, details: new { from = current.DueDate, to = extended.DueDate, cmd.Extension.Reason }, ct: ct);
-            return row.ToDto();
+            var dto = row.ToDto();
+            await events.AppendAsync("deadline.extended", "deadline", cmd.Id, dto, ct);
+            return dto;
         }
     }
 

@@ -1,3 +1,4 @@
+using CaseApi.Features.Events;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -25,7 +26,7 @@ public static class WaiveDeadline
         public Validator() => RuleFor(c => c.Waiver.Reason).NotEmpty().IsShortText(2000).OverridePropertyName("reason");
     }
 
-    internal sealed class Handler(DbSession db, TimelineWriter timeline, TimeProvider clock) : IRequestHandler<Command, DeadlineDto>
+    internal sealed class Handler(DbSession db, TimelineWriter timeline, EventWriter events, TimeProvider clock) : IRequestHandler<Command, DeadlineDto>
     {
         public async Task<DeadlineDto> Handle(Command cmd, CancellationToken ct)
         {
@@ -38,7 +39,9 @@ public static class WaiveDeadline
                 """, new { id = cmd.Id, cmd.Waiver.Reason, now = clock.GetUtcNow() }, ct);
             await timeline.AppendAsync(current.CaseId, "deadline.waived", $"Deadline of {current.DueDate:yyyy-MM-dd} waived.", "deadline", cmd.Id,
                 details: new { cmd.Waiver.Reason }, ct: ct);
-            return row.ToDto();
+            var dto = row.ToDto();
+            await events.AppendAsync("deadline.waived", "deadline", cmd.Id, dto, ct);
+            return dto;
         }
     }
 
