@@ -46,6 +46,8 @@ public static class RecordWebhookAttempt
     {
         public Guid WebhookId { get; init; }
 
+        public required string Status { get; init; }
+
         public int SeriesAttempts { get; init; }
     }
 
@@ -54,21 +56,35 @@ public static class RecordWebhookAttempt
         public async Task<Outcome> Handle(Command cmd, CancellationToken ct)
         {
             var delivered = cmd.StatusCode is >= 200 and < 300;
+            // Answers for one webhook are recorded one at a time: each may change the webhook (failing since, turned off)
+            // and, when it turns it off, every pending delivery of it; locking the webhook first keeps that free of deadlocks.
+            await db.ExecuteAsync("""
+                SELECT 1 FROM webhooks
+                WHERE organisation_id = current_organisation_id()
+                  AND id = (SELECT webhook_id FROM webhook_deliveries WHERE organisation_id = current_organisation_id() AND id = @DeliveryId)
+                FOR NO KEY UPDATE
+                """, cmd, ct);
             // The delivery's attempt count is the guard: a lease that ran out and was claimed again cannot count twice.
+            // A delivery stopped while this attempt was under way (its webhook turned off) still gets the attempt logged.
             var recorded = await db.QuerySingleOrDefaultAsync<Recorded>("""
                 WITH counted AS (
-                    UPDATE webhook_deliveries SET attempts = attempts + 1, last_status_code = @StatusCode, last_error = @Error
-                    WHERE organisation_id = current_organisation_id() AND id = @DeliveryId AND status = 'pending' AND attempts = @Attempt - 1
-                    RETURNING webhook_id, attempts - schedule_start AS series_attempts
+                    UPDATE webhook_deliveries SET attempts = attempts + 1, last_status_code = @StatusCode, last_error = CASE WHEN status = 'failed' THEN last_error ELSE @Error END
+                    WHERE organisation_id = current_organisation_id() AND id = @DeliveryId AND status IN ('pending', 'failed') AND attempts = @Attempt - 1
+                    RETURNING webhook_id, status, attempts - schedule_start AS series_attempts
                 ), logged AS (
                     INSERT INTO webhook_attempts (organisation_id, delivery_id, attempt, at, status_code, error, duration_ms)
                     SELECT current_organisation_id(), @DeliveryId, @Attempt, @At, @StatusCode, @Error, @DurationMs FROM counted
                 )
-                SELECT webhook_id, series_attempts FROM counted
+                SELECT webhook_id, status, series_attempts FROM counted
                 """, cmd, ct);
             if (recorded is null)
             {
                 return Outcome.AlreadyRecorded;
+            }
+
+            if (recorded.Status == "failed" && !delivered)
+            {
+                return Outcome.WebhookDisabled;
             }
 
             if (delivered)

@@ -105,8 +105,7 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
     [Fact]
     public async Task A_delivery_redelivered_on_request_goes_out_again_with_the_same_webhook_id()
     {
-        var (_, client) = await OrganisationAsync();
-        var webhook = (await client.CreatedAsync("/v1/webhooks", new { url = receiver.Url("/again"), eventTypes = new[] { "case.created" } })).GetProperty("webhook");
+        var (client, webhook) = await CaseWebhookAsync("/again");
         await client.CaseAsync();
         await DispatchAsync();
         var delivery = (await client.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{webhook.Id()}/deliveries")).GetProperty("items")[0];
@@ -124,8 +123,7 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
     [Fact]
     public async Task A_410_answer_turns_the_webhook_off_and_writes_a_webhook_disabled_event()
     {
-        var (_, client) = await OrganisationAsync();
-        var webhook = (await client.CreatedAsync("/v1/webhooks", new { url = receiver.Url("/gone"), eventTypes = new[] { "case.created" } })).GetProperty("webhook");
+        var (client, webhook) = await CaseWebhookAsync("/gone");
         receiver.Otherwise = new(410);
         await client.CaseAsync();
         await client.CaseAsync();
@@ -152,8 +150,7 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
     [Fact]
     public async Task A_webhook_that_fails_for_three_days_is_turned_off()
     {
-        var (_, client) = await OrganisationAsync();
-        var webhook = (await client.CreatedAsync("/v1/webhooks", new { url = receiver.Url("/down"), eventTypes = new[] { "case.created" } })).GetProperty("webhook");
+        var (client, webhook) = await CaseWebhookAsync("/down");
         receiver.Otherwise = new(503);
         await client.CaseAsync();
 
@@ -172,8 +169,7 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
     [Fact]
     public async Task Retry_After_decides_when_the_next_attempt_is_due()
     {
-        var (_, client) = await OrganisationAsync();
-        var webhook = (await client.CreatedAsync("/v1/webhooks", new { url = receiver.Url("/busy"), eventTypes = new[] { "case.created" } })).GetProperty("webhook");
+        var (client, webhook) = await CaseWebhookAsync("/busy");
         receiver.Script(new(429, "120"), new(503, api.Clock.GetUtcNow().AddHours(3).ToString("R", CultureInfo.InvariantCulture)));
         await client.CaseAsync();
 
@@ -214,6 +210,13 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
     {
         var created = await api.SendAsync(new CreateOrganisation.Command($"Webhooks {Guid.NewGuid():N}"[..20], "DE-NW", "Europe/Berlin"));
         return (created.Organisation.Id, api.ClientFor(created.AdminKeySecret));
+    }
+
+    /// <summary>An organisation of its own with a webhook for <c>case.created</c> at the receiver's path.</summary>
+    private async Task<(HttpClient Client, JsonElement Webhook)> CaseWebhookAsync(string path)
+    {
+        var (_, client) = await OrganisationAsync();
+        return (client, (await client.CreatedAsync("/v1/webhooks", new { url = receiver.Url(path), eventTypes = new[] { "case.created" } })).GetProperty("webhook"));
     }
 
     private Task DispatchAsync() => api.Services.GetRequiredService<DispatchWebhooksJob>().RunAsync(CancellationToken.None);
