@@ -43,7 +43,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock
         }
         catch (HttpRequestException e)
         {
-            error = e.InnerException is { } inner && e.Message.Length < 20 ? inner.Message : e.Message;
+            error = e.Message;
         }
 
         return new RecordWebhookAttempt.Command(delivery.DeliveryId, delivery.Attempt, at, status, error, (int)stopwatch.ElapsedMilliseconds, retryAfter);

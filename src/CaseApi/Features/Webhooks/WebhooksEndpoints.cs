@@ -32,6 +32,8 @@ public static class WebhooksSetup
                 ConnectCallback = provider.GetRequiredService<WebhookAddresses>().ConnectAsync,
                 // A redirect is an answer, not a 2xx: following it could lead to an address nobody checked at save time.
                 AllowAutoRedirect = false,
+                // Through a proxy, the address checked would be the proxy's, not the receiver's.
+                UseProxy = false,
                 UseCookies = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             });
