@@ -9,6 +9,7 @@ using CaseApi.Features.Dpas;
 using CaseApi.Features.Events;
 using CaseApi.Features.LetterTemplates;
 using CaseApi.Features.Timeline;
+using CaseApi.Features.Webhooks;
 using CaseApi.Features.Organisations;
 using CaseApi.Features.Stats;
 using CaseApi.Infrastructure.Auth;
@@ -48,6 +49,7 @@ public static class CaseApiSetup
         services.AddScoped<EventWriter>();
         services.AddScoped<DeadlineKeeper>();
         services.AddScoped<LetterTemplateRenderer>();
+        services.AddWebhooks();
         services.AddDatabase();
         services.AddMediation();
         services.Configure<JsonOptions>(options => JsonSetup.Configure(options.SerializerOptions));
@@ -108,6 +110,7 @@ public static class CaseApiSetup
         v1.MapStats();
         v1.MapEscalation();
         v1.MapEvents();
+        v1.MapWebhooks();
         v1.MapDpas();
     }
 }

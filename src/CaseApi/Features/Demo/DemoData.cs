@@ -5,6 +5,7 @@ using CaseApi.Features.Complaints;
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Defendants;
 using CaseApi.Features.LetterTemplates;
+using CaseApi.Features.Webhooks;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Json;
 using MediatR;
@@ -122,6 +123,14 @@ public static class DemoData
                 {{ organisation.name }}
                 """,
         }), ct);
+
+        // Off, so that the demo never posts anywhere; it is there to show the shape in Swagger UI.
+        await SendAsync(services, new CreateWebhook.Command
+        {
+            Url = "https://example.org/caseapi-webhook",
+            EventTypes = ["letter.sent", "deadline.missed"],
+            Enabled = false,
+        }, ct);
         return key;
     }
 

@@ -80,7 +80,8 @@ public static class ListEvents
                   AND (@afterTxid::text IS NULL OR (txid, seq) > (@afterTxid::xid8, @afterSeq))
                   AND txid < pg_snapshot_xmin(pg_current_snapshot())
                   AND (@types::text[] IS NULL OR type = ANY (@types))
-                ORDER BY txid, seq
+                -- Qualified: a bare "txid" here would name the text column of the SELECT list, and "1000" sorts before "999".
+                ORDER BY events.txid, events.seq
                 LIMIT @take
                 """, new { afterTxid = after?.Txid, afterSeq = after?.Seq ?? 0, types = query.Types?.ToArray(), take = query.Limit + 1 }, ct);
             var page = Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => new Key(r.Txid, r.Seq));

@@ -1,4 +1,5 @@
 using CaseApi.Features.Deadlines;
+using CaseApi.Features.Webhooks;
 using CaseApi.Infrastructure.Data;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -71,6 +72,8 @@ public static class JobsSetup
         {
             jobs.AddOrUpdate<SweepDeadlinesJob>(SweepDeadlinesJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
                 configuration["Jobs:SweepCron"] ?? Cron.Minutely());
+            jobs.AddOrUpdate<DispatchWebhooksJob>(DispatchWebhooksJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
+                configuration["Jobs:WebhookCron"] ?? Cron.Minutely());
             return Task.CompletedTask;
         }
 

@@ -13,6 +13,7 @@ namespace CaseApi.Tests.Features.Escalation;
 /// Three real worker processes sweep one database; one is killed with SIGKILL in the middle of the run. Every due
 /// deadline must still reach each step exactly once: none skipped, none doubled.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class EscalationWorkersTests(CaseApiFactory api, ITestOutputHelper output) : IClassFixture<CaseApiFactory>
 {
     private const int Deadlines = 4000;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseApi.Tests.Features.Events;
 
+[Collection(RunsAlone.Name)]
 public sealed class ChangeFeedTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
 {
     [Fact]

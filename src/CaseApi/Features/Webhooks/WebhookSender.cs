@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using StandardWebhooks;
+
+namespace CaseApi.Features.Webhooks;
+
+/// <summary>Makes one signed POST and reports what came back; never throws for anything the receiver or the network does.</summary>
+public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock)
+{
+    public const string ClientName = "webhooks";
+
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    public async Task<RecordWebhookAttempt.Command> SendAsync(DispatchWebhooks.Outgoing delivery, CancellationToken ct)
+    {
+        var at = clock.GetUtcNow();
+        var id = delivery.DeliveryId.ToString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new StringContent(delivery.Body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", new StandardWebhook(delivery.Secret).Sign(id, at, delivery.Body));
+        // Wall-clock duration for the log: TimeProvider gives the instant, a stopwatch measures the call.
+        var stopwatch = Stopwatch.StartNew();
+        int? status = null;
+        string? error = null;
+        TimeSpan? retryAfter = null;
+        try
+        {
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            status = (int)response.StatusCode;
+            error = response.IsSuccessStatusCode ? null : $"The receiver answered {status}.";
+            retryAfter = response.Headers.RetryAfter switch
+            {
+                { Delta: { } delta } => delta,
+                { Date: { } date } => date - at,
+                _ => null,
+            };
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            error = $"No answer within {Timeout.TotalSeconds:0} seconds.";
+        }
+        catch (HttpRequestException e)
+        {
+            error = e.Message;
+        }
+
+        return new RecordWebhookAttempt.Command(delivery.DeliveryId, delivery.Attempt, at, status, error, (int)stopwatch.ElapsedMilliseconds, retryAfter);
+    }
+}

@@ -1,0 +1,42 @@
+using CaseApi.Infrastructure.Auth;
+
+namespace CaseApi.Features.Webhooks;
+
+public static class WebhooksEndpoints
+{
+    public static void MapWebhooks(this RouteGroupBuilder v1)
+    {
+        var webhooks = v1.MapGroup("/webhooks").WithTags("Webhooks").RequireAuthorization(Policies.Admin);
+        CreateWebhook.Map(webhooks);
+        ListWebhooks.Map(webhooks);
+        GetWebhook.Map(webhooks);
+        UpdateWebhook.Map(webhooks);
+        DeleteWebhook.Map(webhooks);
+        RotateWebhookSecret.Map(webhooks);
+        ListWebhookDeliveries.Map(webhooks);
+        RedeliverWebhook.Map(webhooks);
+    }
+}
+
+public static class WebhooksSetup
+{
+    public static IServiceCollection AddWebhooks(this IServiceCollection services)
+    {
+        services.AddSingleton<WebhookAddresses>();
+        services.AddSingleton<WebhookSender>();
+        services.AddTransient<DispatchWebhooksJob>();
+        services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = WebhookSender.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                // The address check happens where the connection is made, after DNS resolution.
+                ConnectCallback = provider.GetRequiredService<WebhookAddresses>().ConnectAsync,
+                // A redirect is an answer, not a 2xx: following it could lead to an address nobody checked at save time.
+                AllowAutoRedirect = false,
+                // Through a proxy, the address checked would be the proxy's, not the receiver's.
+                UseProxy = false,
+                UseCookies = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+            });
+        return services;
+    }
+}
