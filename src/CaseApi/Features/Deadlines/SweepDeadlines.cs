@@ -196,14 +196,10 @@ public static class SweepDeadlines
 
             var letterIds = due.Select(_ => Guid.CreateVersion7(now)).ToArray();
             var language = LanguageOf(await db.QuerySingleAsync<string>("SELECT jurisdiction FROM organisations WHERE id = current_organisation_id()", ct: ct));
-            var drafts = new List<RenderedLetter>(due.Length);
-            foreach (var deadline in due)
-            {
-                drafts.Add(await templates.RenderDefaultReminderAsync(
-                    deadline.LetterType is { } type ? SnakeCase.ToEnum<LetterType>(type) : LetterType.Other, deadline.DpaId, language,
-                    new TemplateInput(deadline.CaseId, deadline.DefendantId, deadline.DpaId, deadline.LetterId), ct));
-            }
-
+            var drafts = await templates.RenderDefaultRemindersAsync(
+                due.Select(deadline => (deadline.LetterType is { } type ? SnakeCase.ToEnum<LetterType>(type) : LetterType.Other,
+                    new TemplateInput(deadline.CaseId, deadline.DefendantId, deadline.DpaId, deadline.LetterId))).ToArray(),
+                language, ct);
             var (subjects, bodies) = (drafts.Select(d => d.Subject).ToArray(), drafts.Select(d => d.Body).ToArray());
             return await db.QuerySingleAsync<int>("""
                 WITH input AS (

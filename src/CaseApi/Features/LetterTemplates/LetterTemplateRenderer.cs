@@ -19,6 +19,8 @@ public sealed class LetterTemplateRenderer(DbSession db, TimeProvider clock)
 {
     private sealed record MergeRow
     {
+        public long N { get; init; }
+
         public required string OrganisationName { get; init; }
 
         public required string TimeZone { get; init; }
@@ -75,9 +77,29 @@ public sealed class LetterTemplateRenderer(DbSession db, TimeProvider clock)
         return RenderAsync(reminder.Id, new StoredTemplate(reminder.Language, reminder.Subject, reminder.Body), input, ct);
     }
 
-    private async Task<RenderedLetter> RenderAsync(Guid templateId, StoredTemplate template, TemplateInput input, CancellationToken ct)
+    /// <summary>
+    /// The built-in reminders for many unanswered letters at once, with one query for all their merge data: the
+    /// deadline sweep drafts thousands in a run, and one round trip each would dominate its time.
+    /// </summary>
+    public async Task<IReadOnlyList<RenderedLetter>> RenderDefaultRemindersAsync(
+        IReadOnlyList<(LetterType AnsweredType, TemplateInput Input)> letters, string language, CancellationToken ct)
     {
-        var model = await LoadModelAsync(input, ct);
+        var models = await LoadModelsAsync(letters.Select(l => l.Input).ToArray(), ct);
+        var rendered = new RenderedLetter[letters.Count];
+        for (var i = 0; i < letters.Count; i++)
+        {
+            var reminder = BuiltInLetterTemplates.ReminderFor(letters[i].AnsweredType, letters[i].Input.DpaId, language);
+            rendered[i] = await RenderModelAsync(reminder.Id, new StoredTemplate(reminder.Language, reminder.Subject, reminder.Body), models[i]);
+        }
+
+        return rendered;
+    }
+
+    private async Task<RenderedLetter> RenderAsync(Guid templateId, StoredTemplate template, TemplateInput input, CancellationToken ct) =>
+        await RenderModelAsync(templateId, template, (await LoadModelsAsync([input], ct))[0]);
+
+    private static async Task<RenderedLetter> RenderModelAsync(Guid templateId, StoredTemplate template, LetterTemplateModel model)
+    {
         try
         {
             return new RenderedLetter(
@@ -92,38 +114,62 @@ public sealed class LetterTemplateRenderer(DbSession db, TimeProvider clock)
         }
     }
 
-    private static async Task<string> RenderFieldAsync(string source, LetterTemplateModel model, string language) =>
-        LetterTemplateEngine.TryParse(source, out var parsed, out var error)
-            ? await LetterTemplateEngine.RenderAsync(parsed, model, language)
-            : throw new InvalidOperationException(error);
+    // Parsed Fluid templates are immutable and safe to share; the same few sources are rendered again and again.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Fluid.IFluidTemplate> Parsed = new();
 
-    private async Task<LetterTemplateModel> LoadModelAsync(TemplateInput input, CancellationToken ct)
+    private static async Task<string> RenderFieldAsync(string source, LetterTemplateModel model, string language)
+    {
+        if (!Parsed.TryGetValue(source, out var parsed))
+        {
+            parsed = LetterTemplateEngine.TryParse(source, out var template, out var error) ? template : throw new InvalidOperationException(error);
+            Parsed.TryAdd(source, parsed);
+        }
+
+        return await LetterTemplateEngine.RenderAsync(parsed, model, language);
+    }
+
+    private async Task<IReadOnlyList<LetterTemplateModel>> LoadModelsAsync(IReadOnlyList<TemplateInput> inputs, CancellationToken ct)
     {
         // The deadline of the answered letter, or else the authority's GDPR Art. 78(2) deadline (the latest period, of the
         // answered letter's complaint when it has one): the one whose passing the reminder is about.
-        var row = await db.QuerySingleOrDefaultAsync<MergeRow>("""
-            SELECT o.name AS organisation_name, o.time_zone, c.reference AS case_reference, c.title AS case_title,
+        var rows = await db.QueryAsync<MergeRow>("""
+            SELECT i.n, o.name AS organisation_name, o.time_zone, c.reference AS case_reference, c.title AS case_title,
                    d.legal_name AS defendant_legal_name, d.address AS defendant_address,
                    p.english_name AS dpa_english_name, p.official_name AS dpa_official_name, p.postal_address AS dpa_postal_address,
                    l.subject AS answered_subject, l.sent_at AS answered_sent_at, l.type AS answered_type,
                    dl.due_date AS deadline_due_date, dl.due_at AS deadline_due_at
-            FROM organisations o
-            JOIN cases c ON c.organisation_id = o.id AND c.id = @CaseId
-            LEFT JOIN defendants d ON d.organisation_id = o.id AND d.id = @DefendantId
-            LEFT JOIN dpas p ON p.id = @DpaId
-            LEFT JOIN letters l ON l.organisation_id = o.id AND l.case_id = c.id AND l.id = @AnsweredLetterId
+            FROM unnest(@caseIds, @defendantIds, @dpaIds, @answeredIds) WITH ORDINALITY AS i(case_id, defendant_id, dpa_id, answered_id, n)
+            JOIN organisations o ON o.id = current_organisation_id()
+            JOIN cases c ON c.organisation_id = o.id AND c.id = i.case_id
+            LEFT JOIN defendants d ON d.organisation_id = o.id AND d.id = i.defendant_id
+            LEFT JOIN dpas p ON p.id = i.dpa_id
+            LEFT JOIN letters l ON l.organisation_id = o.id AND l.case_id = c.id AND l.id = i.answered_id
             LEFT JOIN LATERAL (
                 SELECT x.due_date, x.due_at FROM deadlines x
                 WHERE x.organisation_id = o.id AND x.case_id = c.id
                   AND ((x.kind <> 'dpa_progress' AND x.letter_id = l.id)
-                       OR (x.kind = 'dpa_progress' AND x.dpa_id = @DpaId AND (l.complaint_id IS NULL OR x.complaint_id = l.complaint_id)))
+                       OR (x.kind = 'dpa_progress' AND x.dpa_id = i.dpa_id AND (l.complaint_id IS NULL OR x.complaint_id = l.complaint_id)))
                 ORDER BY x.kind <> 'dpa_progress' DESC, x.due_at DESC
                 LIMIT 1
             ) dl ON true
-            WHERE o.id = current_organisation_id()
-            """, input, ct)
-            ?? throw new NotFoundException("case", input.CaseId);
+            ORDER BY i.n
+            """,
+            new
+            {
+                caseIds = inputs.Select(i => i.CaseId).ToArray(), defendantIds = inputs.Select(i => i.DefendantId).ToArray(),
+                dpaIds = inputs.Select(i => i.DpaId).ToArray(), answeredIds = inputs.Select(i => i.AnsweredLetterId).ToArray(),
+            },
+            ct);
+        if (rows.Count != inputs.Count)
+        {
+            throw new NotFoundException("case", inputs.Select(i => i.CaseId).Except(rows.Select(r => inputs[(int)r.N - 1].CaseId)).First());
+        }
 
+        return rows.Select(ToModel).ToArray();
+    }
+
+    private LetterTemplateModel ToModel(MergeRow row)
+    {
         var timeZone = TimeZoneInfo.FindSystemTimeZoneById(row.TimeZone);
         DateOnly LocalDay(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, timeZone).DateTime);
         return new LetterTemplateModel(
