@@ -54,7 +54,7 @@ public sealed class ChangeFeedTests(CaseApiFactory api) : IClassFixture<CaseApiF
     }
 
     [Fact]
-    public async Task A_reader_polling_while_eight_writers_commit_sees_every_event_exactly_once()
+    public async Task A_reader_polling_while_eight_writers_commit_for_30_seconds_sees_every_event_exactly_once()
     {
         var organisation = await api.CreateOrganisationAsync();
         using var client = api.ClientFor(organisation.AdminKey);
@@ -62,7 +62,7 @@ public sealed class ChangeFeedTests(CaseApiFactory api) : IClassFixture<CaseApiF
         var writers = Enumerable.Range(0, 8).Select(async writer =>
         {
             var written = 0;
-            while (until.Elapsed < TimeSpan.FromSeconds(10))
+            while (until.Elapsed < TimeSpan.FromSeconds(30))
             {
                 await client.CaseAsync($"W{writer}-{written++}");
             }
