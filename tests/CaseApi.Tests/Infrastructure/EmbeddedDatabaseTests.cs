@@ -1,10 +1,7 @@
 using System.Net.Sockets;
 using CaseApi.Features.Demo;
-using CaseApi.Infrastructure.Auth;
-using MediatR;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseApi.Tests.Infrastructure;
 

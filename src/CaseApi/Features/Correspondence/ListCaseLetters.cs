@@ -33,7 +33,7 @@ public static class ListCaseLetters
             var letters = await LetterReader.LoadManyAsync(db,
                 "case_id = @caseId AND (@after::uuid IS NULL OR id > @after) ORDER BY id LIMIT @take",
                 new { query.CaseId, after = query.Cursor is null ? (Guid?)null : after, take = query.Limit + 1 }, ct);
-            return Infrastructure.Json.Cursor.ToPage(letters.OrderBy(l => l.Id).ToArray(), query.Limit, l => l.Id);
+            return Infrastructure.Json.Cursor.ToPage(letters, query.Limit, l => l.Id);
         }
     }
 

@@ -61,8 +61,7 @@ public static class SendLetter
                 new { id = cmd.Id, sentAt, now }, ct);
             await timeline.AppendAsync(letter.CaseId, "letter.sent", $"Letter sent: {letter.Subject}", "letter", cmd.Id, occurredAt: sentAt, ct: ct);
 
-            var rules = await deadlines.RulesAsync(ct);
-            if (await DeadlineForAsync(letter, cmd.Sending, sentAt, rules, ct) is { } deadline)
+            if (await DeadlineForAsync(letter, cmd.Sending, sentAt, ct) is var (deadline, rules))
             {
                 await deadlines.OpenAsync(deadline, rules, ct);
             }
@@ -76,7 +75,7 @@ public static class SendLetter
         /// The deadline the letter sets, if any: the one it names; for a data subject's request the statutory month;
         /// for a reminder the escalation policy's reminder period.
         /// </summary>
-        private async Task<NewDeadline?> DeadlineForAsync(LetterDto letter, Body sending, DateTimeOffset sentAt, DeadlineRules rules, CancellationToken ct)
+        private async Task<(NewDeadline Deadline, DeadlineRules Rules)?> DeadlineForAsync(LetterDto letter, Body sending, DateTimeOffset sentAt, CancellationToken ct)
         {
             var statutory = letter.Type == LetterType.DataSubjectRequest;
             var fallback = statutory ? DeadlineKeeper.DataSubjectRequestPeriod
@@ -87,11 +86,13 @@ public static class SendLetter
                 return null;
             }
 
+            // The organisation's holidays and time zone are read only for letters that set a deadline.
+            var rules = await deadlines.RulesAsync(ct);
             var (due, period) = sending.ResponseDue is { } date ? (rules.FromDate(sentAt, date), null)
                 : DeadlinePeriod.TryParse(sending.ResponsePeriod, out var given) ? (rules.FromPeriod(sentAt, given), given.ToString())
                 : (rules.FromPeriod(sentAt, fallback!), fallback!.ToString());
-            return new NewDeadline(letter.CaseId, statutory ? DeadlineKind.DataSubjectRequest : DeadlineKind.Response, due, period,
-                LetterId: letter.Id, ComplaintId: letter.ComplaintId, DefendantId: letter.DefendantId, DpaId: letter.DpaId);
+            return (new NewDeadline(letter.CaseId, statutory ? DeadlineKind.DataSubjectRequest : DeadlineKind.Response, due, period,
+                LetterId: letter.Id, ComplaintId: letter.ComplaintId, DefendantId: letter.DefendantId, DpaId: letter.DpaId), rules);
         }
     }
 
