@@ -87,6 +87,9 @@ public sealed class EmbeddedDatabaseTests : IDisposable
             builder.UseSetting("ConnectionStrings:CaseDb", "");
             builder.UseSetting("EmbeddedPostgres:DataDirectory", dataDirectory);
             builder.UseSetting("EmbeddedPostgres:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // Two hosts in one process would share Hangfire's process-wide state; this test is about the database
+            // cluster, and several Hangfire servers on one database are tested with real processes (EscalationWorkersTests).
+            builder.UseSetting("Mode", "api");
         }
     }
 }
