@@ -24,6 +24,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.OpenApi;
 
 namespace CaseApi;
 
@@ -71,7 +72,8 @@ public static class CaseApiSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestBodyLimit(app.Configuration.GetValue("Limits:MaxRequestBodyBytes", 1024L * 1024));
-        app.UseSwagger();
+        // 3.1: JSON Schema 2020-12 schemas, and the `webhooks` section that documents what receivers get.
+        app.UseSwagger(options => options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1);
         app.UseSwaggerUI(options =>
         {
             options.SwaggerEndpoint($"/swagger/{SwaggerSetup.DocumentName}/swagger.json", "CaseApi v1");

@@ -31,7 +31,7 @@ public sealed class OpenApiContractTests(CaseApiFactory api) : IClassFixture<Cas
         var read = await OpenApiDocument.LoadAsync(served, "json");
         Assert.NotNull(read.Document);
 
-        var servedAsYaml = await read.Document.SerializeAsYamlAsync(OpenApiSpecVersion.OpenApi3_0);
+        var servedAsYaml = await read.Document.SerializeAsYamlAsync(OpenApiSpecVersion.OpenApi3_1);
 
         Assert.Equal(await GeneratedYamlAsync(), servedAsYaml);
     }
@@ -59,9 +59,9 @@ public sealed class OpenApiContractTests(CaseApiFactory api) : IClassFixture<Cas
     {
         var document = api.Services.GetRequiredService<ISwaggerProvider>().GetSwagger(SwaggerSetup.DocumentName);
         // Round-trip through JSON, exactly as Swagger UI receives it, so that both tests compare like with like.
-        var json = await document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_0);
+        var json = await document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1);
         using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
         var read = await OpenApiDocument.LoadAsync(stream, "json");
-        return (await read.Document!.SerializeAsYamlAsync(OpenApiSpecVersion.OpenApi3_0)).ReplaceLineEndings("\n");
+        return (await read.Document!.SerializeAsYamlAsync(OpenApiSpecVersion.OpenApi3_1)).ReplaceLineEndings("\n");
     }
 }
