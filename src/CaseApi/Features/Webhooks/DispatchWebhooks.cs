@@ -111,11 +111,11 @@ public static class DispatchWebhooks
             return outgoing;
         }
 
-        // The Standard Webhooks payload shape; data is the resource as the API returned it when the event happened.
         private string Body(Due d)
         {
             using var data = JsonDocument.Parse(d.Data);
-            return JsonSerializer.Serialize(new { id = d.EventId, type = d.Type, timestamp = d.OccurredAt.ToUniversalTime(), data = data.RootElement }, json.Value.SerializerOptions);
+            var payload = new WebhookPayload<JsonElement> { Id = d.EventId, Type = d.Type, Timestamp = d.OccurredAt.ToUniversalTime(), Data = data.RootElement };
+            return JsonSerializer.Serialize(payload, json.Value.SerializerOptions);
         }
     }
 }

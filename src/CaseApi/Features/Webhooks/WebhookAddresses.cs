@@ -101,6 +101,10 @@ internal static class WebhookRules
         rule.Must(url => addresses.Refusal(url) is null).WithMessage((_, url) => addresses.Refusal(url));
 
     public static IRuleBuilderOptions<T, IReadOnlyList<string>?> AreEventTypes<T>(this IRuleBuilder<T, IReadOnlyList<string>?> rule) =>
-        rule.Must(types => types is null || (types.Count <= 50 && types.All(t => t.Length <= 50 && System.Text.RegularExpressions.Regex.IsMatch(t, "^[a-z_]+\\.[a-z_]+$"))))
-            .WithMessage("At most 50 event types such as letter.sent; an empty list delivers every event.");
+        rule.Must(types => types is null || (types.Count <= Events.EventTypes.All.Count && types.All(Events.EventTypes.IsKnown)))
+            .WithMessage((_, types) => types?.FirstOrDefault(t => !Events.EventTypes.IsKnown(t)) is { } unknown
+                ? $"'{Truncated(unknown)}' is not an event type; the webhooks section of the API description lists them. An empty list delivers every event."
+                : "Event types such as letter.sent, each once at most; an empty list delivers every event.");
+
+    private static string Truncated(string value) => value.Length <= 50 ? value : $"{value[..50]}…";
 }

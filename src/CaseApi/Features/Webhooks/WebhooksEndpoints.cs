@@ -25,6 +25,7 @@ public static class WebhooksSetup
         services.AddSingleton<WebhookAddresses>();
         services.AddSingleton<WebhookSender>();
         services.AddTransient<DispatchWebhooksJob>();
+        services.ConfigureSwaggerGen(options => options.DocumentFilter<WebhookPayloadsDocumentFilter>());
         services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = WebhookSender.Timeout)
             .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
             {

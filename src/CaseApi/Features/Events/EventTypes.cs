@@ -1,0 +1,43 @@
+using CaseApi.Features.Cases;
+using CaseApi.Features.Complaints;
+using CaseApi.Features.Correspondence;
+using CaseApi.Features.Deadlines;
+using CaseApi.Features.Webhooks;
+
+namespace CaseApi.Features.Events;
+
+/// <summary>
+/// Every type of event the API writes and the resource its <c>data</c> carries. Webhook subscriptions are checked
+/// against it, so that a misspelt type is refused instead of silently never delivered, and the OpenAPI document's
+/// <c>webhooks</c> section is generated from it.
+/// </summary>
+public static class EventTypes
+{
+    /// <param name="Name">The event's <c>type</c>.</param>
+    /// <param name="Resource">The DTO its <c>data</c> is, as the API returns that resource.</param>
+    /// <param name="Summary">When it happens.</param>
+    public sealed record EventType(string Name, Type Resource, string Summary);
+
+    public static readonly IReadOnlyList<EventType> All =
+    [
+        new("case.created", typeof(CaseDto), "A case was opened."),
+        new("case.updated", typeof(CaseDto), "A case's details or status changed."),
+        new("case.closed", typeof(CaseDto), "A case was closed."),
+        new("case.escalated", typeof(CaseDto), "A reminder went unanswered too (escalation level 2); the case carries the recommended next step."),
+        new("complaint.created", typeof(ComplaintDto), "A complaint to a data protection authority was recorded. Complainants' personal data is left out (`complainants` is null)."),
+        new("complaint.status_changed", typeof(ComplaintDto), "A complaint moved to another status. Complainants' personal data is left out (`complainants` is null)."),
+        new("letter.created", typeof(LetterDto), "A draft letter was written, by a user or by the escalation job (a reminder)."),
+        new("letter.sent", typeof(LetterDto), "A letter was sent; its response deadline, if any, follows as deadline.created."),
+        new("letter.received", typeof(LetterDto), "An incoming letter was recorded."),
+        new("deadline.created", typeof(DeadlineDto), "A response deadline started running."),
+        new("deadline.due_soon", typeof(DeadlineDto), "A deadline is about to expire."),
+        new("deadline.missed", typeof(DeadlineDto), "A deadline expired without an answer."),
+        new("deadline.escalated", typeof(DeadlineDto), "A missed deadline was escalated."),
+        new("deadline.met", typeof(DeadlineDto), "An answer arrived in time."),
+        new("deadline.extended", typeof(DeadlineDto), "A deadline was moved later."),
+        new("deadline.waived", typeof(DeadlineDto), "A deadline no longer applies."),
+        new("webhook.disabled", typeof(WebhookDto), "A webhook was turned off: its receiver answered 410, or every delivery failed for three days."),
+    ];
+
+    public static bool IsKnown(string name) => All.Any(type => type.Name == name);
+}
