@@ -3,6 +3,7 @@ using CaseApi.Features.Demo;
 using CaseApi.Features.Organisations;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
+using CaseApi.Tests.Support.Contract;
 using MediatR;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -94,9 +95,11 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("secret").GetString()!;
     }
 
+    /// <summary>A client whose every response is checked against openapi.yaml.</summary>
     public HttpClient ClientFor(string? apiKey)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        // No redirect handler: redirects are answers the tests look at.
+        var client = CreateDefaultClient(new ContractCheckingHandler(OpenApiContract.Instance));
         if (apiKey is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);

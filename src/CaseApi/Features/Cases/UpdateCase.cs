@@ -134,6 +134,7 @@ public static class UpdateCase
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateCase")
+        .RequiresIfMatch()
         .WithSummary("Change a case")
         .WithDescription("JSON Merge Patch: fields left out stay as they are, `null` clears a field; lists are replaced whole. Closing (`status: closed`) needs an outcome. Requires `If-Match` with the ETag of your last read (428 without it, 412 when someone changed the case since).")
         .Produces<CaseDto>();

@@ -154,6 +154,7 @@ public static class TransitionComplaint
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("TransitionComplaint")
+        .RequiresIfMatch()
         .WithSummary("Move a complaint to another status")
         .WithDescription("""
             Records a step in the complaint's lifecycle, on the case timeline too. Allowed steps:

@@ -47,6 +47,10 @@ public static class AttachmentTypes
         ([0x4D, 0x4D, 0x00, 0x2A], "image/tiff", [".tif", ".tiff"]),
     ];
 
+    /// <summary>Every content type an attachment can be stored with, for the API description of downloads.</summary>
+    public static IReadOnlyList<string> ContentTypes { get; } =
+        Signatures.Select(s => s.Type).Concat(ZipOffice.Values).Concat(LegacyOffice.Values).Concat(Text.Values).Distinct().ToArray();
+
     /// <summary>The content type the bytes prove for a file of this name, or null when they prove none we accept.</summary>
     public static string? Detect(byte[] content, string fileName)
     {

@@ -41,5 +41,5 @@ public static class GetAttachment
         .WithName("GetAttachment")
         .WithSummary("Download an attachment")
         .WithDescription("The file as uploaded, with its content type, file name and `Repr-Digest` (SHA-256).")
-        .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
+        .Produces(StatusCodes.Status200OK, typeof(byte[]), AttachmentTypes.ContentTypes[0], [.. AttachmentTypes.ContentTypes.Skip(1)]);
 }

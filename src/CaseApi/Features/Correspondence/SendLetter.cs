@@ -100,6 +100,7 @@ public static class SendLetter
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("SendLetter")
+        .RequiresIfMatch()
         .WithSummary("Send a draft letter")
         .WithDescription("""
             Marks a draft as sent (`sentAt` may lie in the past) and sets its response deadline from `responseDue` (a date, kept as given) or

@@ -64,6 +64,7 @@ public static class UpdateDraftLetter
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateDraftLetter")
+        .RequiresIfMatch()
         .WithSummary("Change a draft letter")
         .WithDescription("JSON Merge Patch on a draft; 409 for letters already sent or received. Requires `If-Match`.")
         .Produces<LetterDto>();

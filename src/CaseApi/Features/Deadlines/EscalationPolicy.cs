@@ -151,6 +151,7 @@ public static class PutEscalationPolicy
         })
         .RequireAuthorization(Policies.Admin)
         .WithName("PutEscalationPolicy")
+        .RequiresIfMatch()
         .WithSummary("Replace the escalation policy")
         .WithDescription("Admins set the policy; it applies to deadlines opened from then on (warning times) and to every later escalation. Requires `If-Match` (\"0\" to replace the built-in default).")
         .Produces<EscalationPolicyDto>();

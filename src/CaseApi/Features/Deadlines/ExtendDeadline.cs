@@ -78,6 +78,7 @@ public static class ExtendDeadline
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("ExtendDeadline")
+        .RequiresIfMatch()
         .WithSummary("Extend a deadline")
         .WithDescription("Moves an open, missed or escalated deadline to a later last day: a date, or a period from the current last day (weekends and holidays roll forward as for any period). On the timeline with the reason. Requires `If-Match`.")
         .Produces<DeadlineDto>();

@@ -49,6 +49,7 @@ public static class WaiveDeadline
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("WaiveDeadline")
+        .RequiresIfMatch()
         .WithSummary("Waive a deadline")
         .WithDescription("Marks an open, missed or escalated deadline as no longer needed, with the reason; escalation stops. Requires `If-Match`.")
         .Produces<DeadlineDto>();

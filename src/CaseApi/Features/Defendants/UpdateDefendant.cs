@@ -119,6 +119,7 @@ public static class UpdateDefendant
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateDefendant")
+        .RequiresIfMatch()
         .WithSummary("Change a defendant")
         .WithDescription("JSON Merge Patch: fields left out stay as they are, `null` clears a field. Requires `If-Match` with the ETag of your last read (428 without it, 412 when someone changed it since).")
         .Produces<DefendantDto>();

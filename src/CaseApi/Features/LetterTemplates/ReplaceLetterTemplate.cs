@@ -58,6 +58,7 @@ public static class ReplaceLetterTemplate
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("ReplaceLetterTemplate")
+        .RequiresIfMatch()
         .WithSummary("Replace a letter template")
         .WithDescription("""
             Replaces every field of one of the organisation's templates; checked as on creation (see `POST /v1/letter-templates`).

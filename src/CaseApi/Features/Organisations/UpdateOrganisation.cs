@@ -66,6 +66,7 @@ public static class UpdateOrganisation
             EntityTags.Ok(http, await mediator.Send(new Command(EntityTags.RequiredVersion(http.Request), body), ct)))
         .RequireAuthorization(Policies.Admin)
         .WithName("UpdateOrganisation")
+        .RequiresIfMatch()
         .WithSummary("Change your organisation's settings")
         .WithDescription("Admins set the name, the jurisdiction whose public holidays deadlines skip, and the time zone in which days end. Requires `If-Match`.")
         .Produces<OrganisationDto>();

@@ -41,6 +41,9 @@ public static class EntityTags
             : throw new ApiProblemException(StatusCodes.Status412PreconditionFailed, "precondition_failed", "If-Match does not name a current version of this resource.");
     }
 
+    /// <summary>Marks an endpoint that calls <see cref="RequiredVersion"/>, so that its If-Match, 412 and 428 are documented.</summary>
+    public static RouteHandlerBuilder RequiresIfMatch(this RouteHandlerBuilder endpoint) => endpoint.WithMetadata(new IfMatchRequired());
+
     public static IResult Ok<T>(HttpContext http, T resource) where T : IVersioned
     {
         http.Response.Headers.ETag = Of(resource.Version);
@@ -53,3 +56,6 @@ public static class EntityTags
         return Results.Created(location, resource);
     }
 }
+
+/// <summary>Endpoint metadata: the endpoint refuses a change without a current <c>If-Match</c>.</summary>
+public sealed class IfMatchRequired;

@@ -15,8 +15,9 @@ public sealed class IdempotencyKeyFilter(IdempotencyRequest idempotency) : IEndp
             var key = values.ToString();
             if (key.Length is 0 or > MaxLength || key.Any(c => c is < ' ' or > '~'))
             {
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_idempotency_key",
-                    $"{IdempotencyRequest.Header} must be 1 to {MaxLength} printable ASCII characters, e.g. a UUID.");
+                var message = $"{IdempotencyRequest.Header} must be 1 to {MaxLength} printable ASCII characters, e.g. a UUID.";
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, "invalid_idempotency_key", message,
+                    new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [IdempotencyRequest.Header] = [message] } });
             }
 
             idempotency.Key = key;

@@ -77,6 +77,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             Title = "One or more fields are invalid.",
             Extensions = { ["code"] = "validation_failed" },
         },
+        BadHttpRequestException bad when ReadFailure.Match(bad.Message) is { Success: true } failure => new HttpValidationProblemDetails(
+            new Dictionary<string, string[]> { [failure.Groups["name"].Value] = [$"Could not be read from the request body as {failure.Groups["what"].Value}."] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more fields are invalid.",
+            Extensions = { ["code"] = "validation_failed" },
+        },
         BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == 413 ? "payload_too_large" : "bad_request", bad.Message),
         ApiProblemException api => WithExtensions(Problem(api.Status, api.Code, api.Message), api.Extensions),
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg =>
@@ -94,6 +101,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
     // Minimal APIs report route and query binding failures only as text: 'Failed to bind parameter "int? limit" from "abc".'
     private static readonly Regex QuotedNames = new("'(?<name>[^']+)'", RegexOptions.Compiled);
+
+    private static readonly Regex ReadFailure = new("""^Failed to read parameter "(?:[^"]* )?(?<name>\w+)" from the request body as (?<what>[^.]+)\.$""", RegexOptions.Compiled);
 
     private static readonly Regex BindFailure = new("""^Failed to bind parameter "(?:[^"]* )?(?<name>\w+)" from "(?<value>.*)"\.$""", RegexOptions.Compiled);
 

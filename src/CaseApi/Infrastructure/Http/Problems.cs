@@ -19,7 +19,7 @@ public static class Problems
         409 => ("conflict", "The request conflicts with the resource's current state."),
         412 => ("precondition_failed", "The resource has changed since you read it."),
         413 => ("payload_too_large", "The request body is too large."),
-        415 => ("unsupported_media_type", "Send application/json."),
+        415 => ("unsupported_media_type", "This media type is not accepted here."),
         422 => ("unprocessable", "The request refers to something that cannot be used here."),
         428 => ("precondition_required", "Send If-Match with the ETag you read."),
         429 => ("rate_limited", "Too many requests for this API key; retry after the time in Retry-After."),

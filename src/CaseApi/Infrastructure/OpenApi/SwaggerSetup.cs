@@ -50,6 +50,8 @@ public static class SwaggerSetup
             });
             options.OperationFilter<AuthorizationOperationFilter>();
             options.OperationFilter<ProblemResponsesOperationFilter>();
+            options.SchemaFilter<NullableReferencesSchemaFilter>();
+            options.SchemaFilter<ProblemDetailsSchemaFilter>();
         });
         // Swashbuckle reads MVC's JSON options by default; the API serialises with the minimal-API options.
         services.AddTransient<ISerializerDataContractResolver>(provider => new OptionalAwareContractResolver(new JsonSerializerDataContractResolver(
@@ -105,7 +107,7 @@ public static class SwaggerSetup
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
             var description = context.ApiDescription;
-            var takesInput = description.ParameterDescriptions.Any(p => p.Source.Id is "Body" or "Query");
+            var takesInput = description.ParameterDescriptions.Any(p => p.Source.Id is "Body" or "Form" or "FormFile" or "Query");
             if (takesInput)
             {
                 Add(operation, context, "400", "Malformed JSON, a field of the wrong type, an unknown field or an invalid value; `errors` names each field.", typeof(HttpValidationProblemDetails));
@@ -120,6 +122,34 @@ public static class SwaggerSetup
             {
                 Add(operation, context, "413", "The body is larger than the limit.");
                 Add(operation, context, "415", "The body is not `application/json`.");
+            }
+
+            if (description.ParameterDescriptions.Any(p => p.Source.Id is "Form" or "FormFile"))
+            {
+                Add(operation, context, "413", "The upload is larger than the limit.");
+                Add(operation, context, "415", "The body is not `multipart/form-data`, or the file is not of a type accepted here.");
+            }
+
+            if (description.HttpMethod is "POST" or "PUT" or "PATCH" or "DELETE")
+            {
+                // Unique, foreign-key and check constraints guard every write, so any write can meet them.
+                Add(operation, context, "409", "The change conflicts with the resource's current state or with a unique value; `code` says which.");
+                Add(operation, context, "422", "The request refers to something that cannot be used here, or reuses an `Idempotency-Key` with another body; `code` says which.");
+            }
+
+            if (description.ActionDescriptor.EndpointMetadata.OfType<IfMatchRequired>().Any())
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = "If-Match",
+                    In = ParameterLocation.Header,
+                    Required = true,
+                    Description = "The `ETag` of your last GET of the resource, e.g. `\"3\"`: the change is refused if someone changed it since.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+                Add(operation, context, "412", "The resource changed since you read it (or `If-Match` names no version of it): GET it again and reapply your change.");
+                Add(operation, context, "428", "`If-Match` is missing.");
             }
 
             if (description.HttpMethod == "POST")

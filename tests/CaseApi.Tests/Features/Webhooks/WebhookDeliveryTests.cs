@@ -2,6 +2,7 @@ using System.Globalization;
 using CaseApi.Features.Organisations;
 using CaseApi.Features.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
+using CaseApi.Tests.Support.Contract;
 using StandardWebhooks;
 
 namespace CaseApi.Tests.Features.Webhooks;
@@ -58,6 +59,7 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
             foreach (var request in receiver.At(path))
             {
                 new StandardWebhook(secret).Verify(request.Body, request.Headers);
+                Assert.Empty(OpenApiContract.Instance.CheckWebhook(request.Json.GetProperty("type").GetString()!, request.Body));
             }
         }
 
