@@ -16,9 +16,6 @@ public static class DispatchWebhooks
 {
     public const int DefaultBatchSize = 100;
 
-    /// <summary>Longer than the 15-second send timeout, so that a lease outlives its send.</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-
     public sealed record Command(int BatchSize = DefaultBatchSize) : ICommand<IReadOnlyList<Outgoing>>;
 
     /// <summary>One delivery to attempt: the signed request is made from these.</summary>
@@ -60,7 +57,7 @@ public static class DispatchWebhooks
         public required string Data { get; init; }
     }
 
-    internal sealed class Handler(DbSession db, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    internal sealed class Handler(DbSession db, TimeProvider clock, WebhookTimings timings, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
         : IRequestHandler<Command, IReadOnlyList<Outgoing>>
     {
         public async Task<IReadOnlyList<Outgoing>> Handle(Command cmd, CancellationToken ct)
@@ -77,7 +74,7 @@ public static class DispatchWebhooks
                 UPDATE jobs.webhook_dispatch d SET next_attempt_at = @leaseUntil
                 FROM due WHERE d.delivery_id = due.delivery_id
                 RETURNING d.delivery_id, d.organisation_id
-                """, new { now, cmd.BatchSize, leaseUntil = now + Lease }, ct);
+                """, new { now, cmd.BatchSize, leaseUntil = now + timings.Lease }, ct);
             var outgoing = new List<Outgoing>(claims.Count);
             foreach (var organisation in claims.GroupBy(c => c.OrganisationId))
             {

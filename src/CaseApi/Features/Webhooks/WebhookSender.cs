@@ -6,11 +6,9 @@ using StandardWebhooks;
 namespace CaseApi.Features.Webhooks;
 
 /// <summary>Makes one signed POST and reports what came back; never throws for anything the receiver or the network does.</summary>
-public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock)
+public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock, WebhookTimings timings)
 {
     public const string ClientName = "webhooks";
-
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
     public async Task<RecordWebhookAttempt.Command> SendAsync(DispatchWebhooks.Outgoing delivery, CancellationToken ct)
     {
@@ -39,7 +37,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
-            error = $"No answer within {Timeout.TotalSeconds:0} seconds.";
+            error = $"No answer within {timings.Timeout.TotalSeconds:0} seconds.";
         }
         catch (HttpRequestException e)
         {
@@ -47,5 +45,22 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock
         }
 
         return new RecordWebhookAttempt.Command(delivery.DeliveryId, delivery.Attempt, at, status, error, (int)stopwatch.ElapsedMilliseconds, retryAfter);
+    }
+}
+
+/// <summary>
+/// How long a receiver has to answer (<c>Webhooks:TimeoutSeconds</c>, 15), and how long a claimed delivery is leased
+/// (<c>Webhooks:LeaseSeconds</c>, 120): longer than the timeout, so that no other dispatcher takes a delivery whose send
+/// is still running. A dispatcher killed mid-send leaves its lease to run out; then the delivery is tried again.
+/// </summary>
+public sealed record WebhookTimings(TimeSpan Timeout, TimeSpan Lease)
+{
+    public static WebhookTimings From(IConfiguration configuration)
+    {
+        var timeout = TimeSpan.FromSeconds(configuration.GetValue("Webhooks:TimeoutSeconds", 15));
+        var lease = TimeSpan.FromSeconds(configuration.GetValue("Webhooks:LeaseSeconds", 120));
+        return timeout > TimeSpan.Zero && lease > timeout
+            ? new WebhookTimings(timeout, lease)
+            : throw new InvalidOperationException("Webhooks:LeaseSeconds must be longer than Webhooks:TimeoutSeconds, and both positive.");
     }
 }

@@ -24,9 +24,10 @@ public static class WebhooksSetup
     {
         services.AddSingleton<WebhookAddresses>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton(provider => WebhookTimings.From(provider.GetRequiredService<IConfiguration>()));
         services.AddTransient<DispatchWebhooksJob>();
         services.ConfigureSwaggerGen(options => options.DocumentFilter<WebhookPayloadsDocumentFilter>());
-        services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = WebhookSender.Timeout)
+        services.AddHttpClient(WebhookSender.ClientName, (provider, client) => client.Timeout = provider.GetRequiredService<WebhookTimings>().Timeout)
             .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
             {
                 // The address check happens where the connection is made, after DNS resolution.

@@ -53,6 +53,8 @@ public static class JobsSetup
             {
                 options.WorkerCount = configuration.GetValue("Jobs:WorkerCount", 4);
                 options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+                // Recurring jobs are checked this often; the webhook dispatcher's schedule is in seconds.
+                options.SchedulePollingInterval = TimeSpan.FromSeconds(configuration.GetValue("Jobs:SchedulePollingSeconds", 1));
             });
             services.AddHostedService<RecurringJobsRegistration>();
         }
@@ -73,7 +75,8 @@ public static class JobsSetup
             jobs.AddOrUpdate<SweepDeadlinesJob>(SweepDeadlinesJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
                 configuration["Jobs:SweepCron"] ?? Cron.Minutely());
             jobs.AddOrUpdate<DispatchWebhooksJob>(DispatchWebhooksJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
-                configuration["Jobs:WebhookCron"] ?? Cron.Minutely());
+                // Every 5 seconds: the specification's first attempt is "immediately", and its first retry comes after 5 s.
+                configuration["Jobs:WebhookCron"] ?? "*/5 * * * * *");
             return Task.CompletedTask;
         }
 

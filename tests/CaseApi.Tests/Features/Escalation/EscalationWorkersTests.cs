@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CaseApi.Features.Deadlines;
 using Dapper;
 using Hangfire;
@@ -37,14 +36,14 @@ public sealed class EscalationWorkersTests(CaseApiFactory api, ITestOutputHelper
         var workers = Enumerable.Range(0, 3).Select(_ => CaseApiProcess.Start(environment)).ToArray();
         try
         {
-            await WaitUntilAsync(async () => await ScalarAsync("SELECT count(*) FROM hangfire.server", tolerateMissingTable: true) >= 3, "three Hangfire servers up");
+            await Poll.UntilAsync(async () => await ScalarAsync("SELECT count(*) FROM hangfire.server", tolerateMissingTable: true) >= 3, "three Hangfire servers up");
             var jobs = new BackgroundJobClient(Storage());
             for (var i = 0; i < 6; i++)
             {
                 jobs.Enqueue<SweepDeadlinesJob>(job => job.RunAsync(CancellationToken.None));
             }
 
-            await WaitUntilAsync(async () => await StepCountAsync("missed") >= Deadlines / 10, "the sweep under way");
+            await Poll.UntilAsync(async () => await StepCountAsync("missed") >= Deadlines / 10, "the sweep under way");
             var missedAtKill = await StepCountAsync("missed");
             workers[0].Kill(entireProcessTree: true);
             await workers[0].WaitForExitAsync();
@@ -52,7 +51,7 @@ public sealed class EscalationWorkersTests(CaseApiFactory api, ITestOutputHelper
             Assert.InRange(missedAtKill, 1, Deadlines - 1);
             jobs.Enqueue<SweepDeadlinesJob>(job => job.RunAsync(CancellationToken.None));
 
-            await WaitUntilAsync(async () => await StepCountAsync("reminder_drafted") == Deadlines, "every deadline reminded", TimeSpan.FromSeconds(120));
+            await Poll.UntilAsync(async () => await StepCountAsync("reminder_drafted") == Deadlines, "every deadline reminded", TimeSpan.FromSeconds(120));
 
             await using var superUser = await api.OpenAsSuperUserAsync();
             var counts = await superUser.QuerySingleAsync<(long Missed, long Reminded, long Reminders, long Timeline, long Events)>("""
@@ -116,17 +115,6 @@ public sealed class EscalationWorkersTests(CaseApiFactory api, ITestOutputHelper
         catch (PostgresException e) when (tolerateMissingTable && e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
         {
             return 0;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(watch.Elapsed < (timeout ?? TimeSpan.FromSeconds(60)), $"Timed out waiting for {what}.");
-            // Polling real processes: there is no clock to move here, only a database to watch.
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
         }
     }
 }

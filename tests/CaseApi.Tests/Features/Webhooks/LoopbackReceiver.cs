@@ -22,8 +22,8 @@ public sealed class LoopbackReceiver : IAsyncDisposable
         public JsonElement Json => JsonDocument.Parse(Body).RootElement;
     }
 
-    /// <summary>What to answer; <c>RetryAfter</c> is sent as the header's value.</summary>
-    public sealed record Answer(int Status, string? RetryAfter = null);
+    /// <summary>What to answer; <c>RetryAfter</c> is sent as the header's value; nothing is answered before <c>Until</c> completes.</summary>
+    public sealed record Answer(int Status, string? RetryAfter = null, Task? Until = null);
 
     private LoopbackReceiver(WebApplication app) => this.app = app;
 
@@ -57,6 +57,11 @@ public sealed class LoopbackReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             receiver.Requests.Enqueue(new Received(http.Request.Path, new HeaderDictionary(http.Request.Headers.ToDictionary()), body));
             var answer = receiver.script.TryDequeue(out var next) ? next : receiver.Otherwise;
+            if (answer.Until is not null)
+            {
+                await answer.Until;
+            }
+
             if (answer.RetryAfter is not null)
             {
                 http.Response.Headers.RetryAfter = answer.RetryAfter;
