@@ -30,7 +30,7 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task InitializeAsync()
     {
         database = await TestDatabase.CreateAsync(GetType().Name);
-        _ = Server; // Start the host now, so that start-up failures surface here and not in the first request.
+        StartServer(); // Now, so that start-up failures surface here and not in the first request; the test server or Kestrel alike.
         await ArrangeAsync();
     }
 
@@ -96,7 +96,8 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public HttpClient ClientFor(string? apiKey)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        // On Kestrel, ClientOptions carries the port the server got.
+        var client = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = ClientOptions.BaseAddress, AllowAutoRedirect = false });
         if (apiKey is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
