@@ -24,26 +24,8 @@ public sealed partial class SwaggerUiBrowserTests(SwaggerUiBrowserTests.RunningA
     [Fact]
     public async Task A_lawyer_authorizes_with_the_demo_key_and_lists_the_demo_case()
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath(),
-            Headless = true,
-            Timeout = 60_000,
-        });
-        var page = await browser.NewPageAsync();
-        page.SetDefaultTimeout(StepTimeoutMs);
-        Assertions.SetDefaultExpectTimeout(StepTimeoutMs);
-        var policyViolations = new ConcurrentQueue<string>();
-        await page.ExposeFunctionAsync("reportPolicyViolation", (string violation) => policyViolations.Enqueue(violation));
-        await page.AddInitScriptAsync("""
-            document.addEventListener('securitypolicyviolation', e => window.reportPolicyViolation(
-                `${e.effectiveDirective} blocked ${e.blockedURI} (${e.target?.outerHTML?.slice(0, 200) ?? ''}) from ${e.sourceFile}`));
-            """);
-        var pageErrors = new ConcurrentQueue<string>();
-        page.PageError += (_, error) => pageErrors.Enqueue(error);
-
-        try
+        await using var browser = await WatchedPage.OpenAsync(nameof(A_lawyer_authorizes_with_the_demo_key_and_lists_the_demo_case), api);
+        await browser.RunAsync(async page =>
         {
             await page.GotoAsync(new Uri(api.BaseAddress, "/swagger").ToString());
 
@@ -64,23 +46,22 @@ public sealed partial class SwaggerUiBrowserTests(SwaggerUiBrowserTests.RunningA
             var body = response.Locator(".response-col_description .highlight-code");
             await Assertions.Expect(body).ToContainTextAsync(DemoData.CaseReference);
             await Assertions.Expect(body).ToContainTextAsync("Meta: training AI on EU users");
+        });
+    }
 
-            Assert.True(policyViolations.IsEmpty, "Content-Security-Policy blocked parts of Swagger UI:\n" + string.Join('\n', policyViolations));
-            Assert.True(pageErrors.IsEmpty, "Swagger UI threw:\n" + string.Join('\n', pageErrors));
-        }
-        catch (Exception failure) when (failure is PlaywrightException or XunitException)
+    /// <summary>The dashboard lives under the same page policy as Swagger UI; its charts and live counters must survive it.</summary>
+    [Fact]
+    public async Task The_jobs_dashboard_renders_under_its_Content_Security_Policy()
+    {
+        await using var browser = await WatchedPage.OpenAsync(nameof(The_jobs_dashboard_renders_under_its_Content_Security_Policy), api,
+            new BrowserNewPageOptions { ExtraHTTPHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {api.DemoKey}" } });
+        await browser.RunAsync(async page =>
         {
-            var screenshot = Path.Combine(AppContext.BaseDirectory, "screenshots", $"{nameof(A_lawyer_authorizes_with_the_demo_key_and_lists_the_demo_case)}.png");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-            throw new XunitException($"""
-                {failure.Message}
-                Screenshot: {screenshot}
-                Blocked by Content-Security-Policy: {string.Join(" | ", policyViolations)}
-                Page errors: {string.Join(" | ", pageErrors)}
-                API log:
-                {api.Log}
-                """);
-        }
+            await page.GotoAsync(new Uri(api.BaseAddress, "/hangfire").ToString());
+
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Realtime Graph" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("canvas").First).ToBeVisibleAsync();
+        });
     }
 
     private static string ChromiumPath()
@@ -90,6 +71,85 @@ public sealed partial class SwaggerUiBrowserTests(SwaggerUiBrowserTests.RunningA
         Assert.True(File.Exists(path),
             $"No Chromium at {path}. Install Debian's package (`apt-get install chromium`, as .ci/run does), or set CHROMIUM_PATH to a Chromium executable.");
         return path;
+    }
+
+    /// <summary>
+    /// A Chromium page that records what the Content-Security-Policy blocked and what scripts threw, and that on a
+    /// failure saves a screenshot and names it, with the API's log, in the message.
+    /// </summary>
+    private sealed class WatchedPage : IAsyncDisposable
+    {
+        private readonly ConcurrentQueue<string> policyViolations = new();
+        private readonly ConcurrentQueue<string> pageErrors = new();
+        private readonly string name;
+        private readonly RunningApi api;
+        private readonly IPlaywright playwright;
+        private readonly IBrowser browser;
+        private readonly IPage page;
+
+        private WatchedPage(string name, RunningApi api, IPlaywright playwright, IBrowser browser, IPage page)
+        {
+            this.name = name;
+            this.api = api;
+            this.playwright = playwright;
+            this.browser = browser;
+            this.page = page;
+        }
+
+        public static async Task<WatchedPage> OpenAsync(string name, RunningApi api, BrowserNewPageOptions? options = null)
+        {
+            var chromium = ChromiumPath();
+            var playwright = await Playwright.CreateAsync();
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true, Timeout = 60_000 });
+            var page = await browser.NewPageAsync(options);
+            page.SetDefaultTimeout(StepTimeoutMs);
+            Assertions.SetDefaultExpectTimeout(StepTimeoutMs);
+            var watched = new WatchedPage(name, api, playwright, browser, page);
+            await page.ExposeFunctionAsync("reportPolicyViolation", (string violation) => watched.policyViolations.Enqueue(violation));
+            await page.AddInitScriptAsync("""
+                document.addEventListener('securitypolicyviolation', e => window.reportPolicyViolation(
+                    `${e.effectiveDirective} blocked ${e.blockedURI} (${e.target?.outerHTML?.slice(0, 200) ?? ''}) from ${e.sourceFile}`));
+                """);
+            // Chromium's console message carries the hash that would allow a blocked inline style; the event names the element.
+            page.Console += (_, message) =>
+            {
+                if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                {
+                    watched.policyViolations.Enqueue(message.Text);
+                }
+            };
+            page.PageError += (_, error) => watched.pageErrors.Enqueue(error);
+            return watched;
+        }
+
+        public async Task RunAsync(Func<IPage, Task> steps)
+        {
+            try
+            {
+                await steps(page);
+                Assert.True(policyViolations.IsEmpty, "The Content-Security-Policy blocked parts of the page:\n" + string.Join('\n', policyViolations));
+                Assert.True(pageErrors.IsEmpty, "The page's scripts threw:\n" + string.Join('\n', pageErrors));
+            }
+            catch (Exception failure) when (failure is PlaywrightException or XunitException)
+            {
+                var screenshot = Path.Combine(AppContext.BaseDirectory, "screenshots", $"{name}.png");
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+                throw new XunitException($"""
+                    {failure.Message}
+                    Screenshot: {screenshot}
+                    Blocked by the Content-Security-Policy: {string.Join(" | ", policyViolations)}
+                    Page errors: {string.Join(" | ", pageErrors)}
+                    API log:
+                    {api.Log}
+                    """);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
     }
 
     /// <summary>The API's own build as a process, in demo mode on a test database, on a free loopback port.</summary>

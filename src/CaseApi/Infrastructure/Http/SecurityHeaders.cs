@@ -14,11 +14,13 @@ public static class SecurityHeaders
 
     /// <summary>
     /// Swagger UI and the jobs dashboard load only their own scripts, styles and fonts (neither has inline script);
-    /// their stylesheets draw icons from <c>data:</c> URIs, and they fetch from this origin only. The one inline style
-    /// allowed, by its hash, is the colouring of Swagger UI's logo (<c>.logo_small_svg__cls-2{fill:#fff}…</c>): a new
-    /// Swagger UI may change it, and SwaggerUiBrowserTests then names what was blocked.
+    /// their stylesheets draw icons from <c>data:</c> URIs, and they fetch from this origin only. Two inline styles are
+    /// allowed by their hashes: the colours of Swagger UI's logo (<c>.logo_small_svg__cls-2{fill:#fff}…</c>) and the
+    /// dashboard's Chart.js resize monitor (<c>/* Chart.js */ @keyframes chartjs-render-animation…</c>). A new
+    /// Swagger UI or Hangfire may change them; SwaggerUiBrowserTests then fails with the new hash.
     /// </summary>
-    public const string PagePolicy = "default-src 'none'; script-src 'self'; style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; " +
+    public const string PagePolicy = "default-src 'none'; script-src 'self'; " +
+                                     "style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w=' 'sha256-z7zcnw/4WalZqx+PrNaRnoeLz/G9WXuFqV1WCJ129sg='; " +
                                      "img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
     /// <summary>
