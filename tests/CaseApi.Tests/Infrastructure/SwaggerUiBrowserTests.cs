@@ -77,24 +77,10 @@ public sealed partial class SwaggerUiBrowserTests(SwaggerUiBrowserTests.RunningA
     /// A Chromium page that records what the Content-Security-Policy blocked and what scripts threw, and that on a
     /// failure saves a screenshot and names it, with the API's log, in the message.
     /// </summary>
-    private sealed class WatchedPage : IAsyncDisposable
+    private sealed class WatchedPage(string name, RunningApi api, IPlaywright playwright, IBrowser browser, IPage page) : IAsyncDisposable
     {
         private readonly ConcurrentQueue<string> policyViolations = new();
         private readonly ConcurrentQueue<string> pageErrors = new();
-        private readonly string name;
-        private readonly RunningApi api;
-        private readonly IPlaywright playwright;
-        private readonly IBrowser browser;
-        private readonly IPage page;
-
-        private WatchedPage(string name, RunningApi api, IPlaywright playwright, IBrowser browser, IPage page)
-        {
-            this.name = name;
-            this.api = api;
-            this.playwright = playwright;
-            this.browser = browser;
-            this.page = page;
-        }
 
         public static async Task<WatchedPage> OpenAsync(string name, RunningApi api, BrowserNewPageOptions? options = null)
         {
