@@ -62,6 +62,9 @@ public static class CaseApiSetup
             .AddScheme<AuthenticationSchemeOptions, FeedTokenAuthenticationHandler>(FeedTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(Policies.Add);
         services.AddApiRateLimits(builder.Configuration);
+        builder.WebHost.ConfigureServerLimits(builder.Configuration);
+        // A year: browsers forget a shorter pin between the visits of someone who opens Swagger UI now and then.
+        services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
         services.AddSwagger();
         services.AddJobs(builder.Configuration, mode);
@@ -69,6 +72,13 @@ public static class CaseApiSetup
 
     public static void UseCaseApi(this WebApplication app)
     {
+        app.UseSecurityHeaders("/swagger", "/hangfire");
+        if (!app.Environment.IsDevelopment())
+        {
+            // Only on https requests, and never for localhost (HstsOptions.ExcludedHosts), where a pin would outlive the dev server.
+            app.UseHsts();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestBodyLimit(app.Configuration.GetValue("Limits:MaxRequestBodyBytes", 1024L * 1024));

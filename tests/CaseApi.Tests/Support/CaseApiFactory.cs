@@ -31,7 +31,7 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task InitializeAsync()
     {
         database = await TestDatabase.CreateAsync(GetType().Name);
-        _ = Server; // Start the host now, so that start-up failures surface here and not in the first request.
+        StartServer(); // Now, so that start-up failures surface here and not in the first request; the test server or Kestrel alike.
         await ArrangeAsync();
     }
 
@@ -98,8 +98,8 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>A client whose every response is checked against openapi.yaml.</summary>
     public HttpClient ClientFor(string? apiKey)
     {
-        // No redirect handler: redirects are answers the tests look at.
-        var client = CreateDefaultClient(new ContractCheckingHandler(OpenApiContract.Instance));
+        // No redirect handler: redirects are answers the tests look at. On Kestrel, ClientOptions carries the port the server got.
+        var client = CreateDefaultClient(ClientOptions.BaseAddress, new ContractCheckingHandler(OpenApiContract.Instance));
         if (apiKey is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);

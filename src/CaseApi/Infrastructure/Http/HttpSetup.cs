@@ -45,6 +45,18 @@ public static class HttpSetup
     }
 
     /// <summary>
+    /// Kestrel's header limits, stated so that they can be tuned, and checked by a test on a real Kestrel (the in-memory
+    /// test server enforces none): too large or too many headers get 431 before the app sees the request.
+    /// </summary>
+    public static void ConfigureServerLimits(this IWebHostBuilder webHost, IConfiguration configuration) => webHost.ConfigureKestrel(options =>
+    {
+        // "Server: Kestrel" tells a scanner which exploits to try and tells a client nothing it needs.
+        options.AddServerHeader = false;
+        options.Limits.MaxRequestHeadersTotalSize = configuration.GetValue("Limits:MaxRequestHeadersTotalBytes", 32 * 1024);
+        options.Limits.MaxRequestHeaderCount = configuration.GetValue("Limits:MaxRequestHeaderCount", 100);
+    });
+
+    /// <summary>
     /// Rejects oversized bodies before they are read: Kestrel enforces the same limit for chunked uploads,
     /// and this check also covers hosts without that feature (the in-memory test server). Endpoints that take
     /// more (attachments) say so with <see cref="IRequestSizeLimitMetadata"/>.
