@@ -153,60 +153,44 @@ public sealed class OpenApiContract
     private static bool IsJson(string mediaType) => mediaType == "application/json" || mediaType.EndsWith("+json", StringComparison.Ordinal);
 
     /// <summary>Components become <c>$defs</c> of each compiled schema; formats that only describe are dropped.</summary>
-    private static JsonNode? RewriteReferences(JsonNode? node)
+    private static JsonNode? RewriteReferences(JsonNode? node) => EachObject(node, obj =>
     {
-        switch (node)
+        if (obj["$ref"] is JsonValue reference && reference.GetValue<string>().StartsWith("#/components/schemas/", StringComparison.Ordinal))
         {
-            case JsonObject obj:
-                if (obj["$ref"] is JsonValue reference && reference.GetValue<string>().StartsWith("#/components/schemas/", StringComparison.Ordinal))
-                {
-                    obj["$ref"] = "#/$defs/" + reference.GetValue<string>()["#/components/schemas/".Length..];
-                }
-
-                if (obj["format"] is JsonValue format && format.TryGetValue<string>(out var name) && !CheckedFormats.Contains(name))
-                {
-                    obj.Remove("format");
-                }
-
-                foreach (var (_, child) in obj.ToArray())
-                {
-                    RewriteReferences(child);
-                }
-
-                break;
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    RewriteReferences(item);
-                }
-
-                break;
+            obj["$ref"] = "#/$defs/" + reference.GetValue<string>()["#/components/schemas/".Length..];
         }
 
-        return node;
-    }
+        if (obj["format"] is JsonValue format && format.TryGetValue<string>(out var name) && !CheckedFormats.Contains(name))
+        {
+            obj.Remove("format");
+        }
+    });
 
     /// <summary>Object schemas with properties and no word on others allow no others.</summary>
-    private static JsonNode? Closed(JsonNode? node)
+    private static JsonNode? Closed(JsonNode? node) => EachObject(node, obj =>
+    {
+        if (obj.ContainsKey("properties") && !obj.ContainsKey("additionalProperties") && !obj.ContainsKey("unevaluatedProperties"))
+        {
+            obj["additionalProperties"] = false;
+        }
+    });
+
+    private static JsonNode? EachObject(JsonNode? node, Action<JsonObject> visit)
     {
         switch (node)
         {
             case JsonObject obj:
-                if (obj.ContainsKey("properties") && !obj.ContainsKey("additionalProperties") && !obj.ContainsKey("unevaluatedProperties"))
-                {
-                    obj["additionalProperties"] = false;
-                }
-
+                visit(obj);
                 foreach (var (_, child) in obj.ToArray())
                 {
-                    Closed(child);
+                    EachObject(child, visit);
                 }
 
                 break;
             case JsonArray array:
                 foreach (var item in array)
                 {
-                    Closed(item);
+                    EachObject(item, visit);
                 }
 
                 break;
