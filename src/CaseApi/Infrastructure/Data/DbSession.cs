@@ -12,6 +12,11 @@ namespace CaseApi.Infrastructure.Data;
 /// </summary>
 public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller) : IAsyncDisposable
 {
+    /// <summary>Sets the organisation row-level security admits; the load benchmark's bare baseline runs exactly this text.</summary>
+    internal const string EnterOrganisationSql = "SELECT set_config('caseapi.organisation_id', @organisationId::text, true)";
+
+    internal const string ReadOnlySql = "SET TRANSACTION READ ONLY";
+
     private NpgsqlConnection? connection;
     private NpgsqlTransaction? transaction;
 
@@ -29,7 +34,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
         transaction = await connection.BeginTransactionAsync(ct);
         if (readOnly)
         {
-            await ExecuteAsync("SET TRANSACTION READ ONLY", ct: ct);
+            await ExecuteAsync(ReadOnlySql, ct: ct);
         }
 
         if (caller.OrganisationId is { } organisationId)
@@ -43,7 +48,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
     /// (<c>set_config(…, true)</c>): a session-level SET would outlive the transaction in the pool and behind PgBouncer.
     /// </summary>
     public Task EnterOrganisationAsync(Guid organisationId, CancellationToken ct) =>
-        ExecuteAsync("SELECT set_config('caseapi.organisation_id', @organisationId::text, true)", new { organisationId }, ct);
+        ExecuteAsync(EnterOrganisationSql, new { organisationId }, ct);
 
     public async Task CommitAsync(CancellationToken ct)
     {
