@@ -32,14 +32,21 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
 
         connection = await dataSource.OpenConnectionAsync(ct);
         transaction = await connection.BeginTransactionAsync(ct);
+        // One round trip for both settings, which Npgsql sends after BEGIN: a read costs BEGIN, its query and COMMIT.
+        await using var settings = new NpgsqlBatch(connection);
         if (readOnly)
         {
-            await ExecuteAsync(ReadOnlySql, ct: ct);
+            settings.BatchCommands.Add(new NpgsqlBatchCommand(ReadOnlySql));
         }
 
         if (caller.OrganisationId is { } organisationId)
         {
-            await EnterOrganisationAsync(organisationId, ct);
+            settings.BatchCommands.Add(new NpgsqlBatchCommand(EnterOrganisationSql) { Parameters = { new NpgsqlParameter<Guid>("organisationId", organisationId) } });
+        }
+
+        if (settings.BatchCommands.Count > 0)
+        {
+            await settings.ExecuteNonQueryAsync(ct);
         }
     }
 
