@@ -20,7 +20,7 @@ public sealed class ConnectionPoolTests(ConnectionPoolTests.OneConnectionApi api
         };
     }
 
-    private sealed record SessionState(int Backend, string? Organisation, string ReadOnly);
+    private sealed record SessionState(int Backend, string? Organisation, string ReadOnly, string? KeyPrefix);
 
     [Fact]
     public void The_pool_defaults_apply_where_the_connection_string_is_silent_and_its_own_values_win()
@@ -36,19 +36,22 @@ public sealed class ConnectionPoolTests(ConnectionPoolTests.OneConnectionApi api
     }
 
     [Fact]
-    public async Task A_request_never_sees_the_organisation_or_read_only_mode_of_the_one_before_on_the_same_connection()
+    public async Task A_request_never_sees_the_organisation_read_only_mode_or_key_prefix_of_the_one_before_on_the_same_connection()
     {
         var organisation = await api.CreateOrganisationAsync();
+        using var client = api.ClientFor(organisation.AdminKey);
+        // Authentication looks the key up in a transaction of its own that names the key's prefix.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/organisation")).StatusCode);
 
         var committed = await InSessionAsync(organisation.Id, readOnly: true, commit: true);
         var rolledBack = await InSessionAsync(organisation.Id, readOnly: true, commit: false);
         var next = await InSessionAsync(organisationId: null, readOnly: false, commit: true);
 
-        Assert.Equal((organisation.Id.ToString(), "on"), (committed.Organisation, committed.ReadOnly));
+        Assert.Equal((organisation.Id.ToString(), "on", ""), (committed.Organisation, committed.ReadOnly, committed.KeyPrefix));
         Assert.Equal((organisation.Id.ToString(), "on"), (rolledBack.Organisation, rolledBack.ReadOnly));
         Assert.Equal(committed.Backend, next.Backend);
         // An organisation set for one transaction leaves the setting defined but empty, which current_organisation_id() reads as none.
-        Assert.Equal(("", "off"), (next.Organisation, next.ReadOnly));
+        Assert.Equal(("", "off", ""), (next.Organisation, next.ReadOnly, next.KeyPrefix));
     }
 
     private async Task<SessionState> InSessionAsync(Guid? organisationId, bool readOnly, bool commit)
@@ -61,8 +64,10 @@ public sealed class ConnectionPoolTests(ConnectionPoolTests.OneConnectionApi api
 
         var db = scope.ServiceProvider.GetRequiredService<DbSession>();
         await db.BeginAsync(readOnly, CancellationToken.None);
-        var state = await db.QuerySingleAsync<SessionState>(
-            "SELECT pg_backend_pid() AS backend, current_setting('caseapi.organisation_id', true) AS organisation, current_setting('transaction_read_only') AS readonly");
+        var state = await db.QuerySingleAsync<SessionState>("""
+            SELECT pg_backend_pid() AS backend, current_setting('caseapi.organisation_id', true) AS organisation, current_setting('transaction_read_only') AS readonly,
+                   current_setting('caseapi.api_key_prefix', true) AS keyprefix
+            """);
         if (commit)
         {
             await db.CommitAsync(CancellationToken.None);
