@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 
 namespace CaseApi.Benchmarks.Scenarios.Load;
 
@@ -76,6 +77,12 @@ internal sealed class HostProcess : IAsyncDisposable
 
     /// <summary>Linux resets VmHWM to the current resident size when 5 is written to clear_refs (proc(5)).</summary>
     public void ResetPeakMemory() => File.WriteAllText($"/proc/{process.Id}/clear_refs", "5");
+
+    public async Task<BenchmarkHost.JitState> JitAsync(CancellationToken ct)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress };
+        return (await client.GetFromJsonAsync<BenchmarkHost.JitState>(BenchmarkHost.JitRoute, ct))!;
+    }
 
     public TimeSpan CpuTime()
     {

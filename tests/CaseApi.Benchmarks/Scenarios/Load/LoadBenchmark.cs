@@ -28,13 +28,16 @@ internal static class LoadBenchmark
     public static readonly Scenario Definition = new(
         "load",
         "Generates the data set (or reuses today's), starts the API in Release, drives each read and its bare baseline and sending letters with wrk; then N instances with Hangfire on one PostgreSQL.",
-        ["duration", "warmup", "connections", "threads", "instances", "instances-duration", "npgsql"],
+        ["duration", "warmup", "warmup-rounds", "connections", "threads", "instances", "instances-duration", "npgsql"],
         ["quick", "keep", "no-instances"],
         RunAsync);
 
     private const double RatioTarget = 0.70;
     private const double P99TargetMs = 25;
     private const int ServerMaxConnections = 100;
+
+    /// <summary>A warm-up round in which the JIT compiled no more methods than this counts as settled (tier 1 done).</summary>
+    private const long SettledJitMethods = 25;
 
     /// <summary>Change it when the generator changes: a kept data set made by another version is then made anew.</summary>
     private const int DataSetVersion = 1;
@@ -48,7 +51,7 @@ internal static class LoadBenchmark
         ("noyb – European Center for Digital Rights", "AT", "Europe/Vienna"), ("Bits of Freedom", "NL", "Europe/Amsterdam"),
     ];
 
-    private sealed record Settings(int Duration, int Warmup, int Connections, int Threads, int Instances, int InstancesDuration, string? Npgsql, bool Keep);
+    private sealed record Settings(int Duration, int Warmup, int WarmupRounds, int Connections, int Threads, int Instances, int InstancesDuration, string? Npgsql, bool Keep);
 
     /// <summary>A read scenario: its API requests; the baseline's are the same with <see cref="BaselineEndpoints.Prefix"/> for /v1.</summary>
     private sealed record ReadScenario(string Name, string Label, IReadOnlyList<Target> Api)
@@ -58,7 +61,7 @@ internal static class LoadBenchmark
 
     private sealed record Targets(IReadOnlyList<ReadScenario> Reads, IReadOnlyList<Target> Sends);
 
-    private sealed record Measurement(WrkResult Wrk, long PeakMemory, TimeSpan HostCpu, TimeSpan? ServerCpu, double MachineBusy)
+    private sealed record Measurement(WrkResult Wrk, long PeakMemory, TimeSpan HostCpu, TimeSpan? ServerCpu, double MachineBusy, long JitMethods)
     {
         public double HostCpuPerRequestUs => HostCpu.TotalMicroseconds / Math.Max(1, Wrk.Requests);
 
@@ -78,7 +81,8 @@ internal static class LoadBenchmark
         var quick = options.Has("quick");
         var size = quick ? DataSetSize.Quick : DataSetSize.Full;
         var settings = new Settings(
-            options.Int("duration", quick ? 3 : 30), options.Int("warmup", quick ? 1 : 5), options.Int("connections", 32), options.Int("threads", 2),
+            options.Int("duration", quick ? 3 : 30), options.Int("warmup", quick ? 1 : 5), options.Int("warmup-rounds", quick ? 1 : 6),
+            options.Int("connections", 32), options.Int("threads", 2),
             options.Has("no-instances") ? 0 : options.Int("instances", 3), options.Int("instances-duration", quick ? 5 : 60), options.Text("npgsql"),
             options.Has("keep"));
         if (Wrk.Missing() is { } missing)
@@ -94,7 +98,8 @@ internal static class LoadBenchmark
         var configuration = typeof(LoadBenchmark).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration;
         Console.WriteLine($"PostgreSQL: {server.Description}; {await server.VersionAsync(ct)}, max_connections {maxConnections}");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}, {Environment.OSVersion}, .NET {Environment.Version}, {configuration} build");
-        Console.WriteLine($"Load: wrk, {settings.Connections} connections, {settings.Threads} threads, {settings.Duration} s a run after {settings.Warmup} s of warm-up; " +
+        Console.WriteLine($"Load: wrk, {settings.Connections} connections, {settings.Threads} threads, {settings.Duration} s a run, after warm-up rounds of {settings.Warmup} s " +
+                          $"an endpoint until the JIT settles (at most {settings.WarmupRounds}); " +
                           $"Npgsql settings: CaseApi's defaults{(settings.Npgsql is null ? "" : $" + \"{settings.Npgsql}\"")}; logs and request lists in {directory}");
         if (configuration != "Release")
         {
@@ -181,23 +186,28 @@ internal static class LoadBenchmark
             problems.AddRange(await CompareWithBaselineAsync(host, targets.Reads, ct));
             var postmaster = await PostmasterAsync(database, ct);
 
-            var rows = new List<Row>();
+            var files = new List<(string Label, string Api, string Baseline)>();
             foreach (var scenario in targets.Reads)
             {
-                var api = await Wrk.WriteTargetsAsync(directory, scenario.Name, scenario.Api, ct);
-                var baseline = await Wrk.WriteTargetsAsync(directory, scenario.Name + "-baseline", scenario.Baseline, ct);
-                await WarmUpAsync(host, api, 0, settings, problems, ct);
-                await WarmUpAsync(host, baseline, 0, settings, problems, ct);
-                var apiResult = await MeasureAsync(host, postmaster, $"{scenario.Name} (API)", api, 0, settings, problems, ct);
-                var baselineResult = await MeasureAsync(host, postmaster, $"{scenario.Name} (baseline)", baseline, 0, settings, problems, ct);
-                rows.Add(new Row(scenario.Label, apiResult, baselineResult));
+                files.Add((scenario.Label, await Wrk.WriteTargetsAsync(directory, scenario.Name, scenario.Api, ct),
+                    await Wrk.WriteTargetsAsync(directory, scenario.Name + "-baseline", scenario.Baseline, ct)));
             }
 
-            // Every send needs a draft of its own: a fifth of them for the warm-up, the rest for the measurement.
-            var warmupSends = targets.Sends.Count / 5;
-            var sendWarmup = await Wrk.WriteTargetsAsync(directory, "send-letter-warmup", targets.Sends.Take(warmupSends), ct);
-            var send = await Wrk.WriteTargetsAsync(directory, "send-letter", targets.Sends.Skip(warmupSends), ct);
-            await WarmUpAsync(host, sendWarmup, 1, settings, problems, ct);
+            // Every send needs a draft of its own: a fifth of them for the warm-up rounds, the rest for the measurement.
+            var warmupSends = targets.Sends.Count / 5 / settings.WarmupRounds;
+            var send = await Wrk.WriteTargetsAsync(directory, "send-letter", targets.Sends.Skip(warmupSends * settings.WarmupRounds), ct);
+            await WarmUpAsync(host, settings, files.SelectMany(f => new[] { f.Api, f.Baseline }).ToList(),
+                round => Wrk.WriteTargetsAsync(directory, $"send-letter-warmup-{round}", targets.Sends.Skip(warmupSends * round).Take(warmupSends), ct),
+                problems, ct);
+
+            var rows = new List<Row>();
+            foreach (var (label, api, baseline) in files)
+            {
+                var apiResult = await MeasureAsync(host, postmaster, $"{Path.GetFileNameWithoutExtension(api)} (API)", api, 0, settings, problems, ct);
+                var baselineResult = await MeasureAsync(host, postmaster, $"{Path.GetFileNameWithoutExtension(api)} (baseline)", baseline, 0, settings, problems, ct);
+                rows.Add(new Row(label, apiResult, baselineResult));
+            }
+
             rows.Add(new Row("send a letter (POST …/send, P14D)", await MeasureAsync(host, postmaster, "send-letter (API)", send, 1, settings, problems, ct), null));
 
             problems.AddRange(host.Failures().Take(10).Select(f => $"api log: {f}"));
@@ -395,18 +405,43 @@ internal static class LoadBenchmark
         return ((int)response.StatusCode, response.Headers.ETag?.Tag, await response.Content.ReadAsStringAsync(ct));
     }
 
-    private static async Task WarmUpAsync(HostProcess host, string targets, double sendShare, Settings settings, List<string> problems, CancellationToken ct)
+    /// <summary>
+    /// Rounds over every endpoint until tiered compilation has settled: a process this size keeps compiling (tier 0,
+    /// then instrumented, then tier 1) for half a minute and more on a busy 2-core machine, and a JIT thread at work
+    /// during a measurement takes its CPU from whichever endpoint runs then.
+    /// </summary>
+    private static async Task WarmUpAsync(HostProcess host, Settings settings, IReadOnlyList<string> reads, Func<int, Task<string>> sendsOfRound,
+        List<string> problems, CancellationToken ct)
     {
-        var result = await Wrk.RunAsync(host.BaseAddress, targets, sendShare, settings.Connections, settings.Threads, settings.Warmup, ct);
-        if (result.Non2xx > 0 || result.SocketErrors > 0)
+        var jit = await host.JitAsync(ct);
+        for (var round = 0; round < settings.WarmupRounds; round++)
         {
-            problems.Add($"warm-up {Path.GetFileName(targets)}: {result.Non2xx} non-2xx responses, {result.SocketErrors} socket errors");
+            foreach (var (targets, sendShare) in reads.Select(r => (r, 0.0)).Append((await sendsOfRound(round), 1.0)))
+            {
+                var result = await Wrk.RunAsync(host.BaseAddress, targets, sendShare, settings.Connections, settings.Threads, settings.Warmup, ct);
+                if (result.Non2xx > 0 || result.SocketErrors > 0)
+                {
+                    problems.Add($"warm-up {Path.GetFileName(targets)}: {result.Non2xx} non-2xx responses, {result.SocketErrors} socket errors");
+                }
+            }
+
+            var after = await host.JitAsync(ct);
+            Console.WriteLine($"Warm-up round {round + 1}: the JIT compiled {after.Methods - jit.Methods:N0} methods in {after.Milliseconds - jit.Milliseconds:N0} ms.");
+            if (after.Methods - jit.Methods <= SettledJitMethods)
+            {
+                return;
+            }
+
+            jit = after;
         }
+
+        Console.WriteLine($"Warning: the JIT had not settled after {settings.WarmupRounds} warm-up rounds; measurements may include compilation.");
     }
 
     private static async Task<Measurement> MeasureAsync(
         HostProcess host, int? postmaster, string label, string targets, double sendShare, Settings settings, List<string> problems, CancellationToken ct)
     {
+        var jit = await host.JitAsync(ct);
         host.ResetPeakMemory();
         var machine = CpuTime.Machine();
         var hostCpu = host.CpuTime();
@@ -415,11 +450,11 @@ internal static class LoadBenchmark
         var machineAfter = CpuTime.Machine();
         var measurement = new Measurement(result, host.PeakMemory(), host.CpuTime() - hostCpu,
             postmaster is { } after ? CpuTime.ProcessTree(after) - serverCpu : null,
-            (machineAfter.Busy - machine.Busy) / (machineAfter.Total - machine.Total));
+            (machineAfter.Busy - machine.Busy) / (machineAfter.Total - machine.Total), (await host.JitAsync(ct)).Methods - jit.Methods);
         Console.WriteLine($"  {label,-34} {result.RequestsPerSecond,8:N0} req/s  p50 {Ms(result.P50Us),6} ms  p90 {Ms(result.P90Us),6} ms  p99 {Ms(result.P99Us),6} ms  " +
                           $"max {Ms(result.MaxUs),7} ms  {result.Bytes / Math.Max(1, result.Requests):N0} B/response  " +
                           $"CPU/request: API process {measurement.HostCpuPerRequestUs:N0} µs, PostgreSQL {measurement.ServerCpuPerRequestUs?.ToString("N0", CultureInfo.InvariantCulture) ?? "?"} µs  " +
-                          $"machine {measurement.MachineBusy:P0} busy  peak RSS {Mb(measurement.PeakMemory)} MB");
+                          $"machine {measurement.MachineBusy:P0} busy  JIT {measurement.JitMethods} methods  peak RSS {Mb(measurement.PeakMemory)} MB");
         if (result.Non2xx > 0 || result.SocketErrors > 0)
         {
             problems.Add($"{label}: {result.Non2xx} non-2xx responses, {result.SocketErrors} socket errors");
