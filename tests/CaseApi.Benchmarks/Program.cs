@@ -1,11 +1,18 @@
 using CaseApi.Benchmarks.Scenarios;
+using CaseApi.Benchmarks.Scenarios.Load;
 using CaseApi.Benchmarks.Support;
 using CaseApi.Infrastructure.Data;
 
 // Benchmarks are programs, not tests: they take minutes, measure time on the machine they run on, and report
 // rather than pass or fail on speed. They exit non-zero only when what they measured was wrong (README: "Benchmarks").
-Scenario[] scenarios = [EscalationSweep.Definition];
+Scenario[] scenarios = [EscalationSweep.Definition, LoadBenchmark.Definition];
 const string defaultScenario = "escalation";
+
+// The process the load benchmark starts and drives, not a scenario of its own.
+if (args.Length > 0 && args[0] == BenchmarkHost.Verb)
+{
+    return await BenchmarkHost.RunAsync(args[1..]);
+}
 
 var name = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : defaultScenario;
 var rest = args.Length > 0 && name == args[0] ? args[1..] : args;

@@ -56,6 +56,8 @@ internal sealed class BenchmarkOptions
 
     public bool Has(string flag) => flags.Contains(flag);
 
+    public string? Text(string name) => values.GetValueOrDefault(name);
+
     /// <summary>A positive whole number; "1_000_000" and "1,000,000" are read as one million.</summary>
     public int Int(string name, int fallback)
     {

@@ -26,25 +26,29 @@ internal sealed record BenchmarkDatabase(string Name, DatabaseConnections Connec
 
 /// <summary>
 /// The PostgreSQL a benchmark runs on: <c>CASEAPI_BENCH_DB</c> (a superuser connection string) when set, else a
-/// throwaway cluster in the temp folder, started from the machine's binaries without fsync (like the tests'), and
-/// removed at the end. Every measurement gets a fresh database of its own.
+/// throwaway cluster started from the machine's binaries without fsync (like the tests'): in the temp folder and
+/// removed at the end, or in <c>CASEAPI_BENCH_CLUSTER</c>, kept for the next run with the data sets generated in it.
+/// Every measurement gets a fresh database of its own.
 /// </summary>
 internal sealed class BenchmarkServer : IAsyncDisposable
 {
     public const string ServerVariable = "CASEAPI_BENCH_DB";
     public const string RolePasswordVariable = "CASEAPI_BENCH_ROLE_PASSWORD";
+    public const string ClusterVariable = "CASEAPI_BENCH_CLUSTER";
 
     private readonly string superUserConnectionString;
     private readonly string rolePassword;
-    private readonly EmbeddedPostgres? embedded;
     private readonly string? directory;
+    private readonly bool keepDirectory;
+    private EmbeddedPostgres? embedded;
 
-    private BenchmarkServer(string superUserConnectionString, string rolePassword, EmbeddedPostgres? embedded, string? directory, string description)
+    private BenchmarkServer(string superUserConnectionString, string rolePassword, EmbeddedPostgres? embedded, string? directory, bool keepDirectory, string description)
     {
         this.superUserConnectionString = superUserConnectionString;
         this.rolePassword = rolePassword;
         this.embedded = embedded;
         this.directory = directory;
+        this.keepDirectory = keepDirectory;
         Description = description;
     }
 
@@ -59,39 +63,85 @@ internal sealed class BenchmarkServer : IAsyncDisposable
             // (e.g. created by the tests with another password), set the variable to theirs.
             var password = Environment.GetEnvironmentVariable(RolePasswordVariable) ?? "caseapi-bench";
             var builder = new NpgsqlConnectionStringBuilder(configured);
-            return new BenchmarkServer(configured, password, null, null, $"{ServerVariable}: {builder.Host}:{builder.Port}");
+            return new BenchmarkServer(configured, password, null, null, keepDirectory: true, $"{ServerVariable}: {builder.Host}:{builder.Port}");
         }
 
-        var directory = Path.Combine(Path.GetTempPath(), $"caseapi-bench-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var kept = Environment.GetEnvironmentVariable(ClusterVariable);
+        var directory = string.IsNullOrWhiteSpace(kept)
+            ? Path.Combine(Path.GetTempPath(), $"caseapi-bench-{Environment.ProcessId}-{Guid.NewGuid():N}")
+            : Path.GetFullPath(kept);
         var server = await EmbeddedPostgres.StartAsync(directory, EmbeddedPostgres.FreePort(), durable: false, ct: ct);
         return new BenchmarkServer(server.ConnectionString("postgres", EmbeddedPostgres.SuperUser, server.SuperUserPassword),
-            server.SuperUserPassword, server, directory, $"throwaway cluster on 127.0.0.1:{server.Port} (fsync off), in {directory}");
+            server.SuperUserPassword, server, directory, keepDirectory: !string.IsNullOrWhiteSpace(kept),
+            $"{(string.IsNullOrWhiteSpace(kept) ? "throwaway" : $"kept ({ClusterVariable})")} cluster on 127.0.0.1:{server.Port} (fsync off), in {directory}");
     }
 
-    public async Task<string> VersionAsync(CancellationToken ct)
+    /// <summary>
+    /// Sets the server's <c>max_connections</c>, restarting a cluster of our own for it; a configured server is left
+    /// as it is, and the value it has is returned.
+    /// </summary>
+    public async Task<int> EnsureMaxConnectionsAsync(int maxConnections, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(superUserConnectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand("SELECT current_setting('server_version') || ', shared_buffers ' || current_setting('shared_buffers')", connection);
-        return (string)(await command.ExecuteScalarAsync(ct))!;
+        var current = int.Parse(await ScalarAsync("SHOW max_connections", ct), System.Globalization.CultureInfo.InvariantCulture);
+        if (current == maxConnections || embedded is null)
+        {
+            return current;
+        }
+
+        await ScalarAsync($"ALTER SYSTEM SET max_connections = {maxConnections}", ct);
+        NpgsqlConnection.ClearAllPools();
+        await embedded.DisposeAsync();
+        embedded = await EmbeddedPostgres.StartAsync(directory!, embedded.Port, durable: false, ct: ct);
+        return int.Parse(await ScalarAsync("SHOW max_connections", ct), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    public Task<string> VersionAsync(CancellationToken ct) =>
+        ScalarAsync("SELECT current_setting('server_version') || ', shared_buffers ' || current_setting('shared_buffers')", ct);
 
     /// <summary>A fresh database, created and migrated the way the API's start-up does it.</summary>
-    public async Task<BenchmarkDatabase> CreateDatabaseAsync(string purpose, CancellationToken ct)
+    public Task<BenchmarkDatabase> CreateDatabaseAsync(string purpose, CancellationToken ct) => CreateNamedDatabaseAsync(UniqueName(purpose), ct);
+
+    public async Task<BenchmarkDatabase> CreateNamedDatabaseAsync(string name, CancellationToken ct)
     {
-        var name = $"bench_{purpose}_{Guid.NewGuid():N}"[..48];
         var connections = await DatabaseBootstrap.EnsureDatabaseAsync(superUserConnectionString, name, rolePassword, ct: ct);
         await new Migrator(NullLogger<Migrator>.Instance).MigrateAsync(connections, ct);
         return new BenchmarkDatabase(name, connections, superUserConnectionString);
     }
 
-    public async Task DropAsync(BenchmarkDatabase database, CancellationToken ct)
+    /// <summary>
+    /// A copy of <paramref name="template"/> (which nobody may be connected to) by copying its files: seconds for
+    /// gigabytes, where the default strategy would write them all to the WAL first.
+    /// </summary>
+    public async Task<BenchmarkDatabase> CloneAsync(string template, string purpose, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(superUserConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(ct);
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database.Name}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync(ct);
+        var name = UniqueName(purpose);
+        await ScalarAsync($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" OWNER {DatabaseBootstrap.OwnerRole} STRATEGY FILE_COPY", ct);
+        var connections = await DatabaseBootstrap.EnsureDatabaseAsync(superUserConnectionString, name, rolePassword, ct: ct);
+        return new BenchmarkDatabase(name, connections, superUserConnectionString);
     }
+
+    public async Task<IReadOnlyList<string>> DatabasesAsync(string prefix, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname", connection)
+        {
+            Parameters = { new() { Value = prefix } },
+        };
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var names = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    public Task RenameAsync(string from, string to, CancellationToken ct) => ScalarAsync($"ALTER DATABASE \"{from}\" RENAME TO \"{to}\"", ct);
+
+    public Task DropAsync(BenchmarkDatabase database, CancellationToken ct) => DropAsync(database.Name, ct);
+
+    public Task DropAsync(string name, CancellationToken ct) => ScalarAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", ct);
 
     public async ValueTask DisposeAsync()
     {
@@ -102,6 +152,11 @@ internal sealed class BenchmarkServer : IAsyncDisposable
         }
 
         await embedded.DisposeAsync();
+        if (keepDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(directory!, recursive: true);
@@ -110,5 +165,22 @@ internal sealed class BenchmarkServer : IAsyncDisposable
         {
             Console.Error.WriteLine($"Could not remove {directory}: {e.Message}");
         }
+    }
+
+    private static string UniqueName(string purpose) => $"bench_{purpose}_{Guid.NewGuid():N}"[..Math.Min(48, purpose.Length + 39)];
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    {
+        // Unpooled: the server may restart between two uses (EnsureMaxConnectionsAsync).
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(superUserConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    private async Task<string> ScalarAsync(string sql, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (await command.ExecuteScalarAsync(ct))?.ToString() ?? "";
     }
 }

@@ -53,16 +53,17 @@ public sealed record PrefixedSecret(string Prefix, string Plaintext)
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
         TRow? row;
+        // No explicit transaction, and one round trip: Npgsql sends both statements with one Sync, and PostgreSQL runs the
+        // statements up to a Sync as one implicit transaction (protocol docs, "Pipelining"), so the setting holds for the
+        // lookup and ends with it.
         await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            $"SELECT set_config('{prefixSetting}', @prefix, true); {sql}", new { prefix }, transaction, cancellationToken: ct)))
+            $"SELECT set_config('{prefixSetting}', @prefix, true); {sql}", new { prefix }, cancellationToken: ct)))
         {
             await results.ReadAsync<string>();
             row = await results.ReadSingleOrDefaultAsync<TRow>();
         }
 
-        await transaction.CommitAsync(ct);
         return row is not null && CryptographicOperations.FixedTimeEquals(hashOf(row), Hash(presented)) ? row : null;
     }
 }

@@ -12,6 +12,11 @@ namespace CaseApi.Infrastructure.Data;
 /// </summary>
 public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller) : IAsyncDisposable
 {
+    /// <summary>Sets the organisation row-level security admits; the load benchmark's bare baseline runs exactly this text.</summary>
+    internal const string EnterOrganisationSql = "SELECT set_config('caseapi.organisation_id', @organisationId::text, true)";
+
+    internal const string ReadOnlySql = "SET TRANSACTION READ ONLY";
+
     private NpgsqlConnection? connection;
     private NpgsqlTransaction? transaction;
 
@@ -27,14 +32,21 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
 
         connection = await dataSource.OpenConnectionAsync(ct);
         transaction = await connection.BeginTransactionAsync(ct);
+        // One round trip for both settings, which Npgsql sends after BEGIN: a read costs BEGIN, its query and COMMIT.
+        await using var settings = new NpgsqlBatch(connection);
         if (readOnly)
         {
-            await ExecuteAsync("SET TRANSACTION READ ONLY", ct: ct);
+            settings.BatchCommands.Add(new NpgsqlBatchCommand(ReadOnlySql));
         }
 
         if (caller.OrganisationId is { } organisationId)
         {
-            await EnterOrganisationAsync(organisationId, ct);
+            settings.BatchCommands.Add(new NpgsqlBatchCommand(EnterOrganisationSql) { Parameters = { new NpgsqlParameter<Guid>("organisationId", organisationId) } });
+        }
+
+        if (settings.BatchCommands.Count > 0)
+        {
+            await settings.ExecuteNonQueryAsync(ct);
         }
     }
 
@@ -43,7 +55,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
     /// (<c>set_config(…, true)</c>): a session-level SET would outlive the transaction in the pool and behind PgBouncer.
     /// </summary>
     public Task EnterOrganisationAsync(Guid organisationId, CancellationToken ct) =>
-        ExecuteAsync("SELECT set_config('caseapi.organisation_id', @organisationId::text, true)", new { organisationId }, ct);
+        ExecuteAsync(EnterOrganisationSql, new { organisationId }, ct);
 
     public async Task CommitAsync(CancellationToken ct)
     {

@@ -23,8 +23,11 @@ public static class MediationSetup
         services.AddScoped<IdempotencyRequest>();
 
         var assembly = Assembly.GetExecutingAssembly();
-        AddClosedImplementations(services, assembly, typeof(IRequestHandler<,>));
-        AddClosedImplementations(services, assembly, typeof(IValidator<>));
+        AddClosedImplementations(services, assembly, typeof(IRequestHandler<,>), ServiceLifetime.Scoped);
+        // Singletons, as FluentValidation advises: a validator builds its rules (expression trees and all) in its
+        // constructor, which per request cost more than the validation itself. Their dependencies are singletons too;
+        // a validator that asked for a scoped service would fail the container's ValidateOnBuild.
+        AddClosedImplementations(services, assembly, typeof(IValidator<>), ServiceLifetime.Singleton);
         return services;
     }
 
@@ -35,11 +38,11 @@ public static class MediationSetup
         where service.IsGenericType && service.GetGenericTypeDefinition() == openInterface
         select (service, type);
 
-    private static void AddClosedImplementations(IServiceCollection services, Assembly assembly, Type openInterface)
+    private static void AddClosedImplementations(IServiceCollection services, Assembly assembly, Type openInterface, ServiceLifetime lifetime)
     {
         foreach (var (service, implementation) in ClosedImplementations(assembly, openInterface))
         {
-            services.AddScoped(service, implementation);
+            services.Add(new ServiceDescriptor(service, implementation, lifetime));
         }
     }
 }

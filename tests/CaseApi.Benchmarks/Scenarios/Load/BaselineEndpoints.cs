@@ -1,0 +1,253 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using CaseApi.Features.Cases;
+using CaseApi.Features.Deadlines;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CaseApi.Benchmarks.Scenarios.Load;
+
+/// <summary>
+/// The load benchmark's baseline: the read routes as bare endpoints in the API's own process, behind the same
+/// middleware and the same API-key authentication, that run the handlers' own SQL text (<see cref="GetCase.Sql"/>,
+/// <see cref="ListCases.Sql"/>, <see cref="ListDeadlines.Sql"/>) in the same read-only transaction with the caller's
+/// organisation set (<see cref="DbSession"/>'s statements), through one <see cref="NpgsqlBatch"/> on the API's own
+/// data source, and write the same JSON with a <see cref="Utf8JsonWriter"/>. What they leave out is what the ratio
+/// measures: MediatR and its behaviours, FluentValidation, Dapper, minimal-API parameter binding, the DTOs, and the
+/// round trips that <see cref="DbSession"/> spends on its statements one at a time. They take only the parameters the
+/// scenarios use and check nothing: this is not production code.
+/// </summary>
+internal static class BaselineEndpoints
+{
+    public const string Prefix = "/baseline";
+
+    private static readonly string ListCasesSql = ListCases.Sql(ListCases.DefaultSort);
+
+    /// <summary>As ASP.NET Core writes JSON responses: non-ASCII text as it is, not as \u escapes (JsonOptions' default).</summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary><see cref="CaseDto"/>'s properties in order, and where each is in <see cref="CaseRow.Columns"/>.</summary>
+    private static readonly (JsonEncodedText Name, int Column)[] CaseFields = Fields(
+        ("id", 0), ("reference", 1), ("title", 2), ("summary", 3), ("status", 4), ("outcome", 5), ("legalBases", 6), ("tags", 7), ("defendantIds", 14),
+        ("responsibleLawyer", 8), ("openedOn", 9), ("closedOn", 10), ("complaintCount", 15), ("letterCount", 16), ("openDeadlineCount", 17),
+        ("nextDeadlineId", 18), ("nextDeadlineDueAt", 19), ("version", 11), ("createdAt", 12), ("updatedAt", 13));
+
+    /// <summary><see cref="DeadlineDto"/>'s properties, in the order of <see cref="DeadlineRow.Columns"/>.</summary>
+    private static readonly (JsonEncodedText Name, int Column)[] DeadlineFields = Fields(
+        ("id", 0), ("caseId", 1), ("kind", 2), ("letterId", 3), ("complaintId", 4), ("defendantId", 5), ("dpaId", 6), ("startsOn", 7), ("period", 8),
+        ("dueDate", 9), ("dueAt", 10), ("computation", 11), ("status", 12), ("metAt", 13), ("metByLetterId", 14), ("waivedReason", 15), ("version", 16),
+        ("createdAt", 17), ("updatedAt", 18));
+
+    public static void Map(WebApplication app)
+    {
+        var baseline = app.MapGroup(Prefix).RequireAuthorization(Policies.Read);
+        baseline.MapGet("/cases/{id:guid}", GetCaseAsync);
+        baseline.MapGet("/cases", ListCasesAsync);
+        baseline.MapGet("/deadlines", ListDeadlinesAsync);
+    }
+
+    private static async Task GetCaseAsync(HttpContext context)
+    {
+        var ct = context.RequestAborted;
+        var id = Guid.Parse((string)context.Request.RouteValues["id"]!);
+        await using var connection = await OpenAsync(context, ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var batch = ReadOnlyBatch(context, connection, GetCase.Sql))
+        {
+            batch.BatchCommands[^1].Parameters.Add(new NpgsqlParameter<Guid>("id", id));
+            await using var reader = await ReadQueryAsync(batch, ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.Headers.ETag = EntityTags.Of(reader.GetInt32(CaseColumn.Version));
+            await using var json = new Utf8JsonWriter(context.Response.BodyWriter, WriterOptions);
+            WriteObject(json, reader, CaseFields);
+            json.Flush();
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
+    private static Task ListCasesAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        Cursor.TryDecode<ListCases.Key>(query["cursor"], out var after);
+        return ListAsync(context, ListCasesSql,
+            [
+                Nullable("afterValue", NpgsqlDbType.Text, after?.Value), Nullable("afterId", NpgsqlDbType.Uuid, after?.Id),
+                Nullable("status", NpgsqlDbType.Text, (string?)query["status"]), Nullable("tag", NpgsqlDbType.Text, null),
+                Nullable("defendantId", NpgsqlDbType.Uuid, null), Nullable("q", NpgsqlDbType.Text, null),
+            ],
+            CaseFields,
+            last => Cursor.Encode(new ListCases.Key(ListCases.DefaultSort,
+                last.GetFieldValue<DateOnly>(CaseColumn.OpenedOn).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), last.GetGuid(CaseColumn.Id))));
+    }
+
+    private static Task ListDeadlinesAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        Cursor.TryDecode<ListDeadlines.Key>(query["cursor"], out var after);
+        return ListAsync(context, ListDeadlines.Sql,
+            [
+                Nullable("afterAt", NpgsqlDbType.TimestampTz, after?.DueAt), Nullable("afterId", NpgsqlDbType.Uuid, after?.Id),
+                Nullable("status", NpgsqlDbType.Text, (string?)query["status"]), Nullable("dueBefore", NpgsqlDbType.TimestampTz, null),
+                Nullable("dueAfter", NpgsqlDbType.TimestampTz, null), Nullable("caseId", NpgsqlDbType.Uuid, null),
+            ],
+            DeadlineFields,
+            last => Cursor.Encode(new ListDeadlines.Key(last.GetFieldValue<DateTimeOffset>(DeadlineColumn.DueAt), last.GetGuid(DeadlineColumn.Id))));
+    }
+
+    /// <summary>
+    /// <see cref="Page{T}"/> as the API writes it: the first <c>limit</c> rows of the query (which takes one more, as
+    /// the handlers' queries do), and the cursor of the last when another row came.
+    /// </summary>
+    private static async Task ListAsync(HttpContext context, string sql, NpgsqlParameter[] parameters, (JsonEncodedText Name, int Column)[] fields,
+        Func<NpgsqlDataReader, string> cursorAfter)
+    {
+        var ct = context.RequestAborted;
+        var limit = context.Request.Query.TryGetValue("limit", out var text) ? int.Parse(text!, System.Globalization.CultureInfo.InvariantCulture) : Cursor.DefaultLimit;
+        await using var connection = await OpenAsync(context, ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var batch = ReadOnlyBatch(context, connection, sql))
+        {
+            batch.BatchCommands[^1].Parameters.AddRange(parameters);
+            batch.BatchCommands[^1].Parameters.Add(new NpgsqlParameter<int>("take", limit + 1));
+            await using var reader = await ReadQueryAsync(batch, ct);
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await using var json = new Utf8JsonWriter(context.Response.BodyWriter, WriterOptions);
+            json.WriteStartObject();
+            json.WriteStartArray("items");
+            string? next = null;
+            for (var count = 0; await reader.ReadAsync(ct) && count < limit; count++)
+            {
+                WriteObject(json, reader, fields);
+                next = cursorAfter(reader);
+            }
+
+            json.WriteEndArray();
+            // Kept only when the loop stopped on a row beyond the page.
+            json.WriteString("nextCursor", reader.IsOnRow ? next : null);
+            json.WriteEndObject();
+            json.Flush();
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
+    private static Task<NpgsqlConnection> OpenAsync(HttpContext context, CancellationToken ct) =>
+        context.RequestServices.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct).AsTask();
+
+    /// <summary>The statements of <see cref="DbSession.BeginAsync"/> for a query, then the query, sent together (BEGIN goes with them).</summary>
+    private static NpgsqlBatch ReadOnlyBatch(HttpContext context, NpgsqlConnection connection, string sql) => new(connection)
+    {
+        BatchCommands =
+        {
+            new NpgsqlBatchCommand(DbSession.ReadOnlySql),
+            new NpgsqlBatchCommand(DbSession.EnterOrganisationSql)
+            {
+                Parameters = { new NpgsqlParameter<Guid>("organisationId", context.RequestServices.GetRequiredService<CallerContext>().RequiredOrganisationId) },
+            },
+            new NpgsqlBatchCommand(sql),
+        },
+    };
+
+    /// <summary>The batch's reader, moved past set_config's one row to the query's rows.</summary>
+    private static async Task<NpgsqlDataReader> ReadQueryAsync(NpgsqlBatch batch, CancellationToken ct)
+    {
+        var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
+        return reader;
+    }
+
+    private static NpgsqlParameter Nullable(string name, NpgsqlDbType type, object? value) => new(name, type) { Value = value ?? DBNull.Value };
+
+    /// <summary>One row as a JSON object: the named columns in the DTO's order, each written as its type is.</summary>
+    private static void WriteObject(Utf8JsonWriter json, NpgsqlDataReader row, (JsonEncodedText Name, int Column)[] fields)
+    {
+        Span<char> date = stackalloc char[10];
+        json.WriteStartObject();
+        foreach (var (name, column) in fields)
+        {
+            var type = row.GetFieldType(column);
+            if (row.IsDBNull(column))
+            {
+                json.WriteNull(name);
+            }
+            else if (type == typeof(string))
+            {
+                json.WriteString(name, row.GetString(column));
+            }
+            else if (type == typeof(Guid))
+            {
+                json.WriteString(name, row.GetGuid(column));
+            }
+            else if (type == typeof(int))
+            {
+                json.WriteNumber(name, row.GetInt32(column));
+            }
+            else if (type == typeof(DateTime))
+            {
+                // timestamptz: the API's DateTimeOffset in UTC.
+                json.WriteString(name, row.GetFieldValue<DateTimeOffset>(column));
+            }
+            else if (type == typeof(DateOnly))
+            {
+                row.GetFieldValue<DateOnly>(column).TryFormat(date, out _, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                json.WriteString(name, date);
+            }
+            else if (type == typeof(Array) && row.GetDataTypeName(column) == "text[]")
+            {
+                json.WriteStartArray(name);
+                foreach (var value in row.GetFieldValue<string[]>(column))
+                {
+                    json.WriteStringValue(value);
+                }
+
+                json.WriteEndArray();
+            }
+            else if (type == typeof(Array) && row.GetDataTypeName(column) == "uuid[]")
+            {
+                json.WriteStartArray(name);
+                foreach (var value in row.GetFieldValue<Guid[]>(column))
+                {
+                    json.WriteStringValue(value);
+                }
+
+                json.WriteEndArray();
+            }
+            else
+            {
+                throw new NotSupportedException($"Column {column} is {type}.");
+            }
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static (JsonEncodedText, int)[] Fields(params (string Name, int Column)[] fields) =>
+        fields.Select(f => (JsonEncodedText.Encode(f.Name), f.Column)).ToArray();
+
+    /// <summary>Positions in <see cref="CaseRow.Columns"/> that the cursor needs.</summary>
+    private static class CaseColumn
+    {
+        public const int Id = 0, OpenedOn = 9, Version = 11;
+    }
+
+    /// <summary>Positions in <see cref="DeadlineRow.Columns"/> that the cursor needs.</summary>
+    private static class DeadlineColumn
+    {
+        public const int Id = 0, DueAt = 10;
+    }
+}

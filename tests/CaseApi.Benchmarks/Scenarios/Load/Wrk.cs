@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace CaseApi.Benchmarks.Scenarios.Load;
+
+/// <summary>A request for wrk: method, path and the API key to send.</summary>
+internal sealed record Target(string Method, string Path, string Key);
+
+/// <summary>What one wrk run measured (its latencies are per request, from send to the end of the response).</summary>
+internal sealed record WrkResult(
+    long Requests, long DurationUs, long Bytes, long ConnectErrors, long ReadErrors, long WriteErrors, long Non2xx, long Timeouts,
+    long P50Us, long P90Us, long P99Us, long MaxUs, int ExhaustedThreads)
+{
+    public double RequestsPerSecond => Requests / (DurationUs / 1e6);
+
+    public long SocketErrors => ConnectErrors + ReadErrors + WriteErrors + Timeouts;
+}
+
+/// <summary>
+/// Drives a host with wrk (Debian's package) over loopback: keep-alive connections, each sending its next request as
+/// soon as the last one's response arrived, so latency includes any queueing in the host.
+/// </summary>
+internal static class Wrk
+{
+    private static readonly string Script = Path.Combine(AppContext.BaseDirectory, "load.lua");
+
+    public static string? Missing()
+    {
+        try
+        {
+            using var probe = Process.Start(new ProcessStartInfo("wrk", "--version") { RedirectStandardOutput = true, RedirectStandardError = true });
+            probe!.WaitForExit();
+            return null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "wrk is not installed: apt-get install -y wrk";
+        }
+    }
+
+    public static async Task<string> WriteTargetsAsync(string directory, string name, IEnumerable<Target> targets, CancellationToken ct)
+    {
+        var file = Path.Combine(directory, $"{name}.tsv");
+        await File.WriteAllLinesAsync(file, targets.Select(t => $"{t.Method}\t{t.Path}\t{t.Key}"), ct);
+        return file;
+    }
+
+    public static async Task<WrkResult> RunAsync(Uri host, string targetsFile, double sendShare, int connections, int threads, int seconds, CancellationToken ct)
+    {
+        var info = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[]
+                 {
+                     $"--threads={threads}", $"--connections={connections}", $"--duration={seconds}s", "--timeout=10s", $"--script={Script}",
+                     host.ToString(), "--", targetsFile, sendShare.ToString(System.Globalization.CultureInfo.InvariantCulture), threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                 })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start wrk.");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        var output = await stdout + await stderr;
+        var result = output.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
+        return process.ExitCode == 0 && result is not null
+            ? JsonSerializer.Deserialize<WrkResult>(result["RESULT ".Length..], new JsonSerializerOptions(JsonSerializerDefaults.Web))!
+            : throw new InvalidOperationException($"wrk failed ({process.ExitCode}): {output}");
+    }
+}

@@ -1,0 +1,78 @@
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CaseApi.Tests.Infrastructure;
+
+/// <summary>
+/// The pool runs with No Reset On Close: a connection goes back to the pool as the last request left it. That is safe
+/// only while nothing a request sets outlives its transaction; with a pool of one connection, every request here gets
+/// the connection the one before it used.
+/// </summary>
+public sealed class ConnectionPoolTests(ConnectionPoolTests.OneConnectionApi api) : IClassFixture<ConnectionPoolTests.OneConnectionApi>
+{
+    public sealed class OneConnectionApi : CaseApiFactory
+    {
+        protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+        {
+            ["ConnectionStrings:CaseDb"] = Database.Application + ";Maximum Pool Size=1",
+        };
+    }
+
+    private sealed record SessionState(int Backend, string? Organisation, string ReadOnly, string? KeyPrefix);
+
+    [Fact]
+    public void The_pool_defaults_apply_where_the_connection_string_is_silent_and_its_own_values_win()
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithPoolDefaults("Host=db;Username=app;Maximum Pool Size=40;No Reset On Close=false"));
+
+        Assert.Equal(40, tuned.MaxPoolSize);
+        Assert.False(tuned.NoResetOnClose);
+        Assert.Equal(50, tuned.MaxAutoPrepare);
+        Assert.False(tuned.Enlist);
+        Assert.Equal("CaseApi", tuned.ApplicationName);
+        Assert.Equal(("db", "app"), (tuned.Host, tuned.Username));
+    }
+
+    [Fact]
+    public async Task A_request_never_sees_the_organisation_read_only_mode_or_key_prefix_of_the_one_before_on_the_same_connection()
+    {
+        var organisation = await api.CreateOrganisationAsync();
+        using var client = api.ClientFor(organisation.AdminKey);
+        // Authentication looks the key up in a transaction of its own that names the key's prefix.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/organisation")).StatusCode);
+
+        var committed = await InSessionAsync(organisation.Id, readOnly: true, commit: true);
+        var rolledBack = await InSessionAsync(organisation.Id, readOnly: true, commit: false);
+        var next = await InSessionAsync(organisationId: null, readOnly: false, commit: true);
+
+        Assert.Equal((organisation.Id.ToString(), "on", ""), (committed.Organisation, committed.ReadOnly, committed.KeyPrefix));
+        Assert.Equal((organisation.Id.ToString(), "on"), (rolledBack.Organisation, rolledBack.ReadOnly));
+        Assert.Equal(committed.Backend, next.Backend);
+        // An organisation set for one transaction leaves the setting defined but empty, which current_organisation_id() reads as none.
+        Assert.Equal(("", "off", ""), (next.Organisation, next.ReadOnly, next.KeyPrefix));
+    }
+
+    private async Task<SessionState> InSessionAsync(Guid? organisationId, bool readOnly, bool commit)
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        if (organisationId is { } id)
+        {
+            scope.ServiceProvider.GetRequiredService<CallerContext>().ActFor(id);
+        }
+
+        var db = scope.ServiceProvider.GetRequiredService<DbSession>();
+        await db.BeginAsync(readOnly, CancellationToken.None);
+        var state = await db.QuerySingleAsync<SessionState>("""
+            SELECT pg_backend_pid() AS backend, current_setting('caseapi.organisation_id', true) AS organisation, current_setting('transaction_read_only') AS readonly,
+                   current_setting('caseapi.api_key_prefix', true) AS keyprefix
+            """);
+        if (commit)
+        {
+            await db.CommitAsync(CancellationToken.None);
+        }
+
+        return state;
+    }
+}
