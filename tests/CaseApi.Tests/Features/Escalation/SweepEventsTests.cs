@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using CaseApi.Features.Deadlines;
+using CaseApi.Features.Webhooks;
+using CaseApi.Tests.Features.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseApi.Tests.Features.Escalation;
 
@@ -13,7 +16,8 @@ public sealed class SweepEventsTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Sent = new(2026, 3, 2, 10, 0, 0, TimeSpan.FromHours(1));
 
-    private readonly CaseApiFactory api = new();
+    // Loopback webhooks allowed, for the receiver of the webhook test.
+    private readonly WebhookDeliveryTests.LoopbackAllowed api = new();
 
     public Task InitializeAsync() => api.InitializeAsync();
 
@@ -74,6 +78,26 @@ public sealed class SweepEventsTests : IAsyncLifetime
         AssertCarries(missedThen, Single(events, "deadline.missed", reminderDeadlineId));
         Assert.Equal(4, events.Count);
         Assert.Equal("case.escalated", (string?)events[^1]["type"]);
+    }
+
+    [Fact]
+    public async Task A_webhook_receives_each_sweep_event_once_with_the_resource_of_the_feed()
+    {
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        var world = await WorldAsync();
+        await world.SendAsync(await world.DraftAsync(), Sent.ToString("O"), "P14D");
+        string[] types = ["deadline.missed", "deadline.escalated", "letter.created"];
+        await world.Client.CreatedAsync("/v1/webhooks", new { url = receiver.Url("/sweep"), eventTypes = types });
+        var (_, cursor) = await EventsAsync(world, after: null);
+
+        await SweepAtAsync("2026-03-16T23:00:00Z");
+        await api.Services.GetRequiredService<DispatchWebhooksJob>().RunAsync(CancellationToken.None);
+
+        var swept = (await EventsAsync(world, cursor)).Events.ToDictionary(e => (Guid)e["id"]!);
+        var received = receiver.At("/sweep").Select(r => JsonNode.Parse(r.Body)!.AsObject()).ToArray();
+        Assert.Equal(3, swept.Count);
+        Assert.Equal(swept.Keys.Order(), received.Select(r => (Guid)r["id"]!).Order());
+        Assert.All(received, r => Assert.True(JsonNode.DeepEquals(swept[(Guid)r["id"]!]["data"], r["data"]), $"{r["type"]}: webhook {r["data"]}"));
     }
 
     private Task<Letters.World> WorldAsync()
