@@ -340,9 +340,14 @@ internal static class EscalationSweep
                 FROM timeline_entries t JOIN deadlines d ON d.id = t.resource_id AND d.case_id = t.case_id AND d.organisation_id = t.organisation_id
                 WHERE t.recorded_at = @now
             UNION ALL SELECT 'event ' || type, count(*) FROM events GROUP BY type
-            UNION ALL SELECT 'event ' || type || ' deadlines', count(DISTINCT resource_id) FROM events GROUP BY type
-            UNION ALL SELECT 'events in the deadline''s organisation', count(*)
+            UNION ALL SELECT 'event ' || type || ' resources', count(DISTINCT resource_id) FROM events GROUP BY type
+            -- Events carry the resource as the API returns it: the deadline, missed, in its case; the reminder, a draft.
+            UNION ALL SELECT 'events in the deadline''s organisation, with the deadline', count(*)
                 FROM events e JOIN deadlines d ON d.id = e.resource_id AND d.organisation_id = e.organisation_id AND (e.data->>'caseId')::uuid = d.case_id
+                WHERE (e.data->>'id')::uuid = d.id AND e.data->>'status' = d.status
+            UNION ALL SELECT 'events in the reminder''s organisation, with the reminder', count(*)
+                FROM events e JOIN letters r ON r.id = e.resource_id AND r.organisation_id = e.organisation_id AND (e.data->>'caseId')::uuid = r.case_id
+                WHERE r.type = 'reminder' AND (e.data->>'id')::uuid = r.id AND e.data->>'type' = 'reminder' AND e.data->>'status' = 'draft'
             """, new { now = Now }, cancellationToken: ct))).ToDictionary(c => c.What, c => c.Count);
 
         var overdue = (long)sizes.Overdue;
@@ -367,10 +372,13 @@ internal static class EscalationSweep
             ["timeline deadline.escalated deadlines"] = overdue,
             ["timeline entries in the deadline's case"] = 2 * overdue,
             ["event deadline.missed"] = overdue,
-            ["event deadline.missed deadlines"] = overdue,
+            ["event deadline.missed resources"] = overdue,
             ["event deadline.escalated"] = overdue,
-            ["event deadline.escalated deadlines"] = overdue,
-            ["events in the deadline's organisation"] = 2 * overdue,
+            ["event deadline.escalated resources"] = overdue,
+            ["event letter.created"] = overdue,
+            ["event letter.created resources"] = overdue,
+            ["events in the deadline's organisation, with the deadline"] = 2 * overdue,
+            ["events in the reminder's organisation, with the reminder"] = overdue,
         };
         var failures = expected
             .Where(e => counts.GetValueOrDefault(e.Key) != e.Value)

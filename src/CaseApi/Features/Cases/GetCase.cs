@@ -22,6 +22,12 @@ public static class GetCase
     internal static async Task<CaseDto?> LoadAsync(DbSession db, Guid id, CancellationToken ct) =>
         (await db.QuerySingleOrDefaultAsync<CaseRow>(Sql, new { id }, ct))?.ToDto();
 
+    /// <summary>Cases as the API returns them, in one query; ids not found are left out.</summary>
+    internal static async Task<IReadOnlyDictionary<Guid, CaseDto>> LoadManyAsync(DbSession db, IReadOnlyCollection<Guid> ids, CancellationToken ct) =>
+        (await db.QueryAsync<CaseRow>(
+            $"SELECT {CaseRow.Columns} FROM cases c WHERE c.id = ANY (@ids) AND c.organisation_id = current_organisation_id()", new { ids = ids.ToArray() }, ct))
+        .ToDictionary(r => r.Id, r => r.ToDto());
+
     internal static void Map(RouteGroupBuilder cases) => cases.MapGet("{id:guid}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Query(id), ct)))
         .WithName("GetCase")

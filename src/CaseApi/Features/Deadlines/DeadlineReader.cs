@@ -8,4 +8,10 @@ internal static class DeadlineReader
         (await db.QuerySingleOrDefaultAsync<DeadlineRow>(
             $"SELECT {DeadlineRow.Columns} FROM deadlines WHERE id = @id AND organisation_id = current_organisation_id(){(forUpdate ? " FOR UPDATE" : "")}",
             new { id }, ct))?.ToDto();
+
+    /// <summary>Deadlines as <c>GET /v1/deadlines/{id}</c> returns them, in one query; ids not found are left out.</summary>
+    public static async Task<IReadOnlyDictionary<Guid, DeadlineDto>> LoadManyAsync(DbSession db, IReadOnlyCollection<Guid> ids, CancellationToken ct) =>
+        (await db.QueryAsync<DeadlineRow>(
+            $"SELECT {DeadlineRow.Columns} FROM deadlines WHERE id = ANY (@ids) AND organisation_id = current_organisation_id()", new { ids = ids.ToArray() }, ct))
+        .ToDictionary(r => r.Id, r => r.ToDto());
 }

@@ -1,4 +1,6 @@
+using CaseApi.Features.Cases;
 using CaseApi.Features.Correspondence;
+using CaseApi.Features.Events;
 using CaseApi.Features.LetterTemplates;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Json;
@@ -13,7 +15,8 @@ namespace CaseApi.Features.Deadlines;
 /// watch list with <c>FOR UPDATE SKIP LOCKED</c>, so that several workers share the work without waiting for each
 /// other, and does each step set-wise for the batch, in one transaction. Every step is guarded twice: by the row
 /// state it changes (a conditional UPDATE) and by the primary key (deadline, step) of its record; a sweep that runs
-/// twice, or is killed half-way and retried, changes nothing the second time.
+/// twice, or is killed half-way and retried, changes nothing the second time. Each step's events carry the resources
+/// as the API returns them once the step is done, read with one query per resource type.
 /// </summary>
 public static class SweepDeadlines
 {
@@ -84,7 +87,16 @@ public static class SweepDeadlines
         public bool IsReminder => LetterType == "reminder";
     }
 
-    internal sealed class Handler(DbSession db, LetterTemplateRenderer templates, TimeProvider clock) : IRequestHandler<Command, Result>
+    private sealed record Escalation
+    {
+        public int Chosen { get; init; }
+
+        public required Guid[] DeadlineIds { get; init; }
+
+        public required Guid[] CaseIds { get; init; }
+    }
+
+    internal sealed class Handler(DbSession db, LetterTemplateRenderer templates, EventWriter events, TimeProvider clock) : IRequestHandler<Command, Result>
     {
         public async Task<Result> Handle(Command cmd, CancellationToken ct)
         {
@@ -97,10 +109,12 @@ public static class SweepDeadlines
                 await db.EnterOrganisationAsync(organisation.Key, ct);
                 var ids = organisation.Select(c => c.DeadlineId).ToArray();
                 var policy = await EscalationPolicies.LoadAsync(db, ct);
-                var dueSoon = await WarnDueSoonAsync(ids, now, ct);
-                var missed = await MarkMissedAsync(ids, now, ct);
-                var reminders = await DraftRemindersAsync(missed.Where(m => !m.IsReminder).ToArray(), policy, now, ct);
-                var escalated = await EscalateCasesAsync(missed.Where(m => m.IsReminder).ToArray(), policy, now, ct);
+                var changes = new List<EventWriter.Change>();
+                var dueSoon = await WarnDueSoonAsync(ids, now, changes, ct);
+                var (missed, missedDeadlines) = await MarkMissedAsync(ids, now, changes, ct);
+                var reminders = await DraftRemindersAsync(missed.Where(m => !m.IsReminder).ToArray(), missedDeadlines, policy, now, changes, ct);
+                var escalated = await EscalateCasesAsync(missed.Where(m => m.IsReminder).ToArray(), policy, now, changes, ct);
+                await events.AppendManyAsync(changes, ct);
                 total = total with
                 {
                     DueSoon = total.DueSoon + dueSoon, Missed = total.Missed + missed.Count,
@@ -117,8 +131,9 @@ public static class SweepDeadlines
             return total;
         }
 
-        private Task<int> WarnDueSoonAsync(Guid[] ids, DateTimeOffset now, CancellationToken ct) =>
-            db.QuerySingleAsync<int>("""
+        private async Task<int> WarnDueSoonAsync(Guid[] ids, DateTimeOffset now, List<EventWriter.Change> changes, CancellationToken ct)
+        {
+            var warned = await db.QueryAsync<Guid>("""
                 WITH warned AS (
                     UPDATE deadlines SET due_soon_notified_at = @now
                     WHERE organisation_id = current_organisation_id() AND id = ANY (@ids) AND status = 'open'
@@ -135,17 +150,18 @@ public static class SweepDeadlines
                            'Deadline due soon: it expires at the end of ' || to_char(w.due_date, 'YYYY-MM-DD') || '.', 'deadline', w.id,
                            jsonb_build_object('dueDate', w.due_date, 'dueAt', w.due_at)
                     FROM warned w JOIN recorded r ON r.deadline_id = w.id
-                ), event AS (
-                    INSERT INTO events (id, organisation_id, type, occurred_at, resource_type, resource_id, data)
-                    SELECT gen_random_uuid(), current_organisation_id(), 'deadline.due_soon', @now, 'deadline', w.id,
-                           jsonb_build_object('caseId', w.case_id, 'dueDate', w.due_date, 'dueAt', w.due_at)
-                    FROM warned w JOIN recorded r ON r.deadline_id = w.id
                 )
-                SELECT count(*)::int FROM recorded
+                SELECT deadline_id FROM recorded
                 """, new { ids, now }, ct);
+            await AddDeadlineEventsAsync("deadline.due_soon", warned, changes, ct);
+            return warned.Count;
+        }
 
-        private Task<IReadOnlyList<MissedRow>> MarkMissedAsync(Guid[] ids, DateTimeOffset now, CancellationToken ct) =>
-            db.QueryAsync<MissedRow>("""
+        /// <returns>The deadlines missed now, and each as the API returns it after this step.</returns>
+        private async Task<(IReadOnlyList<MissedRow> Missed, IReadOnlyDictionary<Guid, DeadlineDto> Deadlines)> MarkMissedAsync(
+            Guid[] ids, DateTimeOffset now, List<EventWriter.Change> changes, CancellationToken ct)
+        {
+            var missed = await db.QueryAsync<MissedRow>("""
                 WITH missed AS (
                     UPDATE deadlines SET status = 'missed', missed_at = @now, version = version + 1, updated_at = @now
                     WHERE organisation_id = current_organisation_id() AND id = ANY (@ids) AND status = 'open' AND due_at <= @now
@@ -160,11 +176,6 @@ public static class SweepDeadlines
                     SELECT gen_random_uuid(), current_organisation_id(), m.case_id, m.due_at, @now, 'deadline.missed',
                            'Deadline missed: it expired at the end of ' || to_char(m.due_date, 'YYYY-MM-DD') || ' without an answer.', 'deadline', m.id,
                            jsonb_build_object('dueDate', m.due_date, 'dueAt', m.due_at)
-                    FROM missed m JOIN recorded r ON r.deadline_id = m.id
-                ), event AS (
-                    INSERT INTO events (id, organisation_id, type, occurred_at, resource_type, resource_id, data)
-                    SELECT gen_random_uuid(), current_organisation_id(), 'deadline.missed', @now, 'deadline', m.id,
-                           jsonb_build_object('caseId', m.case_id, 'dueDate', m.due_date, 'dueAt', m.due_at)
                     FROM missed m JOIN recorded r ON r.deadline_id = m.id
                 )
                 SELECT m.id, m.case_id, m.kind, m.letter_id, m.complaint_id, m.defendant_id, m.dpa_id, m.due_date,
@@ -184,9 +195,15 @@ public static class SweepDeadlines
                     LIMIT 1
                 ) od ON true
                 """, new { ids, now }, ct);
+            return (missed, await AddDeadlineEventsAsync("deadline.missed", missed.Select(m => m.Id).ToArray(), changes, ct));
+        }
 
-        /// <summary>Level 1: a draft reminder to the same counterparty, for a lawyer to review and send.</summary>
-        private async Task<int> DraftRemindersAsync(IReadOnlyList<MissedRow> missed, EscalationPolicyDto policy, DateTimeOffset now, CancellationToken ct)
+        /// <summary>
+        /// Level 1: a draft reminder to the same counterparty, for a lawyer to review and send. The deadlines' events carry
+        /// them as the missed step left them (<paramref name="missedDeadlines"/>): drafting changes none of their columns.
+        /// </summary>
+        private async Task<int> DraftRemindersAsync(IReadOnlyList<MissedRow> missed, IReadOnlyDictionary<Guid, DeadlineDto> missedDeadlines,
+            EscalationPolicyDto policy, DateTimeOffset now, List<EventWriter.Change> changes, CancellationToken ct)
         {
             var due = missed.Where(m => policy.RuleFor(RuleKey(m.Kind, m.LetterType)).Remind).ToArray();
             if (due.Length == 0)
@@ -201,7 +218,7 @@ public static class SweepDeadlines
                     new TemplateInput(deadline.CaseId, deadline.DefendantId, deadline.DpaId, deadline.LetterId))).ToArray(),
                 language, ct);
             var (subjects, bodies) = (drafts.Select(d => d.Subject).ToArray(), drafts.Select(d => d.Body).ToArray());
-            return await db.QuerySingleAsync<int>("""
+            var drafted = await db.QueryAsync<(Guid DeadlineId, Guid LetterId)>("""
                 WITH input AS (
                     SELECT * FROM unnest(@deadlineIds, @letterIds, @caseIds, @complaintIds, @defendantIds, @dpaIds, @remindsIds, @channels, @subjects, @bodies)
                         AS t(deadline_id, letter_id, case_id, complaint_id, defendant_id, dpa_id, reminds_id, channel, subject, body)
@@ -223,13 +240,8 @@ public static class SweepDeadlines
                            'Escalation level 1: reminder drafted for review — ' || i.subject, 'deadline', i.deadline_id,
                            jsonb_build_object('level', 1, 'reminderLetterId', i.letter_id)
                     FROM input i JOIN recorded r ON r.deadline_id = i.deadline_id
-                ), event AS (
-                    INSERT INTO events (id, organisation_id, type, occurred_at, resource_type, resource_id, data)
-                    SELECT gen_random_uuid(), current_organisation_id(), 'deadline.escalated', @now, 'deadline', i.deadline_id,
-                           jsonb_build_object('caseId', i.case_id, 'level', 1, 'reminderLetterId', i.letter_id)
-                    FROM input i JOIN recorded r ON r.deadline_id = i.deadline_id
                 )
-                SELECT count(*)::int FROM drafted
+                SELECT i.deadline_id, i.letter_id FROM input i JOIN drafted d ON d.id = i.letter_id
                 """,
                 new
                 {
@@ -239,10 +251,23 @@ public static class SweepDeadlines
                     channels = due.Select(m => m.LetterChannel ?? "email").ToArray(), subjects, bodies, now,
                 },
                 ct);
+            if (drafted.Count > 0)
+            {
+                var letters = (await LetterReader.LoadManyAsync(db, "id = ANY (@ids)", new { ids = drafted.Select(d => d.LetterId).ToArray() }, ct))
+                    .ToDictionary(l => l.Id);
+                foreach (var (deadlineId, letterId) in drafted)
+                {
+                    changes.Add(new("letter.created", "letter", letterId, letters[letterId]));
+                    changes.Add(new("deadline.escalated", "deadline", deadlineId, missedDeadlines[deadlineId]));
+                }
+            }
+
+            return drafted.Count;
         }
 
         /// <summary>Level 2: the reminder went unanswered too; the case is escalated with the policy's next step.</summary>
-        private async Task<int> EscalateCasesAsync(IReadOnlyList<MissedRow> missedReminders, EscalationPolicyDto policy, DateTimeOffset now, CancellationToken ct)
+        private async Task<int> EscalateCasesAsync(IReadOnlyList<MissedRow> missedReminders, EscalationPolicyDto policy, DateTimeOffset now,
+            List<EventWriter.Change> changes, CancellationToken ct)
         {
             var due = missedReminders
                 .Select(m => (Row: m, Rule: policy.RuleFor(RuleKey(m.OriginalKind ?? "response", m.OriginalType))))
@@ -253,7 +278,7 @@ public static class SweepDeadlines
                 return 0;
             }
 
-            return await db.QuerySingleAsync<int>("""
+            var escalation = await db.QuerySingleAsync<Escalation>("""
                 WITH input AS (
                     SELECT * FROM unnest(@deadlineIds, @caseIds, @originalIds, @recommendations) AS t(deadline_id, case_id, original_id, recommendation)
                 ), recorded AS (
@@ -280,13 +305,11 @@ public static class SweepDeadlines
                            'Escalation level 2: the reminder went unanswered too. Recommended: ' || c.recommendation, 'case', c.case_id,
                            jsonb_build_object('level', 2, 'deadlineId', c.deadline_id, 'recommendation', c.recommendation)
                     FROM chosen c
-                ), event AS (
-                    INSERT INTO events (id, organisation_id, type, occurred_at, resource_type, resource_id, data)
-                    SELECT gen_random_uuid(), current_organisation_id(), 'case.escalated', @now, 'case', c.case_id,
-                           jsonb_build_object('level', 2, 'deadlineId', c.deadline_id, 'recommendation', c.recommendation)
-                    FROM chosen c
                 )
-                SELECT count(*)::int FROM chosen
+                -- What changed, for the events: each deadline moved to escalated (the reminder's, and the one it chased unless
+                -- a late reply met it meanwhile), and each case once, however many of its reminders went unanswered in the batch.
+                SELECT (SELECT count(*) FROM chosen)::int AS chosen, ARRAY(SELECT id FROM originals) AS deadline_ids,
+                       ARRAY(SELECT id FROM cases_escalated) AS case_ids
                 """,
                 new
                 {
@@ -295,6 +318,28 @@ public static class SweepDeadlines
                     recommendations = due.Select(x => x.Rule.Recommendation).ToArray(), now,
                 },
                 ct);
+            await AddDeadlineEventsAsync("deadline.escalated", escalation.DeadlineIds, changes, ct);
+            if (escalation.CaseIds.Length > 0)
+            {
+                var cases = await GetCase.LoadManyAsync(db, escalation.CaseIds, ct);
+                changes.AddRange(escalation.CaseIds.Select(id => new EventWriter.Change("case.escalated", "case", id, cases[id])));
+            }
+
+            return escalation.Chosen;
+        }
+
+        /// <summary>An event per deadline, with the deadline as the API returns it now; returns those deadlines.</summary>
+        private async Task<IReadOnlyDictionary<Guid, DeadlineDto>> AddDeadlineEventsAsync(
+            string type, IReadOnlyList<Guid> ids, List<EventWriter.Change> changes, CancellationToken ct)
+        {
+            if (ids.Count == 0)
+            {
+                return new Dictionary<Guid, DeadlineDto>();
+            }
+
+            var deadlines = await DeadlineReader.LoadManyAsync(db, ids, ct);
+            changes.AddRange(ids.Select(id => new EventWriter.Change(type, "deadline", id, deadlines[id])));
+            return deadlines;
         }
 
         // The policy is keyed by the kind of letter; an authority's Art. 78(2) period has no letter of ours.

@@ -71,8 +71,11 @@ public sealed class EscalationChainTests : IAsyncLifetime
               AND ((data->>'caseId')::uuid = @CaseId OR (type = 'case.escalated' AND resource_id = @CaseId))
             """,
             new { world.CaseId });
-        // The original deadline: due soon, missed, escalated (reminder); the reminder's: missed; then the case.
-        Assert.Equal(new[] { "case.escalated", "deadline.due_soon", "deadline.escalated", "deadline.missed", "deadline.missed" }, events.Order());
+        // The original deadline: due soon, missed, escalated (reminder drafted), escalated (status, with the case);
+        // the reminder's: missed, escalated; then the case.
+        Assert.Equal(
+            new[] { "case.escalated", "deadline.due_soon", "deadline.escalated", "deadline.escalated", "deadline.escalated", "deadline.missed", "deadline.missed" },
+            events.Order());
     }
 
     [Fact]

@@ -62,6 +62,16 @@ public sealed class EscalationWorkersTests(CaseApiFactory api, ITestOutputHelper
                        (SELECT count(*) FROM events WHERE type = 'deadline.missed')
                 """);
             Assert.Equal((Deadlines, Deadlines, Deadlines, Deadlines, Deadlines), (counts.Missed, counts.Reminded, counts.Reminders, counts.Timeline, counts.Events));
+            // Per deadline, three events: missed, escalated (level 1), and the drafted reminder's letter.created.
+            var events = (await superUser.QueryAsync<(string Type, long Count, long Resources)>("""
+                SELECT e.type, count(*), count(DISTINCT e.resource_id) FROM events e
+                LEFT JOIN letters l ON l.id = e.resource_id
+                WHERE e.resource_type = 'deadline' OR l.type = 'reminder'
+                GROUP BY e.type ORDER BY e.type
+                """)).ToArray();
+            Assert.Equal(
+                [("deadline.escalated", Deadlines, Deadlines), ("deadline.missed", Deadlines, Deadlines), ("letter.created", Deadlines, Deadlines)],
+                events);
             Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM deadlines WHERE status = 'open'"));
         }
         finally
