@@ -15,6 +15,10 @@ public sealed class DispatchWebhooksJob(
 {
     public const string RecurringJobId = "webhook-dispatch";
 
+    // Sends wait on receivers and may all run at once; recording an answer takes a pooled connection, so a batch of fast
+    // answers records a few at a time rather than drain the pool that requests need.
+    private const int RecordsAtOnce = 4;
+
     public async Task RunAsync(CancellationToken ct)
     {
         var batchSize = configuration.GetValue("Jobs:WebhookBatchSize", DispatchWebhooks.DefaultBatchSize);
@@ -34,7 +38,8 @@ public sealed class DispatchWebhooksJob(
 
             // Every webhook of the batch at once (the batch size bounds how many), each webhook's deliveries in turn.
             var outcomes = new ConcurrentBag<RecordWebhookAttempt.Outcome>();
-            await Task.WhenAll(claimed.GroupBy(d => d.WebhookId).Select(deliveries => SendInTurnAsync(deliveries, claimedAt, outcomes, ct)));
+            using var recording = new SemaphoreSlim(RecordsAtOnce);
+            await Task.WhenAll(claimed.GroupBy(d => d.WebhookId).Select(deliveries => SendInTurnAsync(deliveries, claimedAt, recording, outcomes, ct)));
             logger.LogInformation("Webhooks: {Claimed} claimed, {Delivered} delivered, {Retrying} to retry, {Abandoned} abandoned, {Disabled} webhooks turned off, {Waiting} waiting for their lease to run out",
                 claimed.Count, outcomes.Count(o => o == RecordWebhookAttempt.Outcome.Delivered), outcomes.Count(o => o == RecordWebhookAttempt.Outcome.Retrying),
                 outcomes.Count(o => o == RecordWebhookAttempt.Outcome.Abandoned), outcomes.Count(o => o == RecordWebhookAttempt.Outcome.WebhookDisabled),
@@ -51,7 +56,7 @@ public sealed class DispatchWebhooksJob(
     /// after a dispatcher that died.
     /// </summary>
     private async Task SendInTurnAsync(
-        IEnumerable<DispatchWebhooks.Outgoing> deliveries, long claimedAt, ConcurrentBag<RecordWebhookAttempt.Outcome> outcomes, CancellationToken ct)
+        IEnumerable<DispatchWebhooks.Outgoing> deliveries, long claimedAt, SemaphoreSlim recording, ConcurrentBag<RecordWebhookAttempt.Outcome> outcomes, CancellationToken ct)
     {
         foreach (var delivery in deliveries)
         {
@@ -61,14 +66,27 @@ public sealed class DispatchWebhooksJob(
             }
 
             var attempt = await sender.SendAsync(delivery, ct);
-            await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<CallerContext>().ActFor(delivery.OrganisationId);
-            var outcome = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(attempt, ct);
+            var outcome = await RecordAsync(delivery.OrganisationId, attempt, recording, ct);
             outcomes.Add(outcome);
             if (attempt.StatusCode is null || outcome == RecordWebhookAttempt.Outcome.WebhookDisabled)
             {
                 return;
             }
+        }
+    }
+
+    private async Task<RecordWebhookAttempt.Outcome> RecordAsync(Guid organisationId, RecordWebhookAttempt.Command attempt, SemaphoreSlim recording, CancellationToken ct)
+    {
+        await recording.WaitAsync(ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<CallerContext>().ActFor(organisationId);
+            return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(attempt, ct);
+        }
+        finally
+        {
+            recording.Release();
         }
     }
 }
