@@ -72,6 +72,13 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             {
                 await Poll.UntilAsync(() => Enumerable.Range(0, Writers + 1).All(loop => outcomes.Count(o => o.Loop == loop && o.Succeeded) >= 10), "every loop under way", () => api.OutputTail());
 
+                await using (var superUser = await OpenAsSuperUserAsync(cluster))
+                await using (var checkpoint = new NpgsqlCommand("CHECKPOINT", superUser))
+                {
+                    // Crash recovery replays the log from the last checkpoint: from now, not from the migrations.
+                    await checkpoint.ExecuteNonQueryAsync();
+                }
+
                 var downAt = watch.Elapsed;
                 await StopImmediatelyAsync(root);
                 await Poll.UntilAsync(() => outcomes.Any(o => o.Started > downAt && !o.Succeeded), "a failure while PostgreSQL is down", () => api.OutputTail());
@@ -123,9 +130,8 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
                 Assert.False(api.Process.HasExited);
 
                 var acknowledged = all.Where(o => o.Id is not null).Select(o => o.Id!.Value).ToArray();
-                await using var superUser = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(
-                    cluster.ConnectionString("caseapi", EmbeddedPostgres.SuperUser, cluster.SuperUserPassword)) { Pooling = false }.ConnectionString);
-                var stored = await superUser.QuerySingleAsync<long>("SELECT count(*) FROM cases WHERE id = ANY (@acknowledged)", new { acknowledged });
+                await using var checker = await OpenAsSuperUserAsync(cluster);
+                var stored = await checker.QuerySingleAsync<long>("SELECT count(*) FROM cases WHERE id = ANY (@acknowledged)", new { acknowledged });
                 Assert.True(acknowledged.Length > 0);
                 Assert.Equal(acknowledged.Length, stored);
             }
@@ -179,6 +185,14 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "PostgreSQL did not stop within 30 s.");
             await Task.Delay(TimeSpan.FromMilliseconds(20));
         }
+    }
+
+    private static async Task<NpgsqlConnection> OpenAsSuperUserAsync(EmbeddedPostgres cluster)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(
+            cluster.ConnectionString("caseapi", EmbeddedPostgres.SuperUser, cluster.SuperUserPassword)) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
     }
 
     private static JobStorage HangfireStorage(DatabaseConnections database)

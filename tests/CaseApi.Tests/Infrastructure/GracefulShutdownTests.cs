@@ -15,7 +15,7 @@ namespace CaseApi.Tests.Infrastructure;
 [Collection(RunsAlone.Name)]
 public sealed class GracefulShutdownTests(ITestOutputHelper output)
 {
-    private const int ShutdownTimeoutSeconds = 5;
+    private const int ShutdownTimeoutSeconds = 3;
 
     [Fact]
     public async Task On_SIGTERM_a_request_in_flight_finishes_and_commits_and_one_that_outlasts_the_shutdown_timeout_is_cut_off_uncommitted()
