@@ -40,6 +40,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
     public async Task With_PostgreSQL_down_for_ten_seconds_under_load_the_API_answers_503_problems_recovers_within_five_seconds_and_loses_no_acknowledged_write()
     {
         var watch = Stopwatch.StartNew();
+        var startedAt = DateTime.Now;
         var root = Path.Combine(Path.GetTempPath(), $"caseapi-outage-{Guid.NewGuid():N}");
         var port = EmbeddedPostgres.FreePort();
         var cluster = await EmbeddedPostgres.StartAsync(root, port, durable: true);
@@ -121,10 +122,10 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
                 Assert.True(wrong is null, $"Expected only 503 database_unavailable problems with Retry-After, got {wrong}\n{api.OutputTail()}");
                 var bound = TimeSpan.FromSeconds(ConnectTimeoutSeconds + CommandTimeoutSeconds) + Margin;
                 var slow = all.FirstOrDefault(o => o.Took > bound);
-                Assert.True(slow is null, $"A request took longer than {bound.TotalSeconds:0} s: {slow}");
+                Assert.True(slow is null, $"A request took longer than {bound.TotalSeconds:0} s, from {startedAt + slow?.Started:HH:mm:ss.fff}: {slow}\n{(slow is null ? "" : api.OutputAbout(TraceId(slow)))}");
                 // Requests in flight when PostgreSQL goes down fail with it; none fails while it is up.
                 var early = failures.MinBy(o => o.Ended)!;
-                Assert.True(early.Ended >= downAt, $"A request failed before PostgreSQL went down at {downAt}: {early}\n{api.OutputAbout(JsonDocument.Parse(early.Body).RootElement.GetProperty("traceId").GetString()!)}");
+                Assert.True(early.Ended >= downAt, $"A request failed before PostgreSQL went down at {downAt}: {early}\n{api.OutputAbout(TraceId(early))}");
                 Assert.True(recoveredAt - upAt <= Recovery, $"Every loop succeeded again only {(recoveredAt - upAt).TotalSeconds:0.0} s after PostgreSQL was back.");
                 Assert.True(lastFailure - upAt <= Recovery, $"A request failed {(lastFailure - upAt).TotalSeconds:0.0} s after PostgreSQL was back.");
                 Assert.False(api.Process.HasExited);
@@ -186,6 +187,8 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromMilliseconds(20));
         }
     }
+
+    private static string TraceId(Outcome outcome) => JsonDocument.Parse(outcome.Body).RootElement.GetProperty("traceId").GetString()!;
 
     private static async Task<NpgsqlConnection> OpenAsSuperUserAsync(EmbeddedPostgres cluster)
     {

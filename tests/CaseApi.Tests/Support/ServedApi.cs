@@ -9,7 +9,7 @@ namespace CaseApi.Tests.Support;
 /// <summary>
 /// The API's own build serving HTTP on a loopback port of its own, as a separate process: real Kestrel, real sockets,
 /// real signals. Its output is read continuously (a full pipe would block the app's logging, and with it every
-/// request that logs) and kept for failure messages.
+/// request that logs) and kept for failure messages, with the time of each line.
 /// </summary>
 public sealed partial class ServedApi : IAsyncDisposable
 {
@@ -22,10 +22,18 @@ public sealed partial class ServedApi : IAsyncDisposable
     {
         this.process = process;
         BaseAddress = baseAddress;
-        process.OutputDataReceived += (_, line) => Keep(line.Data);
-        process.ErrorDataReceived += (_, line) => Keep(line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        // Threads of their own, not the thread pool's: a test that keeps the pool busy must not slow the app down
+        // through its own output.
+        foreach (var stream in new[] { process.StandardOutput, process.StandardError })
+        {
+            new Thread(() =>
+            {
+                while (stream.ReadLine() is { } line)
+                {
+                    Keep(line);
+                }
+            }) { IsBackground = true, Name = $"CaseApi {process.Id} output" }.Start();
+        }
     }
 
     public Uri BaseAddress { get; }
@@ -44,6 +52,8 @@ public sealed partial class ServedApi : IAsyncDisposable
             ["Urls"] = baseAddress.ToString(),
             ["RateLimiting__PermitsPerMinute"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
+            // Local wall-clock time on every line, to line the log up with what a test measured.
+            ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
@@ -53,7 +63,8 @@ public sealed partial class ServedApi : IAsyncDisposable
         var api = new ServedApi(CaseApiProcess.Start(environment), baseAddress);
         try
         {
-            await api.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            // Generous: a fresh database is migrated first, on a machine that may be busy with other builds.
+            await api.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
             return api;
         }
         catch
@@ -79,25 +90,18 @@ public sealed partial class ServedApi : IAsyncDisposable
     public async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
         using var client = Client(null, TimeSpan.FromSeconds(5));
-        var watch = Stopwatch.StartNew();
-        while (true)
+        await Poll.UntilAsync(async () =>
         {
             Assert.False(process.HasExited, $"The API exited with {(process.HasExited ? process.ExitCode : 0)} before it was ready:\n{OutputTail()}");
             try
             {
-                if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode)
-                {
-                    return;
-                }
+                return (await client.GetAsync("/health/ready")).IsSuccessStatusCode;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                return false; // Not listening yet.
             }
-
-            Assert.True(watch.Elapsed < timeout, $"The API was not ready within {timeout.TotalSeconds:0} s:\n{OutputTail()}");
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
+        }, "the API ready", () => OutputTail(), timeout);
     }
 
     /// <summary>Sends SIGTERM, as <c>docker stop</c> and Kubernetes do: the host's graceful shutdown.</summary>
@@ -108,24 +112,21 @@ public sealed partial class ServedApi : IAsyncDisposable
     /// <summary>The admin key that demo mode (<c>Demo__Enabled=true</c>) prints at start.</summary>
     public async Task<string> DemoKeyAsync()
     {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var key = output.Select(line => DemoKey().Match(line)).FirstOrDefault(match => match.Success);
-            if (key is not null)
-            {
-                return key.Groups["key"].Value;
-            }
-
-            // Console logging is queued: the line may come a moment after the API answers.
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"No demo key in the output:\n{OutputTail()}");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
+        Match? key = null;
+        // Console logging is queued: the line may come a moment after the API answers.
+        await Poll.UntilAsync(() => (key = output.Select(line => DemoKey().Match(line)).FirstOrDefault(match => match.Success)) is not null,
+            "the demo key in the output", () => OutputTail());
+        return key!.Groups["key"].Value;
     }
 
-    /// <summary>The log lines that mention <paramref name="text"/> (a trace id), with the line after each (the message).</summary>
-    public string OutputAbout(string text) =>
-        string.Join('\n', output.Zip(output.Skip(1).Append("")).Where(pair => pair.First.Contains(text, StringComparison.Ordinal)).Select(pair => $"{pair.First}\n{pair.Second}"));
+    /// <summary>The log lines that mention <paramref name="text"/> (a trace id), each with the line before it (time, level, category).</summary>
+    public string OutputAbout(string text)
+    {
+        var lines = output.ToArray();
+        return string.Join('\n', Enumerable.Range(1, Math.Max(0, lines.Length - 1))
+            .Where(i => lines[i].Contains(text, StringComparison.Ordinal))
+            .Select(i => $"{lines[i - 1]}\n{lines[i]}"));
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -141,13 +142,8 @@ public sealed partial class ServedApi : IAsyncDisposable
     [GeneratedRegex(@"admin API key .*: (?<key>cak_\S+)")]
     private static partial Regex DemoKey();
 
-    private void Keep(string? line)
+    private void Keep(string line)
     {
-        if (line is null)
-        {
-            return;
-        }
-
         output.Enqueue(line);
         while (output.Count > KeptLines && output.TryDequeue(out _))
         {
