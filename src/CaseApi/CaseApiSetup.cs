@@ -33,6 +33,9 @@ public static class CaseApiSetup
 {
     public const string ReadyTag = "ready";
 
+    /// <summary>The host's own setting (read case-insensitively), with CaseApi's default.</summary>
+    public const string ShutdownTimeoutKey = "ShutdownTimeoutSeconds";
+
     public static void AddCaseApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -42,6 +45,10 @@ public static class CaseApiSetup
             options.ValidateOnBuild = true;
             options.ValidateScopes = true;
         });
+        // On SIGTERM, requests in flight (and running jobs) get this long to finish. Below Kubernetes' default grace period
+        // of 30 s, so that what still runs then is cut off by the host, which exits cleanly, rather than by SIGKILL.
+        services.Configure<HostOptions>(options =>
+            options.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue(ShutdownTimeoutKey, 25)));
 
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();

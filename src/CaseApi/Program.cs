@@ -31,7 +31,19 @@ if (command.Verb == CommandLine.CreateOrganisationVerb)
 }
 
 app.UseCaseApi();
-await app.RunAsync();
+// Taken now: once RunAsync returns or throws, the host and its services are disposed.
+var stopping = app.Lifetime.ApplicationStopping;
+try
+{
+    await app.RunAsync();
+}
+catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+{
+    // The shutdown timeout ran out and cut off what was still running. Hangfire's server reports that by throwing from its
+    // stop, which would crash the process on its way out (SIGABRT, exit code 134). No logger is left to say it.
+    await Console.Error.WriteLineAsync("Shutdown took longer than ShutdownTimeoutSeconds: requests and jobs still running were cut off.");
+}
+
 return 0;
 
 /// <summary>The entry point, named for WebApplicationFactory.</summary>

@@ -16,7 +16,15 @@ public sealed class ProblemMappingTests(CaseApiFactory api) : IClassFixture<Case
         { new PostgresException("check", "ERROR", "ERROR", PostgresErrorCodes.CheckViolation), 422, "constraint_violated" },
         { new ApiProblemException(412, "precondition_failed", "stale"), 412, "precondition_failed" },
         { new ApiProblemException(428, "precondition_required", "send If-Match"), 428, "precondition_required" },
+        // What requests meet while PostgreSQL is down, stopping or starting, or too busy to hand out a connection.
         { new NpgsqlException("connection refused", new System.Net.Sockets.SocketException(111)), 503, "database_unavailable" },
+        { new NpgsqlException("Exception while reading from stream", new IOException("connection reset")), 503, "database_unavailable" },
+        { new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown), 503, "database_unavailable" },
+        { new PostgresException("terminating connection due to crash of another server process", "FATAL", "FATAL", PostgresErrorCodes.CrashShutdown), 503, "database_unavailable" },
+        { new PostgresException("the database system is starting up", "FATAL", "FATAL", PostgresErrorCodes.CannotConnectNow), 503, "database_unavailable" },
+        { new PostgresException("sorry, too many clients already", "FATAL", "FATAL", PostgresErrorCodes.TooManyConnections), 503, "database_unavailable" },
+        { new NpgsqlException("The connection pool has been exhausted", new TimeoutException()), 503, "database_unavailable" },
+        { new NpgsqlException("Exception while reading from stream", new TimeoutException("Timeout during reading attempt")), 503, "database_unavailable" },
         { new InvalidOperationException("secret internals"), 500, "internal_error" },
     };
 
@@ -37,5 +45,8 @@ public sealed class ProblemMappingTests(CaseApiFactory api) : IClassFixture<Case
         Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
         Assert.Equal($"urn:caseapi:problem:{code}", problem.RootElement.GetProperty("type").GetString());
         Assert.DoesNotContain("secret internals", problem.RootElement.ToString(), StringComparison.Ordinal);
+        // Only an unavailable database says when to come back.
+        Assert.Equal(status == 503 ? ProblemExceptionHandler.DatabaseRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) : "",
+            context.Response.Headers.RetryAfter.ToString());
     }
 }

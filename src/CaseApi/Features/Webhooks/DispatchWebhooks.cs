@@ -20,12 +20,13 @@ public static class DispatchWebhooks
 
     /// <summary>One delivery to attempt: the signed request is made from these.</summary>
     /// <param name="OrganisationId">Whose delivery it is.</param>
+    /// <param name="WebhookId">The webhook it goes to.</param>
     /// <param name="DeliveryId">The delivery, sent as <c>webhook-id</c>.</param>
     /// <param name="Attempt">The attempt this is, 1 for the first.</param>
     /// <param name="Url">Where to post.</param>
     /// <param name="Secret">The webhook's signing secret.</param>
     /// <param name="Body">The JSON body, exactly as signed and sent.</param>
-    public sealed record Outgoing(Guid OrganisationId, Guid DeliveryId, int Attempt, string Url, string Secret, string Body);
+    public sealed record Outgoing(Guid OrganisationId, Guid WebhookId, Guid DeliveryId, int Attempt, string Url, string Secret, string Body);
 
     private sealed record Claim
     {
@@ -37,6 +38,8 @@ public static class DispatchWebhooks
     private sealed record Due
     {
         public Guid Id { get; init; }
+
+        public Guid WebhookId { get; init; }
 
         public required string Status { get; init; }
 
@@ -80,12 +83,14 @@ public static class DispatchWebhooks
             {
                 // Row-level security: one organisation at a time within this transaction.
                 await db.EnterOrganisationAsync(organisation.Key, ct);
+                // In commit order, as the change feed has them: each webhook gets its deliveries one by one in this order.
                 var due = await db.QueryAsync<Due>("""
-                    SELECT d.id, d.status, d.attempts, w.enabled, w.url, w.secret, e.id AS event_id, e.type, e.occurred_at, e.data::text AS data
+                    SELECT d.id, d.webhook_id, d.status, d.attempts, w.enabled, w.url, w.secret, e.id AS event_id, e.type, e.occurred_at, e.data::text AS data
                     FROM webhook_deliveries d
                     JOIN webhooks w ON w.organisation_id = d.organisation_id AND w.id = d.webhook_id
                     JOIN events e ON e.id = d.event_id
                     WHERE d.organisation_id = current_organisation_id() AND d.id = ANY (@ids)
+                    ORDER BY e.txid, e.seq
                     """, new { ids = organisation.Select(c => c.DeliveryId).ToArray() }, ct);
                 var send = due.Where(d => d.Status == "pending" && d.Enabled).ToArray();
                 // A webhook turned off after the event was queued: its deliveries stop here and leave the work list.
@@ -102,7 +107,7 @@ public static class DispatchWebhooks
                         done = organisation.Select(c => c.DeliveryId).Except(send.Select(d => d.Id)).ToArray(),
                     },
                     ct);
-                outgoing.AddRange(send.Select(d => new Outgoing(organisation.Key, d.Id, d.Attempts + 1, d.Url, d.Secret, Body(d))));
+                outgoing.AddRange(send.Select(d => new Outgoing(organisation.Key, d.WebhookId, d.Id, d.Attempts + 1, d.Url, d.Secret, Body(d))));
             }
 
             return outgoing;

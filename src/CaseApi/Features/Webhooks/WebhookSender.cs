@@ -50,8 +50,10 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock
 
 /// <summary>
 /// How long a receiver has to answer (<c>Webhooks:TimeoutSeconds</c>, 15), and how long a claimed delivery is leased
-/// (<c>Webhooks:LeaseSeconds</c>, 120): longer than the timeout, so that no other dispatcher takes a delivery whose send
-/// is still running. A dispatcher killed mid-send leaves its lease to run out; then the delivery is tried again.
+/// (<c>Webhooks:LeaseSeconds</c>, 120). The dispatcher starts no send later than one timeout after its claim, and a send
+/// lasts at most another, so a lease longer than two timeouts outlives every send of its batch: no other dispatcher
+/// takes a delivery whose send is still running. A dispatcher killed mid-send leaves its lease to run out; then the
+/// delivery is made again.
 /// </summary>
 public sealed record WebhookTimings(TimeSpan Timeout, TimeSpan Lease)
 {
@@ -59,8 +61,8 @@ public sealed record WebhookTimings(TimeSpan Timeout, TimeSpan Lease)
     {
         var timeout = TimeSpan.FromSeconds(configuration.GetValue("Webhooks:TimeoutSeconds", 15));
         var lease = TimeSpan.FromSeconds(configuration.GetValue("Webhooks:LeaseSeconds", 120));
-        return timeout > TimeSpan.Zero && lease > timeout
+        return timeout > TimeSpan.Zero && lease > 2 * timeout
             ? new WebhookTimings(timeout, lease)
-            : throw new InvalidOperationException("Webhooks:LeaseSeconds must be longer than Webhooks:TimeoutSeconds, and both positive.");
+            : throw new InvalidOperationException("Webhooks:LeaseSeconds must be longer than twice Webhooks:TimeoutSeconds, and both positive.");
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FluentValidation;
@@ -40,13 +41,27 @@ public static class ProblemDetailsSetup
 /// <summary>Turns every exception into problem+json. Only expected failures say what went wrong; the rest say only the trace id.</summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
+    /// <summary>
+    /// Sent as <c>Retry-After</c> while the database is unavailable: a PostgreSQL restart, its crash recovery or a
+    /// failover takes seconds, and clients that all retry at once would only prolong it.
+    /// </summary>
+    public const int DatabaseRetryAfterSeconds = 5;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var problem = Map(exception);
-        if (problem.Status >= 500)
+        var traceId = Activity.Current?.TraceId.ToString() ?? httpContext.TraceIdentifier;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            logger.LogError(exception, "Unhandled error on {Method} {Path}, trace {TraceId}",
-                httpContext.Request.Method, httpContext.Request.Path, Activity.Current?.TraceId.ToString() ?? httpContext.TraceIdentifier);
+            // Expected while PostgreSQL is down, for every request: one line each, without a stack trace, so that an outage
+            // does not bury the log.
+            logger.LogWarning("Database unavailable on {Method} {Path}, trace {TraceId}: {Reason}",
+                httpContext.Request.Method, httpContext.Request.Path, traceId, Reasons(exception));
+            httpContext.Response.Headers.RetryAfter = DatabaseRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+        else if (problem.Status >= 500)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}, trace {TraceId}", httpContext.Request.Method, httpContext.Request.Path, traceId);
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
@@ -93,11 +108,16 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             Problem(422, "unknown_reference", "The request refers to a resource that does not exist or cannot be used."),
         PostgresException { SqlState: PostgresErrorCodes.CheckViolation } pg =>
             Problem(422, "constraint_violated", $"The request breaks a rule of the data ({pg.ConstraintName})."),
+        // Refused or broken connections, a server shutting down (57P01, 57P02) or starting up (57P03), an exhausted pool,
+        // and connect and command timeouts: all transient to Npgsql.
         NpgsqlException { IsTransient: true } or TimeoutException =>
-            Problem(503, "database_unavailable", "The database is unavailable; retry shortly."),
+            Problem(503, "database_unavailable", "The database is unavailable; retry after the seconds in Retry-After."),
         OperationCanceledException => Problem(499, "cancelled", "The request was cancelled."),
         _ => Problem(500, "internal_error", "An unexpected error occurred. Quote the trace id when reporting it."),
     };
+
+    private static string Reasons(Exception exception) =>
+        exception.InnerException is { } inner ? $"{exception.Message} ({Reasons(inner)})" : exception.Message;
 
     // Minimal APIs report route and query binding failures only as text: 'Failed to bind parameter "int? limit" from "abc".'
     private static readonly Regex QuotedNames = new("'(?<name>[^']+)'", RegexOptions.Compiled);

@@ -12,7 +12,9 @@ namespace CaseApi.Infrastructure.Jobs;
 /// </summary>
 internal sealed class DeferredJobStorage(Func<JobStorage> create) : JobStorage
 {
-    private readonly Lazy<JobStorage> storage = new(create);
+    // Creating the storage connects to the database. A Lazy that cached the exception of a first use while PostgreSQL
+    // was down (in api mode, the dashboard's first request) would fail every use after it came back; this one tries again.
+    private readonly Lazy<JobStorage> storage = new(create, LazyThreadSafetyMode.PublicationOnly);
 
     public override bool LinearizableReads => storage.Value.LinearizableReads;
 

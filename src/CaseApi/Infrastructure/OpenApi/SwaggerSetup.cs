@@ -166,10 +166,15 @@ public static class SwaggerSetup
 
             Add(operation, context, "429", "Too many requests for this API key; see `Retry-After`.");
             Add(operation, context, "500", "An unexpected error; quote the `traceId` when reporting it.");
-            Add(operation, context, "503", "The database is unavailable; retry shortly.");
+            Add(operation, context, "503", "The database is unavailable (`database_unavailable`); retry after the seconds in `Retry-After`.",
+                headers: new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before retrying.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+                });
         }
 
-        public static void Add(OpenApiOperation operation, OperationFilterContext context, string status, string description, Type? schema = null)
+        public static void Add(
+            OpenApiOperation operation, OperationFilterContext context, string status, string description, Type? schema = null, Dictionary<string, IOpenApiHeader>? headers = null)
         {
             operation.Responses ??= [];
             if (operation.Responses.ContainsKey(status))
@@ -180,6 +185,7 @@ public static class SwaggerSetup
             operation.Responses[status] = new OpenApiResponse
             {
                 Description = description,
+                Headers = headers,
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
                     ["application/problem+json"] = new() { Schema = context.SchemaGenerator.GenerateSchema(schema ?? typeof(ProblemDetails), context.SchemaRepository) },

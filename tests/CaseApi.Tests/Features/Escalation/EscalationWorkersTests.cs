@@ -51,7 +51,7 @@ public sealed class EscalationWorkersTests(CaseApiFactory api, ITestOutputHelper
             Assert.InRange(missedAtKill, 1, Deadlines - 1);
             jobs.Enqueue<SweepDeadlinesJob>(job => job.RunAsync(CancellationToken.None));
 
-            await Poll.UntilAsync(async () => await StepCountAsync("reminder_drafted") == Deadlines, "every deadline reminded", TimeSpan.FromSeconds(120));
+            await Poll.UntilAsync(async () => await StepCountAsync("reminder_drafted") == Deadlines, "every deadline reminded", timeout: TimeSpan.FromSeconds(120));
 
             await using var superUser = await api.OpenAsSuperUserAsync();
             var counts = await superUser.QuerySingleAsync<(long Missed, long Reminded, long Reminders, long Timeline, long Events)>("""

@@ -33,7 +33,7 @@ public sealed class WebhookCrashTests(CaseApiFactory api) : IClassFixture<CaseAp
             ["Webhooks__AllowPrivateAddresses"] = "true",
             // Short, so that the test does not wait two minutes for the dead dispatcher's lease.
             ["Webhooks__TimeoutSeconds"] = "3",
-            ["Webhooks__LeaseSeconds"] = "6",
+            ["Webhooks__LeaseSeconds"] = "7",
             ["Jobs__WebhookCron"] = "* * * * * *",
             ["Logging__LogLevel__Default"] = "Warning",
         };
@@ -64,7 +64,7 @@ public sealed class WebhookCrashTests(CaseApiFactory api) : IClassFixture<CaseAp
         using var restarted = CaseApiProcess.Start(environment);
         try
         {
-            await Poll.UntilAsync(async () => await DeliveryAsync(caseId) is ("delivered", _), "the delivery after the restart", TimeSpan.FromSeconds(90));
+            await Poll.UntilAsync(async () => await DeliveryAsync(caseId) is ("delivered", _), "the delivery after the restart", timeout: TimeSpan.FromSeconds(90));
         }
         finally
         {
@@ -108,7 +108,7 @@ public sealed class WebhookCrashTests(CaseApiFactory api) : IClassFixture<CaseAp
             {
                 return false;
             }
-        }, "the API to start");
+        }, "the API to start", timeout: TimeSpan.FromSeconds(90));
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return client;
     }

@@ -210,6 +210,45 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
         Assert.Single(receiver.At("/on"));
     }
 
+    [Fact]
+    public async Task A_receiver_that_never_answers_holds_up_no_other_webhook_and_gets_one_delivery_at_a_time()
+    {
+        var (_, client) = await OrganisationAsync();
+        await using var silent = SilentReceiver.Start();
+        var hanging = (await client.CreatedAsync("/v1/webhooks", new { url = silent.Url("/hangs"), eventTypes = new[] { "case.created" } })).GetProperty("webhook");
+        var healthy = (await client.CreatedAsync("/v1/webhooks", new { url = receiver.Url("/healthy"), eventTypes = new[] { "case.created" } })).GetProperty("webhook");
+        const int cases = 20;
+        for (var i = 0; i < cases; i++)
+        {
+            await client.CaseAsync();
+        }
+
+        var timeout = api.Services.GetRequiredService<WebhookTimings>().Timeout;
+        using var stop = new CancellationTokenSource();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var dispatch = api.Services.GetRequiredService<DispatchWebhooksJob>().RunAsync(stop.Token);
+        try
+        {
+            await Poll.UntilAsync(() => receiver.At("/healthy").Count == cases, "every delivery to the healthy receiver", timeout: timeout * 2);
+            var healthyDone = watch.Elapsed;
+
+            // Well before the hanging receiver's send times out, on a slow machine too.
+            Assert.True(healthyDone < timeout / 2, $"The healthy receiver had its {cases} deliveries only after {healthyDone.TotalSeconds:0.0} s.");
+            Assert.False(dispatch.IsCompleted);
+            Assert.Equal(1, silent.Connections);
+        }
+        finally
+        {
+            // The run would wait out the hanging send's timeout; the test has seen what it needs.
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dispatch);
+            foreach (var webhook in new[] { hanging, healthy })
+            {
+                (await client.DeleteAsync($"/v1/webhooks/{webhook.Id()}")).EnsureSuccessStatusCode();
+            }
+        }
+    }
+
     private async Task<(Guid Id, HttpClient Client)> OrganisationAsync()
     {
         var created = await api.SendAsync(new CreateOrganisation.Command($"Webhooks {Guid.NewGuid():N}"[..20], "DE-NW", "Europe/Berlin"));
