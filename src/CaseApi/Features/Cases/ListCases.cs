@@ -33,7 +33,7 @@ public static class ListCases
         {
             RuleFor(q => q.Limit).IsPageSize();
             RuleFor(q => q.Sort).Must(Sorts.ContainsKey).WithMessage($"One of {string.Join(", ", Sorts.Keys)}.");
-            RuleFor(q => q.Cursor).Must((q, cursor) => Infrastructure.Json.Cursor.TryDecode<Key>(cursor, out var key) && (cursor is null || key!.Sort == q.Sort))
+            RuleFor(q => q.Cursor).Must((q, cursor) => Infrastructure.Json.Cursor.TryDecode<Key>(cursor, out var key) && (key is null || key.Sort == q.Sort))
                 .WithMessage("Not a cursor from this list in this order.");
             RuleFor(q => q.Status).IsNameOf<Query, CaseStatus>();
             RuleFor(q => q.Tag).IsShortText(50);

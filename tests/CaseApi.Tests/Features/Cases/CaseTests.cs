@@ -135,6 +135,17 @@ public sealed class CaseTests(CaseApiFactory api) : IClassFixture<CaseApiFactory
     }
 
     [Fact]
+    public async Task An_empty_cursor_reads_the_first_page()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var only = await client.CaseAsync();
+
+        var page = await client.GetFromJsonAsync<JsonElement>("/v1/cases?cursor=");
+
+        Assert.Equal([only.Id()], page.GetProperty("items").EnumerateArray().Select(c => c.Id()));
+    }
+
+    [Fact]
     public async Task The_timeline_is_append_only_even_for_the_table_owner()
     {
         using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
