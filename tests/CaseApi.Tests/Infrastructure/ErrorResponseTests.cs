@@ -43,6 +43,21 @@ public sealed class ErrorResponseTests(CaseApiFactory api) : IClassFixture<CaseA
     }
 
     [Fact]
+    public async Task A_body_in_an_unknown_charset_gets_415_and_writes_nothing()
+    {
+        var organisation = await api.CreateOrganisationAsync();
+        using var admin = api.ClientFor(organisation.AdminKey);
+        var before = await KeyCountAsync();
+        var content = new StringContent("""{"name":"x","role":"admin"}""");
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json; charset=nonsense");
+
+        var response = await admin.PostAsync("/v1/api-keys", content);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+        Assert.Equal(before, await KeyCountAsync());
+    }
+
+    [Fact]
     public async Task An_oversized_body_gets_413_and_writes_nothing()
     {
         var organisation = await api.CreateOrganisationAsync();
