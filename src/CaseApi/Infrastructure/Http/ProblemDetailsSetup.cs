@@ -93,7 +93,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     };
 
     // Minimal APIs report route and query binding failures only as text: 'Failed to bind parameter "int? limit" from "abc".'
-    private static readonly Regex QuotedNames = new("'(?<name>[^']+)'", RegexOptions.Compiled);
+    // Empty names too: a JSON member "" is unknown like any other.
+    private static readonly Regex QuotedNames = new("'(?<name>[^']*)'", RegexOptions.Compiled);
 
     private static readonly Regex BindFailure = new("""^Failed to bind parameter "(?:[^"]* )?(?<name>\w+)" from "(?<value>.*)"\.$""", RegexOptions.Compiled);
 
