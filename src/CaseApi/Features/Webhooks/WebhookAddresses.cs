@@ -101,6 +101,6 @@ internal static class WebhookRules
         rule.Must(url => addresses.Refusal(url) is null).WithMessage((_, url) => addresses.Refusal(url));
 
     public static IRuleBuilderOptions<T, IReadOnlyList<string>?> AreEventTypes<T>(this IRuleBuilder<T, IReadOnlyList<string>?> rule) =>
-        rule.Must(types => types is null || (types.Count <= 50 && types.All(t => t.Length <= 50 && System.Text.RegularExpressions.Regex.IsMatch(t, "^[a-z_]+\\.[a-z_]+$"))))
+        rule.Must(types => types is null || (types.Count <= 50 && types.All(t => t is not null && t.Length <= 50 && System.Text.RegularExpressions.Regex.IsMatch(t, "^[a-z_]+\\.[a-z_]+$"))))
             .WithMessage("At most 50 event types such as letter.sent; an empty list delivers every event.");
 }
