@@ -127,8 +127,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var message = json.Message;
         if (message.Contains("missing required properties", StringComparison.Ordinal))
         {
+            // The path is the object that lacks them: complainants[0].name, not name.
             return QuotedNames.Matches(message[message.IndexOf("including:", StringComparison.Ordinal)..])
-                .ToDictionary(m => m.Groups["name"].Value, _ => new[] { "This field is required." });
+                .ToDictionary(m => field == "$" ? m.Groups["name"].Value : $"{field}.{m.Groups["name"].Value}", _ => new[] { "This field is required." });
         }
 
         if (message.Contains("could not be mapped", StringComparison.Ordinal) && QuotedNames.Match(message) is { Success: true } unknown)

@@ -109,4 +109,18 @@ public sealed class ComplaintTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         Assert.True(problem.GetProperty("errors").TryGetProperty("complainants", out _));
         Assert.Equal(HttpStatusCode.Created, ownName.StatusCode);
     }
+
+    [Fact]
+    public async Task A_complainant_without_a_name_is_a_400_naming_the_complainant()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var defendant = await client.DefendantAsync();
+        var @case = await client.CaseAsync(null, defendant.Id());
+
+        var response = await client.PostAsJsonAsync($"/v1/cases/{@case.Id()}/complaints",
+            new { defendantId = defendant.Id(), dpaId = DemoData.DpaId("ie-dpc"), onBehalfOf = "complainants", complainants = new[] { new { email = "jane@example.org" } } });
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "malformed_body");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("complainants[0].name", out _), problem.ToString());
+    }
 }
