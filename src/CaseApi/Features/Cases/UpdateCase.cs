@@ -7,6 +7,7 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Cases;
 
@@ -130,8 +131,8 @@ public static class UpdateCase
         }
     }
 
-    internal static void Map(RouteGroupBuilder cases) => cases.MapPatch("{id:guid}", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+    internal static void Map(RouteGroupBuilder cases) => cases.MapPatch("{id:guid}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateCase")
         .WithSummary("Change a case")

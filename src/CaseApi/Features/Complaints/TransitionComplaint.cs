@@ -9,6 +9,7 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Complaints;
 
@@ -150,8 +151,8 @@ public static class TransitionComplaint
         }
     }
 
-    internal static void Map(RouteGroupBuilder complaints) => complaints.MapPost("{id:guid}/transitions", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+    internal static void Map(RouteGroupBuilder complaints) => complaints.MapPost("{id:guid}/transitions", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("TransitionComplaint")
         .WithSummary("Move a complaint to another status")

@@ -8,6 +8,7 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Correspondence;
 
@@ -96,8 +97,8 @@ public static class SendLetter
         }
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id:guid}/send", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id:guid}/send", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("SendLetter")
         .WithSummary("Send a draft letter")

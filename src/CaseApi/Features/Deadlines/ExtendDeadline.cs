@@ -7,6 +7,7 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Deadlines;
 
@@ -74,8 +75,8 @@ public static class ExtendDeadline
         }
     }
 
-    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id:guid}/extend", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id:guid}/extend", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("ExtendDeadline")
         .WithSummary("Extend a deadline")

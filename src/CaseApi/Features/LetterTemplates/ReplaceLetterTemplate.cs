@@ -5,6 +5,7 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace CaseApi.Features.LetterTemplates;
@@ -54,8 +55,8 @@ public static class ReplaceLetterTemplate
         }
     }
 
-    internal static void Map(RouteGroupBuilder templates) => templates.MapPut("{id:guid}", async (Guid id, LetterTemplateFields body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+    internal static void Map(RouteGroupBuilder templates) => templates.MapPut("{id:guid}", async (Guid id, LetterTemplateFields body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("ReplaceLetterTemplate")
         .WithSummary("Replace a letter template")

@@ -20,10 +20,13 @@ public static class EntityTags
 {
     public static string Of(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    /// <summary>The version the client last read, from <c>If-Match</c>: 428 without one, 412 for anything but one of our tags.</summary>
-    public static int RequiredVersion(HttpRequest request)
+    /// <summary>
+    /// The version the client last read, from <c>If-Match</c>: 428 without one, 412 for anything but one of our tags.
+    /// Endpoints bind the header as a parameter (<c>[FromHeader(Name = "If-Match")]</c>), so that the OpenAPI document
+    /// and Swagger UI offer it.
+    /// </summary>
+    public static int RequiredVersion(string? header)
     {
-        var header = request.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(header))
         {
             throw new ApiProblemException(StatusCodes.Status428PreconditionRequired, "precondition_required",
