@@ -51,10 +51,11 @@ public static class ExtendDeadline
             var rules = await keeper.RulesAsync(ct);
             var existing = new ComputedDeadline(current.StartsOn, current.DueDate, current.DueAt, current.Computation);
             DeadlinePeriod.TryParse(cmd.Extension.Period, out var period);
+            // A date is checked before computing from it: one before the deadline's start is no date to compute from.
             var extended = cmd.Extension.DueDate is { } date
-                ? rules.FromDate(DeadlineKeeper.InstantOf(current.StartsOn), date)
+                ? date > current.DueDate ? rules.FromDate(DeadlineKeeper.InstantOf(current.StartsOn), date) : null
                 : rules.Extend(existing, period!);
-            if (extended.DueDate <= current.DueDate)
+            if (extended is null || extended.DueDate <= current.DueDate)
             {
                 throw new FluentValidation.ValidationException([new("dueDate", $"An extension ends after the current last day, {current.DueDate:yyyy-MM-dd}.")]);
             }
