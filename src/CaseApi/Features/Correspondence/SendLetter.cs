@@ -53,11 +53,6 @@ public static class SendLetter
 
             var now = clock.GetUtcNow();
             var sentAt = cmd.Sending.SentAt ?? now;
-            if (cmd.Sending.ResponseDue is { } dueDate && dueDate < DateOnly.FromDateTime(sentAt.UtcDateTime))
-            {
-                throw new FluentValidation.ValidationException([new("responseDue", "Must not lie before the letter was sent.")]);
-            }
-
             await db.ExecuteAsync("UPDATE letters SET status = 'sent', sent_at = @sentAt, version = version + 1, updated_at = @now WHERE id = @id",
                 new { id = cmd.Id, sentAt, now }, ct);
             await timeline.AppendAsync(letter.CaseId, "letter.sent", $"Letter sent: {letter.Subject}", "letter", cmd.Id, occurredAt: sentAt, ct: ct);
@@ -89,6 +84,12 @@ public static class SendLetter
 
             // The organisation's holidays and time zone are read only for letters that set a deadline.
             var rules = await deadlines.RulesAsync(ct);
+            // The day of sending where the organisation is: 23:30 UTC is already the next day in Berlin.
+            if (sending.ResponseDue is { } dueDate && dueDate < rules.LocalDay(sentAt))
+            {
+                throw new FluentValidation.ValidationException([new("responseDue", "Must not lie before the letter was sent.")]);
+            }
+
             var (due, period) = sending.ResponseDue is { } date ? (rules.FromDate(sentAt, date), null)
                 : DeadlinePeriod.TryParse(sending.ResponsePeriod, out var given) ? (rules.FromPeriod(sentAt, given), given.ToString())
                 : (rules.FromPeriod(sentAt, fallback!), fallback!.ToString());

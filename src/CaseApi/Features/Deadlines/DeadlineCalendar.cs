@@ -105,7 +105,8 @@ public sealed class DeadlineCalendar
         return rows.FirstOrDefault(row => row.Day == day)?.Name;
     }
 
-    private static DateOnly LocalDay(DateTimeOffset instant, TimeZoneInfo timeZone) =>
+    /// <summary>The day an instant falls on where the organisation is: the day a deadline counts from.</summary>
+    public static DateOnly LocalDay(DateTimeOffset instant, TimeZoneInfo timeZone) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, timeZone).DateTime);
 
     private static string TimeZoneNote(DateTimeOffset eventAt, DateOnly eventDay, TimeZoneInfo timeZone) =>
