@@ -63,8 +63,9 @@ public static class ListEvents
             RuleFor(q => q.Limit).IsPageSize();
             RuleFor(q => q.After).Must(after => Infrastructure.Json.Cursor.TryDecode<Key>(after, out var key) && (key is null || ulong.TryParse(key.Txid, out _)))
                 .WithMessage("Not a cursor from this feed.");
-            RuleFor(q => q.Types).Must(types => types is null || (types.Count <= 20 && types.All(t => t.Length <= 50)))
-                .WithMessage("At most 20 event types.");
+            // Control characters too: PostgreSQL text cannot hold NUL and refuses the whole query.
+            RuleFor(q => q.Types).Must(types => types is null || (types.Count <= 20 && types.All(t => t.Length <= 50 && !t.Any(char.IsControl))))
+                .WithMessage("At most 20 event types such as letter.sent.");
         }
     }
 

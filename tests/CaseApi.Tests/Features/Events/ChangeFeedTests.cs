@@ -42,6 +42,14 @@ public sealed class ChangeFeedTests(CaseApiFactory api) : IClassFixture<CaseApiF
     }
 
     [Fact]
+    public async Task An_event_type_with_a_NUL_is_a_400_naming_types()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+
+        await ProblemAssert.NamesInvalidFieldAsync(await client.GetAsync("/v1/events?types=case%00created"), "types");
+    }
+
+    [Fact]
     public async Task An_event_whose_transaction_commits_late_is_held_back_rather_than_skipped()
     {
         var organisation = await api.CreateOrganisationAsync();
