@@ -15,6 +15,7 @@ public static class SwaggerSetup
 {
     public const string DocumentName = "v1";
     private const string BearerScheme = "bearer";
+    private const string FeedTokenScheme = "feedToken";
 
     public static IServiceCollection AddSwagger(this IServiceCollection services)
     {
@@ -47,6 +48,13 @@ public static class SwaggerSetup
                 Scheme = "bearer",
                 BearerFormat = "CaseApi key (cak_…)",
                 Description = "An API key, sent as `Authorization: Bearer cak_…`.",
+            });
+            options.AddSecurityDefinition(FeedTokenScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Query,
+                Name = "token",
+                Description = "A calendar feed token (`caf_…`) from `POST /v1/calendar-feeds`, in the URL: calendar clients cannot send headers. API keys do not open feeds.",
             });
             options.OperationFilter<AuthorizationOperationFilter>();
             options.OperationFilter<ProblemResponsesOperationFilter>();
@@ -84,14 +92,15 @@ public static class SwaggerSetup
                 return;
             }
 
+            var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToHashSet();
+            var isFeed = policies.Contains(FeedTokenAuthenticationHandler.Policy);
             operation.Security ??= [];
             operation.Security.Add(new OpenApiSecurityRequirement
             {
-                [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [],
+                [new OpenApiSecuritySchemeReference(isFeed ? FeedTokenScheme : BearerScheme, context.Document)] = [],
             });
             operation.Responses ??= [];
-            ProblemResponsesOperationFilter.Add(operation, context, "401", "No API key, or an unknown, revoked or expired one.");
-            var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToHashSet();
+            ProblemResponsesOperationFilter.Add(operation, context, "401", isFeed ? "No feed token, or an unknown or revoked one." : "No API key, or an unknown, revoked or expired one.");
             if (policies.Contains(Policies.Write) || policies.Contains(Policies.Admin) || policies.Contains(Policies.PersonalData))
             {
                 ProblemResponsesOperationFilter.Add(operation, context, "403", "The key's role may not do this.");
