@@ -63,9 +63,12 @@ public static class FileComplaint
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator()
+        public Validator(TimeProvider clock)
         {
             RuleFor(c => c.Complaint.DefendantId).NotEmpty().OverridePropertyName("defendantId");
+            // A day of slack: where the organisation is, today may already be tomorrow in UTC.
+            RuleFor(c => c.Complaint.FiledOn).Must(day => day is null || day <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1))
+                .WithMessage("Must not lie in the future: record a complaint as filed once it is lodged.").OverridePropertyName("filedOn");
             RuleFor(c => c.Complaint.DpaId).NotEmpty().OverridePropertyName("dpaId");
             RuleFor(c => c.Complaint.OnBehalfOf).IsInEnum().OverridePropertyName("onBehalfOf");
             RuleFor(c => c.Complaint.DpaReference).IsShortText(100).OverridePropertyName("dpaReference");

@@ -70,9 +70,11 @@ public static class TransitionComplaint
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator()
+        public Validator(TimeProvider clock)
         {
             RuleFor(c => c.Transition.To).IsInEnum().OverridePropertyName("to");
+            RuleFor(c => c.Transition.At).Must(at => at is null || at <= clock.GetUtcNow().AddMinutes(5))
+                .WithMessage("Must not lie in the future: record a step once it has happened.").OverridePropertyName("at");
             RuleFor(c => c.Transition.Note).IsShortText(5_000).OverridePropertyName("note");
             RuleFor(c => c.Transition.DpaReference).IsShortText(100).OverridePropertyName("dpaReference");
             RuleFor(c => c.Transition.TransferredToDpaId).NotEmpty().When(c => c.Transition.To == ComplaintStatus.Transferred)

@@ -123,4 +123,17 @@ public sealed class ComplaintTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "malformed_body");
         Assert.True(problem.GetProperty("errors").TryGetProperty("complainants[0].name", out _), problem.ToString());
     }
+
+    [Fact]
+    public async Task A_complaint_filed_in_the_future_is_a_400_naming_filedOn()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var defendant = await client.DefendantAsync();
+        var @case = await client.CaseAsync(null, defendant.Id());
+
+        var response = await client.PostAsJsonAsync($"/v1/cases/{@case.Id()}/complaints",
+            new { defendantId = defendant.Id(), dpaId = DemoData.DpaId("ie-dpc"), onBehalfOf = "organisation", filedOn = "9999-12-31" });
+
+        await ProblemAssert.NamesInvalidFieldAsync(response, "filedOn");
+    }
 }
