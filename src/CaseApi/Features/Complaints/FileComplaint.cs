@@ -79,7 +79,7 @@ public static class FileComplaint
             RuleForEach(c => c.Complaint.Complainants).ChildRules(person =>
             {
                 person.RuleFor(p => p.Name).NotEmpty().IsShortText(200);
-                person.RuleFor(p => p.Email).EmailAddress().MaximumLength(320);
+                person.RuleFor(p => p.Email).EmailAddress().IsShortText(320);
                 person.RuleFor(p => p.PostalAddress).IsShortText(1000);
                 person.RuleFor(p => p.Phone).IsShortText(50);
             }).OverridePropertyName("complainants");

@@ -136,4 +136,20 @@ public sealed class ComplaintTests(CaseApiFactory api) : IClassFixture<CaseApiFa
 
         await ProblemAssert.NamesInvalidFieldAsync(response, "filedOn");
     }
+
+    [Fact]
+    public async Task A_complainant_email_with_a_NUL_is_a_400_naming_it()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var defendant = await client.DefendantAsync();
+        var @case = await client.CaseAsync(null, defendant.Id());
+
+        var response = await client.PostAsJsonAsync($"/v1/cases/{@case.Id()}/complaints", new
+        {
+            defendantId = defendant.Id(), dpaId = DemoData.DpaId("ie-dpc"), onBehalfOf = "complainants",
+            complainants = new[] { new { name = "Jane Doe", email = "jane\0@example.org" } },
+        });
+
+        await ProblemAssert.NamesInvalidFieldAsync(response, "complainants[0].email");
+    }
 }
