@@ -56,6 +56,7 @@ public static class SwaggerSetup
                 Name = "token",
                 Description = "A calendar feed token (`caf_…`) from `POST /v1/calendar-feeds`, in the URL: calendar clients cannot send headers. API keys do not open feeds.",
             });
+            options.SchemaFilter<OptionalFieldsSchemaFilter>();
             options.OperationFilter<AuthorizationOperationFilter>();
             options.OperationFilter<ProblemResponsesOperationFilter>();
         });
@@ -70,6 +71,26 @@ public static class SwaggerSetup
     {
         public DataContract GetDataContractForType(Type type) =>
             inner.GetDataContractForType(type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Optional<>) ? type.GetGenericArguments()[0] : type);
+    }
+
+    /// <summary>
+    /// PATCH bodies are JSON Merge Patch: a field left out stays as it is, so no <see cref="Optional{T}"/> field is required.
+    /// (Being structs, they would otherwise count as non-nullable and be marked required.)
+    /// </summary>
+    private sealed class OptionalFieldsSchemaFilter : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema is not OpenApiSchema { Required.Count: > 0 } concrete)
+            {
+                return;
+            }
+
+            foreach (var property in context.Type.GetProperties().Where(p => p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(Optional<>)))
+            {
+                concrete.Required.Remove(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name));
+            }
+        }
     }
 
     /// <summary>Nested request types are all called Command or Query; name them by their use case (CreateApiKeyCommand).</summary>
