@@ -85,9 +85,9 @@ public static class SendLetter
             // The organisation's holidays and time zone are read only for letters that set a deadline.
             var rules = await deadlines.RulesAsync(ct);
             // The day of sending where the organisation is: 23:30 UTC is already the next day in Berlin.
-            if (sending.ResponseDue is { } dueDate && dueDate < rules.LocalDay(sentAt))
+            if (sending.ResponseDue is { } dueDate && (dueDate < rules.LocalDay(sentAt) || !DeadlineCalendar.IsWithinTenYears(rules.LocalDay(sentAt), dueDate)))
             {
-                throw new FluentValidation.ValidationException([new("responseDue", "Must not lie before the letter was sent.")]);
+                throw new FluentValidation.ValidationException([new("responseDue", "Must lie between the day the letter was sent and ten years after it.")]);
             }
 
             var (due, period) = sending.ResponseDue is { } date ? (rules.FromDate(sentAt, date), null)

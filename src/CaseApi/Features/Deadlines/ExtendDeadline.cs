@@ -53,11 +53,11 @@ public static class ExtendDeadline
             DeadlinePeriod.TryParse(cmd.Extension.Period, out var period);
             // A date is checked before computing from it: one before the deadline's start is no date to compute from.
             var extended = cmd.Extension.DueDate is { } date
-                ? date > current.DueDate ? rules.FromDate(DeadlineKeeper.InstantOf(current.StartsOn), date) : null
+                ? date > current.DueDate && DeadlineCalendar.IsWithinTenYears(current.DueDate, date) ? rules.FromDate(DeadlineKeeper.InstantOf(current.StartsOn), date) : null
                 : rules.Extend(existing, period!);
             if (extended is null || extended.DueDate <= current.DueDate)
             {
-                throw new FluentValidation.ValidationException([new("dueDate", $"An extension ends after the current last day, {current.DueDate:yyyy-MM-dd}.")]);
+                throw new FluentValidation.ValidationException([new("dueDate", $"An extension ends after the current last day, {current.DueDate:yyyy-MM-dd}, and within ten years of it.")]);
             }
 
             var now = clock.GetUtcNow();
