@@ -13,7 +13,7 @@ namespace CaseApi.Tests.Fuzzing;
 public sealed class ContractFuzzTests(FuzzApiFactory api, ITestOutputHelper output) : IClassFixture<FuzzApiFactory>
 {
     private const ulong DefaultSeed = 20250430;
-    private const int DefaultIterations = 250;
+    private const int DefaultIterations = 400;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     /// <summary>Operations the fuzzer does not send, each with the reason. Keep it empty unless an operation truly cannot be fuzzed in process.</summary>
