@@ -52,7 +52,7 @@ public sealed partial class RequestGenerator(FuzzWorld world)
                 : Gen.Frequency<(string, string)[]>(
                     (20, values.Plain(p.Schema, name, operation.PathTemplate, p.Example).Select(v => new[] { (name, v) })),
                     (1, Gen.Select(values.Plain(p.Schema, name, operation.PathTemplate), values.Plain(p.Schema, name, operation.PathTemplate), (v1, v2) => new[] { (name, v1), (name, v2) })));
-            return Gen.Frequency<(string, string)[]>((p.Required ? 19 : 1, present), (p.Required ? 1 : 1, Gen.Const(System.Array.Empty<(string, string)>())));
+            return Gen.Frequency<(string, string)[]>((p.Required ? 19 : 1, present), (1, Gen.Const(System.Array.Empty<(string, string)>())));
         });
         return each.Aggregate(Gen.Const<IReadOnlyList<(string, string)>>([]), (all, next) => Gen.Select(all, next, (a, b) => (IReadOnlyList<(string, string)>)[.. a, .. b]));
     }
