@@ -108,6 +108,7 @@ public static class CaseApiSetup
         });
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseKnownCharsets();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -15,7 +15,9 @@ public sealed class ErrorResponseTests(CaseApiFactory api) : IClassFixture<CaseA
         { "application/json", """{"name":"x","role":"admin","expiresAt":"next tuesday"}""", HttpStatusCode.BadRequest, "malformed_body", "expiresAt" },
         { "application/json", """{"name":null,"role":"admin"}""", HttpStatusCode.BadRequest, "malformed_body", "name" },
         { "application/json", """{"name":"x","role":"admin","rol":"viewer"}""", HttpStatusCode.BadRequest, "malformed_body", "rol" },
+        { "application/json", """{"name":"x","role":"admin","":1}""", HttpStatusCode.BadRequest, "malformed_body", "" },
         { "application/json", """{"name":"","role":"admin"}""", HttpStatusCode.BadRequest, "validation_failed", "name" },
+        { "application/json", """{"name":"a\u0000b","role":"admin"}""", HttpStatusCode.BadRequest, "validation_failed", "name" },
         { "application/json", """{"name":"x","role":"admin","expiresAt":"2020-01-01T00:00:00Z"}""", HttpStatusCode.BadRequest, "validation_failed", "expiresAt" },
         { "application/json", """{"role":"admin"}""", HttpStatusCode.BadRequest, "malformed_body", "name" },
         { "text/plain", """{"name":"x","role":"admin"}""", HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", null },
@@ -39,6 +41,21 @@ public sealed class ErrorResponseTests(CaseApiFactory api) : IClassFixture<CaseA
             Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name '{field}': {problem}");
         }
 
+        Assert.Equal(before, await KeyCountAsync());
+    }
+
+    [Fact]
+    public async Task A_body_in_an_unknown_charset_gets_415_and_writes_nothing()
+    {
+        var organisation = await api.CreateOrganisationAsync();
+        using var admin = api.ClientFor(organisation.AdminKey);
+        var before = await KeyCountAsync();
+        var content = new StringContent("""{"name":"x","role":"admin"}""");
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json; charset=nonsense");
+
+        var response = await admin.PostAsync("/v1/api-keys", content);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
         Assert.Equal(before, await KeyCountAsync());
     }
 

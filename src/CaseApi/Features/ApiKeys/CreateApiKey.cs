@@ -33,7 +33,7 @@ public static class CreateApiKey
     {
         public Validator(TimeProvider clock)
         {
-            RuleFor(c => c.Name).NotEmpty().MaximumLength(200);
+            RuleFor(c => c.Name).NotEmpty().IsShortText(200);
             RuleFor(c => c.Role).IsInEnum();
             RuleFor(c => c.ExpiresAt).Must(at => at is null || at > clock.GetUtcNow()).WithMessage("Must lie in the future.");
         }

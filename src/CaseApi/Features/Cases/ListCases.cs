@@ -12,7 +12,16 @@ public static class ListCases
 
     internal sealed record Key(string Sort, string Value, Guid Id);
 
-    private sealed record SortOrder(string Column, string SqlType, bool Descending, Func<CaseDto, string> ValueOf);
+    private sealed record SortOrder(string Column, string SqlType, bool Descending, Func<CaseDto, string> ValueOf)
+    {
+        /// <summary>Whether a cursor's value is one this order writes: PostgreSQL would refuse to cast a forged one, a 500.</summary>
+        public bool Holds(string? value) => SqlType switch
+        {
+            "date" => DateOnly.TryParseExact(value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _),
+            "timestamptz" => DateTimeOffset.TryParseExact(value, "O", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _),
+            _ => true,
+        };
+    }
 
     public const string DefaultSort = "-openedOn";
 
@@ -33,7 +42,8 @@ public static class ListCases
         {
             RuleFor(q => q.Limit).IsPageSize();
             RuleFor(q => q.Sort).Must(Sorts.ContainsKey).WithMessage($"One of {string.Join(", ", Sorts.Keys)}.");
-            RuleFor(q => q.Cursor).Must((q, cursor) => Infrastructure.Json.Cursor.TryDecode<Key>(cursor, out var key) && (cursor is null || key!.Sort == q.Sort))
+            RuleFor(q => q.Cursor).Must((q, cursor) => Infrastructure.Json.Cursor.TryDecode<Key>(cursor, out var key)
+                    && (key is null || (key.Sort == q.Sort && Sorts[q.Sort].Holds(key.Value))))
                 .WithMessage("Not a cursor from this list in this order.");
             RuleFor(q => q.Status).IsNameOf<Query, CaseStatus>();
             RuleFor(q => q.Tag).IsShortText(50);

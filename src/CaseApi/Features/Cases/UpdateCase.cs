@@ -7,6 +7,7 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Cases;
 
@@ -130,11 +131,10 @@ public static class UpdateCase
         }
     }
 
-    internal static void Map(RouteGroupBuilder cases) => cases.MapPatch("{id:guid}", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+    internal static void Map(RouteGroupBuilder cases) => cases.MapPatch("{id:guid}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateCase")
-        .RequiresIfMatch()
         .WithSummary("Change a case")
         .WithDescription("JSON Merge Patch: fields left out stay as they are, `null` clears a field; lists are replaced whole. Closing (`status: closed`) needs an outcome. Requires `If-Match` with the ETag of your last read (428 without it, 412 when someone changed the case since).")
         .Produces<CaseDto>();

@@ -63,9 +63,12 @@ public static class FileComplaint
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator()
+        public Validator(TimeProvider clock)
         {
             RuleFor(c => c.Complaint.DefendantId).NotEmpty().OverridePropertyName("defendantId");
+            // A day of slack: where the organisation is, today may already be tomorrow in UTC.
+            RuleFor(c => c.Complaint.FiledOn).Must(day => day is null || day <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1))
+                .WithMessage("Must not lie in the future: record a complaint as filed once it is lodged.").OverridePropertyName("filedOn");
             RuleFor(c => c.Complaint.DpaId).NotEmpty().OverridePropertyName("dpaId");
             RuleFor(c => c.Complaint.OnBehalfOf).IsInEnum().OverridePropertyName("onBehalfOf");
             RuleFor(c => c.Complaint.DpaReference).IsShortText(100).OverridePropertyName("dpaReference");
@@ -76,7 +79,7 @@ public static class FileComplaint
             RuleForEach(c => c.Complaint.Complainants).ChildRules(person =>
             {
                 person.RuleFor(p => p.Name).NotEmpty().IsShortText(200);
-                person.RuleFor(p => p.Email).EmailAddress().MaximumLength(320);
+                person.RuleFor(p => p.Email).EmailAddress().IsShortText(320);
                 person.RuleFor(p => p.PostalAddress).IsShortText(1000);
                 person.RuleFor(p => p.Phone).IsShortText(50);
             }).OverridePropertyName("complainants");

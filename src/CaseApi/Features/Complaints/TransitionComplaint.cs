@@ -9,6 +9,7 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Complaints;
 
@@ -69,9 +70,11 @@ public static class TransitionComplaint
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator()
+        public Validator(TimeProvider clock)
         {
             RuleFor(c => c.Transition.To).IsInEnum().OverridePropertyName("to");
+            RuleFor(c => c.Transition.At).Must(at => at is null || at <= clock.GetUtcNow().AddMinutes(5))
+                .WithMessage("Must not lie in the future: record a step once it has happened.").OverridePropertyName("at");
             RuleFor(c => c.Transition.Note).IsShortText(5_000).OverridePropertyName("note");
             RuleFor(c => c.Transition.DpaReference).IsShortText(100).OverridePropertyName("dpaReference");
             RuleFor(c => c.Transition.TransferredToDpaId).NotEmpty().When(c => c.Transition.To == ComplaintStatus.Transferred)
@@ -150,11 +153,10 @@ public static class TransitionComplaint
         }
     }
 
-    internal static void Map(RouteGroupBuilder complaints) => complaints.MapPost("{id:guid}/transitions", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+    internal static void Map(RouteGroupBuilder complaints) => complaints.MapPost("{id:guid}/transitions", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("TransitionComplaint")
-        .RequiresIfMatch()
         .WithSummary("Move a complaint to another status")
         .WithDescription("""
             Records a step in the complaint's lifecycle, on the case timeline too. Allowed steps:

@@ -8,6 +8,7 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Correspondence;
 
@@ -52,11 +53,6 @@ public static class SendLetter
 
             var now = clock.GetUtcNow();
             var sentAt = cmd.Sending.SentAt ?? now;
-            if (cmd.Sending.ResponseDue is { } dueDate && dueDate < DateOnly.FromDateTime(sentAt.UtcDateTime))
-            {
-                throw new FluentValidation.ValidationException([new("responseDue", "Must not lie before the letter was sent.")]);
-            }
-
             await db.ExecuteAsync("UPDATE letters SET status = 'sent', sent_at = @sentAt, version = version + 1, updated_at = @now WHERE id = @id",
                 new { id = cmd.Id, sentAt, now }, ct);
             await timeline.AppendAsync(letter.CaseId, "letter.sent", $"Letter sent: {letter.Subject}", "letter", cmd.Id, occurredAt: sentAt, ct: ct);
@@ -88,6 +84,12 @@ public static class SendLetter
 
             // The organisation's holidays and time zone are read only for letters that set a deadline.
             var rules = await deadlines.RulesAsync(ct);
+            // The day of sending where the organisation is: 23:30 UTC is already the next day in Berlin.
+            if (sending.ResponseDue is { } dueDate && (dueDate < rules.LocalDay(sentAt) || !DeadlineCalendar.IsWithinTenYears(rules.LocalDay(sentAt), dueDate)))
+            {
+                throw new FluentValidation.ValidationException([new("responseDue", "Must lie between the day the letter was sent and ten years after it.")]);
+            }
+
             var (due, period) = sending.ResponseDue is { } date ? (rules.FromDate(sentAt, date), null)
                 : DeadlinePeriod.TryParse(sending.ResponsePeriod, out var given) ? (rules.FromPeriod(sentAt, given), given.ToString())
                 : (rules.FromPeriod(sentAt, fallback!), fallback!.ToString());
@@ -96,11 +98,10 @@ public static class SendLetter
         }
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id:guid}/send", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id:guid}/send", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("SendLetter")
-        .RequiresIfMatch()
         .WithSummary("Send a draft letter")
         .WithDescription("""
             Marks a draft as sent (`sentAt` may lie in the past) and sets its response deadline from `responseDue` (a date, kept as given) or

@@ -5,6 +5,7 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Correspondence;
 
@@ -60,11 +61,10 @@ public static class UpdateDraftLetter
         }
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapPatch("{id:guid}", async (Guid id, Changes body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+    internal static void Map(RouteGroupBuilder letters) => letters.MapPatch("{id:guid}", async (Guid id, Changes body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateDraftLetter")
-        .RequiresIfMatch()
         .WithSummary("Change a draft letter")
         .WithDescription("JSON Merge Patch on a draft; 409 for letters already sent or received. Requires `If-Match`.")
         .Produces<LetterDto>();

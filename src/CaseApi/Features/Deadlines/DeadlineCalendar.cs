@@ -105,7 +105,14 @@ public sealed class DeadlineCalendar
         return rows.FirstOrDefault(row => row.Day == day)?.Name;
     }
 
-    private static DateOnly LocalDay(DateTimeOffset instant, TimeZoneInfo timeZone) =>
+    /// <summary>
+    /// The sanity bound of <see cref="DeadlinePeriod"/> for dates given outright: a last day more than ten years after
+    /// <paramref name="from"/> is a typo (2205 for 2025), and one near 9999 would leave the calendar's range.
+    /// </summary>
+    public static bool IsWithinTenYears(DateOnly from, DateOnly dueDate) => dueDate <= from.AddYears(10);
+
+    /// <summary>The day an instant falls on where the organisation is: the day a deadline counts from.</summary>
+    public static DateOnly LocalDay(DateTimeOffset instant, TimeZoneInfo timeZone) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, timeZone).DateTime);
 
     private static string TimeZoneNote(DateTimeOffset eventAt, DateOnly eventDay, TimeZoneInfo timeZone) =>

@@ -12,6 +12,8 @@ public sealed record DeadlineRules(DeadlineCalendar Calendar, Jurisdiction Juris
 
     public ComputedDeadline FromDate(DateTimeOffset eventAt, DateOnly dueDate) => Calendar.FromDate(eventAt, dueDate, Jurisdiction, TimeZone);
 
+    public DateOnly LocalDay(DateTimeOffset instant) => DeadlineCalendar.LocalDay(instant, TimeZone);
+
     public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period) => Calendar.Extend(current, period, Jurisdiction, TimeZone);
 
     /// <summary>

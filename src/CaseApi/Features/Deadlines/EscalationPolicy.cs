@@ -7,6 +7,7 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Deadlines;
 
@@ -143,15 +144,14 @@ public static class PutEscalationPolicy
         }
     }
 
-    internal static void Map(RouteGroupBuilder policy) => policy.MapPut("", async (EscalationPolicyDto body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder policy) => policy.MapPut("", async (EscalationPolicyDto body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
-            var saved = await mediator.Send(new Command(EntityTags.RequiredVersion(http.Request), body), ct);
+            var saved = await mediator.Send(new Command(EntityTags.RequiredVersion(ifMatch), body), ct);
             http.Response.Headers.ETag = EntityTags.Of(saved.Version);
             return Results.Ok(saved);
         })
         .RequireAuthorization(Policies.Admin)
         .WithName("PutEscalationPolicy")
-        .RequiresIfMatch()
         .WithSummary("Replace the escalation policy")
         .WithDescription("Admins set the policy; it applies to deadlines opened from then on (warning times) and to every later escalation. Requires `If-Match` (\"0\" to replace the built-in default).")
         .Produces<EscalationPolicyDto>();

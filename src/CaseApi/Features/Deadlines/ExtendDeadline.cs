@@ -7,6 +7,7 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Deadlines;
 
@@ -50,12 +51,13 @@ public static class ExtendDeadline
             var rules = await keeper.RulesAsync(ct);
             var existing = new ComputedDeadline(current.StartsOn, current.DueDate, current.DueAt, current.Computation);
             DeadlinePeriod.TryParse(cmd.Extension.Period, out var period);
+            // A date is checked before computing from it: one before the deadline's start is no date to compute from.
             var extended = cmd.Extension.DueDate is { } date
-                ? rules.FromDate(DeadlineKeeper.InstantOf(current.StartsOn), date)
+                ? date > current.DueDate && DeadlineCalendar.IsWithinTenYears(current.DueDate, date) ? rules.FromDate(DeadlineKeeper.InstantOf(current.StartsOn), date) : null
                 : rules.Extend(existing, period!);
-            if (extended.DueDate <= current.DueDate)
+            if (extended is null || extended.DueDate <= current.DueDate)
             {
-                throw new FluentValidation.ValidationException([new("dueDate", $"An extension ends after the current last day, {current.DueDate:yyyy-MM-dd}.")]);
+                throw new FluentValidation.ValidationException([new("dueDate", $"An extension ends after the current last day, {current.DueDate:yyyy-MM-dd}, and within ten years of it.")]);
             }
 
             var now = clock.GetUtcNow();
@@ -74,11 +76,10 @@ public static class ExtendDeadline
         }
     }
 
-    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id:guid}/extend", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id:guid}/extend", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("ExtendDeadline")
-        .RequiresIfMatch()
         .WithSummary("Extend a deadline")
         .WithDescription("Moves an open, missed or escalated deadline to a later last day: a date, or a period from the current last day (weekends and holidays roll forward as for any period). On the timeline with the reason. Requires `If-Match`.")
         .Produces<DeadlineDto>();

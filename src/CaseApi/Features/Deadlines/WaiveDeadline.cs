@@ -6,6 +6,7 @@ using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Deadlines;
 
@@ -45,11 +46,10 @@ public static class WaiveDeadline
         }
     }
 
-    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id:guid}/waive", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id:guid}/waive", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("WaiveDeadline")
-        .RequiresIfMatch()
         .WithSummary("Waive a deadline")
         .WithDescription("Marks an open, missed or escalated deadline as no longer needed, with the reason; escalation stops. Requires `If-Match`.")
         .Produces<DeadlineDto>();

@@ -5,6 +5,7 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Defendants;
 
@@ -115,11 +116,10 @@ public static class UpdateDefendant
         }
     }
 
-    internal static void Map(RouteGroupBuilder defendants) => defendants.MapPatch("{id:guid}", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+    internal static void Map(RouteGroupBuilder defendants) => defendants.MapPatch("{id:guid}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateDefendant")
-        .RequiresIfMatch()
         .WithSummary("Change a defendant")
         .WithDescription("JSON Merge Patch: fields left out stay as they are, `null` clears a field. Requires `If-Match` with the ETag of your last read (428 without it, 412 when someone changed it since).")
         .Produces<DefendantDto>();

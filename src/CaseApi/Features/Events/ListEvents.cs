@@ -61,7 +61,7 @@ public static class ListEvents
         public Validator()
         {
             RuleFor(q => q.Limit).IsPageSize();
-            RuleFor(q => q.After).Must(after => Infrastructure.Json.Cursor.TryDecode<Key>(after, out var key) && (after is null || ulong.TryParse(key!.Txid, out _)))
+            RuleFor(q => q.After).Must(after => Infrastructure.Json.Cursor.TryDecode<Key>(after, out var key) && (key is null || ulong.TryParse(key.Txid, out _)))
                 .WithMessage("Not a cursor from this feed.");
             RuleFor(q => q.Types).Must(types => types is null || (types.Count <= EventTypes.All.Count && types.All(EventTypes.IsKnown)))
                 .WithMessage("Known event types such as letter.sent; the webhooks section of the API description lists them.");

@@ -5,6 +5,7 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace CaseApi.Features.LetterTemplates;
@@ -54,11 +55,10 @@ public static class ReplaceLetterTemplate
         }
     }
 
-    internal static void Map(RouteGroupBuilder templates) => templates.MapPut("{id:guid}", async (Guid id, LetterTemplateFields body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(http.Request), body), ct)))
+    internal static void Map(RouteGroupBuilder templates) => templates.MapPut("{id:guid}", async (Guid id, LetterTemplateFields body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("ReplaceLetterTemplate")
-        .RequiresIfMatch()
         .WithSummary("Replace a letter template")
         .WithDescription("""
             Replaces every field of one of the organisation's templates; checked as on creation (see `POST /v1/letter-templates`).

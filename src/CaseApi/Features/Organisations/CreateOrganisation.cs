@@ -24,7 +24,7 @@ public static class CreateOrganisation
     {
         public Validator()
         {
-            RuleFor(c => c.Name).NotEmpty().MaximumLength(200);
+            RuleFor(c => c.Name).NotEmpty().IsShortText(200);
             RuleFor(c => c.Jurisdiction).NotEmpty().IsJurisdiction();
             RuleFor(c => c.TimeZone).NotEmpty().IsTimeZone();
         }

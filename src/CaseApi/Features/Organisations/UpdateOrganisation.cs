@@ -5,6 +5,7 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Organisations;
 
@@ -62,11 +63,10 @@ public static class UpdateOrganisation
         }
     }
 
-    internal static void Map(RouteGroupBuilder organisation) => organisation.MapPatch("", async (Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(EntityTags.RequiredVersion(http.Request), body), ct)))
+    internal static void Map(RouteGroupBuilder organisation) => organisation.MapPatch("", async (Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            EntityTags.Ok(http, await mediator.Send(new Command(EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Admin)
         .WithName("UpdateOrganisation")
-        .RequiresIfMatch()
         .WithSummary("Change your organisation's settings")
         .WithDescription("Admins set the name, the jurisdiction whose public holidays deadlines skip, and the time zone in which days end. Requires `If-Match`.")
         .Produces<OrganisationDto>();

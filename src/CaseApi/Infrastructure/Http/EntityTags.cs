@@ -20,10 +20,13 @@ public static class EntityTags
 {
     public static string Of(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    /// <summary>The version the client last read, from <c>If-Match</c>: 428 without one, 412 for anything but one of our tags.</summary>
-    public static int RequiredVersion(HttpRequest request)
+    /// <summary>
+    /// The version the client last read, from <c>If-Match</c>: 428 without one, 412 for anything but one of our tags.
+    /// Endpoints bind the header as a parameter (<c>[FromHeader(Name = "If-Match")]</c>), so that the OpenAPI document
+    /// and Swagger UI offer it.
+    /// </summary>
+    public static int RequiredVersion(string? header)
     {
-        var header = request.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(header))
         {
             throw new ApiProblemException(StatusCodes.Status428PreconditionRequired, "precondition_required",
@@ -41,9 +44,6 @@ public static class EntityTags
             : throw new ApiProblemException(StatusCodes.Status412PreconditionFailed, "precondition_failed", "If-Match does not name a current version of this resource.");
     }
 
-    /// <summary>Marks an endpoint that calls <see cref="RequiredVersion"/>, so that its If-Match, 412 and 428 are documented.</summary>
-    public static RouteHandlerBuilder RequiresIfMatch(this RouteHandlerBuilder endpoint) => endpoint.WithMetadata(new IfMatchRequired());
-
     public static IResult Ok<T>(HttpContext http, T resource) where T : IVersioned
     {
         http.Response.Headers.ETag = Of(resource.Version);
@@ -56,6 +56,3 @@ public static class EntityTags
         return Results.Created(location, resource);
     }
 }
-
-/// <summary>Endpoint metadata: the endpoint refuses a change without a current <c>If-Match</c>.</summary>
-public sealed class IfMatchRequired;

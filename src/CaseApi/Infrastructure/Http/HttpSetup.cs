@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -73,4 +74,26 @@ public static class HttpSetup
             ? throw new BadHttpRequestException($"The request body is larger than {maxBytes} bytes.", StatusCodes.Status413PayloadTooLarge)
             : next(context);
     });
+
+    /// <summary>
+    /// A body in a charset .NET cannot decode is refused with 415. Minimal APIs would look the charset up only when
+    /// binding the body and throw an InvalidOperationException, which is a 500.
+    /// </summary>
+    public static IApplicationBuilder UseKnownCharsets(this IApplicationBuilder app) => app.Use((context, next) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) && type.Charset is { Length: > 0 } charset && !IsKnown(charset.Value!)
+            ? throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", $"Unknown charset '{charset}'; send UTF-8.")
+            : next(context));
+
+    private static bool IsKnown(string charset)
+    {
+        try
+        {
+            Encoding.GetEncoding(charset);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }

@@ -120,7 +120,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         exception.InnerException is { } inner ? $"{exception.Message} ({Reasons(inner)})" : exception.Message;
 
     // Minimal APIs report route and query binding failures only as text: 'Failed to bind parameter "int? limit" from "abc".'
-    private static readonly Regex QuotedNames = new("'(?<name>[^']+)'", RegexOptions.Compiled);
+    // Empty names too: a JSON member "" is unknown like any other.
+    private static readonly Regex QuotedNames = new("'(?<name>[^']*)'", RegexOptions.Compiled);
 
     private static readonly Regex ReadFailure = new("""^Failed to read parameter "(?:[^"]* )?(?<name>\w+)" from the request body as (?<what>[^.]+)\.$""", RegexOptions.Compiled);
 
@@ -155,8 +156,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var message = json.Message;
         if (message.Contains("missing required properties", StringComparison.Ordinal))
         {
+            // The path is the object that lacks them: complainants[0].name, not name.
             return QuotedNames.Matches(message[message.IndexOf("including:", StringComparison.Ordinal)..])
-                .ToDictionary(m => m.Groups["name"].Value, _ => new[] { "This field is required." });
+                .ToDictionary(m => field == "$" ? m.Groups["name"].Value : $"{field}.{m.Groups["name"].Value}", _ => new[] { "This field is required." });
         }
 
         if (message.Contains("could not be mapped", StringComparison.Ordinal) && QuotedNames.Match(message) is { Success: true } unknown)

@@ -33,7 +33,14 @@ public static class Cursor
         {
             var base64 = cursor.Replace('-', '+').Replace('_', '/');
             base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
-            key = JsonSerializer.Deserialize<TKey>(Encoding.UTF8.GetString(Convert.FromBase64String(base64)));
+            var json = Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+            // No cursor we hand out holds NUL, and PostgreSQL text cannot: a forged one would fail the query.
+            if (json.Contains('\0') || json.Contains("\\u0000", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            key = JsonSerializer.Deserialize<TKey>(json);
             return key is not null;
         }
         catch (Exception e) when (e is FormatException or JsonException or ArgumentException)

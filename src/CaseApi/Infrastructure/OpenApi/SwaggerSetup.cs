@@ -15,6 +15,7 @@ public static class SwaggerSetup
 {
     public const string DocumentName = "v1";
     private const string BearerScheme = "bearer";
+    private const string FeedTokenScheme = "feedToken";
 
     public static IServiceCollection AddSwagger(this IServiceCollection services)
     {
@@ -48,6 +49,14 @@ public static class SwaggerSetup
                 BearerFormat = "CaseApi key (cak_…)",
                 Description = "An API key, sent as `Authorization: Bearer cak_…`.",
             });
+            options.AddSecurityDefinition(FeedTokenScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Query,
+                Name = "token",
+                Description = "A calendar feed token (`caf_…`) from `POST /v1/calendar-feeds`, in the URL: calendar clients cannot send headers. API keys do not open feeds.",
+            });
+            options.SchemaFilter<OptionalFieldsSchemaFilter>();
             options.OperationFilter<AuthorizationOperationFilter>();
             options.OperationFilter<ProblemResponsesOperationFilter>();
             options.SchemaFilter<NullableReferencesSchemaFilter>();
@@ -64,6 +73,26 @@ public static class SwaggerSetup
     {
         public DataContract GetDataContractForType(Type type) =>
             inner.GetDataContractForType(type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Optional<>) ? type.GetGenericArguments()[0] : type);
+    }
+
+    /// <summary>
+    /// PATCH bodies are JSON Merge Patch: a field left out stays as it is, so no <see cref="Optional{T}"/> field is required.
+    /// (Being structs, they would otherwise count as non-nullable and be marked required.)
+    /// </summary>
+    private sealed class OptionalFieldsSchemaFilter : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema is not OpenApiSchema { Required.Count: > 0 } concrete)
+            {
+                return;
+            }
+
+            foreach (var property in context.Type.GetProperties().Where(p => p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(Optional<>)))
+            {
+                concrete.Required.Remove(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name));
+            }
+        }
     }
 
     /// <summary>Nested request types are all called Command or Query; name them by their use case (CreateApiKeyCommand).</summary>
@@ -86,14 +115,15 @@ public static class SwaggerSetup
                 return;
             }
 
+            var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToHashSet();
+            var isFeed = policies.Contains(FeedTokenAuthenticationHandler.Policy);
             operation.Security ??= [];
             operation.Security.Add(new OpenApiSecurityRequirement
             {
-                [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [],
+                [new OpenApiSecuritySchemeReference(isFeed ? FeedTokenScheme : BearerScheme, context.Document)] = [],
             });
             operation.Responses ??= [];
-            ProblemResponsesOperationFilter.Add(operation, context, "401", "No API key, or an unknown, revoked or expired one.");
-            var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToHashSet();
+            ProblemResponsesOperationFilter.Add(operation, context, "401", isFeed ? "No feed token, or an unknown or revoked one." : "No API key, or an unknown, revoked or expired one.");
             if (policies.Contains(Policies.Write) || policies.Contains(Policies.Admin) || policies.Contains(Policies.PersonalData))
             {
                 ProblemResponsesOperationFilter.Add(operation, context, "403", "The key's role may not do this.");
@@ -137,19 +167,14 @@ public static class SwaggerSetup
                 Add(operation, context, "422", "The request refers to something that cannot be used here, or reuses an `Idempotency-Key` with another body; `code` says which.");
             }
 
-            if (description.ActionDescriptor.EndpointMetadata.OfType<IfMatchRequired>().Any())
+            // Bound from the header so that Swagger UI offers it; the handler answers 428 without it, so it is required.
+            if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == "If-Match" && p.In == ParameterLocation.Header) is { } ifMatch)
             {
-                operation.Parameters ??= [];
-                operation.Parameters.Add(new OpenApiParameter
-                {
-                    Name = "If-Match",
-                    In = ParameterLocation.Header,
-                    Required = true,
-                    Description = "The `ETag` of your last GET of the resource, e.g. `\"3\"`: the change is refused if someone changed it since.",
-                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                });
-                Add(operation, context, "412", "The resource changed since you read it (or `If-Match` names no version of it): GET it again and reapply your change.");
-                Add(operation, context, "428", "`If-Match` is missing.");
+                ifMatch.Required = true;
+                ifMatch.Description = "The `ETag` of your last read of the resource, so that you do not overwrite a change you have not seen.";
+                ifMatch.Example = System.Text.Json.Nodes.JsonValue.Create("\"1\"");
+                Add(operation, context, "412", "The resource has changed since the `ETag` you sent; read it again and reapply your change.");
+                Add(operation, context, "428", "No `If-Match`: send the `ETag` of your last read.");
             }
 
             if (description.HttpMethod == "POST")

@@ -134,6 +134,30 @@ public sealed class CaseTests(CaseApiFactory api) : IClassFixture<CaseApiFactory
         await ProblemAssert.IsProblemAsync(await client.GetAsync($"/v1/cases?sort=openedOn&cursor={cursor}"), HttpStatusCode.BadRequest, "validation_failed");
     }
 
+    [Theory]
+    [InlineData("""{"Sort":"-openedOn","Value":"not a date","Id":"0196a1d0-0000-7000-8000-000000000000"}""")]
+    [InlineData("""{"Sort":"-updatedAt","Value":"2025-02-30","Id":"0196a1d0-0000-7000-8000-000000000000"}""")]
+    [InlineData("""{"Sort":"-openedOn","Value":"2025-01-01\u0000","Id":"0196a1d0-0000-7000-8000-000000000000"}""")]
+    public async Task A_forged_cursor_is_a_400_naming_cursor(string json)
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var sort = JsonDocument.Parse(json).RootElement.GetProperty("Sort").GetString();
+        var cursor = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        await ProblemAssert.NamesInvalidFieldAsync(await client.GetAsync($"/v1/cases?sort={sort}&cursor={cursor}"), "cursor");
+    }
+
+    [Fact]
+    public async Task An_empty_cursor_reads_the_first_page()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var only = await client.CaseAsync();
+
+        var page = await client.GetFromJsonAsync<JsonElement>("/v1/cases?cursor=");
+
+        Assert.Equal([only.Id()], page.GetProperty("items").EnumerateArray().Select(c => c.Id()));
+    }
+
     [Fact]
     public async Task The_timeline_is_append_only_even_for_the_table_owner()
     {

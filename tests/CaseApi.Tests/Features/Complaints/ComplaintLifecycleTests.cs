@@ -82,6 +82,12 @@ public sealed class ComplaintLifecycleTests(CaseApiFactory api) : IClassFixture<
     public async Task A_decision_stores_its_outcome_and_fine_and_each_step_is_on_the_timeline()
     {
         var (client, complaint) = await ComplaintInAsync(ComplaintStatus.Filed);
+        // Steps are recorded once they have happened: the decision of 1 September is recorded on 2 September.
+        var recordedOn = new DateTimeOffset(2025, 9, 2, 9, 0, 0, TimeSpan.Zero);
+        if (api.Clock.GetUtcNow() < recordedOn)
+        {
+            api.Clock.SetUtcNow(recordedOn);
+        }
 
         var response = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id()}/transitions",
             new { to = "decided", at = "2025-09-01T10:00:00+02:00", outcome = "partially_upheld", fineAmount = 251000000m, fineCurrency = "EUR", note = "Art. 25 infringed" },
@@ -118,6 +124,7 @@ public sealed class ComplaintLifecycleTests(CaseApiFactory api) : IClassFixture<
     [InlineData("""{"to":"acknowledged","outcome":"upheld"}""", "outcome")]
     [InlineData("""{"to":"decided","outcome":"upheld","fineAmount":100}""", "fineCurrency")]
     [InlineData("""{"to":"sideways"}""", "to")]
+    [InlineData("""{"to":"acknowledged","at":"9999-12-31T23:59:59Z"}""", "at")]
     public async Task A_step_missing_what_it_needs_is_refused_naming_the_field(string body, string field)
     {
         var (client, complaint) = await ComplaintInAsync(ComplaintStatus.Filed);

@@ -109,4 +109,23 @@ public sealed class ComplaintTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         Assert.True(problem.GetProperty("errors").TryGetProperty("complainants", out _));
         Assert.Equal(HttpStatusCode.Created, ownName.StatusCode);
     }
+
+    [Theory]
+    [InlineData("""{"onBehalfOf":"complainants","complainants":[{"email":"jane@example.org"}]}""", "complainants[0].name")]
+    [InlineData("""{"onBehalfOf":"complainants","complainants":[{"name":"Jane Doe","email":"jane\u0000@example.org"}]}""", "complainants[0].email")]
+    [InlineData("""{"onBehalfOf":"organisation","filedOn":"9999-12-31"}""", "filedOn")]
+    public async Task A_bad_complaint_is_a_400_naming_the_field(string fields, string field)
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var defendant = await client.DefendantAsync();
+        var @case = await client.CaseAsync(null, defendant.Id());
+        var body = System.Text.Json.Nodes.JsonNode.Parse(fields)!.AsObject();
+        body["defendantId"] = defendant.Id();
+        body["dpaId"] = DemoData.DpaId("ie-dpc");
+
+        var response = await client.PostAsync($"/v1/cases/{@case.Id()}/complaints", new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
 }

@@ -75,6 +75,8 @@ public sealed class SendingTests(CaseApiFactory api) : IClassFixture<CaseApiFact
     [InlineData("""{"responsePeriod":"P14D","responseDue":"2025-05-14"}""", "responsePeriod")]
     [InlineData("""{"sentAt":"2030-01-01T00:00:00Z"}""", "sentAt")]
     [InlineData("""{"sentAt":"2025-04-30T10:00:00Z","responseDue":"2025-04-01"}""", "responseDue")]
+    [InlineData("""{"sentAt":"2025-04-30T23:30:00Z","responseDue":"2025-04-30"}""", "responseDue")] // already 1 May in Berlin
+    [InlineData("""{"sentAt":"2025-04-30T10:00:00Z","responseDue":"9999-12-31"}""", "responseDue")]
     public async Task Sending_with_a_bad_deadline_is_refused_naming_the_field_and_sends_nothing(string body, string field)
     {
         var world = await Letters.WorldAsync(api);

@@ -20,6 +20,20 @@ public sealed class DeadlineTests(CaseApiFactory api) : IClassFixture<CaseApiFac
         Assert.Contains(timeline.GetProperty("items").EnumerateArray(), e => e.GetProperty("kind").GetString() == "deadline.extended");
     }
 
+    [Theory]
+    [InlineData("2025-01-01")]
+    [InlineData("9999-12-31")]
+    public async Task Extending_to_a_date_before_the_deadline_started_or_past_ten_years_is_a_400_naming_dueDate(string dueDate)
+    {
+        var world = await Letters.WorldAsync(api);
+        var deadline = (await world.SendAsync(await world.DraftAsync(), "2025-12-01T10:00:00+01:00", "P14D")).GetProperty("deadline");
+
+        var response = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{deadline.Id()}/extend",
+            new { dueDate, reason = "Typo in the year" }, deadline.GetProperty("version").GetInt32());
+
+        await ProblemAssert.NamesInvalidFieldAsync(response, "dueDate");
+    }
+
     [Fact]
     public async Task A_waived_deadline_can_be_neither_extended_nor_waived_again()
     {

@@ -30,6 +30,26 @@ public sealed class ChangeFeedTests(CaseApiFactory api) : IClassFixture<CaseApiF
     }
 
     [Fact]
+    public async Task An_empty_after_reads_the_feed_from_the_start()
+    {
+        var organisation = await api.CreateOrganisationAsync();
+        using var client = api.ClientFor(organisation.AdminKey);
+        await client.CaseAsync();
+
+        var feed = await client.GetFromJsonAsync<JsonElement>("/v1/events?after=");
+
+        Assert.Equal(["case.created"], feed.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task An_event_type_with_a_NUL_is_a_400_naming_types()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+
+        await ProblemAssert.NamesInvalidFieldAsync(await client.GetAsync("/v1/events?types=case%00created"), "types");
+    }
+
+    [Fact]
     public async Task An_event_whose_transaction_commits_late_is_held_back_rather_than_skipped()
     {
         var organisation = await api.CreateOrganisationAsync();

@@ -49,6 +49,16 @@ public sealed class WebhookTests(CaseApiFactory api) : IClassFixture<CaseApiFact
     }
 
     [Fact]
+    public async Task A_null_event_type_is_a_400_naming_eventTypes()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+
+        var response = await client.PostAsync("/v1/webhooks", new StringContent("""{"url":"https://cases.example.org/hook","eventTypes":[null]}""", System.Text.Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.NamesInvalidFieldAsync(response, "eventTypes");
+    }
+
+    [Fact]
     public async Task Changing_the_url_to_a_private_address_is_refused_too_and_changes_need_If_Match()
     {
         var organisation = await api.CreateOrganisationAsync();
