@@ -31,10 +31,12 @@ public sealed partial class SwaggerUiBrowserTests(SwaggerUiBrowserTests.RunningA
 
             await page.Locator(".auth-wrapper button.authorize").ClickAsync();
             var dialog = page.Locator(".modal-ux");
-            await dialog.Locator("input").FillAsync(api.DemoKey);
-            await dialog.Locator(".auth-btn-wrapper button.authorize").ClickAsync();
-            await Assertions.Expect(dialog.GetByText("Authorized", new() { Exact = true })).ToBeVisibleAsync();
-            await dialog.Locator("button.btn-done").ClickAsync();
+            // The dialog lists every scheme (the calendar feed's token too); the key goes into the bearer one.
+            var bearer = dialog.Locator(".auth-container").Filter(new() { HasText = "(http, Bearer)" });
+            await bearer.Locator("#auth-bearer-value").FillAsync(api.DemoKey);
+            await bearer.Locator(".auth-btn-wrapper button.authorize").ClickAsync();
+            await Assertions.Expect(bearer.GetByText("Authorized", new() { Exact = true })).ToBeVisibleAsync();
+            await dialog.Locator("button.btn-done").First.ClickAsync();
 
             var listCases = page.Locator("#operations-Cases-ListCases");
             await listCases.Locator(".opblock-summary-control").ClickAsync();
