@@ -17,7 +17,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock
         using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new StringContent(delivery.Body, Encoding.UTF8, "application/json") };
         request.Headers.Add("webhook-id", id);
         request.Headers.Add("webhook-timestamp", at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", new StandardWebhook(delivery.Secret).Sign(id, at, delivery.Body));
+        request.Headers.Add("webhook-signature", Sign(delivery.Secret, id, at, delivery.Body));
         // Wall-clock duration for the log: TimeProvider gives the instant, a stopwatch measures the call.
         var stopwatch = Stopwatch.StartNew();
         int? status = null;
@@ -46,6 +46,9 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock
 
         return new RecordWebhookAttempt.Command(delivery.DeliveryId, delivery.Attempt, at, status, error, (int)stopwatch.ElapsedMilliseconds, retryAfter);
     }
+
+    /// <summary>The <c>webhook-signature</c> header's value (Standard Webhooks: <c>v1,</c> and the base64 HMAC-SHA256).</summary>
+    internal static string Sign(string secret, string webhookId, DateTimeOffset at, string body) => new StandardWebhook(secret).Sign(webhookId, at, body);
 }
 
 /// <summary>
