@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text;
-using System.Text.RegularExpressions;
 using CaseApi.Features.Demo;
 using CaseApi.Infrastructure.Data;
 using Microsoft.Playwright;
@@ -14,7 +11,7 @@ namespace CaseApi.Tests.Infrastructure;
 /// Chromium clicking through Swagger UI. Catches what no HTTP test sees: a security scheme the Authorize dialog cannot
 /// use, a Content-Security-Policy that breaks the page, a script that fails to load.
 /// </summary>
-public sealed partial class SwaggerUiBrowserTests(SwaggerUiBrowserTests.RunningApi api) : IClassFixture<SwaggerUiBrowserTests.RunningApi>
+public sealed class SwaggerUiBrowserTests(SwaggerUiBrowserTests.RunningApi api) : IClassFixture<SwaggerUiBrowserTests.RunningApi>
 {
     /// <summary>Debian's package; Playwright's own browser builds cannot be downloaded here, and need not be.</summary>
     private const string DefaultChromium = "/usr/bin/chromium";
@@ -140,72 +137,32 @@ public sealed partial class SwaggerUiBrowserTests(SwaggerUiBrowserTests.RunningA
         }
     }
 
-    /// <summary>The API's own build as a process, in demo mode on a test database, on a free loopback port.</summary>
-    public sealed partial class RunningApi : IAsyncLifetime
+    /// <summary>The API's own build as a process (<see cref="ServedApi"/>), in demo mode on a test database.</summary>
+    public sealed class RunningApi : IAsyncLifetime
     {
-        private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
-        private readonly StringBuilder log = new();
-        private readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource<string> keyPrinted = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private DatabaseConnections? database;
-        private Process? process;
+        private ServedApi? served;
 
-        public Uri BaseAddress => listening.Task.Result;
+        public Uri BaseAddress => Served.BaseAddress;
 
-        public string DemoKey => keyPrinted.Task.Result;
+        public string DemoKey { get; private set; } = "";
 
-        public string Log
-        {
-            get
-            {
-                lock (log)
-                {
-                    return log.ToString();
-                }
-            }
-        }
+        public string Log => Served.OutputTail(200);
+
+        private ServedApi Served => served ?? throw new InvalidOperationException("InitializeAsync has not run.");
 
         public async Task InitializeAsync()
         {
             database = await TestDatabase.CreateAsync(nameof(SwaggerUiBrowserTests));
-            process = CaseApiProcess.Start(new Dictionary<string, string>
-            {
-                ["ConnectionStrings__CaseDb"] = database.Application,
-                ["ConnectionStrings__CaseDbMigrations"] = database.Migrations,
-                ["Demo__Enabled"] = "true",
-                ["Mode"] = "api",
-                // Port 0: the server takes a free one and says which in its log; no race with other tests for a port.
-                ["Urls"] = "http://127.0.0.1:0",
-                ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
-            });
-            process.OutputDataReceived += (_, line) => Read(line.Data);
-            process.ErrorDataReceived += (_, line) => Read(line.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-
-            var started = Task.WhenAll(listening.Task, keyPrinted.Task);
-            var ended = await Task.WhenAny(started, process.WaitForExitAsync(), Task.Delay(StartTimeout));
-            if (ended != started)
-            {
-                throw new InvalidOperationException($"The API did not start in demo mode within {StartTimeout.TotalSeconds} s (exited: {process.HasExited}). Its log:\n{Log}");
-            }
-
-            using var client = new HttpClient { BaseAddress = BaseAddress };
-            var ready = await client.GetAsync("/health/ready");
-            Assert.True(ready.IsSuccessStatusCode, $"/health/ready answered {(int)ready.StatusCode}. Log:\n{Log}");
+            served = await ServedApi.StartAsync(database, new Dictionary<string, string> { ["Demo__Enabled"] = "true", ["Mode"] = "api" });
+            DemoKey = await served.DemoKeyAsync();
         }
 
         public async Task DisposeAsync()
         {
-            if (process is not null)
+            if (served is not null)
             {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync();
-                }
-
-                process.Dispose();
+                await served.DisposeAsync();
             }
 
             if (database is not null)
@@ -213,34 +170,5 @@ public sealed partial class SwaggerUiBrowserTests(SwaggerUiBrowserTests.RunningA
                 await TestDatabase.DropAsync(database);
             }
         }
-
-        private void Read(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (log)
-            {
-                log.AppendLine(line);
-            }
-
-            if (ListeningLine().Match(line) is { Success: true } address)
-            {
-                listening.TrySetResult(new Uri(address.Groups["url"].Value));
-            }
-
-            if (DemoKeyLine().Match(line) is { Success: true } key)
-            {
-                keyPrinted.TrySetResult(key.Groups["key"].Value);
-            }
-        }
-
-        [GeneratedRegex(@"Now listening on: (?<url>http://\S+)")]
-        private static partial Regex ListeningLine();
-
-        [GeneratedRegex(@"Demo mode: .* admin API key .*: (?<key>cak_\S+)")]
-        private static partial Regex DemoKeyLine();
     }
 }

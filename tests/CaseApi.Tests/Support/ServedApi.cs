@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using CaseApi.Infrastructure.Data;
+using CaseApi.Tests.Support.Contract;
 
 namespace CaseApi.Tests.Support;
 
@@ -76,8 +77,10 @@ public sealed partial class ServedApi : IAsyncDisposable
 
     public HttpClient Client(string? apiKey, TimeSpan? timeout = null)
     {
-        // No proxy: the machine's proxy settings must not stand between the test and a loopback port.
-        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
+        // No proxy: the machine's proxy settings must not stand between the test and a loopback port. Responses are checked
+        // against openapi.yaml, as in every test client.
+        var handler = new ContractCheckingHandler(OpenApiContract.Instance) { InnerHandler = new SocketsHttpHandler { UseProxy = false } };
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
         if (apiKey is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);

@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Sockets;
-using CaseApi.Tests.Support.Contract;
 using Dapper;
 using StandardWebhooks;
 
@@ -22,57 +19,38 @@ public sealed class WebhookCrashTests(CaseApiFactory api) : IClassFixture<CaseAp
         var neverAnswered = new TaskCompletionSource();
         receiver.Script(new LoopbackReceiver.Answer(200, Until: neverAnswered.Task));
         var organisation = await api.CreateOrganisationAsync("Crash test");
-        var port = FreePort();
-        var environment = new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
-            ["ConnectionStrings__CaseDb"] = api.Database.Application,
-            ["ConnectionStrings__CaseDbMigrations"] = api.Database.Migrations,
             ["Mode"] = "all",
-            ["Urls"] = $"http://127.0.0.1:{port}",
-            ["Demo__Enabled"] = "false",
             ["Webhooks__AllowPrivateAddresses"] = "true",
             // Short, so that the test does not wait two minutes for the dead dispatcher's lease.
             ["Webhooks__TimeoutSeconds"] = "3",
             ["Webhooks__LeaseSeconds"] = "7",
             ["Jobs__WebhookCron"] = "* * * * * *",
-            ["Logging__LogLevel__Default"] = "Warning",
         };
 
         string secret;
         Guid caseId;
-        using (var first = CaseApiProcess.Start(environment))
+        await using (var first = await ServedApi.StartAsync(api.Database, settings))
         {
-            try
-            {
-                using var client = await ClientAsync(port, organisation.AdminKey);
-                var webhook = await client.CreatedAsync("/v1/webhooks", new { url = receiver.Url("/hook"), eventTypes = new[] { "case.created" } });
-                secret = webhook.GetProperty("secret").GetString()!;
-                caseId = (await client.CaseAsync()).Id();
+            using var client = first.Client(organisation.AdminKey);
+            var webhook = await client.CreatedAsync("/v1/webhooks", new { url = receiver.Url("/hook"), eventTypes = new[] { "case.created" } });
+            secret = webhook.GetProperty("secret").GetString()!;
+            caseId = (await client.CaseAsync()).Id();
 
-                await Poll.UntilAsync(() => !receiver.Requests.IsEmpty, "the delivery on the wire");
-            }
-            finally
-            {
-                first.Kill(entireProcessTree: true);
-                await first.WaitForExitAsync();
-            }
+            await Poll.UntilAsync(() => !receiver.Requests.IsEmpty, "the delivery on the wire");
+            first.Process.Kill(entireProcessTree: true);
         }
 
         var inFlight = receiver.At("/hook").Single();
         Assert.Equal(("pending", 0), await DeliveryAsync(caseId));
 
-        using var restarted = CaseApiProcess.Start(environment);
-        try
+        await using (await ServedApi.StartAsync(api.Database, settings))
         {
             await Poll.UntilAsync(async () => await DeliveryAsync(caseId) is ("delivered", _), "the delivery after the restart", timeout: TimeSpan.FromSeconds(90));
         }
-        finally
-        {
-            restarted.Kill(entireProcessTree: true);
-            await restarted.WaitForExitAsync();
-            neverAnswered.SetResult();
-        }
 
+        neverAnswered.SetResult();
         var delivered = receiver.At("/hook")[^1];
         Assert.Equal(2, receiver.At("/hook").Count);
         Assert.Equal(inFlight.WebhookId, delivered.WebhookId);
@@ -89,34 +67,5 @@ public sealed class WebhookCrashTests(CaseApiFactory api) : IClassFixture<CaseAp
             SELECT d.status, d.attempts FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
             WHERE e.type = 'case.created' AND e.resource_id = @caseId
             """, new { caseId });
-    }
-
-    /// <summary>A client of the real process, checking its responses against openapi.yaml like every test client.</summary>
-    private static async Task<HttpClient> ClientAsync(int port, string apiKey)
-    {
-        var client = new HttpClient(new ContractCheckingHandler(OpenApiContract.Instance) { InnerHandler = new SocketsHttpHandler() })
-        {
-            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
-        };
-        await Poll.UntilAsync(async () =>
-        {
-            try
-            {
-                return (await client.GetAsync("/health/ready")).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, "the API to start", timeout: TimeSpan.FromSeconds(90));
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        return client;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -52,19 +52,13 @@ public sealed class OpenApiContract
     }
 
     /// <summary>The operation a request is for, as "GET /v1/cases/{id}"; null when the document has no such operation.</summary>
-    public string? OperationOf(HttpMethod method, string path)
-    {
-        var template = TemplateOf(path);
-        return template is not null && document["paths"]![template]![method.Method.ToLowerInvariant()] is not null
-            ? $"{method.Method} {template}"
-            : null;
-    }
+    public string? OperationOf(HttpMethod method, string path) =>
+        OperationAt(method, path) is ({ } template, not null) ? $"{method.Method} {template}" : null;
 
     /// <summary>What is wrong with a response, compared with the document; empty when it conforms.</summary>
     public IReadOnlyList<string> Check(HttpMethod method, string path, int status, MediaTypeHeaderValue? contentType, byte[] body)
     {
-        var template = TemplateOf(path);
-        if (template is null || document["paths"]![template]![method.Method.ToLowerInvariant()] is not JsonObject operation)
+        if (OperationAt(method, path) is not ({ } template, { } operation))
         {
             return [];
         }
@@ -136,6 +130,9 @@ public sealed class OpenApiContract
                 .DefaultIfEmpty("the body does not match its schema")
                 .ToArray();
     }
+
+    private (string? Template, JsonObject? Operation) OperationAt(HttpMethod method, string path) =>
+        TemplateOf(path) is { } template ? (template, document["paths"]![template]![method.Method.ToLowerInvariant()] as JsonObject) : (null, null);
 
     // The most specific template wins: /v1/deadlines/overview over /v1/deadlines/{id}.
     private string? TemplateOf(string path)
