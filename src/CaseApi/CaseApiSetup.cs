@@ -17,6 +17,7 @@ using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
+using CaseApi.Infrastructure.Secrets;
 using CaseApi.Infrastructure.Jobs;
 using CaseApi.Infrastructure.OpenApi;
 using Hangfire;
@@ -59,6 +60,8 @@ public static class CaseApiSetup
         services.AddScoped<LetterTemplateRenderer>();
         services.AddWebhooks();
         services.AddDatabase();
+        // After the database: Data Protection loads its key ring from it at start.
+        services.AddSecrets();
         services.AddMediation();
         services.Configure<JsonOptions>(options => JsonSetup.Configure(options.SerializerOptions));
         // Malformed bodies become exceptions, so that the one exception handler answers them as problem+json.

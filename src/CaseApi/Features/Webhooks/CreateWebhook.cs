@@ -1,6 +1,7 @@
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Mediation;
+using CaseApi.Infrastructure.Secrets;
 using FluentValidation;
 using MediatR;
 
@@ -32,7 +33,7 @@ public static class CreateWebhook
         }
     }
 
-    internal sealed class Handler(DbSession db, CallerContext caller, TimeProvider clock) : IRequestHandler<Command, WebhookWithSecretDto>
+    internal sealed class Handler(DbSession db, CallerContext caller, SecretProtector secrets, TimeProvider clock) : IRequestHandler<Command, WebhookWithSecretDto>
     {
         public async Task<WebhookWithSecretDto> Handle(Command cmd, CancellationToken ct)
         {
@@ -40,13 +41,13 @@ public static class CreateWebhook
             var secret = WebhookSecret.Generate();
             var webhook = await db.QuerySingleAsync<WebhookDto>($"""
                 INSERT INTO webhooks (id, organisation_id, url, event_types, enabled, secret, created_at, updated_at)
-                VALUES (@id, @organisationId, @Url, @eventTypes, @enabled, @secret, @now, @now)
+                VALUES (@id, @organisationId, @Url, @eventTypes, @enabled, @stored, @now, @now)
                 RETURNING {WebhookDto.Columns}
                 """,
                 new
                 {
                     id = Guid.CreateVersion7(now), organisationId = caller.RequiredOrganisationId, cmd.Url,
-                    eventTypes = (cmd.EventTypes ?? []).Distinct().ToArray(), enabled = cmd.Enabled ?? true, secret, now,
+                    eventTypes = (cmd.EventTypes ?? []).Distinct().ToArray(), enabled = cmd.Enabled ?? true, stored = secrets.Protect(secret), now,
                 },
                 ct);
             return new WebhookWithSecretDto(webhook, secret);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Mediation;
+using CaseApi.Infrastructure.Secrets;
 using MediatR;
 using Microsoft.Extensions.Options;
 
@@ -60,7 +61,7 @@ public static class DispatchWebhooks
         public required string Data { get; init; }
     }
 
-    internal sealed class Handler(DbSession db, TimeProvider clock, WebhookTimings timings, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    internal sealed class Handler(DbSession db, TimeProvider clock, WebhookTimings timings, SecretProtector secrets, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
         : IRequestHandler<Command, IReadOnlyList<Outgoing>>
     {
         public async Task<IReadOnlyList<Outgoing>> Handle(Command cmd, CancellationToken ct)
@@ -107,7 +108,7 @@ public static class DispatchWebhooks
                         done = organisation.Select(c => c.DeliveryId).Except(send.Select(d => d.Id)).ToArray(),
                     },
                     ct);
-                outgoing.AddRange(send.Select(d => new Outgoing(organisation.Key, d.WebhookId, d.Id, d.Attempts + 1, d.Url, d.Secret, Body(d))));
+                outgoing.AddRange(send.Select(d => new Outgoing(organisation.Key, d.WebhookId, d.Id, d.Attempts + 1, d.Url, secrets.Unprotect(d.Secret), Body(d))));
             }
 
             return outgoing;

@@ -1,6 +1,7 @@
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Mediation;
+using CaseApi.Infrastructure.Secrets;
 using MediatR;
 
 namespace CaseApi.Features.Webhooks;
@@ -9,16 +10,16 @@ public static class RotateWebhookSecret
 {
     public sealed record Command(Guid Id) : ICommand<WebhookWithSecretDto>, IHasSecretResponse;
 
-    internal sealed class Handler(DbSession db, TimeProvider clock) : IRequestHandler<Command, WebhookWithSecretDto>
+    internal sealed class Handler(DbSession db, SecretProtector secrets, TimeProvider clock) : IRequestHandler<Command, WebhookWithSecretDto>
     {
         public async Task<WebhookWithSecretDto> Handle(Command cmd, CancellationToken ct)
         {
             var secret = WebhookSecret.Generate();
             var webhook = await db.QuerySingleOrDefaultAsync<WebhookDto>($"""
-                UPDATE webhooks SET secret = @secret, version = version + 1, updated_at = @now
+                UPDATE webhooks SET secret = @stored, version = version + 1, updated_at = @now
                 WHERE id = @id AND organisation_id = current_organisation_id()
                 RETURNING {WebhookDto.Columns}
-                """, new { id = cmd.Id, secret, now = clock.GetUtcNow() }, ct)
+                """, new { id = cmd.Id, stored = secrets.Protect(secret), now = clock.GetUtcNow() }, ct)
                 ?? throw new NotFoundException("webhook", cmd.Id);
             return new WebhookWithSecretDto(webhook, secret);
         }

@@ -1,3 +1,4 @@
+using System.Net;
 using CaseApi.Infrastructure.Auth;
 
 namespace CaseApi.Features.Webhooks;
@@ -22,10 +23,12 @@ public static class WebhooksSetup
 {
     public static IServiceCollection AddWebhooks(this IServiceCollection services)
     {
+        services.AddSingleton<ResolveHost>(Dns.GetHostAddressesAsync);
         services.AddSingleton<WebhookAddresses>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton(provider => WebhookTimings.From(provider.GetRequiredService<IConfiguration>()));
         services.AddTransient<DispatchWebhooksJob>();
+        services.AddHostedService<EncryptPlaintextWebhookSecrets.AtStart>();
         services.ConfigureSwaggerGen(options => options.DocumentFilter<WebhookPayloadsDocumentFilter>());
         services.AddHttpClient(WebhookSender.ClientName, (provider, client) => client.Timeout = provider.GetRequiredService<WebhookTimings>().Timeout)
             .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
@@ -38,7 +41,10 @@ public static class WebhooksSetup
                 UseProxy = false,
                 UseCookies = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-            });
+            })
+            // The default request log writes each URL, path and query included, at Information: some receivers take their
+            // own secret in the path. Deliveries are logged by the dispatcher and recorded per attempt instead.
+            .RemoveAllLoggers();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using CaseApi.Features.Deadlines;
 using CaseApi.Features.Webhooks;
 using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Mediation;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -47,6 +48,7 @@ public static class JobsSetup
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(provider.GetRequiredService<DatabaseRuntime>().Connections.Application, options), options);
         }));
         services.AddTransient<SweepDeadlinesJob>();
+        services.AddTransient<PurgeIdempotencyKeysJob>();
         if (mode != RunMode.Api)
         {
             services.AddHangfireServer(options =>
@@ -77,6 +79,8 @@ public static class JobsSetup
             jobs.AddOrUpdate<DispatchWebhooksJob>(DispatchWebhooksJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
                 // Every 5 seconds: the specification's first attempt is "immediately", and its first retry comes after 5 s.
                 configuration["Jobs:WebhookCron"] ?? "*/5 * * * * *");
+            jobs.AddOrUpdate<PurgeIdempotencyKeysJob>(PurgeIdempotencyKeysJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
+                configuration["Jobs:IdempotencyPurgeCron"] ?? Cron.Hourly());
             return Task.CompletedTask;
         }
 

@@ -23,7 +23,11 @@ public interface IHasSecretResponse;
 /// Replays the first response of a command retried with the same <c>Idempotency-Key</c> and body; the same key
 /// with another body is a 422. Runs inside the unit of work, so the key is stored in the command's own
 /// transaction: concurrent retries wait on the key's row, and a failed command leaves no key behind.
-/// Keys are kept for 24 hours; after that the same key starts afresh.
+/// Keys are kept for 24 hours; after that the same key starts afresh, and the recurring purge
+/// (<see cref="PurgeIdempotencyKeys"/>) deletes them with the personal data their responses may hold. A response is
+/// replayed only to the API key that made the request: another key, perhaps of a role that may not read it (an
+/// integration key does not see complainants), gets 422 as for another body. An erasure removes the responses that held
+/// the erased person's data; their replay is a 409.
 /// </summary>
 public sealed class IdempotencyBehavior<TRequest, TResponse>(
     DbSession db, IdempotencyRequest idempotency, CallerContext caller, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
@@ -34,7 +38,7 @@ public sealed class IdempotencyBehavior<TRequest, TResponse>(
 
     private static readonly bool HasSecretResponse = typeof(IHasSecretResponse).IsAssignableFrom(typeof(TRequest));
 
-    private sealed record StoredKey(string RequestType, byte[] RequestHash, string? Response);
+    private sealed record StoredKey(string RequestType, byte[] RequestHash, Guid? ApiKeyId, bool ResponseErased, string? Response);
 
     public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
     {
@@ -48,13 +52,14 @@ public sealed class IdempotencyBehavior<TRequest, TResponse>(
         var hash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, options));
         var now = clock.GetUtcNow();
         var claimed = await db.QuerySingleOrDefaultAsync<bool>("""
-            INSERT INTO idempotency_keys AS k (organisation_id, key, request_type, request_hash, created_at)
-            VALUES (current_organisation_id(), @key, @requestType, @hash, @now)
+            INSERT INTO idempotency_keys AS k (organisation_id, key, request_type, request_hash, api_key_id, created_at)
+            VALUES (current_organisation_id(), @key, @requestType, @hash, @apiKeyId, @now)
             ON CONFLICT (organisation_id, key) DO UPDATE
-                SET request_type = excluded.request_type, request_hash = excluded.request_hash, response = NULL, created_at = excluded.created_at
+                SET request_type = excluded.request_type, request_hash = excluded.request_hash, api_key_id = excluded.api_key_id,
+                    response = NULL, response_erased = false, created_at = excluded.created_at
                 WHERE k.created_at < @expired
             RETURNING true
-            """, new { key, requestType, hash, now, expired = now.AddHours(-24) }, cancellationToken);
+            """, new { key, requestType, hash, apiKeyId = caller.ApiKeyId, now, expired = now.AddHours(-24) }, cancellationToken);
 
         if (claimed)
         {
@@ -70,12 +75,20 @@ public sealed class IdempotencyBehavior<TRequest, TResponse>(
         }
 
         var stored = await db.QuerySingleAsync<StoredKey>(
-            "SELECT request_type, request_hash, response::text AS response FROM idempotency_keys WHERE organisation_id = current_organisation_id() AND key = @key",
+            "SELECT request_type, request_hash, api_key_id, response_erased, response::text AS response FROM idempotency_keys WHERE organisation_id = current_organisation_id() AND key = @key",
             new { key }, cancellationToken);
-        if (stored.RequestType != requestType || !CryptographicOperations.FixedTimeEquals(stored.RequestHash, hash))
+        // Keys stored before they recorded their API key have none, and replay to nobody.
+        if (stored.RequestType != requestType || !CryptographicOperations.FixedTimeEquals(stored.RequestHash, hash)
+            || stored.ApiKeyId is null || stored.ApiKeyId != caller.ApiKeyId)
         {
             throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused",
-                $"The {IdempotencyRequest.Header} '{key}' was used for a different request in the last 24 hours; use a new key for a new request.");
+                $"The {IdempotencyRequest.Header} '{key}' was used for a different request, or by another API key, in the last 24 hours; use a new key for a new request.");
+        }
+
+        if (stored.ResponseErased)
+        {
+            throw new ConflictException("idempotent_response_erased",
+                "This request already succeeded, but its response held personal data that has been erased since, so it is not replayed. Read the resource it created or changed instead.");
         }
 
         return stored.Response is null

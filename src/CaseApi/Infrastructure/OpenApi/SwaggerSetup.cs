@@ -184,7 +184,7 @@ public static class SwaggerSetup
                 {
                     Name = IdempotencyRequest.Header,
                     In = ParameterLocation.Header,
-                    Description = "Any unique string (a UUID is best). A retry with the same key and body within 24 hours returns the first response instead of acting twice; the same key with another body gets 422.",
+                    Description = "Any unique string (a UUID is best). A retry with the same key and body, by the same API key, within 24 hours returns the first response instead of acting twice; the same key with another body, or from another API key, gets 422. A response that held a secret, or personal data erased since, is not replayed: 409.",
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotencyKeyFilter.MaxLength },
                 });
             }

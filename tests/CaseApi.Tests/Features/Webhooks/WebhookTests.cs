@@ -38,6 +38,13 @@ public sealed class WebhookTests(CaseApiFactory api) : IClassFixture<CaseApiFact
     [InlineData("https://[::1]/hook")]
     [InlineData("https://[fd00::1]/hook")]
     [InlineData("https://localhost/hook")]
+    [InlineData("https://[64:ff9b::a00:1]/hook")]
+    [InlineData("https://[64:ff9b:1::a00:1]/hook")]
+    [InlineData("https://[2002:a00:1::1]/hook")]
+    [InlineData("https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/hook")]
+    [InlineData("https://[::a00:1]/hook")]
+    [InlineData("https://[::ffff:0:a00:1]/hook")]
+    [InlineData("https://[::ffff:a00:1]/hook")]
     [InlineData("http://cases.example.org/hook")]
     [InlineData("ftp://cases.example.org/hook")]
     public async Task A_private_or_plain_http_url_is_refused_with_400_naming_url(string url)
@@ -67,11 +74,13 @@ public sealed class WebhookTests(CaseApiFactory api) : IClassFixture<CaseApiFact
         var path = $"/v1/webhooks/{webhook.Id()}";
 
         var refused = await client.SendWithIfMatchAsync(HttpMethod.Patch, path, new { url = "https://192.168.1.10/hook" }, 1);
+        var refusedNat64 = await client.SendWithIfMatchAsync(HttpMethod.Patch, path, new { url = "https://[64:ff9b::a00:1]/" }, 1);
         var withoutIfMatch = await client.SendWithIfMatchAsync(HttpMethod.Patch, path, new { enabled = false }, null);
         var changed = await client.SendWithIfMatchAsync(HttpMethod.Patch, path, new { enabled = false, eventTypes = new[] { "case.created" } }, 1);
         var stale = await client.SendWithIfMatchAsync(HttpMethod.Patch, path, new { enabled = true }, 1);
 
         await ProblemAssert.NamesInvalidFieldAsync(refused, "url");
+        await ProblemAssert.NamesInvalidFieldAsync(refusedNat64, "url");
         await ProblemAssert.IsProblemAsync(withoutIfMatch, HttpStatusCode.PreconditionRequired);
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         var body = await changed.Content.ReadFromJsonAsync<JsonElement>();
@@ -127,7 +136,7 @@ public sealed class WebhookTests(CaseApiFactory api) : IClassFixture<CaseApiFact
         Assert.Empty(receiver.Requests);
         var delivery = (await client.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{webhook.Id()}/deliveries")).GetProperty("items")[0];
         Assert.Equal("pending", delivery.GetProperty("status").GetString());
-        Assert.Contains("no public address", delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith(WebhookAddresses.NoPublicAddress, delivery.GetProperty("lastError").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -140,6 +149,20 @@ public sealed class WebhookTests(CaseApiFactory api) : IClassFixture<CaseApiFact
     [InlineData("fe80::1", true)]
     [InlineData("93.184.215.14", false)]
     [InlineData("2606:2800:21f:cb07:6820:80da:af6b:8b2c", false)]
+    [InlineData("::", true)]
+    [InlineData("64:ff9b::a00:1", true)] // NAT64 (RFC 6052) to 10.0.0.1
+    [InlineData("64:ff9b::7f00:1", true)] // NAT64 to 127.0.0.1
+    [InlineData("64:ff9b::5db8:d70e", false)] // NAT64 to 93.184.215.14: the gateway reaches a public host
+    [InlineData("64:ff9b:1::5db8:d70e", true)] // local-use NAT64 (RFC 8215): whose gateway, we cannot tell
+    [InlineData("2002:a00:1::1", true)] // 6to4 of 10.0.0.1
+    [InlineData("2002:5db8:d70e::1", true)] // 6to4 at all: a relay's address, deprecated (RFC 7526)
+    [InlineData("2001:0:4136:e378:8000:63bf:f5ff:fffe", true)] // Teredo
+    [InlineData("::a00:1", true)] // IPv4-compatible
+    [InlineData("::5db8:d70e", true)]
+    [InlineData("::ffff:0:a00:1", true)] // SIIT IPv4-translated
+    [InlineData("2001:db8::1", true)]
+    [InlineData("3fff::1", true)]
+    [InlineData("2a00:1450:4001:80e::200e", false)]
     public void Private_loopback_and_link_local_addresses_are_recognised(string address, bool isPrivate) =>
         Assert.Equal(isPrivate, WebhookAddresses.IsPrivate(IPAddress.Parse(address)));
 }
