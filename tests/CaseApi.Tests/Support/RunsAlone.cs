@@ -7,7 +7,8 @@ namespace CaseApi.Tests.Support;
 /// would hold back the feed in every test database, so feed tests run after the parallel classes, one at a time.
 /// Hangfire's logger is process-wide too: each test host points it at its own logger factory and leaves it pointing
 /// at a disposed one when it stops, so the test that uses a Hangfire client (EscalationWorkersTests) must not overlap
-/// another host's shutdown.
+/// another host's shutdown. HostileTemplateTests measure the whole process's allocations and heap, which parallel
+/// classes would add to.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class RunsAlone

@@ -68,10 +68,10 @@ public static class RecordLetter
             RuleFor(c => c.Letter.Type).IsInEnum().OverridePropertyName("type");
             RuleFor(c => c.Letter.Channel).IsInEnum().OverridePropertyName("channel");
             RuleFor(c => c.Letter.Subject).NotEmpty().When(c => c.Letter.TemplateId is null || c.Letter.Subject is not null)
-                .WithMessage("Give a subject, or leave it out and give a templateId to draft it.").IsShortText(500).OverridePropertyName("subject");
+                .WithMessage("Give a subject, or leave it out and give a templateId to draft it.").IsShortText(LetterLimits.MaxSubjectLength).OverridePropertyName("subject");
             RuleFor(c => c.Letter.TemplateId).Null().When(c => c.Letter.Direction == LetterDirection.Incoming)
                 .WithMessage("Templates draft outgoing letters; record an incoming letter as it came.").OverridePropertyName("templateId");
-            RuleFor(c => c.Letter.Body).IsShortText(200_000).OverridePropertyName("body");
+            RuleFor(c => c.Letter.Body).IsShortText(LetterLimits.MaxBodyLength).OverridePropertyName("body");
             RuleFor(c => c.Letter).Must(l => (l.DefendantId is null) != (l.DpaId is null))
                 .WithMessage("Name the other side: a defendantId or a dpaId, not both.").OverridePropertyName("defendantId");
             RuleFor(c => c.Letter.ReceivedAt).Null().When(c => c.Letter.Direction == LetterDirection.Outgoing)
@@ -152,9 +152,9 @@ public static class RecordLetter
 
             var drafted = await templates.RenderAsync(templateId, new TemplateInput(caseId, letter.DefendantId, letter.DpaId, letter.InReplyTo), ct);
             var subject = letter.Subject ?? drafted.Subject;
-            return subject.Length is > 0 and <= 500
+            return subject.Length is > 0 and <= LetterLimits.MaxSubjectLength
                 ? (subject, letter.Body ?? drafted.Body)
-                : throw new ValidationException([new("subject", $"The template drafts a subject of {subject.Length} characters (1 to 500 allowed); give a subject.")]);
+                : throw new ValidationException([new("subject", $"The template drafts a subject of {subject.Length} characters (1 to {LetterLimits.MaxSubjectLength} allowed); give a subject.")]);
         }
     }
 

@@ -33,8 +33,8 @@ public static class UpdateDraftLetter
     {
         public Validator()
         {
-            When(c => c.Changes.Subject.IsSet, () => RuleFor(c => c.Changes.Subject.Value).NotEmpty().IsShortText(500).OverridePropertyName("subject"));
-            RuleFor(c => c.Changes.Body.Value).IsShortText(200_000).OverridePropertyName("body");
+            When(c => c.Changes.Subject.IsSet, () => RuleFor(c => c.Changes.Subject.Value).NotEmpty().IsShortText(LetterLimits.MaxSubjectLength).OverridePropertyName("subject"));
+            RuleFor(c => c.Changes.Body.Value).IsShortText(LetterLimits.MaxBodyLength).OverridePropertyName("body");
             RuleFor(c => c.Changes.Channel.Value).IsInEnum().OverridePropertyName("channel");
             RuleFor(c => c.Changes.Type.Value).IsInEnum().OverridePropertyName("type");
         }

@@ -15,7 +15,7 @@ public static class CreateLetterTemplate
     public sealed class Validator : AbstractValidator<Command>
     {
         // The empty name keeps the fields' own names (subject, not template.subject): they are the request body's top level.
-        public Validator() => RuleFor(c => c.Template).SetValidator(new LetterTemplateFields.Validator()).OverridePropertyName("");
+        public Validator(TimeProvider clock) => RuleFor(c => c.Template).SetValidator(new LetterTemplateFields.Validator(clock)).OverridePropertyName("");
     }
 
     internal sealed class Handler(DbSession db, TimeProvider clock) : IRequestHandler<Command, LetterTemplateDto>

@@ -70,19 +70,19 @@ public sealed record LetterTemplateFields
     /// <summary>The rules for creating and replacing alike. A template must parse, and render against sample data, before it is stored.</summary>
     public sealed class Validator : AbstractValidator<LetterTemplateFields>
     {
-        public Validator()
+        public Validator(TimeProvider clock)
         {
             RuleFor(t => t.Name).NotEmpty().IsShortText(200);
             RuleFor(t => t.LetterType).IsInEnum();
             RuleFor(t => t.Language).IsTemplateLanguage();
             RuleFor(t => t.Subject).NotEmpty().IsShortText(1000);
-            RuleFor(t => t.Body).NotEmpty().IsShortText(200_000);
+            RuleFor(t => t.Body).NotEmpty().IsShortText(LetterLimits.MaxBodyLength);
             RuleFor(t => t).CustomAsync(async (template, context, ct) =>
             {
                 var language = LetterTemplateEngine.Languages.Contains(template.Language) ? template.Language : "en";
                 foreach (var (field, source) in new[] { ("subject", template.Subject), ("body", template.Body) })
                 {
-                    if (!string.IsNullOrEmpty(source) && await LetterTemplateEngine.ProblemWithAsync(source, language) is { } problem)
+                    if (!string.IsNullOrEmpty(source) && await LetterTemplateEngine.ProblemWithAsync(source, language, clock, ct) is { } problem)
                     {
                         context.AddFailure(field, problem);
                     }

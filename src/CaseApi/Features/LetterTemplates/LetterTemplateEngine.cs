@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using CaseApi.Features.Correspondence;
 using Fluid;
 using Fluid.Values;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace CaseApi.Features.LetterTemplates;
 
@@ -28,15 +30,27 @@ public static class LetterTemplateEngine
 
     private static readonly TemplateOptions Options = CreateOptions();
 
-    /// <summary>Parses a template; on failure says where, as "Line 3, column 12: …", for the lawyer who wrote it.</summary>
+    // Parsed templates are immutable and safe to share, and the same few are rendered again and again; the cache is
+    // bounded by the length of their sources, since every organisation can store templates of its own.
+    private static readonly MemoryCache Parsed = new(new MemoryCacheOptions { SizeLimit = LetterTemplateLimits.ParsedCacheCharacters, TrackStatistics = true });
+
+    internal static long ParsedCacheCharacters => Parsed.GetCurrentStatistics()?.CurrentEstimatedSize ?? 0;
+
+    /// <summary>
+    /// Parses a template; on failure says where, as "Line 3, column 12: …", for the lawyer who wrote it. A template that
+    /// parses is bounded as <see cref="LetterTemplateLimits"/> says: a literal range over the maximum is refused here.
+    /// </summary>
     public static bool TryParse(string source, out IFluidTemplate template, out string error)
     {
-        if (Parser.TryParse(source, out template, out var message))
+        if (Parser.TryParse(source, out var parsed, out var message))
         {
-            error = "";
-            return true;
+            var bounding = new BoundingRewriter();
+            template = bounding.VisitTemplate(parsed);
+            error = string.Join(" ", bounding.Problems);
+            return bounding.Problems.Count == 0;
         }
 
+        template = parsed;
         var position = ParsePosition.Match(message ?? "");
         error = position.Success
             ? $"Line {position.Groups["line"].Value}, column {position.Groups["column"].Value}: {position.Groups["reason"].Value.TrimEnd('.')}."
@@ -44,18 +58,33 @@ public static class LetterTemplateEngine
         return false;
     }
 
-    public static async Task<string> RenderAsync(IFluidTemplate template, LetterTemplateModel model, string language)
+    /// <summary>A template parsed once for every rendering of the same source; throws when it does not parse.</summary>
+    public static IFluidTemplate ParseCached(string source) => Parsed.GetOrCreate(source, entry =>
     {
+        entry.Size = source.Length + 1;
+        return TryParse(source, out var template, out var error) ? template : throw new LetterTemplateLimitException(error);
+    })!;
+
+    /// <summary>
+    /// Renders into at most <see cref="LetterLimits.MaxBodyLength"/> characters, within the limits of <see cref="LetterTemplateLimits"/>:
+    /// throws <see cref="LetterTooLongException"/> for a longer text and <see cref="LetterTemplateLimitException"/> for any other limit.
+    /// </summary>
+    public static async Task<string> RenderAsync(IFluidTemplate template, LetterTemplateModel model, string language, TimeProvider clock, CancellationToken ct)
+    {
+        var budget = new RenderBudget(clock, ct);
         var context = new TemplateContext(model, Options);
         context.AmbientValues[LanguageKey] = language;
-        return await template.RenderAsync(context, NullEncoder.Default);
+        budget.Attach(context);
+        var writer = new BoundedWriter(LetterLimits.MaxBodyLength, budget);
+        await template.RenderAsync(writer, NullEncoder.Default, context);
+        return writer.ToString();
     }
 
     /// <summary>
     /// Null when the template parses and renders both with every merge field filled and with none; otherwise why not.
     /// Rendering catches what parsing cannot: an unknown filter, a filter given a bad argument, a loop that never ends.
     /// </summary>
-    public static async Task<string?> ProblemWithAsync(string source, string language)
+    public static async Task<string?> ProblemWithAsync(string source, string language, TimeProvider clock, CancellationToken ct)
     {
         if (!TryParse(source, out var template, out var error))
         {
@@ -64,8 +93,8 @@ public static class LetterTemplateEngine
 
         try
         {
-            await RenderAsync(template, LetterTemplateModel.Sample, language);
-            await RenderAsync(template, LetterTemplateModel.Empty, language);
+            await RenderAsync(template, LetterTemplateModel.Sample, language, clock, ct);
+            await RenderAsync(template, LetterTemplateModel.Empty, language, clock, ct);
             return null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -101,12 +130,13 @@ public static class LetterTemplateEngine
             StrictFilters = true,
             // Undefined variables stay empty: a letter to an authority has no defendant, and that is not an error.
             StrictVariables = false,
-            MaxSteps = 100_000,
-            MaxRecursion = 10,
+            MaxSteps = LetterTemplateLimits.MaxSteps,
+            MaxRecursion = LetterTemplateLimits.MaxRecursion,
         };
         // Fluid would print a DateOnly as text; as a date it works with date_long and Liquid's own date filter.
         options.ValueConverters.Add(value => value is DateOnly day ? new DateTimeValue(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)) : null);
         options.Filters.AddFilter("date_long", DateLong);
+        BoundedFilters.Wrap(options.Filters);
         return options;
     }
 

@@ -15,7 +15,7 @@ public sealed record LetterTemplateModel(
     DateOnly? Today)
 {
     /// <summary>For lawyers writing templates, in the OpenAPI document.</summary>
-    public const string Documentation = """
+    public static readonly string Documentation = """
         `subject` and `body` are Liquid templates. One that does not parse is a 400 naming the field, with the line and column of
         the mistake; one that does not render against sample data (a misspelt filter, say) is refused as well. Names are unique in
         the organisation (409).
@@ -35,7 +35,8 @@ public sealed record LetterTemplateModel(
         **Filters**: Liquid's own, and `date_long`, which writes a date as a letter does in the template's language:
         `{{ answered.sent_on | date_long }}` gives "30. April 2025" in German and "30 April 2025" in English
         (`date_long: 'en'` for the other language).
-        """;
+
+        """ + LetterTemplateLimits.Documentation;
 
     public static readonly LetterTemplateModel Empty = new(null, null, null, null, null, null, null);
 

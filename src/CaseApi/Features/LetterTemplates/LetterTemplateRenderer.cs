@@ -1,6 +1,8 @@
 using CaseApi.Features.Correspondence;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
+using FluentValidation;
+using FluentValidation.Results;
 
 namespace CaseApi.Features.LetterTemplates;
 
@@ -89,43 +91,41 @@ public sealed class LetterTemplateRenderer(DbSession db, TimeProvider clock)
         for (var i = 0; i < letters.Count; i++)
         {
             var reminder = BuiltInLetterTemplates.ReminderFor(letters[i].AnsweredType, letters[i].Input.DpaId, language);
-            rendered[i] = await RenderModelAsync(reminder.Id, new StoredTemplate(reminder.Language, reminder.Subject, reminder.Body), models[i]);
+            rendered[i] = await RenderModelAsync(reminder.Id, new StoredTemplate(reminder.Language, reminder.Subject, reminder.Body), models[i], ct);
         }
 
         return rendered;
     }
 
     private async Task<RenderedLetter> RenderAsync(Guid templateId, StoredTemplate template, TemplateInput input, CancellationToken ct) =>
-        await RenderModelAsync(templateId, template, (await LoadModelsAsync([input], ct))[0]);
+        await RenderModelAsync(templateId, template, (await LoadModelsAsync([input], ct))[0], ct);
 
-    private static async Task<RenderedLetter> RenderModelAsync(Guid templateId, StoredTemplate template, LetterTemplateModel model)
+    private async Task<RenderedLetter> RenderModelAsync(Guid templateId, StoredTemplate template, LetterTemplateModel model, CancellationToken ct) => new(
+        (await RenderFieldAsync(templateId, "subject", template.Subject, template.Language, model, ct)).Trim(),
+        await RenderFieldAsync(templateId, "body", template.Body, template.Language, model, ct));
+
+    /// <summary>
+    /// One field through the limits of <see cref="LetterTemplateLimits"/>, for the API and for jobs alike: a text longer than a
+    /// letter may be is a 400 naming the field, any other failure a 422 (a job logs either and drafts nothing).
+    /// </summary>
+    private async Task<string> RenderFieldAsync(Guid templateId, string field, string source, string language, LetterTemplateModel model, CancellationToken ct)
     {
         try
         {
-            return new RenderedLetter(
-                (await RenderFieldAsync(template.Subject, model, template.Language)).Trim(),
-                await RenderFieldAsync(template.Body, model, template.Language));
+            return await LetterTemplateEngine.RenderAsync(LetterTemplateEngine.ParseCached(source), model, language, clock, ct);
+        }
+        catch (LetterTooLongException e)
+        {
+            throw new ValidationException([new ValidationFailure(field,
+                $"Letter template {templateId} drafts a {field} of more than {e.MaxLength:N0} characters for this letter; shorten the template.")]);
         }
         catch (Exception e) when (e is not OperationCanceledException and not ApiProblemException)
         {
-            // Templates are checked against sample data when saved; this is for data the sample did not foresee.
+            // Templates are checked against sample data when saved; this is for data the sample did not foresee, and for
+            // templates saved before a limit existed.
             throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "letter_template_failed",
                 $"Letter template {templateId} does not render for this letter: {e.Message}");
         }
-    }
-
-    // Parsed Fluid templates are immutable and safe to share; the same few sources are rendered again and again.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Fluid.IFluidTemplate> Parsed = new();
-
-    private static async Task<string> RenderFieldAsync(string source, LetterTemplateModel model, string language)
-    {
-        if (!Parsed.TryGetValue(source, out var parsed))
-        {
-            parsed = LetterTemplateEngine.TryParse(source, out var template, out var error) ? template : throw new InvalidOperationException(error);
-            Parsed.TryAdd(source, parsed);
-        }
-
-        return await LetterTemplateEngine.RenderAsync(parsed, model, language);
     }
 
     private async Task<IReadOnlyList<LetterTemplateModel>> LoadModelsAsync(IReadOnlyList<TemplateInput> inputs, CancellationToken ct)

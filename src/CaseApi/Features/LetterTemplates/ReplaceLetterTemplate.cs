@@ -17,7 +17,7 @@ public static class ReplaceLetterTemplate
     public sealed class Validator : AbstractValidator<Command>
     {
         // As in CreateLetterTemplate: the fields are the body's top level.
-        public Validator() => RuleFor(c => c.Template).SetValidator(new LetterTemplateFields.Validator()).OverridePropertyName("");
+        public Validator(TimeProvider clock) => RuleFor(c => c.Template).SetValidator(new LetterTemplateFields.Validator(clock)).OverridePropertyName("");
     }
 
     internal sealed class Handler(DbSession db, TimeProvider clock) : IRequestHandler<Command, LetterTemplateDto>

@@ -19,8 +19,8 @@ public sealed class LetterTemplateEngineTests
     {
         var template = BuiltInLetterTemplates.All.Single(t => t.Key == key);
 
-        Assert.Null(await LetterTemplateEngine.ProblemWithAsync(template.Subject, template.Language));
-        Assert.Null(await LetterTemplateEngine.ProblemWithAsync(template.Body, template.Language));
+        Assert.Null(await LetterTemplateEngine.ProblemWithAsync(template.Subject, template.Language, TimeProvider.System, CancellationToken.None));
+        Assert.Null(await LetterTemplateEngine.ProblemWithAsync(template.Body, template.Language, TimeProvider.System, CancellationToken.None));
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed class LetterTemplateEngineTests
     {
         Assert.True(LetterTemplateEngine.TryParse("[{{ defendant.legal_name }}|{{ answered.sent_on | date_long }}|{{ no.such.field }}]", out var template, out _));
 
-        Assert.Equal("[||]", await LetterTemplateEngine.RenderAsync(template, LetterTemplateModel.Empty, "de"));
+        Assert.Equal("[||]", await LetterTemplateEngine.RenderAsync(template, LetterTemplateModel.Empty, "de", TimeProvider.System, CancellationToken.None));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class LetterTemplateEngineTests
         Assert.True(LetterTemplateEngine.TryParse("{{ defendant.legal_name }}", out var template, out _));
         var model = LetterTemplateModel.Empty with { Defendant = new DefendantFields("Müller & Söhne <GmbH> „Test“", null) };
 
-        Assert.Equal("Müller & Söhne <GmbH> „Test“", await LetterTemplateEngine.RenderAsync(template, model, "de"));
+        Assert.Equal("Müller & Söhne <GmbH> „Test“", await LetterTemplateEngine.RenderAsync(template, model, "de", TimeProvider.System, CancellationToken.None));
     }
 
     [Fact]
@@ -45,13 +45,13 @@ public sealed class LetterTemplateEngineTests
     {
         Assert.True(LetterTemplateEngine.TryParse("[{{ deadline.due_at.offset }}{{ case.get_type }}{{ case.equality_contract }}]", out var template, out _));
 
-        Assert.Equal("[]", await LetterTemplateEngine.RenderAsync(template, LetterTemplateModel.Sample, "en"));
+        Assert.Equal("[]", await LetterTemplateEngine.RenderAsync(template, LetterTemplateModel.Sample, "en", TimeProvider.System, CancellationToken.None));
     }
 
     [Fact]
     public async Task A_loop_that_never_ends_is_refused()
     {
-        var problem = await LetterTemplateEngine.ProblemWithAsync("{% for i in (1..100000000) %}x{% endfor %}", "de");
+        var problem = await LetterTemplateEngine.ProblemWithAsync("{% for i in (1..100000000) %}x{% endfor %}", "de", TimeProvider.System, CancellationToken.None);
 
         Assert.NotNull(problem);
     }
