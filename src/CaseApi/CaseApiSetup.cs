@@ -19,7 +19,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using CaseApi.Infrastructure.Jobs;
 using CaseApi.Infrastructure.OpenApi;
-using Hangfire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
@@ -52,6 +51,7 @@ public static class CaseApiSetup
 
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
+        services.AddSingleton(new OperatorCredential(builder.Configuration));
         services.AddHttpContextAccessor();
         services.AddScoped<TimelineWriter>();
         services.AddScoped<EventWriter>();
@@ -99,13 +99,7 @@ public static class CaseApiSetup
             options.DisplayRequestDuration();
         });
         app.UseAuthentication();
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
-        {
-            Authorization = [new DashboardAuthorization()],
-            IsReadOnlyFunc = DashboardAuthorization.IsReadOnly,
-            DashboardTitle = "CaseApi jobs",
-            AppPath = "/swagger",
-        });
+        app.UseJobsDashboard();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseKnownCharsets();
