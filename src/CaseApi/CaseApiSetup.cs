@@ -20,7 +20,6 @@ using CaseApi.Infrastructure.Mediation;
 using CaseApi.Infrastructure.Secrets;
 using CaseApi.Infrastructure.Jobs;
 using CaseApi.Infrastructure.OpenApi;
-using Hangfire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
@@ -53,6 +52,7 @@ public static class CaseApiSetup
 
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
+        services.AddSingleton(new OperatorCredential(builder.Configuration));
         services.AddHttpContextAccessor();
         services.AddScoped<TimelineWriter>();
         services.AddScoped<EventWriter>();
@@ -102,13 +102,7 @@ public static class CaseApiSetup
             options.DisplayRequestDuration();
         });
         app.UseAuthentication();
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
-        {
-            Authorization = [new DashboardAuthorization()],
-            IsReadOnlyFunc = DashboardAuthorization.IsReadOnly,
-            DashboardTitle = "CaseApi jobs",
-            AppPath = "/swagger",
-        });
+        app.UseJobsDashboard();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseKnownCharsets();

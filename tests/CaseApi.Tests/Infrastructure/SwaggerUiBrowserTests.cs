@@ -48,12 +48,15 @@ public sealed class SwaggerUiBrowserTests(SwaggerUiBrowserTests.RunningApi api) 
         });
     }
 
-    /// <summary>The dashboard lives under the same page policy as Swagger UI; its charts and live counters must survive it.</summary>
+    /// <summary>
+    /// The dashboard lives under the same page policy as Swagger UI; its charts and live counters must survive it. It opens
+    /// with the operator's token, not the demo key (issue 11).
+    /// </summary>
     [Fact]
     public async Task The_jobs_dashboard_renders_under_its_Content_Security_Policy()
     {
         await using var browser = await WatchedPage.OpenAsync(nameof(The_jobs_dashboard_renders_under_its_Content_Security_Policy), api,
-            new BrowserNewPageOptions { ExtraHTTPHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {api.DemoKey}" } });
+            new BrowserNewPageOptions { ExtraHTTPHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {RunningApi.OperatorToken}" } });
         await browser.RunAsync(async page =>
         {
             await page.GotoAsync(new Uri(api.BaseAddress, "/hangfire").ToString());
@@ -140,6 +143,8 @@ public sealed class SwaggerUiBrowserTests(SwaggerUiBrowserTests.RunningApi api) 
     /// <summary>The API's own build as a process (<see cref="ServedApi"/>), in demo mode on a test database.</summary>
     public sealed class RunningApi : IAsyncLifetime
     {
+        public const string OperatorToken = "browser-test-operator-token-0123456789abcdef";
+
         private DatabaseConnections? database;
         private ServedApi? served;
 
@@ -154,7 +159,10 @@ public sealed class SwaggerUiBrowserTests(SwaggerUiBrowserTests.RunningApi api) 
         public async Task InitializeAsync()
         {
             database = await TestDatabase.CreateAsync(nameof(SwaggerUiBrowserTests));
-            served = await ServedApi.StartAsync(database, new Dictionary<string, string> { ["Demo__Enabled"] = "true", ["Mode"] = "api" });
+            served = await ServedApi.StartAsync(database, new Dictionary<string, string>
+            {
+                ["Demo__Enabled"] = "true", ["Mode"] = "api", ["Operator__Token"] = OperatorToken,
+            });
             DemoKey = await served.DemoKeyAsync();
         }
 

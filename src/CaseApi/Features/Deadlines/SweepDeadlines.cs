@@ -13,10 +13,11 @@ namespace CaseApi.Features.Deadlines;
 /// One pass over the deadlines that need attention now: warn those due soon, mark those missed, draft a reminder
 /// (level 1) and, when a reminder's own deadline passes too, escalate the case (level 2). Claims a batch of the
 /// watch list with <c>FOR UPDATE SKIP LOCKED</c>, so that several workers share the work without waiting for each
-/// other, and does each step set-wise for the batch, in one transaction. Every step is guarded twice: by the row
-/// state it changes (a conditional UPDATE) and by the primary key (deadline, step) of its record; a sweep that runs
-/// twice, or is killed half-way and retried, changes nothing the second time. Each step's events carry the resources
-/// as the API returns them once the step is done, read with one query per resource type.
+/// other, and does each step set-wise for the batch, in one transaction, each organisation's part in a savepoint of
+/// its own. Every step is guarded twice: by the row state it changes (a conditional UPDATE) and by the primary key
+/// (deadline, step) of its record; a sweep that runs twice, or is killed half-way and retried, changes nothing the
+/// second time. Each step's events carry the resources as the API returns them once the step is done, read with one
+/// query per resource type.
 /// </summary>
 public static class SweepDeadlines
 {
@@ -96,7 +97,8 @@ public static class SweepDeadlines
         public required Guid[] CaseIds { get; init; }
     }
 
-    internal sealed class Handler(DbSession db, LetterTemplateRenderer templates, EventWriter events, TimeProvider clock) : IRequestHandler<Command, Result>
+    internal sealed class Handler(DbSession db, LetterTemplateRenderer templates, EventWriter events, TimeProvider clock, ILogger<Handler> logger)
+        : IRequestHandler<Command, Result>
     {
         public async Task<Result> Handle(Command cmd, CancellationToken ct)
         {
@@ -105,25 +107,36 @@ public static class SweepDeadlines
             var total = new Result(claims.Count, 0, 0, 0, 0);
             foreach (var organisation in claims.GroupBy(c => c.OrganisationId))
             {
-                // Row-level security: one organisation at a time within this transaction.
-                await db.EnterOrganisationAsync(organisation.Key, ct);
-                var ids = organisation.Select(c => c.DeadlineId).ToArray();
-                var policy = await EscalationPolicies.LoadAsync(db, ct);
-                var changes = new List<EventWriter.Change>();
-                var dueSoon = await WarnDueSoonAsync(ids, now, changes, ct);
-                var (missed, missedDeadlines) = await MarkMissedAsync(ids, now, changes, ct);
-                var reminders = await DraftRemindersAsync(missed.Where(m => !m.IsReminder).ToArray(), missedDeadlines, policy, now, changes, ct);
-                var escalated = await EscalateCasesAsync(missed.Where(m => m.IsReminder).ToArray(), policy, now, changes, ct);
-                await events.AppendManyAsync(changes, ct);
-                total = total with
+                // Issue 11: one organisation's failing row must not roll back the others' work, nor, claimed first again
+                // in every retry, block them for good.
+                var refused = await db.TryInSavepointAsync(async () =>
                 {
-                    DueSoon = total.DueSoon + dueSoon, Missed = total.Missed + missed.Count,
-                    RemindersDrafted = total.RemindersDrafted + reminders, CasesEscalated = total.CasesEscalated + escalated,
-                };
+                    // Row-level security: one organisation at a time within this transaction.
+                    await db.EnterOrganisationAsync(organisation.Key, ct);
+                    var ids = organisation.Select(c => c.DeadlineId).ToArray();
+                    var policy = await EscalationPolicies.LoadAsync(db, ct);
+                    var changes = new List<EventWriter.Change>();
+                    var dueSoon = await WarnDueSoonAsync(ids, now, changes, ct);
+                    var (missed, missedDeadlines) = await MarkMissedAsync(ids, now, changes, ct);
+                    var reminders = await DraftRemindersAsync(missed.Where(m => !m.IsReminder).ToArray(), missedDeadlines, policy, now, changes, ct);
+                    var escalated = await EscalateCasesAsync(missed.Where(m => m.IsReminder).ToArray(), policy, now, changes, ct);
+                    await events.AppendManyAsync(changes, ct);
+                    total = total with
+                    {
+                        DueSoon = total.DueSoon + dueSoon, Missed = total.Missed + missed.Count,
+                        RemindersDrafted = total.RemindersDrafted + reminders, CasesEscalated = total.CasesEscalated + escalated,
+                    };
+                }, ct);
+                if (refused is not null)
+                {
+                    logger.LogError(refused, "Deadline sweep: PostgreSQL refused the changes to organisation {OrganisationId}'s {Count} deadlines; they are looked at again in a minute",
+                        organisation.Key, organisation.Count());
+                }
             }
 
-            // Anything claimed but not moved on (a warning already given, a deadline changed meanwhile) is looked at
-            // again a minute later rather than at once, so that one odd row cannot spin the sweep.
+            // Anything claimed but not moved on (a warning already given, a deadline changed meanwhile, an organisation
+            // whose changes were refused) is looked at again a minute later rather than at once, so that one odd row
+            // cannot spin the sweep.
             await db.ExecuteAsync("""
                 UPDATE jobs.deadline_watch SET next_check_at = @later
                 WHERE deadline_id = ANY (@ids) AND next_check_at <= @now

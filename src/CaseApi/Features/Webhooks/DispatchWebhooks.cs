@@ -61,7 +61,9 @@ public static class DispatchWebhooks
         public required string Data { get; init; }
     }
 
-    internal sealed class Handler(DbSession db, TimeProvider clock, WebhookTimings timings, SecretProtector secrets, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    internal sealed class Handler(
+        DbSession db, TimeProvider clock, WebhookTimings timings, SecretProtector secrets, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        ILogger<Handler> logger)
         : IRequestHandler<Command, IReadOnlyList<Outgoing>>
     {
         public async Task<IReadOnlyList<Outgoing>> Handle(Command cmd, CancellationToken ct)
@@ -82,33 +84,43 @@ public static class DispatchWebhooks
             var outgoing = new List<Outgoing>(claims.Count);
             foreach (var organisation in claims.GroupBy(c => c.OrganisationId))
             {
-                // Row-level security: one organisation at a time within this transaction.
-                await db.EnterOrganisationAsync(organisation.Key, ct);
-                // In commit order, as the change feed has them: each webhook gets its deliveries one by one in this order.
-                var due = await db.QueryAsync<Due>("""
-                    SELECT d.id, d.webhook_id, d.status, d.attempts, w.enabled, w.url, w.secret, e.id AS event_id, e.type, e.occurred_at, e.data::text AS data
-                    FROM webhook_deliveries d
-                    JOIN webhooks w ON w.organisation_id = d.organisation_id AND w.id = d.webhook_id
-                    JOIN events e ON e.id = d.event_id
-                    WHERE d.organisation_id = current_organisation_id() AND d.id = ANY (@ids)
-                    ORDER BY e.txid, e.seq
-                    """, new { ids = organisation.Select(c => c.DeliveryId).ToArray() }, ct);
-                var send = due.Where(d => d.Status == "pending" && d.Enabled).ToArray();
-                // A webhook turned off after the event was queued: its deliveries stop here and leave the work list.
-                await db.ExecuteAsync("""
-                    WITH stopped AS (
-                        UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, last_error = 'The webhook is turned off.'
-                        WHERE organisation_id = current_organisation_id() AND id = ANY (@off)
-                    )
-                    DELETE FROM jobs.webhook_dispatch WHERE delivery_id = ANY (@done)
-                    """,
-                    new
-                    {
-                        off = due.Where(d => d.Status == "pending" && !d.Enabled).Select(d => d.Id).ToArray(),
-                        done = organisation.Select(c => c.DeliveryId).Except(send.Select(d => d.Id)).ToArray(),
-                    },
-                    ct);
-                outgoing.AddRange(send.Select(d => new Outgoing(organisation.Key, d.WebhookId, d.Id, d.Attempts + 1, d.Url, secrets.Unprotect(d.Secret), Body(d))));
+                // Issue 11: one organisation's failing row must not hold back the others' deliveries. Its claims keep their
+                // lease (taken above, outside the savepoint) and are tried again when it runs out, behind the others.
+                var refused = await db.TryInSavepointAsync(async () =>
+                {
+                    // Row-level security: one organisation at a time within this transaction.
+                    await db.EnterOrganisationAsync(organisation.Key, ct);
+                    // In commit order, as the change feed has them: each webhook gets its deliveries one by one in this order.
+                    var due = await db.QueryAsync<Due>("""
+                        SELECT d.id, d.webhook_id, d.status, d.attempts, w.enabled, w.url, w.secret, e.id AS event_id, e.type, e.occurred_at, e.data::text AS data
+                        FROM webhook_deliveries d
+                        JOIN webhooks w ON w.organisation_id = d.organisation_id AND w.id = d.webhook_id
+                        JOIN events e ON e.id = d.event_id
+                        WHERE d.organisation_id = current_organisation_id() AND d.id = ANY (@ids)
+                        ORDER BY e.txid, e.seq
+                        """, new { ids = organisation.Select(c => c.DeliveryId).ToArray() }, ct);
+                    var send = due.Where(d => d.Status == "pending" && d.Enabled).ToArray();
+                    // A webhook turned off after the event was queued: its deliveries stop here and leave the work list.
+                    await db.ExecuteAsync("""
+                        WITH stopped AS (
+                            UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, last_error = 'The webhook is turned off.'
+                            WHERE organisation_id = current_organisation_id() AND id = ANY (@off)
+                        )
+                        DELETE FROM jobs.webhook_dispatch WHERE delivery_id = ANY (@done)
+                        """,
+                        new
+                        {
+                            off = due.Where(d => d.Status == "pending" && !d.Enabled).Select(d => d.Id).ToArray(),
+                            done = organisation.Select(c => c.DeliveryId).Except(send.Select(d => d.Id)).ToArray(),
+                        },
+                        ct);
+                    outgoing.AddRange(send.Select(d => new Outgoing(organisation.Key, d.WebhookId, d.Id, d.Attempts + 1, d.Url, secrets.Unprotect(d.Secret), Body(d))));
+                }, ct);
+                if (refused is not null)
+                {
+                    logger.LogError(refused, "Webhook dispatch: PostgreSQL refused the changes to organisation {OrganisationId}'s {Count} deliveries; they are tried again when their lease runs out",
+                        organisation.Key, organisation.Count());
+                }
             }
 
             return outgoing;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CaseApi.Infrastructure.Auth;
 using MediatR;
+using Npgsql;
 
 namespace CaseApi.Features.Webhooks;
 
@@ -67,7 +68,12 @@ public sealed class DispatchWebhooksJob(
 
             var attempt = await sender.SendAsync(delivery, ct);
             var outcome = await RecordAsync(delivery.OrganisationId, attempt, recording, ct);
-            outcomes.Add(outcome);
+            if (outcome is null)
+            {
+                return;
+            }
+
+            outcomes.Add(outcome.Value);
             if (attempt.StatusCode is null || outcome == RecordWebhookAttempt.Outcome.WebhookDisabled)
             {
                 return;
@@ -75,7 +81,11 @@ public sealed class DispatchWebhooksJob(
         }
     }
 
-    private async Task<RecordWebhookAttempt.Outcome> RecordAsync(Guid organisationId, RecordWebhookAttempt.Command attempt, SemaphoreSlim recording, CancellationToken ct)
+    /// <returns>
+    /// Null when PostgreSQL refused to record the answer (issue 11): the other webhooks' deliveries go on, and this one is
+    /// sent again when its lease runs out.
+    /// </returns>
+    private async Task<RecordWebhookAttempt.Outcome?> RecordAsync(Guid organisationId, RecordWebhookAttempt.Command attempt, SemaphoreSlim recording, CancellationToken ct)
     {
         await recording.WaitAsync(ct);
         try
@@ -83,6 +93,12 @@ public sealed class DispatchWebhooksJob(
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<CallerContext>().ActFor(organisationId);
             return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(attempt, ct);
+        }
+        catch (PostgresException refused)
+        {
+            logger.LogError(refused, "Webhook dispatch: PostgreSQL refused to record attempt {Attempt} of delivery {DeliveryId}; it is sent again when its lease runs out",
+                attempt.Attempt, attempt.DeliveryId);
+            return null;
         }
         finally
         {

@@ -57,6 +57,29 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
     public Task EnterOrganisationAsync(Guid organisationId, CancellationToken ct) =>
         ExecuteAsync(EnterOrganisationSql, new { organisationId }, ct);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in a savepoint, so that one organisation's failing row in a job's batch costs only that
+    /// organisation's part: when PostgreSQL refuses a statement, the work's changes (and any organisation it entered) roll
+    /// back and the transaction goes on. Returns PostgreSQL's error, or null when the work is kept.
+    /// </summary>
+    public async Task<PostgresException?> TryInSavepointAsync(Func<Task> work, CancellationToken ct)
+    {
+        const string name = "isolated";
+        await Transaction.SaveAsync(name, ct);
+        try
+        {
+            await work();
+        }
+        catch (PostgresException refused)
+        {
+            await Transaction.RollbackAsync(name, ct);
+            return refused;
+        }
+
+        await Transaction.ReleaseAsync(name, ct);
+        return null;
+    }
+
     public async Task CommitAsync(CancellationToken ct)
     {
         await Transaction.CommitAsync(ct);

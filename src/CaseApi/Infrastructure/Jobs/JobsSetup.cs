@@ -1,5 +1,5 @@
 using CaseApi.Features.Deadlines;
-using CaseApi.Features.Webhooks;
+using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Mediation;
 using Hangfire;
@@ -69,22 +69,24 @@ public static class JobsSetup
         return services;
     }
 
-    /// <summary>Registers the recurring jobs once the database is up; every process does it, idempotently, by id.</summary>
-    private sealed class RecurringJobsRegistration(IRecurringJobManager jobs, IConfiguration configuration) : IHostedService
+    /// <summary>
+    /// Hangfire's dashboard at <c>/hangfire</c>, for the operator only (<see cref="OperatorCredential"/>): it shows and
+    /// changes every organisation's jobs, and the machines that run them. Not served at all without the credential.
+    /// </summary>
+    public static void UseJobsDashboard(this WebApplication app)
     {
-        public Task StartAsync(CancellationToken cancellationToken)
+        var credential = app.Services.GetRequiredService<OperatorCredential>();
+        if (!credential.IsConfigured)
         {
-            jobs.AddOrUpdate<SweepDeadlinesJob>(SweepDeadlinesJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
-                configuration["Jobs:SweepCron"] ?? Cron.Minutely());
-            jobs.AddOrUpdate<DispatchWebhooksJob>(DispatchWebhooksJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
-                // Every 5 seconds: the specification's first attempt is "immediately", and its first retry comes after 5 s.
-                configuration["Jobs:WebhookCron"] ?? "*/5 * * * * *");
-            jobs.AddOrUpdate<PurgeIdempotencyKeysJob>(PurgeIdempotencyKeysJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
-                configuration["Jobs:IdempotencyPurgeCron"] ?? Cron.Hourly());
-            return Task.CompletedTask;
+            return;
         }
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new DashboardAuthorization(credential)],
+            DashboardTitle = "CaseApi jobs",
+            AppPath = "/swagger",
+        });
     }
 
     /// <summary>Worker mode: the same composition as the API, with no HTTP listener.</summary>

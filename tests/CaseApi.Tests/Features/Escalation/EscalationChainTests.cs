@@ -125,6 +125,43 @@ public sealed class EscalationChainTests : IAsyncLifetime
         Assert.Equal(1, reminders);
     }
 
+    [Fact]
+    public async Task A_deadline_PostgreSQL_refuses_to_change_holds_back_no_other_organisation_and_is_swept_a_minute_later()
+    {
+        var a = await WorldAtAsync(new DateTimeOffset(2026, 5, 1, 10, 0, 0, TimeSpan.Zero));
+        var b = await WorldAtAsync(new DateTimeOffset(2026, 5, 1, 10, 0, 0, TimeSpan.Zero));
+        var aDeadline = (await a.SendAsync(await a.DraftAsync(), "2026-03-02T10:00:00+01:00", "P14D")).GetProperty("deadline").Id();
+        var bDeadline = (await b.SendAsync(await b.DraftAsync(), "2026-03-02T10:00:00+01:00", "P14D")).GetProperty("deadline").Id();
+        await using (var superUser = await api.OpenAsSuperUserAsync())
+        {
+            await superUser.ExecuteAsync($"""
+                CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+                CREATE TRIGGER test_refuse BEFORE UPDATE ON deadlines
+                    FOR EACH ROW WHEN (OLD.case_id = '{b.CaseId}') EXECUTE FUNCTION test_refuse();
+                """);
+        }
+
+        var first = await SweepAtAsync("2026-05-01T10:01:00Z");
+        DateTimeOffset bNextCheck;
+        await using (var superUser = await api.OpenAsSuperUserAsync())
+        {
+            bNextCheck = await superUser.QuerySingleAsync<DateTimeOffset>("SELECT next_check_at FROM jobs.deadline_watch WHERE deadline_id = @bDeadline", new { bDeadline });
+            await superUser.ExecuteAsync("DROP TRIGGER test_refuse ON deadlines; DROP FUNCTION test_refuse()");
+        }
+
+        Assert.Equal((1, 1), (first.Missed, first.RemindersDrafted));
+        Assert.Equal(["missed", "reminder_drafted"], await StepsAsync(aDeadline));
+        Assert.Equal("open", await StatusAsync(b, bDeadline));
+        Assert.Empty(await StepsAsync(bDeadline));
+        Assert.Equal(new DateTimeOffset(2026, 5, 1, 10, 2, 0, TimeSpan.Zero), bNextCheck);
+
+        var retried = await SweepAtAsync("2026-05-01T10:02:00Z");
+
+        Assert.Equal((1, 1), (retried.Missed, retried.RemindersDrafted));
+        Assert.Equal(["missed", "reminder_drafted"], await StepsAsync(bDeadline));
+        Assert.Equal(["missed", "reminder_drafted"], await StepsAsync(aDeadline));
+    }
+
     private async Task<Letters.World> WorldAtAsync(DateTimeOffset now)
     {
         if (api.Clock.GetUtcNow() < now)

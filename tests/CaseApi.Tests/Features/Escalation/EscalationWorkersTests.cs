@@ -37,6 +37,9 @@ public sealed class EscalationWorkersTests(CaseApiFactory api, ITestOutputHelper
         try
         {
             await Poll.UntilAsync(async () => await ScalarAsync("SELECT count(*) FROM hangfire.server", tolerateMissingTable: true) >= 3, "three Hangfire servers up");
+            // Hangfire's logger is process-wide, and may still point at the logger factory of an in-memory host disposed by now
+            // (the in-memory API no longer serves the dashboard, which pointed it at its own host, unless an operator is set).
+            GlobalConfiguration.Configuration.UseNoOpLogProvider();
             var jobs = new BackgroundJobClient(Storage());
             for (var i = 0; i < 6; i++)
             {

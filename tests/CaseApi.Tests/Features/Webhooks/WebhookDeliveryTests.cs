@@ -249,6 +249,63 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
         }
     }
 
+    [Fact]
+    public async Task Rows_PostgreSQL_refuses_for_one_organisation_hold_back_no_other_organisation_and_are_tried_again_after_their_lease()
+    {
+        var (_, a, _) = await CaseWebhookAsync("/a");
+        var (b, bClient, turnedOff) = await CaseWebhookAsync("/b");
+        var (c, cClient, _) = await CaseWebhookAsync("/c");
+        await a.CaseAsync();
+        await bClient.CaseAsync();
+        await cClient.CaseAsync();
+        // B's webhook is turned off after its event was queued: the claim stops that delivery. C's answer is recorded after the send.
+        (await bClient.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/webhooks/{turnedOff.Id()}", new { enabled = false }, turnedOff.GetProperty("version").GetInt32()))
+            .EnsureSuccessStatusCode();
+
+        await using (var superUser = await api.OpenAsSuperUserAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(superUser, $"""
+                CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+                CREATE TRIGGER test_refuse BEFORE UPDATE ON webhook_deliveries
+                    FOR EACH ROW WHEN (OLD.organisation_id IN ('{b}', '{c}')) EXECUTE FUNCTION test_refuse();
+                """);
+        }
+
+        try
+        {
+            await DispatchAsync();
+            Assert.Single(receiver.At("/a"));
+            Assert.Empty(receiver.At("/b"));
+            Assert.Single(receiver.At("/c"));
+            Assert.Equal(("delivered", 1), await DeliveryAsync(a));
+        }
+        finally
+        {
+            await using var superUser = await api.OpenAsSuperUserAsync();
+            await Dapper.SqlMapper.ExecuteAsync(superUser, "DROP TRIGGER test_refuse ON webhook_deliveries; DROP FUNCTION test_refuse()");
+        }
+
+        await DispatchAsync();
+        Assert.Single(receiver.At("/c"));
+        api.Clock.Advance(api.Services.GetRequiredService<WebhookTimings>().Lease);
+        await DispatchAsync();
+
+        Assert.Single(receiver.At("/a"));
+        Assert.Empty(receiver.At("/b"));
+        Assert.Equal(2, receiver.At("/c").Count);
+        Assert.Single(receiver.At("/c").Select(r => r.WebhookId).Distinct());
+        Assert.Equal(("failed", 0), await DeliveryAsync(bClient));
+        Assert.Equal(("delivered", 1), await DeliveryAsync(cClient));
+    }
+
+    /// <summary>The status and attempt count of the one delivery of the organisation's one webhook.</summary>
+    private static async Task<(string? Status, int Attempts)> DeliveryAsync(HttpClient client)
+    {
+        var webhook = (await client.GetFromJsonAsync<JsonElement>("/v1/webhooks")).GetProperty("items").EnumerateArray().Single();
+        var delivery = (await client.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{webhook.Id()}/deliveries")).GetProperty("items").EnumerateArray().Single();
+        return (delivery.GetProperty("status").GetString(), delivery.GetProperty("attempts").GetInt32());
+    }
+
     private async Task<(Guid Id, HttpClient Client)> OrganisationAsync()
     {
         var created = await api.SendAsync(new CreateOrganisation.Command($"Webhooks {Guid.NewGuid():N}"[..20], "DE-NW", "Europe/Berlin"));
