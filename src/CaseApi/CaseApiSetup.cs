@@ -70,6 +70,7 @@ public static class CaseApiSetup
         services.AddAuthorization(Policies.Add);
         services.AddApiRateLimits(builder.Configuration);
         builder.WebHost.ConfigureServerLimits(builder.Configuration);
+        builder.WebHost.ListenByDefault(builder.Configuration);
         // A year: browsers forget a shorter pin between the visits of someone who opens Swagger UI now and then.
         services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);

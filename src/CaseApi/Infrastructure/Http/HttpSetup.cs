@@ -11,6 +11,24 @@ namespace CaseApi.Infrastructure.Http;
 
 public static class HttpSetup
 {
+    /// <summary>Where the API listens when nothing says otherwise: the run command's address.</summary>
+    public const string DefaultUrls = "http://localhost:5080";
+
+    /// <summary>
+    /// Listens on <see cref="DefaultUrls"/> only when none of ASP.NET Core's own settings names an address: <c>Urls</c>
+    /// (<c>ASPNETCORE_URLS</c>, <c>--urls</c>), <c>HTTP_PORTS</c>/<c>HTTPS_PORTS</c> (<c>ASPNETCORE_HTTP_PORTS</c>, the
+    /// container images' convention) or Kestrel endpoints. A default in appsettings.json would outrank
+    /// <c>ASPNETCORE_URLS</c>, and the Docker image listened on its own loopback (issue 11).
+    /// </summary>
+    public static void ListenByDefault(this IWebHostBuilder webHost, IConfiguration configuration)
+    {
+        if (new[] { "urls", "http_ports", "https_ports" }.All(key => string.IsNullOrWhiteSpace(configuration[key]))
+            && !configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            webHost.UseUrls(DefaultUrls);
+        }
+    }
+
     /// <summary>Per-key rate limits: one integration's runaway loop must not starve the lawyers' Swagger UI.</summary>
     public static IServiceCollection AddApiRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
