@@ -53,6 +53,8 @@ public static class CaseApiSetup
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
         services.AddHttpContextAccessor();
+        var publicBaseUrl = PublicLinks.ParseBaseUrl(builder.Configuration);
+        services.AddSingleton(provider => new PublicLinks(publicBaseUrl, provider.GetRequiredService<IHttpContextAccessor>()));
         services.AddScoped<TimelineWriter>();
         services.AddScoped<EventWriter>();
         services.AddScoped<DeadlineKeeper>();
@@ -69,6 +71,7 @@ public static class CaseApiSetup
             .AddScheme<AuthenticationSchemeOptions, FeedTokenAuthenticationHandler>(FeedTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(Policies.Add);
         services.AddApiRateLimits(builder.Configuration);
+        services.AddForwardedHeaders(builder.Configuration);
         builder.WebHost.ConfigureServerLimits(builder.Configuration);
         builder.WebHost.ListenByDefault(builder.Configuration);
         // A year: browsers forget a shorter pin between the visits of someone who opens Swagger UI now and then.
@@ -80,10 +83,13 @@ public static class CaseApiSetup
 
     public static void UseCaseApi(this WebApplication app)
     {
+        // First: the rate limiter, HSTS and links read the client's address and scheme, which a configured proxy forwards.
+        app.UseForwardedHeaders();
         app.UseSecurityHeaders("/swagger", "/hangfire");
         if (!app.Environment.IsDevelopment())
         {
-            // Only on https requests, and never for localhost (HstsOptions.ExcludedHosts), where a pin would outlive the dev server.
+            // Only on https requests (behind a TLS proxy: X-Forwarded-Proto from a configured one), and never for localhost
+            // (HstsOptions.ExcludedHosts), where a pin would outlive the dev server.
             app.UseHsts();
         }
 
@@ -96,7 +102,13 @@ public static class CaseApiSetup
         {
             options.SwaggerEndpoint($"/swagger/{SwaggerSetup.DocumentName}/swagger.json", "CaseApi v1");
             options.DocumentTitle = "CaseApi";
-            options.EnablePersistAuthorization();
+            // Persisted, the key sits in the browser's localStorage, readable by any script of the origin and left
+            // behind on shared machines: only when asked for.
+            if (app.Configuration.GetValue("Swagger:PersistAuthorization", false))
+            {
+                options.EnablePersistAuthorization();
+            }
+
             options.DisplayRequestDuration();
         });
         app.UseAuthentication();
@@ -107,16 +119,18 @@ public static class CaseApiSetup
             DashboardTitle = "CaseApi jobs",
             AppPath = "/swagger",
         });
+        app.UseFeedTokenAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseKnownCharsets();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        // Never rate-limited: an orchestrator that gets 429 from a probe restarts a healthy instance.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResultStatusCodes = { [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
-        }).AllowAnonymous();
+        }).AllowAnonymous().DisableRateLimiting();
 
         var v1 = app.MapGroup("/v1").RequireAuthorization(Policies.Read).AddEndpointFilter<IdempotencyKeyFilter>();
         v1.MapOrganisation();
