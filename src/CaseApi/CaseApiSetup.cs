@@ -54,6 +54,8 @@ public static class CaseApiSetup
         services.AddScoped<CallerContext>();
         services.AddSingleton(new OperatorCredential(builder.Configuration));
         services.AddHttpContextAccessor();
+        var publicBaseUrl = PublicLinks.ParseBaseUrl(builder.Configuration);
+        services.AddSingleton(provider => new PublicLinks(publicBaseUrl, provider.GetRequiredService<IHttpContextAccessor>()));
         services.AddScoped<TimelineWriter>();
         services.AddScoped<EventWriter>();
         services.AddScoped<DeadlineKeeper>();
@@ -72,7 +74,9 @@ public static class CaseApiSetup
             .AddScheme<AuthenticationSchemeOptions, FeedTokenAuthenticationHandler>(FeedTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(Policies.Add);
         services.AddApiRateLimits(builder.Configuration);
+        services.AddForwardedHeaders(builder.Configuration);
         builder.WebHost.ConfigureServerLimits(builder.Configuration);
+        builder.WebHost.ListenByDefault(builder.Configuration);
         // A year: browsers forget a shorter pin between the visits of someone who opens Swagger UI now and then.
         services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
@@ -82,10 +86,13 @@ public static class CaseApiSetup
 
     public static void UseCaseApi(this WebApplication app)
     {
+        // First: the rate limiter, HSTS and links read the client's address and scheme, which a configured proxy forwards.
+        app.UseForwardedHeaders();
         app.UseSecurityHeaders("/swagger", "/hangfire");
         if (!app.Environment.IsDevelopment())
         {
-            // Only on https requests, and never for localhost (HstsOptions.ExcludedHosts), where a pin would outlive the dev server.
+            // Only on https requests (behind a TLS proxy: X-Forwarded-Proto from a configured one), and never for localhost
+            // (HstsOptions.ExcludedHosts), where a pin would outlive the dev server.
             app.UseHsts();
         }
 
@@ -98,21 +105,29 @@ public static class CaseApiSetup
         {
             options.SwaggerEndpoint($"/swagger/{SwaggerSetup.DocumentName}/swagger.json", "CaseApi v1");
             options.DocumentTitle = "CaseApi";
-            options.EnablePersistAuthorization();
+            // Persisted, the key sits in the browser's localStorage, readable by any script of the origin and left
+            // behind on shared machines: only when asked for.
+            if (app.Configuration.GetValue("Swagger:PersistAuthorization", false))
+            {
+                options.EnablePersistAuthorization();
+            }
+
             options.DisplayRequestDuration();
         });
         app.UseAuthentication();
         app.UseJobsDashboard();
+        app.UseFeedTokenAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseKnownCharsets();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        // Never rate-limited: an orchestrator that gets 429 from a probe restarts a healthy instance.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResultStatusCodes = { [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
-        }).AllowAnonymous();
+        }).AllowAnonymous().DisableRateLimiting();
 
         var v1 = app.MapGroup("/v1").RequireAuthorization(Policies.Read).AddEndpointFilter<IdempotencyKeyFilter>();
         v1.MapOrganisation();

@@ -86,7 +86,7 @@ internal sealed record CommandLine(string? Verb, IReadOnlyDictionary<string, str
     public static async Task<int> ProbeHealthAsync(string[] hostArgs)
     {
         var url = Parse([HealthCheckVerb, .. hostArgs]).Options.GetValueOrDefault("url")
-            ?? $"{(Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? "http://localhost:5080").Split(';')[0].Replace("+", "localhost", StringComparison.Ordinal).Replace("*", "localhost", StringComparison.Ordinal).TrimEnd('/')}/health/ready";
+            ?? $"{(Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? Infrastructure.Http.HttpSetup.DefaultUrls).Split(';')[0].Replace("+", "localhost", StringComparison.Ordinal).Replace("*", "localhost", StringComparison.Ordinal).TrimEnd('/')}/health/ready";
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {

@@ -35,4 +35,60 @@ public sealed class RateLimitTests(RateLimitTests.LowLimitApi api) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, (await sibling.GetAsync("/v1/organisation")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await calm.GetAsync("/v1/organisation")).StatusCode);
     }
+
+    [Fact]
+    public async Task Health_checks_and_calendar_feeds_answer_while_callers_without_a_valid_key_are_limited()
+    {
+        var feed = await CreateFeedAsync(await api.CreateOrganisationAsync("Feed"));
+        using var badKey = api.ClientFor("cak_not_a_key");
+
+        var limited = await SendUntilLimitedAsync(badKey, "/v1/organisation");
+
+        var problem = await ProblemAssert.IsProblemAsync(limited, HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.Contains("client address", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var anonymous = api.ClientFor(null);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(feed)).StatusCode);
+    }
+
+    [Fact]
+    public async Task One_calendar_feed_over_its_limit_leaves_another_feed_alone()
+    {
+        var busy = await CreateFeedAsync(await api.CreateOrganisationAsync("Busy feed"));
+        var calm = await CreateFeedAsync(await api.CreateOrganisationAsync("Calm feed"));
+        using var anonymous = api.ClientFor(null);
+
+        var limited = await SendUntilLimitedAsync(anonymous, busy);
+
+        var problem = await ProblemAssert.IsProblemAsync(limited, HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.Contains("calendar feed", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(calm)).StatusCode);
+    }
+
+    /// <summary>Sends until the answer is 429, at most 20 times: more than 5 passing would already be a failure.</summary>
+    internal static async Task<HttpResponseMessage> SendUntilLimitedAsync(HttpClient client, string path, Action<HttpRequestMessage>? prepare = null)
+    {
+        for (var sent = 1; sent <= 20; sent++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            prepare?.Invoke(request);
+            var response = await client.SendAsync(request);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.True(sent <= 6, $"the limit is 5 a minute, yet {sent - 1} requests passed");
+                return response;
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"20 requests to {path} and none was limited");
+    }
+
+    /// <summary>A new calendar feed's path with its token.</summary>
+    private async Task<string> CreateFeedAsync(TestOrganisation organisation)
+    {
+        using var admin = api.ClientFor(organisation.AdminKey);
+        var feed = await admin.CreatedAsync("/v1/calendar-feeds", new { name = "Legal team" });
+        return new Uri(feed.GetProperty("url").GetString()!).PathAndQuery;
+    }
 }

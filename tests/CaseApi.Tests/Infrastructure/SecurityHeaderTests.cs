@@ -50,6 +50,17 @@ public sealed class SecurityHeaderTests(CaseApiFactory api) : IClassFixture<Case
     }
 
     [Fact]
+    public async Task Swagger_UI_keeps_the_key_it_is_given_out_of_the_browsers_storage()
+    {
+        using var client = api.ClientFor(null);
+
+        // Swagger UI's configuration, as the page reads it.
+        var script = await client.GetStringAsync("/swagger/index.js");
+
+        Assert.Contains("\"persistAuthorization\":false", script.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Strict_Transport_Security_is_sent_over_https_only()
     {
         using var https = api.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://caseapi.example.org") });

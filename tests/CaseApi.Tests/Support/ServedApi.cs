@@ -42,14 +42,11 @@ public sealed partial class ServedApi : IAsyncDisposable
     public Process Process => process;
 
     /// <summary>Starts the API on the database of <paramref name="database"/> and waits until it is ready.</summary>
-    public static async Task<ServedApi> StartAsync(DatabaseConnections database, IReadOnlyDictionary<string, string>? settings = null)
+    public static Task<ServedApi> StartAsync(DatabaseConnections database, IReadOnlyDictionary<string, string>? settings = null)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{EmbeddedPostgres.FreePort()}");
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(DatabaseSettings(database))
         {
-            ["ConnectionStrings__CaseDb"] = database.Application,
-            ["ConnectionStrings__CaseDbMigrations"] = database.Migrations,
-            ["Demo__Enabled"] = "false",
             ["Urls"] = baseAddress.ToString(),
             ["RateLimiting__PermitsPerMinute"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
@@ -61,7 +58,24 @@ public sealed partial class ServedApi : IAsyncDisposable
             environment[key] = value;
         }
 
-        var api = new ServedApi(CaseApiProcess.Start(environment), baseAddress);
+        return StartAsync(CaseApiProcess.Dll, environment, baseAddress);
+    }
+
+    /// <summary>The settings that point the API at <paramref name="database"/>, without demo data.</summary>
+    public static IReadOnlyDictionary<string, string> DatabaseSettings(DatabaseConnections database) => new Dictionary<string, string>
+    {
+        ["ConnectionStrings__CaseDb"] = database.Application,
+        ["ConnectionStrings__CaseDbMigrations"] = database.Migrations,
+        ["Demo__Enabled"] = "false",
+    };
+
+    /// <summary>
+    /// Starts <paramref name="dll"/> with exactly <paramref name="environment"/> as its settings and waits until it is ready
+    /// at <paramref name="baseAddress"/>, which the settings must make it listen on.
+    /// </summary>
+    public static async Task<ServedApi> StartAsync(string dll, IReadOnlyDictionary<string, string> environment, Uri baseAddress)
+    {
+        var api = new ServedApi(CaseApiProcess.Start(dll, environment), baseAddress);
         try
         {
             // Generous: a fresh database is migrated first, on a machine that may be busy with other builds.

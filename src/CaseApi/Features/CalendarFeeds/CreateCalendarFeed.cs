@@ -1,5 +1,6 @@
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
@@ -27,7 +28,7 @@ public static class CreateCalendarFeed
         public Validator() => RuleFor(c => c.Name).NotEmpty().IsShortText(200);
     }
 
-    internal sealed class Handler(DbSession db, IHttpContextAccessor http, TimeProvider clock) : IRequestHandler<Command, CreatedCalendarFeedDto>
+    internal sealed class Handler(DbSession db, PublicLinks links, TimeProvider clock) : IRequestHandler<Command, CreatedCalendarFeedDto>
     {
         public async Task<CreatedCalendarFeedDto> Handle(Command cmd, CancellationToken ct)
         {
@@ -38,9 +39,7 @@ public static class CreateCalendarFeed
                 VALUES (@id, current_organisation_id(), @Name, @prefix, @hash, @now)
                 RETURNING {CalendarFeedDto.Columns}
                 """, new { id = Guid.CreateVersion7(now), cmd.Name, prefix = token.Prefix, hash = token.Hash(), now }, ct);
-            var request = http.HttpContext?.Request;
-            var origin = request is null ? "" : $"{request.Scheme}://{request.Host}{request.PathBase}";
-            return new CreatedCalendarFeedDto(feed, $"{origin}/v1/deadlines/calendar.ics?token={Uri.EscapeDataString(token.Plaintext)}", token.Plaintext);
+            return new CreatedCalendarFeedDto(feed, links.Absolute($"/v1/deadlines/calendar.ics?token={Uri.EscapeDataString(token.Plaintext)}"), token.Plaintext);
         }
     }
 

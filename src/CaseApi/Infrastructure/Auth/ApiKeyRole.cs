@@ -32,7 +32,7 @@ public static class Policies
         // A calendar feed URL carries its own token, and only that: an API key in a URL would end up in proxy logs.
         options.AddPolicy(FeedTokenAuthenticationHandler.Policy, policy => policy
             .AddAuthenticationSchemes(FeedTokenAuthenticationHandler.SchemeName)
-            .RequireClaim("calendar_feed_id"));
+            .RequireClaim(FeedTokenAuthenticationHandler.FeedIdClaim));
         options.DefaultPolicy = options.GetPolicy(Read)!;
         // Anything not marked otherwise needs a key, so a new route cannot be public by accident.
         options.FallbackPolicy = options.DefaultPolicy;

@@ -20,6 +20,7 @@ public sealed class FeedTokenAuthenticationHandler(
 {
     public const string SchemeName = "CalendarFeedToken";
     public const string Policy = "calendar-feed";
+    public const string FeedIdClaim = "calendar_feed_id";
 
     private sealed record FeedRow
     {
@@ -48,7 +49,7 @@ public sealed class FeedTokenAuthenticationHandler(
         }
 
         caller.AuthenticateFeed(feed.OrganisationId);
-        var identity = new ClaimsIdentity([new Claim("calendar_feed_id", feed.Id.ToString())], SchemeName);
+        var identity = new ClaimsIdentity([new Claim(FeedIdClaim, feed.Id.ToString())], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 }

@@ -22,7 +22,7 @@ public static class Problems
         415 => ("unsupported_media_type", "This media type is not accepted here."),
         422 => ("unprocessable", "The request refers to something that cannot be used here."),
         428 => ("precondition_required", "Send If-Match with the ETag you read."),
-        429 => ("rate_limited", "Too many requests for this API key; retry after the time in Retry-After."),
+        429 => ("rate_limited", "Too many requests; retry after the time in Retry-After."),
         503 => ("unavailable", "The service is temporarily unavailable; retry shortly."),
         >= 500 => ("internal_error", "An unexpected error occurred. Quote the trace id when reporting it."),
         _ => ("error", "The request failed."),

@@ -189,7 +189,7 @@ public static class SwaggerSetup
                 });
             }
 
-            Add(operation, context, "429", "Too many requests for this API key; see `Retry-After`.");
+            Add(operation, context, "429", "Too many requests from this API key (or calendar feed, or address when no key is sent); see `Retry-After`.");
             Add(operation, context, "500", "An unexpected error; quote the `traceId` when reporting it.");
             Add(operation, context, "503", "The database is unavailable (`database_unavailable`); retry after the seconds in `Retry-After`.",
                 headers: new Dictionary<string, IOpenApiHeader>
