@@ -205,6 +205,20 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
         Assert.Equal("2026-07-30", letter.GetProperty("deadline").GetProperty("dueDate").GetString());
     }
 
+    // The escalation policy's reminderPeriod, P7D by default, counted as BGB §§ 187(1), 188(1): a reminder sent Friday 15 May 2026
+    // is due at the end of Friday 22 May 2026.
+    [Fact]
+    public async Task A_reminder_sent_without_a_deadline_gets_the_policy_s_seven_days()
+    {
+        var world = await WorldAsync();
+
+        var deadline = (await world.SendAsync(await world.DraftAsync("reminder"), "2026-05-15T10:00:00+02:00")).GetProperty("deadline");
+
+        Assert.Equal("P7D", deadline.GetProperty("period").GetString());
+        Assert.Equal("2026-05-22", deadline.GetProperty("dueDate").GetString());
+        Assert.Equal(DateTimeOffset.Parse("2026-05-22T22:00:00Z"), deadline.GetProperty("dueAt").GetDateTimeOffset());
+    }
+
     [Theory]
     [InlineData("2026-04-26")] // before the day of sending
     [InlineData("2026-05-22")] // after today in Berlin (21 May)
