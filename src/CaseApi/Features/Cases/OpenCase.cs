@@ -68,12 +68,12 @@ public static class OpenCase
             var id = Guid.CreateVersion7(now);
             await db.ExecuteAsync("""
                 INSERT INTO cases (id, organisation_id, reference, title, summary, legal_bases, tags, responsible_lawyer, opened_on, created_at, updated_at)
-                VALUES (@id, current_organisation_id(), @Reference, @Title, @Summary, @legalBases, @tags, @ResponsibleLawyer, @openedOn, @now, @now)
+                VALUES (@id, current_organisation_id(), @Reference, @Title, @Summary, @legalBases, @tags, @ResponsibleLawyer, coalesce(@openedOn, local_day(@now)), @now, @now)
                 """,
                 new
                 {
                     id, cmd.Reference, cmd.Title, cmd.Summary, legalBases = (cmd.LegalBases ?? []).ToArray(), tags = (cmd.Tags ?? []).ToArray(),
-                    cmd.ResponsibleLawyer, openedOn = cmd.OpenedOn ?? DateOnly.FromDateTime(now.UtcDateTime), now,
+                    cmd.ResponsibleLawyer, openedOn = cmd.OpenedOn, now,
                 },
                 ct);
             await CaseDefendants.ReplaceAsync(db, id, cmd.DefendantIds ?? [], ct);

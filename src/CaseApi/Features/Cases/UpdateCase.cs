@@ -92,10 +92,12 @@ public static class UpdateCase
                 throw new FluentValidation.ValidationException([new FluentValidation.Results.ValidationFailure("outcome", "A closed case needs an outcome.")]);
             }
 
-            DateOnly? closedOn = status == CaseStatus.Closed ? changes.ClosedOn.Or(current.ClosedOn) ?? DateOnly.FromDateTime(now.UtcDateTime) : null;
+            // Closed today unless told otherwise: today where the organisation is (local_day), not in UTC.
+            DateOnly? closedOn = status == CaseStatus.Closed ? changes.ClosedOn.Or(current.ClosedOn) : null;
             await db.ExecuteAsync("""
                 UPDATE cases SET reference = @reference, title = @title, summary = @summary, status = @status, outcome = @outcome,
-                    legal_bases = @legalBases, tags = @tags, responsible_lawyer = @responsibleLawyer, opened_on = @openedOn, closed_on = @closedOn,
+                    legal_bases = @legalBases, tags = @tags, responsible_lawyer = @responsibleLawyer, opened_on = @openedOn,
+                    closed_on = CASE WHEN @status = 'closed' THEN coalesce(@closedOn, local_day(@now)) END,
                     version = version + 1, updated_at = @now
                 WHERE id = @id
                 """,

@@ -113,15 +113,14 @@ public static class TransitionComplaint
 
             var now = clock.GetUtcNow();
             var at = transition.At ?? now;
-            var day = DateOnly.FromDateTime(at.UtcDateTime);
             await db.ExecuteAsync("""
                 UPDATE complaints SET
                     status = @to,
-                    filed_on = CASE WHEN @to = 'filed' THEN coalesce(filed_on, @day) ELSE filed_on END,
+                    filed_on = CASE WHEN @to = 'filed' THEN coalesce(filed_on, local_day(@at)) ELSE filed_on END,
                     dpa_reference = coalesce(@dpaReference, dpa_reference),
                     transferred_to_dpa_id = CASE WHEN @to = 'transferred' THEN @transferredTo ELSE transferred_to_dpa_id END,
                     decision_outcome = CASE WHEN @to = 'decided' THEN @outcome ELSE decision_outcome END,
-                    decided_on = CASE WHEN @to = 'decided' THEN @day ELSE decided_on END,
+                    decided_on = CASE WHEN @to = 'decided' THEN local_day(@at) ELSE decided_on END,
                     fine_amount = CASE WHEN @to = 'decided' THEN @fineAmount ELSE fine_amount END,
                     fine_currency = CASE WHEN @to = 'decided' THEN @fineCurrency ELSE fine_currency END,
                     version = version + 1, updated_at = @now
@@ -129,7 +128,7 @@ public static class TransitionComplaint
                 """,
                 new
                 {
-                    id = cmd.Id, to = SnakeCase.From(transition.To), day, dpaReference = transition.DpaReference, transferredTo = transition.TransferredToDpaId,
+                    id = cmd.Id, to = SnakeCase.From(transition.To), at, dpaReference = transition.DpaReference, transferredTo = transition.TransferredToDpaId,
                     outcome = transition.Outcome is { } o ? SnakeCase.From(o) : null, transition.FineAmount, transition.FineCurrency, now,
                 },
                 ct);

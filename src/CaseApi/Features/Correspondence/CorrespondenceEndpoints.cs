@@ -11,6 +11,7 @@ public static class CorrespondenceEndpoints
         GetLetter.Map(letters);
         UpdateDraftLetter.Map(letters);
         SendLetter.Map(letters);
+        RecordDelivery.Map(letters);
         AddAttachment.Map(letters);
         GetAttachment.Map(letters);
     }

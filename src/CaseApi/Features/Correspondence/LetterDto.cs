@@ -147,6 +147,10 @@ public sealed record LetterDto : IVersioned
     /// <summary>When it was received (incoming).</summary>
     public DateTimeOffset? ReceivedAt { get; init; }
 
+    /// <summary>The day the other side received it (outgoing), as a delivery receipt shows; null while unknown. The GDPR Art. 12(3) month runs from it.</summary>
+    /// <example>2026-04-30</example>
+    public DateOnly? DeliveredOn { get; init; }
+
     /// <summary>The response deadline it set, once sent with one.</summary>
     public DeadlineDto? Deadline { get; init; }
 
@@ -167,7 +171,7 @@ internal sealed record LetterRow
 {
     public const string Columns = """
         id, case_id, complaint_id, direction, type, defendant_id, dpa_id, channel, subject, body, in_reply_to_id, status,
-        sent_at, received_at, version, created_at, updated_at
+        sent_at, received_at, delivered_on, version, created_at, updated_at
         """;
 
     public Guid Id { get; init; }
@@ -198,6 +202,8 @@ internal sealed record LetterRow
 
     public DateTimeOffset? ReceivedAt { get; init; }
 
+    public DateOnly? DeliveredOn { get; init; }
+
     public int Version { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
@@ -209,6 +215,6 @@ internal sealed record LetterRow
         Id = Id, CaseId = CaseId, ComplaintId = ComplaintId, Direction = SnakeCase.ToEnum<LetterDirection>(Direction),
         Type = SnakeCase.ToEnum<LetterType>(Type), DefendantId = DefendantId, DpaId = DpaId, Channel = SnakeCase.ToEnum<LetterChannel>(Channel),
         Subject = Subject, Body = Body, InReplyToId = InReplyToId, Status = SnakeCase.ToEnum<LetterStatus>(Status), SentAt = SentAt,
-        ReceivedAt = ReceivedAt, Deadline = deadline, Attachments = attachments, Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
+        ReceivedAt = ReceivedAt, DeliveredOn = DeliveredOn, Deadline = deadline, Attachments = attachments, Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
     };
 }

@@ -21,9 +21,22 @@ public static class SendLetter
         /// <example>2025-04-30T10:00:00+02:00</example>
         public DateTimeOffset? SentAt { get; init; }
 
-        /// <summary>The reply is due by the end of this day (as the letter says). Give this or <c>responsePeriod</c>, or neither.</summary>
+        /// <summary>
+        /// The reply is due by the end of this day (as the letter says). Give this or <c>responsePeriod</c>, or neither. On a Saturday, Sunday
+        /// or public holiday it moves to the next working day (BGB § 193), unless <c>rollOver</c> is false.
+        /// </summary>
         /// <example>2025-05-14</example>
         public DateOnly? ResponseDue { get; init; }
+
+        /// <summary>False keeps a <c>responseDue</c> on a weekend or holiday as given, for a day the organisation chose on purpose; the computation says so. Default true.</summary>
+        public bool? RollOver { get; init; }
+
+        /// <summary>
+        /// The day the other side received the letter, when known at sending (a fax or e-mail receipt); a delivery receipt that comes later
+        /// is recorded with <c>POST /v1/letters/{id}/delivery</c>. The GDPR Art. 12(3) month of a data subject request runs from it.
+        /// </summary>
+        /// <example>2025-04-30</example>
+        public DateOnly? DeliveredOn { get; init; }
 
         /// <summary>The reply is due within this ISO 8601 period (P14D, P2W, P1M), computed as Reg. 1182/71 computes it.</summary>
         /// <example>P14D</example>
@@ -42,6 +55,8 @@ public static class SendLetter
                 .WithMessage("Must be an ISO 8601 period of days, weeks, months or years, e.g. P14D, P2W, P1M.").OverridePropertyName("responsePeriod");
             RuleFor(c => c.Sending).Must(s => s.ResponseDue is null || s.ResponsePeriod is null)
                 .WithMessage("Give responseDue or responsePeriod, not both.").OverridePropertyName("responsePeriod");
+            RuleFor(c => c.Sending.RollOver).Null().When(c => c.Sending.ResponseDue is null)
+                .WithMessage("Only a responseDue rolls over; a period's end always moves off a weekend or holiday.").OverridePropertyName("rollOver");
         }
     }
 
@@ -53,8 +68,13 @@ public static class SendLetter
 
             var now = clock.GetUtcNow();
             var sentAt = cmd.Sending.SentAt ?? now;
-            await db.ExecuteAsync("UPDATE letters SET status = 'sent', sent_at = @sentAt, version = version + 1, updated_at = @now WHERE id = @id",
-                new { id = cmd.Id, sentAt, now }, ct);
+            if (cmd.Sending.DeliveredOn is { } deliveredOn)
+            {
+                await RecordDelivery.CheckDayAsync(db, deliveredOn, sentAt, now, ct);
+            }
+
+            await db.ExecuteAsync("UPDATE letters SET status = 'sent', sent_at = @sentAt, delivered_on = @deliveredOn, version = version + 1, updated_at = @now WHERE id = @id",
+                new { id = cmd.Id, sentAt, cmd.Sending.DeliveredOn, now }, ct);
             await timeline.AppendAsync(letter.CaseId, "letter.sent", $"Letter sent: {letter.Subject}", "letter", cmd.Id, occurredAt: sentAt, ct: ct);
 
             if (await DeadlineForAsync(letter, cmd.Sending, sentAt, ct) is var (deadline, rules))
@@ -74,7 +94,7 @@ public static class SendLetter
         private async Task<(NewDeadline Deadline, DeadlineRules Rules)?> DeadlineForAsync(LetterDto letter, Body sending, DateTimeOffset sentAt, CancellationToken ct)
         {
             var statutory = letter.Type == LetterType.DataSubjectRequest;
-            var fallback = statutory ? DeadlineKeeper.DataSubjectRequestPeriod
+            var fallback = statutory ? DataSubjectRequestDeadline.Month
                 : letter.Type == LetterType.Reminder && DeadlinePeriod.TryParse((await EscalationPolicies.LoadAsync(db, ct)).ReminderPeriod, out var reminder) ? reminder
                 : null;
             if (sending.ResponseDue is null && sending.ResponsePeriod is null && fallback is null)
@@ -90,8 +110,9 @@ public static class SendLetter
                 throw new FluentValidation.ValidationException([new("responseDue", "Must lie between the day the letter was sent and ten years after it.")]);
             }
 
-            var (due, period) = sending.ResponseDue is { } date ? (rules.FromDate(sentAt, date), null)
+            var (due, period) = sending.ResponseDue is { } date ? (rules.FromDate(sentAt, date, sending.RollOver ?? true), null)
                 : DeadlinePeriod.TryParse(sending.ResponsePeriod, out var given) ? (rules.FromPeriod(sentAt, given), given.ToString())
+                : statutory ? (DataSubjectRequestDeadline.FromReceipt(rules, sentAt, sending.DeliveredOn), fallback!.ToString())
                 : (rules.FromPeriod(sentAt, fallback!), fallback!.ToString());
             return (new NewDeadline(letter.CaseId, statutory ? DeadlineKind.DataSubjectRequest : DeadlineKind.Response, due, period,
                 LetterId: letter.Id, ComplaintId: letter.ComplaintId, DefendantId: letter.DefendantId, DpaId: letter.DpaId), rules);
@@ -104,11 +125,13 @@ public static class SendLetter
         .WithName("SendLetter")
         .WithSummary("Send a draft letter")
         .WithDescription("""
-            Marks a draft as sent (`sentAt` may lie in the past) and sets its response deadline from `responseDue` (a date, kept as given) or
+            Marks a draft as sent (`sentAt` may lie in the past) and sets its response deadline from `responseDue` (a date, moved off a weekend
+            or public holiday to the next working day by BGB § 193 unless `rollOver` is false) or
             `responsePeriod` (an ISO 8601 period, computed as Reg. 1182/71 and BGB §§ 187–193 compute it: the day of sending does not count; weeks
             and months end on the same weekday or date, or the month's last day; a last day on a weekend or public holiday of the organisation's
             jurisdiction moves to the next working day; days end at 24:00 in the organisation's time zone). A `data_subject_request` gets the
-            GDPR Art. 12(3) month when no deadline is given. The response embeds the deadline, with a sentence saying how it was computed.
+            GDPR Art. 12(3) month when no deadline is given, from `deliveredOn` (receipt) or, while no delivery is recorded, from the day of
+            sending, which the computation then says it assumes. The response embeds the deadline, with a sentence saying how it was computed.
             409 when the letter is not a draft. Requires `If-Match`.
             """)
         .Produces<LetterDto>();

@@ -4,11 +4,13 @@ namespace CaseApi.Features.Deadlines;
 
 /// <summary>
 /// A computed deadline. <see cref="StartsOn"/> is the local day of the event the period runs
-/// from (which itself does not count, Reg. 1182/71 Art. 3(1)); <see cref="DueDate"/> is the last
-/// day, after Art. 3(4); <see cref="DueAt"/> is the instant that day ends, in UTC;
-/// <see cref="Computation"/> says how, in one sentence a lawyer can check.
+/// from (which itself does not count, Reg. 1182/71 Art. 3(1)); <see cref="LastDay"/> the last day
+/// as counted or given, before BGB § 193 / Art. 3(4) moved it off a weekend or holiday (an extension
+/// counts from it, BGB § 190); <see cref="DueDate"/> the day the act is due, after that move;
+/// <see cref="DueAt"/> the instant that day ends, in UTC; <see cref="Computation"/> says how, in one
+/// sentence a lawyer can check.
 /// </summary>
-public sealed record ComputedDeadline(DateOnly StartsOn, DateOnly DueDate, DateTimeOffset DueAt, string Computation);
+public sealed record ComputedDeadline(DateOnly StartsOn, DateOnly LastDay, DateOnly DueDate, DateTimeOffset DueAt, string Computation);
 
 /// <summary>A public holiday the library lacks, as a row of the organisation's table.
 /// A row for a country ("DE") applies to all its regions; a row for a region ("DE-BY") to that region only.</summary>
@@ -21,6 +23,13 @@ public sealed record AdditionalHoliday(string Jurisdiction, DateOnly Day, string
 public sealed class DeadlineCalendar
 {
     private const string Art3Para4 = "Reg. 1182/71 Art. 3(4)";
+    private const string Bgb190 = "BGB § 190";
+    private const string Bgb193 = "BGB § 193";
+
+    // How a last day on a non-working day moves, and by which rule: a period's end (Art. 3(4), as BGB § 193 for German
+    // law) or a day given outright (BGB § 193 only: Reg. 1182/71 Art. 5(1) leaves Art. 3(4) out for acts due on a date).
+    private const string PeriodEnds = $"so the period ends on the next working day, {{0}} ({Art3Para4})";
+    private const string DateMoves = $"so the day moves to the next working day, {{0}} ({Bgb193}: \"an einem bestimmten Tage oder innerhalb einer Frist\")";
 
     private readonly ILookup<string, AdditionalHoliday> _additionalHolidays;
 
@@ -35,30 +44,42 @@ public sealed class DeadlineCalendar
     {
         var eventDay = LocalDay(eventAt, timeZone);
         var from = $"{period} from {Iso(eventDay)}{TimeZoneNote(eventAt, eventDay, timeZone)}";
-        return Computed(eventDay, from, period.LastDayFrom(eventDay), jurisdiction, timeZone);
+        return Computed(eventDay, from, period.LastDayFrom(eventDay), jurisdiction, timeZone, PeriodEnds);
     }
 
     /// <summary>
-    /// A date the letter names is kept as named: Art. 3(4) moves the end of periods, and a
-    /// sender who names a Saturday has chosen it. The date must not lie before the event.
+    /// A date the letter names moves off a Saturday, Sunday or public holiday like the end of a period: BGB § 193
+    /// applies to a declaration or performance due "an einem bestimmten Tage oder innerhalb einer Frist" alike.
+    /// § 193 is a rule of interpretation and yields where the day was chosen on purpose, so an organisation that
+    /// means the Saturday keeps it with <paramref name="rollOver"/> false, and the computation says so.
+    /// The date must not lie before the event.
     /// </summary>
-    public ComputedDeadline FromDate(DateTimeOffset eventAt, DateOnly dueDate, Jurisdiction jurisdiction, TimeZoneInfo timeZone)
+    public ComputedDeadline FromDate(DateTimeOffset eventAt, DateOnly dueDate, Jurisdiction jurisdiction, TimeZoneInfo timeZone, bool rollOver = true)
     {
         var eventDay = LocalDay(eventAt, timeZone);
         ArgumentOutOfRangeException.ThrowIfLessThan(dueDate, eventDay);
 
-        var kind = IsNonWorkingDay(dueDate, jurisdiction, out var holiday)
-            ? $"{Describe(dueDate, holiday, jurisdiction)}, kept as given ({Art3Para4} moves the end of periods, not dates a letter names)"
-            : $"a {dueDate.DayOfWeek}";
-        return new ComputedDeadline(eventDay, dueDate, EndOfDay(dueDate, timeZone), $"Date given: {Iso(dueDate)}, {kind}.");
+        if (!IsNonWorkingDay(dueDate, jurisdiction, out var holiday))
+            return new ComputedDeadline(eventDay, dueDate, dueDate, EndOfDay(dueDate, timeZone), $"Date given: {Iso(dueDate)}, a {dueDate.DayOfWeek}.");
+
+        return rollOver
+            ? Computed(eventDay, "Date given", dueDate, jurisdiction, timeZone, DateMoves)
+            : new ComputedDeadline(eventDay, dueDate, dueDate, EndOfDay(dueDate, timeZone),
+                $"Date given: {Iso(dueDate)}, {Describe(dueDate, holiday, jurisdiction)}, kept as given at the organisation's choice (rollOver: false; {Bgb193} yields to a day set on purpose).");
     }
 
     /// <summary>
-    /// A further period counted from the current last day (GDPR Art. 12(3): "may be extended by
-    /// two further months"), with Art. 3(4) applied to the new last day.
+    /// A further period (GDPR Art. 12(3): "may be extended by two further months"). BGB § 190: the new period runs
+    /// from the end of the old one, and old and new are one period, so § 193 applies to the new end only and the
+    /// count starts from the old last day as counted, not from the working day it was moved to; a month from that
+    /// day ends on the same date (BGH NJW 1984, 1358: a month from 28 February ends on 28 March).
     /// </summary>
-    public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period, Jurisdiction jurisdiction, TimeZoneInfo timeZone) =>
-        Computed(current.StartsOn, $"Extended by {period} from {Iso(current.DueDate)}", period.LastDayFrom(current.DueDate), jurisdiction, timeZone);
+    public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period, Jurisdiction jurisdiction, TimeZoneInfo timeZone)
+    {
+        var moved = current.LastDay == current.DueDate ? "" : $", the last day before it moved to {Iso(current.DueDate)}";
+        return Computed(current.StartsOn, $"Extended by {period} from {Iso(current.LastDay)}{moved} ({Bgb190})", period.LastDayFrom(current.LastDay),
+            jurisdiction, timeZone, PeriodEnds);
+    }
 
     /// <summary>Saturday, Sunday or a public holiday; <paramref name="name"/> names the holiday (null for weekends and working days).</summary>
     public bool IsNonWorkingDay(DateOnly day, Jurisdiction jurisdiction, out string? name)
@@ -73,13 +94,13 @@ public sealed class DeadlineCalendar
     /// </summary>
     public bool HasHolidayCalendar(Jurisdiction jurisdiction) => PublicHolidays.Covers(jurisdiction);
 
-    private ComputedDeadline Computed(DateOnly startsOn, string from, DateOnly lastDay, Jurisdiction jurisdiction, TimeZoneInfo timeZone)
+    private ComputedDeadline Computed(DateOnly startsOn, string from, DateOnly lastDay, Jurisdiction jurisdiction, TimeZoneInfo timeZone, string moves)
     {
         if (!IsNonWorkingDay(lastDay, jurisdiction, out var holiday))
-            return new ComputedDeadline(startsOn, lastDay, EndOfDay(lastDay, timeZone), $"{from}: {Iso(lastDay)}, a {lastDay.DayOfWeek}.");
+            return new ComputedDeadline(startsOn, lastDay, lastDay, EndOfDay(lastDay, timeZone), $"{from}: {Iso(lastDay)}, a {lastDay.DayOfWeek}.");
 
-        // Art. 3(4): the period ends with the following working day. Holidays skipped on the way
-        // are named so the reader can check them; weekends speak for themselves.
+        // Art. 3(4) / BGB § 193: the period ends on, or the day given moves to, the following working day. Holidays skipped
+        // on the way are named so the reader can check them; weekends speak for themselves.
         var reasons = new List<string> { $"{Iso(lastDay)} is {Describe(lastDay, holiday, jurisdiction)}" };
         var dueDate = lastDay.AddDays(1);
         while (IsNonWorkingDay(dueDate, jurisdiction, out var next))
@@ -90,8 +111,8 @@ public sealed class DeadlineCalendar
         }
 
         var why = reasons.Count == 1 ? reasons[0] : $"{string.Join(", ", reasons[..^1])}, and {reasons[^1]}";
-        return new ComputedDeadline(startsOn, dueDate, EndOfDay(dueDate, timeZone),
-            $"{from}: {why}, so the period ends on the next working day, {dueDate.DayOfWeek} {Iso(dueDate)} ({Art3Para4}).");
+        return new ComputedDeadline(startsOn, lastDay, dueDate, EndOfDay(dueDate, timeZone),
+            $"{from}: {why}, {string.Format(CultureInfo.InvariantCulture, moves, $"{dueDate.DayOfWeek} {Iso(dueDate)}")}.");
     }
 
     private static string Describe(DateOnly day, string? holiday, Jurisdiction jurisdiction) =>

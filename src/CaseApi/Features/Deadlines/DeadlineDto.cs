@@ -105,7 +105,8 @@ internal sealed record DeadlineRow
 {
     public const string Columns = """
         id, case_id, kind, letter_id, complaint_id, defendant_id, dpa_id, starts_on, period, due_date, due_at, computation, status,
-        met_at, met_by_letter_id, waived_reason, version, created_at, updated_at
+        met_at, met_by_letter_id, waived_reason, version, created_at, updated_at,
+        coalesce(last_day, due_date) AS last_day, extended_at, extended_by
         """;
 
     public Guid Id { get; init; }
@@ -145,6 +146,15 @@ internal sealed record DeadlineRow
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    // Kept for the law's arithmetic, not shown: the computation names the unmoved last day and the extension.
+    public DateOnly LastDay { get; init; }
+
+    public DateTimeOffset? ExtendedAt { get; init; }
+
+    public string? ExtendedBy { get; init; }
+
+    public ComputedDeadline Computed() => new(StartsOn, LastDay, DueDate, DueAt, Computation);
 
     public DeadlineDto ToDto() => new()
     {

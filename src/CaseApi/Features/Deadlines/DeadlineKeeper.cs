@@ -10,7 +10,7 @@ public sealed record DeadlineRules(DeadlineCalendar Calendar, Jurisdiction Juris
 {
     public ComputedDeadline FromPeriod(DateTimeOffset eventAt, DeadlinePeriod period) => Calendar.FromPeriod(eventAt, period, Jurisdiction, TimeZone);
 
-    public ComputedDeadline FromDate(DateTimeOffset eventAt, DateOnly dueDate) => Calendar.FromDate(eventAt, dueDate, Jurisdiction, TimeZone);
+    public ComputedDeadline FromDate(DateTimeOffset eventAt, DateOnly dueDate, bool rollOver = true) => Calendar.FromDate(eventAt, dueDate, Jurisdiction, TimeZone, rollOver);
 
     public DateOnly LocalDay(DateTimeOffset instant) => DeadlineCalendar.LocalDay(instant, TimeZone);
 
@@ -52,9 +52,6 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
     /// <summary>GDPR Art. 78(2): the authority informs the complainant of progress "within three months".</summary>
     public static readonly DeadlinePeriod DpaProgressPeriod = new(0, 3, 0, 0);
 
-    /// <summary>GDPR Art. 12(3): "without undue delay and in any event within one month of receipt of the request".</summary>
-    public static readonly DeadlinePeriod DataSubjectRequestPeriod = new(0, 1, 0, 0);
-
     private sealed record Settings(string Jurisdiction, string TimeZone);
 
     /// <summary>
@@ -86,15 +83,15 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
         var dueSoonAt = rules.DueSoonAt(deadline.Due.DueDate, policy.DueSoonWorkingDays);
         var row = await db.QuerySingleAsync<DeadlineRow>($"""
             INSERT INTO deadlines (id, organisation_id, case_id, kind, letter_id, complaint_id, defendant_id, dpa_id, starts_on, period,
-                due_date, due_at, due_soon_at, computation, status, created_at, updated_at)
+                last_day, due_date, due_at, due_soon_at, computation, status, created_at, updated_at)
             VALUES (@id, current_organisation_id(), @CaseId, @kind, @LetterId, @ComplaintId, @DefendantId, @DpaId, @startsOn, @Period,
-                @dueDate, @dueAt, @dueSoonAt, @computation, 'open', @now, @now)
+                @lastDay, @dueDate, @dueAt, @dueSoonAt, @computation, 'open', @now, @now)
             RETURNING {DeadlineRow.Columns}
             """,
             new
             {
                 id = Guid.CreateVersion7(now), deadline.CaseId, kind = SnakeCase.From(deadline.Kind), deadline.LetterId, deadline.ComplaintId,
-                deadline.DefendantId, deadline.DpaId, startsOn = deadline.Due.StartsOn, deadline.Period, dueDate = deadline.Due.DueDate,
+                deadline.DefendantId, deadline.DpaId, startsOn = deadline.Due.StartsOn, deadline.Period, lastDay = deadline.Due.LastDay, dueDate = deadline.Due.DueDate,
                 dueAt = deadline.Due.DueAt, dueSoonAt, computation = deadline.Due.Computation, now,
             },
             ct);
@@ -104,6 +101,21 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
         await events.AppendAsync("deadline.created", "deadline", opened.Id, opened, ct);
         return opened;
     }
+
+    /// <summary>
+    /// Moves a running deadline to a new end: an extension (<paramref name="extendedBy"/> the period, or null for a date
+    /// given outright), or a new computation from a fact recorded later, such as a delivery receipt (no extension).
+    /// Past its new end it is missed at once. The caller writes the timeline entry and event, which say why.
+    /// </summary>
+    internal async Task<DeadlineRow> MoveAsync(Guid id, ComputedDeadline due, string computation, bool extension, string? extendedBy, CancellationToken ct) =>
+        await db.QuerySingleAsync<DeadlineRow>($"""
+            UPDATE deadlines SET starts_on = @StartsOn, last_day = @LastDay, due_date = @DueDate, due_at = @DueAt, computation = @computation,
+                extended_at = CASE WHEN @extension THEN @now ELSE extended_at END,
+                extended_by = CASE WHEN @extension THEN @extendedBy ELSE extended_by END,
+                status = CASE WHEN @DueAt > @now THEN 'open' ELSE 'missed' END, version = version + 1, updated_at = @now
+            WHERE id = @id
+            RETURNING {DeadlineRow.Columns}
+            """, new { id, due.StartsOn, due.LastDay, due.DueDate, due.DueAt, computation, extension, extendedBy, now = clock.GetUtcNow() }, ct);
 
     /// <summary>
     /// A reply meets the deadline of the letter it answers, also when it comes late (the chain of reminders
@@ -148,8 +160,10 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
         foreach (var deadline in met)
         {
             var late = deadline.MetAt > deadline.DueAt;
+            // The day it was met where the organisation is, as the due date is: a reply at 23:30 UTC came the next day in Berlin.
+            var metOn = late ? await db.QuerySingleAsync<DateOnly>("SELECT local_day(@MetAt)", new { deadline.MetAt }, ct) : default;
             await timeline.AppendAsync(deadline.CaseId, "deadline.met",
-                late ? $"Deadline of {deadline.DueDate:yyyy-MM-dd} met late, on {deadline.MetAt:yyyy-MM-dd}." : $"Deadline of {deadline.DueDate:yyyy-MM-dd} met.",
+                late ? $"Deadline of {deadline.DueDate:yyyy-MM-dd} met late, on {metOn:yyyy-MM-dd}." : $"Deadline of {deadline.DueDate:yyyy-MM-dd} met.",
                 "deadline", deadline.Id, occurredAt: deadline.MetAt, details: new { letterId, late }, ct: ct);
             await events.AppendAsync("deadline.met", "deadline", deadline.Id, deadline.ToDto(), ct);
         }

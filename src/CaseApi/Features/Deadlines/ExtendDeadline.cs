@@ -13,15 +13,21 @@ namespace CaseApi.Features.Deadlines;
 
 public static class ExtendDeadline
 {
-    /// <summary>A later deadline: a new last day, or a further period counted from the current last day.</summary>
+    /// <summary>A later deadline: a new last day, or a further period counted from the current one's end (BGB § 190).</summary>
     public sealed record Body
     {
-        /// <summary>The new last day.</summary>
+        /// <summary>The new last day. Like any day set for a reply it moves off a weekend or public holiday (BGB § 193) unless <c>rollOver</c> is false.</summary>
         public DateOnly? DueDate { get; init; }
 
-        /// <summary>A further ISO 8601 period from the current last day; e.g. P2M for the extension GDPR Art. 12(3) allows.</summary>
+        /// <summary>
+        /// A further ISO 8601 period, counted from the end of the current period as computed, before a weekend or holiday
+        /// moved it (BGB § 190); e.g. P2M for the one extension GDPR Art. 12(3) allows.
+        /// </summary>
         /// <example>P2M</example>
         public string? Period { get; init; }
+
+        /// <summary>False keeps a <c>dueDate</c> on a weekend or holiday as given, for a day chosen on purpose; the computation says so. Default true.</summary>
+        public bool? RollOver { get; init; }
 
         /// <summary>Why, for the timeline.</summary>
         /// <example>The controller extended the period by two months, citing the number of requests (Art. 12(3) sentence 2).</example>
@@ -39,6 +45,8 @@ public static class ExtendDeadline
                 .WithMessage("Must be an ISO 8601 period, e.g. P14D or P2M.").OverridePropertyName("period");
             RuleFor(c => c.Extension).Must(e => (e.DueDate is null) != (e.Period is null))
                 .WithMessage("Give a new dueDate or a period, one of them.").OverridePropertyName("period");
+            RuleFor(c => c.Extension.RollOver).Null().When(c => c.Extension.DueDate is null)
+                .WithMessage("Only a dueDate rolls over; a period's end always moves off a weekend or holiday.").OverridePropertyName("rollOver");
         }
     }
 
@@ -46,31 +54,30 @@ public static class ExtendDeadline
     {
         public async Task<DeadlineDto> Handle(Command cmd, CancellationToken ct)
         {
-            var current = await DeadlineReader.LoadAsync(db, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("deadline", cmd.Id);
+            var row = await DeadlineReader.LoadRowAsync(db, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("deadline", cmd.Id);
+            var current = row.ToDto();
             DeadlineTransitions.Require(current, cmd.ExpectedVersion, "extended");
             var rules = await keeper.RulesAsync(ct);
-            var existing = new ComputedDeadline(current.StartsOn, current.DueDate, current.DueAt, current.Computation);
             DeadlinePeriod.TryParse(cmd.Extension.Period, out var period);
             // A date is checked before computing from it: one before the deadline's start is no date to compute from.
             var extended = cmd.Extension.DueDate is { } date
-                ? date > current.DueDate && DeadlineCalendar.IsWithinTenYears(current.DueDate, date) ? rules.FromDate(DeadlineKeeper.InstantOf(current.StartsOn), date) : null
-                : rules.Extend(existing, period!);
+                ? date > current.DueDate && DeadlineCalendar.IsWithinTenYears(current.DueDate, date)
+                    ? rules.FromDate(DeadlineKeeper.InstantOf(current.StartsOn), date, cmd.Extension.RollOver ?? true) : null
+                : rules.Extend(row.Computed(), period!);
             if (extended is null || extended.DueDate <= current.DueDate)
             {
                 throw new FluentValidation.ValidationException([new("dueDate", $"An extension ends after the current last day, {current.DueDate:yyyy-MM-dd}, and within ten years of it.")]);
             }
 
-            var now = clock.GetUtcNow();
-            var row = await db.QuerySingleAsync<DeadlineRow>($"""
-                UPDATE deadlines SET due_date = @dueDate, due_at = @dueAt, computation = @computation,
-                    status = CASE WHEN @dueAt > @now THEN 'open' ELSE 'missed' END, version = version + 1, updated_at = @now
-                WHERE id = @id
-                RETURNING {DeadlineRow.Columns}
-                """,
-                new { id = cmd.Id, extended.DueDate, extended.DueAt, computation = $"{current.Computation} Extended: {extended.Computation}", now }, ct);
+            if (current.Kind == DeadlineKind.DataSubjectRequest)
+            {
+                DataSubjectRequestDeadline.CheckExtension(row, extended, rules, clock.GetUtcNow());
+            }
+
+            var moved = await keeper.MoveAsync(cmd.Id, extended, $"{current.Computation} Extended: {extended.Computation}", extension: true, period?.ToString(), ct);
             await timeline.AppendAsync(current.CaseId, "deadline.extended", $"Deadline extended from {current.DueDate:yyyy-MM-dd} to {extended.DueDate:yyyy-MM-dd}.",
                 "deadline", cmd.Id, details: new { from = current.DueDate, to = extended.DueDate, cmd.Extension.Reason }, ct: ct);
-            var dto = row.ToDto();
+            var dto = moved.ToDto();
             await events.AppendAsync("deadline.extended", "deadline", cmd.Id, dto, ct);
             return dto;
         }
@@ -81,7 +88,14 @@ public static class ExtendDeadline
         .RequireAuthorization(Policies.Write)
         .WithName("ExtendDeadline")
         .WithSummary("Extend a deadline")
-        .WithDescription("Moves an open, missed or escalated deadline to a later last day: a date, or a period from the current last day (weekends and holidays roll forward as for any period). On the timeline with the reason. Requires `If-Match`.")
+        .WithDescription("""
+            Moves an open, missed or escalated deadline to a later last day: a date (moved off a weekend or public holiday by BGB § 193
+            unless `rollOver` is false), or a period counted from the end of the current period as computed, before a weekend or holiday
+            moved it (BGB § 190; the new end rolls forward as for any period). A `data_subject_request` deadline takes one extension of at
+            most two further months, recorded before its first month ends (GDPR Art. 12(3)); anything else is a 409
+            `extension_not_allowed` naming the rule and the `reason` (`second_extension`, `after_deadline`, `longer_than_two_months`).
+            On the timeline with the reason. Requires `If-Match`.
+            """)
         .Produces<DeadlineDto>();
 }
 

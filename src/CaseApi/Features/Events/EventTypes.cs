@@ -28,6 +28,7 @@ public static class EventTypes
         new("complaint.status_changed", typeof(ComplaintDto), "A complaint moved to another status. Complainants' personal data is left out (`complainants` is null)."),
         new("letter.created", typeof(LetterDto), "A draft letter was written, by a user or by the escalation job (a reminder)."),
         new("letter.sent", typeof(LetterDto), "A letter was sent; its response deadline, if any, follows as deadline.created."),
+        new("letter.delivered", typeof(LetterDto), "A delivery receipt was recorded for a sent letter; a data subject request's deadline computed anew from it follows as deadline.recomputed."),
         new("letter.received", typeof(LetterDto), "An incoming letter was recorded."),
         new("deadline.created", typeof(DeadlineDto), "A response deadline started running."),
         new("deadline.due_soon", typeof(DeadlineDto), "A deadline is about to expire."),
@@ -35,6 +36,7 @@ public static class EventTypes
         new("deadline.escalated", typeof(DeadlineDto), "A missed deadline was escalated."),
         new("deadline.met", typeof(DeadlineDto), "An answer arrived in time."),
         new("deadline.extended", typeof(DeadlineDto), "A deadline was moved later."),
+        new("deadline.recomputed", typeof(DeadlineDto), "A deadline was computed anew from a fact recorded later: a data subject request's month from the day of receipt (GDPR Art. 12(3))."),
         new("deadline.waived", typeof(DeadlineDto), "A deadline no longer applies."),
         new("webhook.disabled", typeof(WebhookDto), "A webhook was turned off: its receiver answered 410, or every delivery failed for three days."),
     ];

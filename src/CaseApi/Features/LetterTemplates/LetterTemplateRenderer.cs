@@ -1,4 +1,5 @@
 using CaseApi.Features.Correspondence;
+using CaseApi.Features.Deadlines;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using FluentValidation;
@@ -171,7 +172,7 @@ public sealed class LetterTemplateRenderer(DbSession db, TimeProvider clock)
     private LetterTemplateModel ToModel(MergeRow row)
     {
         var timeZone = TimeZoneInfo.FindSystemTimeZoneById(row.TimeZone);
-        DateOnly LocalDay(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, timeZone).DateTime);
+        DateOnly LocalDay(DateTimeOffset instant) => DeadlineCalendar.LocalDay(instant, timeZone);
         return new LetterTemplateModel(
             new CaseFields(row.CaseReference, row.CaseTitle),
             row.DefendantLegalName is { } legalName ? new DefendantFields(legalName, row.DefendantAddress) : null,

@@ -39,13 +39,14 @@ public sealed class SendingTests(CaseApiFactory api) : IClassFixture<CaseApiFact
     }
 
     [Fact]
-    public async Task A_deadline_given_as_a_date_is_kept_as_given()
+    // BGB § 193: a date given on Saturday 17 May 2025 moves to Monday 19 May (until issue 12 it was kept as given).
+    public async Task A_deadline_given_as_a_date_on_a_Saturday_moves_to_the_Monday()
     {
         var world = await Letters.WorldAsync(api);
 
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", due: "2025-05-17");
 
-        Assert.Equal("2025-05-17", sent.GetProperty("deadline").GetProperty("dueDate").GetString());
+        Assert.Equal("2025-05-19", sent.GetProperty("deadline").GetProperty("dueDate").GetString());
         Assert.Equal(JsonValueKind.Null, sent.GetProperty("deadline").GetProperty("period").ValueKind);
     }
 

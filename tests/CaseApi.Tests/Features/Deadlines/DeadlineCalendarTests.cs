@@ -240,22 +240,68 @@ public sealed class DeadlineCalendarTests
     [InlineData("2025-10-26", "2025-10-26T23:00:00Z")] // a day of 25 hours
     public void A_date_given_on_the_day_the_clocks_change_ends_at_that_days_local_midnight(string due, string dueAt)
     {
-        var deadline = Calendar.FromDate(SentOn("2025-03-01"), Day(due), NorthRhineWestphalia, Berlin);
+        // Both days are Sundays, kept on purpose (rollOver: false): the test is about where that day ends.
+        var deadline = Calendar.FromDate(SentOn("2025-03-01"), Day(due), NorthRhineWestphalia, Berlin, rollOver: false);
 
         Assert.Equal(Utc(dueAt), deadline.DueAt);
     }
 
+    // BGB § 193 moves a day set "an einem bestimmten Tage" as it moves the end of a period: Saturday 17 May 2025 → Monday 19 May.
+    // (Until issue 12 this date was kept as given, citing Reg. 1182/71 Art. 3(4), which speaks of periods only.)
     [Fact]
-    public void A_date_the_letter_names_is_kept_even_on_a_Saturday()
+    public void BGB_193_moves_a_date_the_letter_names_off_a_Saturday()
     {
         var deadline = Calendar.FromDate(SentOn("2025-05-02"), Day("2025-05-17"), NorthRhineWestphalia, Berlin);
 
         Assert.Equal(Day("2025-05-02"), deadline.StartsOn);
-        Assert.Equal(Day("2025-05-17"), deadline.DueDate);
-        Assert.Equal(Utc("2025-05-17T22:00:00Z"), deadline.DueAt);
+        Assert.Equal(Day("2025-05-17"), deadline.LastDay);
+        Assert.Equal(Day("2025-05-19"), deadline.DueDate);
+        Assert.Equal(Utc("2025-05-19T22:00:00Z"), deadline.DueAt);
         Assert.Equal(
-            "Date given: 2025-05-17, a Saturday, kept as given (Reg. 1182/71 Art. 3(4) moves the end of periods, not dates a letter names).",
+            "Date given: 2025-05-17 is a Saturday, so the day moves to the next working day, Monday 2025-05-19 (BGB § 193: \"an einem bestimmten Tage oder innerhalb einer Frist\").",
             deadline.Computation);
+    }
+
+    // BGB § 193 with a holiday: Thursday 1 May 2025 (Tag der Arbeit, a public holiday in all Länder) → Friday 2 May.
+    [Fact]
+    public void BGB_193_moves_a_date_on_a_public_holiday_and_names_the_holiday()
+    {
+        var deadline = Calendar.FromDate(SentOn("2025-04-22"), Day("2025-05-01"), NorthRhineWestphalia, Berlin);
+
+        Assert.Equal(Day("2025-05-02"), deadline.DueDate);
+        Assert.Contains("2025-05-01 is ", deadline.Computation, StringComparison.Ordinal);
+        Assert.Contains("a public holiday in DE-NW", deadline.Computation, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2026-03-16", "2026-03-29", "2026-03-30")] // Sunday → Monday (BGB § 193)
+    [InlineData("2026-05-18", "2026-06-13", "2026-06-15")] // Saturday → Monday (BGB § 193)
+    public void BGB_193_issue_12_dates(string sentOn, string given, string due)
+    {
+        Assert.Equal(Day(due), Calendar.FromDate(SentOn(sentOn), Day(given), NorthRhineWestphalia, Berlin).DueDate);
+    }
+
+    // § 193 is a rule of interpretation ("im Zweifel"): it does not apply where the day was set on a weekend on purpose.
+    [Fact]
+    public void A_date_kept_on_purpose_stays_on_the_Saturday_and_the_computation_says_so()
+    {
+        var deadline = Calendar.FromDate(SentOn("2026-05-18"), Day("2026-06-13"), NorthRhineWestphalia, Berlin, rollOver: false);
+
+        Assert.Equal(Day("2026-06-13"), deadline.DueDate);
+        Assert.Equal(Utc("2026-06-13T22:00:00Z"), deadline.DueAt);
+        Assert.Equal(
+            "Date given: 2026-06-13, a Saturday, kept as given at the organisation's choice (rollOver: false; BGB § 193 yields to a day set on purpose).",
+            deadline.Computation);
+    }
+
+    [Fact]
+    public void A_date_on_a_working_day_is_kept_and_rollOver_changes_nothing()
+    {
+        var rolled = Calendar.FromDate(SentOn("2026-05-18"), Day("2026-06-15"), NorthRhineWestphalia, Berlin);
+        var kept = Calendar.FromDate(SentOn("2026-05-18"), Day("2026-06-15"), NorthRhineWestphalia, Berlin, rollOver: false);
+
+        Assert.Equal("Date given: 2026-06-15, a Monday.", rolled.Computation);
+        Assert.Equal(rolled, kept);
     }
 
     [Fact]
@@ -275,7 +321,25 @@ public sealed class DeadlineCalendarTests
         Assert.Equal(original.StartsOn, extended.StartsOn);
         Assert.Equal(Day("2025-07-30"), extended.DueDate);
         Assert.Equal(Utc("2025-07-30T22:00:00Z"), extended.DueAt);
-        Assert.Equal("Extended by P2M from 2025-05-30: 2025-07-30, a Wednesday.", extended.Computation);
+        Assert.Equal("Extended by P2M from 2025-05-30 (BGB § 190): 2025-07-30, a Wednesday.", extended.Computation);
+    }
+
+    // BGB § 190: the extension runs from the end of the old period as counted, before § 193 moved it. A month from Thursday
+    // 30 April 2026 ends Saturday 30 May, moved to Monday 1 June; two further months run from 30 May to Thursday 30 July 2026,
+    // not from 1 June to 1 August (a Saturday) and Monday 3 August.
+    [Fact]
+    public void BGB_190_an_extension_counts_from_the_unmoved_end_30_May_2026_not_from_1_June()
+    {
+        var original = Due("2026-04-30", "P1M");
+        Assert.Equal(Day("2026-05-30"), original.LastDay);
+        Assert.Equal(Day("2026-06-01"), original.DueDate);
+
+        var extended = Calendar.Extend(original, Period("P2M"), NorthRhineWestphalia, Berlin);
+
+        Assert.Equal(Day("2026-07-30"), extended.LastDay);
+        Assert.Equal(Day("2026-07-30"), extended.DueDate);
+        Assert.Equal(Utc("2026-07-30T22:00:00Z"), extended.DueAt);
+        Assert.Equal("Extended by P2M from 2026-05-30, the last day before it moved to 2026-06-01 (BGB § 190): 2026-07-30, a Thursday.", extended.Computation);
     }
 
     [Fact]
@@ -287,7 +351,7 @@ public sealed class DeadlineCalendarTests
 
         Assert.Equal(Day("2025-09-01"), extended.DueDate);
         Assert.Equal(
-            "Extended by P2M from 2025-06-30: 2025-08-30 is a Saturday, so the period ends on the next working day, Monday 2025-09-01 (Reg. 1182/71 Art. 3(4)).",
+            "Extended by P2M from 2025-06-30 (BGB § 190): 2025-08-30 is a Saturday, so the period ends on the next working day, Monday 2025-09-01 (Reg. 1182/71 Art. 3(4)).",
             extended.Computation);
     }
 

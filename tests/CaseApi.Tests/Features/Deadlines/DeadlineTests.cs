@@ -2,11 +2,14 @@ namespace CaseApi.Tests.Features.Deadlines;
 
 public sealed class DeadlineTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
 {
+    // GDPR Art. 12(3): a request of Friday 19 December 2025 is due Monday 19 January 2026; extended (on 31 December, within that
+    // month) by two further months from 19 January: Thursday 19 March 2026 (BGB § 190). Until issue 12 this test extended a request
+    // of 31 January 2025 in December 2025, long after its month had ended, which Art. 12(3) sentence 3 does not allow.
     [Fact]
     public async Task A_data_subject_request_can_be_extended_by_two_further_months()
     {
         var world = await Letters.WorldAsync(api);
-        var sent = await world.SendAsync(await world.DraftAsync("data_subject_request"), "2025-01-31T09:00:00+01:00");
+        var sent = await world.SendAsync(await world.DraftAsync("data_subject_request"), "2025-12-19T09:00:00+01:00");
         var deadline = sent.GetProperty("deadline");
 
         var response = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{deadline.Id()}/extend",
@@ -14,7 +17,8 @@ public sealed class DeadlineTests(CaseApiFactory api) : IClassFixture<CaseApiFac
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var extended = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("2025-04-28", extended.GetProperty("dueDate").GetString());
+        Assert.Equal("2026-01-19", deadline.GetProperty("dueDate").GetString());
+        Assert.Equal("2026-03-19", extended.GetProperty("dueDate").GetString());
         Assert.Contains("Extended", extended.GetProperty("computation").GetString(), StringComparison.Ordinal);
         var timeline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/timeline");
         Assert.Contains(timeline.GetProperty("items").EnumerateArray(), e => e.GetProperty("kind").GetString() == "deadline.extended");
