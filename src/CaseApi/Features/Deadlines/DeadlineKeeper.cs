@@ -5,16 +5,27 @@ using CaseApi.Infrastructure.Json;
 
 namespace CaseApi.Features.Deadlines;
 
-/// <summary>The organisation's rules for computing deadlines: its holidays, jurisdiction and time zone.</summary>
-public sealed record DeadlineRules(DeadlineCalendar Calendar, Jurisdiction Jurisdiction, TimeZoneInfo TimeZone)
+/// <summary>
+/// The rules a deadline is computed with: whose public holidays count (<see cref="Jurisdiction"/>, with
+/// <see cref="Whose"/> naming that place for the reader) and the organisation's time zone.
+/// </summary>
+/// <remarks>
+/// Reg. 1182/71 Art. 2(1) and BGB §193 take the public holidays of the place where the act must be done: a duty of an
+/// authority (GDPR Art. 78(2)) follows the authority's country and region; a reply that must reach the organisation
+/// follows the organisation's. The sentence in <c>computation</c> names the calendar, so a reader can check it.
+/// </remarks>
+public sealed record DeadlineRules(DeadlineCalendar Calendar, Jurisdiction Jurisdiction, TimeZoneInfo TimeZone, string Whose = "the organisation's")
 {
-    public ComputedDeadline FromPeriod(DateTimeOffset eventAt, DeadlinePeriod period) => Calendar.FromPeriod(eventAt, period, Jurisdiction, TimeZone);
+    public ComputedDeadline FromPeriod(DateTimeOffset eventAt, DeadlinePeriod period) => Named(Calendar.FromPeriod(eventAt, period, Jurisdiction, TimeZone));
 
-    public ComputedDeadline FromDate(DateTimeOffset eventAt, DateOnly dueDate) => Calendar.FromDate(eventAt, dueDate, Jurisdiction, TimeZone);
+    public ComputedDeadline FromDate(DateTimeOffset eventAt, DateOnly dueDate) => Named(Calendar.FromDate(eventAt, dueDate, Jurisdiction, TimeZone));
 
     public DateOnly LocalDay(DateTimeOffset instant) => DeadlineCalendar.LocalDay(instant, TimeZone);
 
-    public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period) => Calendar.Extend(current, period, Jurisdiction, TimeZone);
+    public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period) => Named(Calendar.Extend(current, period, Jurisdiction, TimeZone));
+
+    private ComputedDeadline Named(ComputedDeadline due) =>
+        due with { Computation = $"{due.Computation} Holidays: {Jurisdiction}, {Whose} (Reg. 1182/71 Art. 2(1); BGB §193)." };
 
     /// <summary>
     /// When a deadline is "due soon": the start of the <paramref name="workingDays"/>-th last working day up to and
@@ -63,20 +74,52 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
     /// </summary>
     public static DateTimeOffset InstantOf(DateOnly day) => new(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
 
+    /// <summary>The organisation's calendar: for deadlines whose act must reach the organisation (replies to its letters).</summary>
     public async Task<DeadlineRules> RulesAsync(CancellationToken ct)
     {
         var settings = await db.QuerySingleAsync<Settings>("SELECT jurisdiction, time_zone FROM organisations WHERE id = current_organisation_id()", ct: ct);
-        // The table's CHECK and the API's validation admit only jurisdictions that parse.
-        if (!Jurisdiction.TryParse(settings.Jurisdiction, out var jurisdiction))
-        {
-            throw new InvalidOperationException($"The organisation's jurisdiction '{settings.Jurisdiction}' does not parse.");
-        }
+        return await RulesInAsync(Parsed(settings.Jurisdiction), settings.TimeZone, "the organisation's", ct);
+    }
 
+    /// <summary>
+    /// The authority's calendar, for its own duties (GDPR Art. 78(2)): the holidays of its country, or of its region where it
+    /// covers exactly one (the Bavarian authority keeps DE-BY's), as Reg. 1182/71 Art. 2(1) and BGB §193 take the holidays of the
+    /// place where the act must be done. The EDPS, which sits in Brussels and has no country in the registry, keeps Belgium's.
+    /// Days still end in the organisation's time zone.
+    /// </summary>
+    public async Task<DeadlineRules> RulesForDpaAsync(Guid dpaId, CancellationToken ct)
+    {
+        var place = await db.QuerySingleAsync<DpaPlace>("""
+            SELECT d.code, d.countries, d.regions, o.time_zone
+            FROM dpas d CROSS JOIN organisations o
+            WHERE d.id = @dpaId AND o.id = current_organisation_id()
+            """, new { dpaId }, ct);
+        var jurisdiction = place.Regions.Length == 1 ? place.Regions[0] : place.Countries.FirstOrDefault() ?? "BE";
+        return await RulesInAsync(Parsed(jurisdiction), place.TimeZone, $"the authority's ({place.Code})", ct);
+    }
+
+    private sealed record DpaPlace
+    {
+        public required string Code { get; init; }
+
+        public required string[] Countries { get; init; }
+
+        public required string[] Regions { get; init; }
+
+        public required string TimeZone { get; init; }
+    }
+
+    // The organisations table's CHECK and the API's validation admit only jurisdictions that parse; the registry's codes are ISO's.
+    private static Jurisdiction Parsed(string text) =>
+        Jurisdiction.TryParse(text, out var jurisdiction) ? jurisdiction : throw new InvalidOperationException($"The jurisdiction '{text}' does not parse.");
+
+    private async Task<DeadlineRules> RulesInAsync(Jurisdiction jurisdiction, string timeZone, string whose, CancellationToken ct)
+    {
         var holidays = await db.QueryAsync<AdditionalHoliday>("""
             SELECT jurisdiction, day, name FROM public_holidays
             WHERE jurisdiction = @country OR jurisdiction LIKE @country || '-%'
             """, new { country = jurisdiction.Country }, ct);
-        return new DeadlineRules(new DeadlineCalendar(holidays), jurisdiction, TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone));
+        return new DeadlineRules(new DeadlineCalendar(holidays), jurisdiction, TimeZoneInfo.FindSystemTimeZoneById(timeZone), whose);
     }
 
     public async Task<DeadlineDto> OpenAsync(NewDeadline deadline, DeadlineRules rules, CancellationToken ct)
@@ -139,7 +182,7 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
             "SELECT EXISTS (SELECT FROM complaints WHERE id = @complaintId AND status NOT IN ('draft', 'decided', 'closed', 'withdrawn'))", new { complaintId }, ct);
         if (beingHandled)
         {
-            await StartDpaProgressAsync(caseId, complaintId, dpaId, receivedAt, await RulesAsync(ct), ct);
+            await StartDpaProgressAsync(caseId, complaintId, dpaId, receivedAt, await RulesForDpaAsync(dpaId, ct), ct);
         }
     }
 

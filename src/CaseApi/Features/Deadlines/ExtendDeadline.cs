@@ -48,7 +48,8 @@ public static class ExtendDeadline
         {
             var current = await DeadlineReader.LoadAsync(db, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("deadline", cmd.Id);
             DeadlineTransitions.Require(current, cmd.ExpectedVersion, "extended");
-            var rules = await keeper.RulesAsync(ct);
+            // An authority's own duty keeps the authority's calendar when extended (Reg. 1182/71 Art. 2(1)).
+            var rules = current is { Kind: DeadlineKind.DpaProgress, DpaId: { } dpaId } ? await keeper.RulesForDpaAsync(dpaId, ct) : await keeper.RulesAsync(ct);
             var existing = new ComputedDeadline(current.StartsOn, current.DueDate, current.DueAt, current.Computation);
             DeadlinePeriod.TryParse(cmd.Extension.Period, out var period);
             // A date is checked before computing from it: one before the deadline's start is no date to compute from.
