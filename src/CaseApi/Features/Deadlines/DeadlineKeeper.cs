@@ -25,7 +25,14 @@ public sealed record DeadlineRules(DeadlineCalendar Calendar, Jurisdiction Juris
     public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period) => Named(Calendar.Extend(current, period, Jurisdiction, TimeZone));
 
     private ComputedDeadline Named(ComputedDeadline due) =>
-        due with { Computation = $"{due.Computation} Holidays: {Jurisdiction}, {Whose} (Reg. 1182/71 Art. 2(1); BGB §193)." };
+        due with { Computation = $"{due.Computation}{LocalNote(due.DueDate)} Holidays: {Jurisdiction}, {Whose} (Reg. 1182/71 Art. 2(1); BGB §193)." };
+
+    // A removed holiday changes the result only on the day the deadline ends: the search for the next working day stopped
+    // there. Said outright, since a reader who knows the regional calendar would otherwise expect the next working day.
+    private string LocalNote(DateOnly dueDate) =>
+        Calendar.Local.NotKeptOn(dueDate) is { } removed && Calendar.JurisdictionHolidayOn(dueDate, Jurisdiction) is { } holiday
+            ? $" {dueDate:yyyy-MM-dd} is {holiday}, a public holiday in {Jurisdiction} but not where the organisation is{(removed.Basis is null ? "" : $" ({removed.Basis})")}."
+            : "";
 
     /// <summary>
     /// When a deadline is "due soon": the start of the <paramref name="workingDays"/>-th last working day up to and
@@ -66,7 +73,14 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
     /// <summary>GDPR Art. 12(3): "without undue delay and in any event within one month of receipt of the request".</summary>
     public static readonly DeadlinePeriod DataSubjectRequestPeriod = new(0, 1, 0, 0);
 
-    private sealed record Settings(string Jurisdiction, string TimeZone);
+    private sealed record Settings
+    {
+        public required string Jurisdiction { get; init; }
+
+        public required string TimeZone { get; init; }
+
+        public required IReadOnlyList<LocalHoliday> LocalHolidays { get; init; }
+    }
 
     /// <summary>
     /// An instant on a day given only as a date (a complaint "filed on 6 June"): noon UTC lies on that same
@@ -77,15 +91,18 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
     /// <summary>The organisation's calendar: for deadlines whose act must reach the organisation (replies to its letters).</summary>
     public async Task<DeadlineRules> RulesAsync(CancellationToken ct)
     {
-        var settings = await db.QuerySingleAsync<Settings>("SELECT jurisdiction, time_zone FROM organisations WHERE id = current_organisation_id()", ct: ct);
-        return await RulesInAsync(Parsed(settings.Jurisdiction), settings.TimeZone, "the organisation's", ct);
+        var settings = await db.QuerySingleAsync<Settings>(
+            "SELECT jurisdiction, time_zone, local_holidays FROM organisations WHERE id = current_organisation_id()", ct: ct);
+        var jurisdiction = Parsed(settings.Jurisdiction);
+        var calendar = await CalendarAsync(jurisdiction, new LocalHolidays(settings.LocalHolidays), ct);
+        return new DeadlineRules(calendar, jurisdiction, TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone), "the organisation's");
     }
 
     /// <summary>
     /// The authority's calendar, for its own duties (GDPR Art. 78(2)): the holidays of its country, or of its region where it
     /// covers exactly one (the Bavarian authority keeps DE-BY's), as Reg. 1182/71 Art. 2(1) and BGB §193 take the holidays of the
     /// place where the act must be done. The EDPS, which sits in Brussels and has no country in the registry, keeps Belgium's.
-    /// Days still end in the organisation's time zone.
+    /// Days still end in the organisation's time zone, and the organisation's local holidays do not count: they are its place's.
     /// </summary>
     public async Task<DeadlineRules> RulesForDpaAsync(Guid dpaId, CancellationToken ct)
     {
@@ -95,7 +112,9 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
             WHERE d.id = @dpaId AND o.id = current_organisation_id()
             """, new { dpaId }, ct);
         var jurisdiction = place.Regions.Length == 1 ? place.Regions[0] : place.Countries.FirstOrDefault() ?? "BE";
-        return await RulesInAsync(Parsed(jurisdiction), place.TimeZone, $"the authority's ({place.Code})", ct);
+        var authorityJurisdiction = Parsed(jurisdiction);
+        return new DeadlineRules(await CalendarAsync(authorityJurisdiction, LocalHolidays.None, ct), authorityJurisdiction,
+            TimeZoneInfo.FindSystemTimeZoneById(place.TimeZone), $"the authority's ({place.Code})");
     }
 
     private sealed record DpaPlace
@@ -113,13 +132,14 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
     private static Jurisdiction Parsed(string text) =>
         Jurisdiction.TryParse(text, out var jurisdiction) ? jurisdiction : throw new InvalidOperationException($"The jurisdiction '{text}' does not parse.");
 
-    private async Task<DeadlineRules> RulesInAsync(Jurisdiction jurisdiction, string timeZone, string whose, CancellationToken ct)
+    /// <summary>The jurisdiction's holidays (the library's and the <c>public_holidays</c> table's), with <paramref name="local"/> on top.</summary>
+    public async Task<DeadlineCalendar> CalendarAsync(Jurisdiction jurisdiction, LocalHolidays local, CancellationToken ct)
     {
         var holidays = await db.QueryAsync<AdditionalHoliday>("""
             SELECT jurisdiction, day, name FROM public_holidays
             WHERE jurisdiction = @country OR jurisdiction LIKE @country || '-%'
             """, new { country = jurisdiction.Country }, ct);
-        return new DeadlineRules(new DeadlineCalendar(holidays), jurisdiction, TimeZoneInfo.FindSystemTimeZoneById(timeZone), whose);
+        return new DeadlineCalendar(holidays, local);
     }
 
     public async Task<DeadlineDto> OpenAsync(NewDeadline deadline, DeadlineRules rules, CancellationToken ct)
