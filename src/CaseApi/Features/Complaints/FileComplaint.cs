@@ -128,7 +128,7 @@ public static class FileComplaint
                 var filedAt = DeadlineKeeper.InstantOf(filedOn);
                 await timeline.AppendAsync(cmd.CaseId, "complaint.filed", "Complaint filed with the authority.", "complaint", id,
                     occurredAt: filedAt, details: new { filedOn }, ct: ct);
-                await deadlines.StartDpaProgressAsync(cmd.CaseId, id, complaint.DpaId, filedAt, await deadlines.RulesAsync(ct), ct);
+                await deadlines.StartDpaProgressAsync(cmd.CaseId, id, complaint.DpaId, filedAt, await deadlines.RulesForDpaAsync(complaint.DpaId, ct), ct);
             }
 
             var created = (await ComplaintReader.LoadAsync(db, caller, id, ct))!;

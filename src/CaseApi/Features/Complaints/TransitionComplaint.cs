@@ -143,7 +143,7 @@ public static class TransitionComplaint
                 ct: ct);
             if (transition.To == ComplaintStatus.Filed)
             {
-                await deadlines.StartDpaProgressAsync(current.CaseId, cmd.Id, current.DpaId, at, await deadlines.RulesAsync(ct), ct);
+                await deadlines.StartDpaProgressAsync(current.CaseId, cmd.Id, current.DpaId, at, await deadlines.RulesForDpaAsync(current.DpaId, ct), ct);
             }
 
             var moved = (await ComplaintReader.LoadAsync(db, caller, cmd.Id, ct))!;

@@ -33,8 +33,14 @@ public sealed class DeadlineCalendar
 
     private readonly ILookup<string, AdditionalHoliday> _additionalHolidays;
 
-    public DeadlineCalendar(IEnumerable<AdditionalHoliday> additionalHolidays) =>
+    public DeadlineCalendar(IEnumerable<AdditionalHoliday> additionalHolidays, LocalHolidays? local = null)
+    {
         _additionalHolidays = additionalHolidays.ToLookup(holiday => holiday.Jurisdiction, StringComparer.Ordinal);
+        Local = local ?? LocalHolidays.None;
+    }
+
+    /// <summary>The organisation's municipality's additions and removals; none for an authority's calendar.</summary>
+    public LocalHolidays Local { get; }
 
     /// <summary>
     /// The period runs from the local day, in the organisation's time zone, on which the event
@@ -84,9 +90,13 @@ public sealed class DeadlineCalendar
     /// <summary>Saturday, Sunday or a public holiday; <paramref name="name"/> names the holiday (null for weekends and working days).</summary>
     public bool IsNonWorkingDay(DateOnly day, Jurisdiction jurisdiction, out string? name)
     {
-        name = PublicHolidays.InYear(jurisdiction, day.Year).GetValueOrDefault(day) ?? AdditionalHolidayOn(day, jurisdiction);
+        name = Local.Adjust(day, JurisdictionHolidayOn(day, jurisdiction));
         return name is not null || day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
     }
+
+    /// <summary>The jurisdiction's public holiday on <paramref name="day"/>, before the <see cref="Local"/> entries; null for none.</summary>
+    public string? JurisdictionHolidayOn(DateOnly day, Jurisdiction jurisdiction) =>
+        PublicHolidays.InYear(jurisdiction, day.Year).GetValueOrDefault(day) ?? AdditionalHolidayOn(day, jurisdiction);
 
     /// <summary>
     /// False where the library has no holidays for the jurisdiction (or not for its region):

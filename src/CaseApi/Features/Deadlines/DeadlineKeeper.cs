@@ -5,16 +5,35 @@ using CaseApi.Infrastructure.Json;
 
 namespace CaseApi.Features.Deadlines;
 
-/// <summary>The organisation's rules for computing deadlines: its holidays, jurisdiction and time zone.</summary>
-public sealed record DeadlineRules(DeadlineCalendar Calendar, Jurisdiction Jurisdiction, TimeZoneInfo TimeZone)
+/// <summary>
+/// The rules a deadline is computed with: whose public holidays count (<see cref="Jurisdiction"/>, with
+/// <see cref="Whose"/> naming that place for the reader) and the organisation's time zone.
+/// </summary>
+/// <remarks>
+/// Reg. 1182/71 Art. 2(1) and BGB §193 take the public holidays of the place where the act must be done: a duty of an
+/// authority (GDPR Art. 78(2)) follows the authority's country and region; a reply that must reach the organisation
+/// follows the organisation's. The sentence in <c>computation</c> names the calendar, so a reader can check it.
+/// </remarks>
+public sealed record DeadlineRules(DeadlineCalendar Calendar, Jurisdiction Jurisdiction, TimeZoneInfo TimeZone, string Whose = "the organisation's")
 {
-    public ComputedDeadline FromPeriod(DateTimeOffset eventAt, DeadlinePeriod period) => Calendar.FromPeriod(eventAt, period, Jurisdiction, TimeZone);
+    public ComputedDeadline FromPeriod(DateTimeOffset eventAt, DeadlinePeriod period) => Named(Calendar.FromPeriod(eventAt, period, Jurisdiction, TimeZone));
 
-    public ComputedDeadline FromDate(DateTimeOffset eventAt, DateOnly dueDate, bool rollOver = true) => Calendar.FromDate(eventAt, dueDate, Jurisdiction, TimeZone, rollOver);
+    public ComputedDeadline FromDate(DateTimeOffset eventAt, DateOnly dueDate, bool rollOver = true) =>
+        Named(Calendar.FromDate(eventAt, dueDate, Jurisdiction, TimeZone, rollOver));
 
     public DateOnly LocalDay(DateTimeOffset instant) => DeadlineCalendar.LocalDay(instant, TimeZone);
 
-    public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period) => Calendar.Extend(current, period, Jurisdiction, TimeZone);
+    public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period) => Named(Calendar.Extend(current, period, Jurisdiction, TimeZone));
+
+    private ComputedDeadline Named(ComputedDeadline due) =>
+        due with { Computation = $"{due.Computation}{LocalNote(due.DueDate)} Holidays: {Jurisdiction}, {Whose} (Reg. 1182/71 Art. 2(1); BGB §193)." };
+
+    // A removed holiday changes the result only on the day the deadline ends: the search for the next working day stopped
+    // there. Said outright, since a reader who knows the regional calendar would otherwise expect the next working day.
+    private string LocalNote(DateOnly dueDate) =>
+        Calendar.Local.NotKeptOn(dueDate) is { } removed && Calendar.JurisdictionHolidayOn(dueDate, Jurisdiction) is { } holiday
+            ? $" {dueDate:yyyy-MM-dd} is {holiday}, a public holiday in {Jurisdiction} but not where the organisation is{(removed.Basis is null ? "" : $" ({removed.Basis})")}."
+            : "";
 
     /// <summary>
     /// When a deadline is "due soon": the start of the <paramref name="workingDays"/>-th last working day up to and
@@ -52,7 +71,14 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
     /// <summary>GDPR Art. 78(2): the authority informs the complainant of progress "within three months".</summary>
     public static readonly DeadlinePeriod DpaProgressPeriod = new(0, 3, 0, 0);
 
-    private sealed record Settings(string Jurisdiction, string TimeZone);
+    private sealed record Settings
+    {
+        public required string Jurisdiction { get; init; }
+
+        public required string TimeZone { get; init; }
+
+        public required IReadOnlyList<LocalHoliday> LocalHolidays { get; init; }
+    }
 
     /// <summary>
     /// An instant on a day given only as a date (a complaint "filed on 6 June"): noon UTC lies on that same
@@ -60,20 +86,58 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
     /// </summary>
     public static DateTimeOffset InstantOf(DateOnly day) => new(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
 
+    /// <summary>The organisation's calendar: for deadlines whose act must reach the organisation (replies to its letters).</summary>
     public async Task<DeadlineRules> RulesAsync(CancellationToken ct)
     {
-        var settings = await db.QuerySingleAsync<Settings>("SELECT jurisdiction, time_zone FROM organisations WHERE id = current_organisation_id()", ct: ct);
-        // The table's CHECK and the API's validation admit only jurisdictions that parse.
-        if (!Jurisdiction.TryParse(settings.Jurisdiction, out var jurisdiction))
-        {
-            throw new InvalidOperationException($"The organisation's jurisdiction '{settings.Jurisdiction}' does not parse.");
-        }
+        var settings = await db.QuerySingleAsync<Settings>(
+            "SELECT jurisdiction, time_zone, local_holidays FROM organisations WHERE id = current_organisation_id()", ct: ct);
+        var jurisdiction = Parsed(settings.Jurisdiction);
+        var calendar = await CalendarAsync(jurisdiction, new LocalHolidays(settings.LocalHolidays), ct);
+        return new DeadlineRules(calendar, jurisdiction, TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone), "the organisation's");
+    }
 
+    /// <summary>
+    /// The authority's calendar, for its own duties (GDPR Art. 78(2)): the holidays of its country, or of its region where it
+    /// covers exactly one (the Bavarian authority keeps DE-BY's), as Reg. 1182/71 Art. 2(1) and BGB §193 take the holidays of the
+    /// place where the act must be done. The EDPS, which sits in Brussels and has no country in the registry, keeps Belgium's.
+    /// Days still end in the organisation's time zone, and the organisation's local holidays do not count: they are its place's.
+    /// </summary>
+    public async Task<DeadlineRules> RulesForDpaAsync(Guid dpaId, CancellationToken ct)
+    {
+        var place = await db.QuerySingleAsync<DpaPlace>("""
+            SELECT d.code, d.countries, d.regions, o.time_zone
+            FROM dpas d CROSS JOIN organisations o
+            WHERE d.id = @dpaId AND o.id = current_organisation_id()
+            """, new { dpaId }, ct);
+        var jurisdiction = place.Regions.Length == 1 ? place.Regions[0] : place.Countries.FirstOrDefault() ?? "BE";
+        var authorityJurisdiction = Parsed(jurisdiction);
+        return new DeadlineRules(await CalendarAsync(authorityJurisdiction, LocalHolidays.None, ct), authorityJurisdiction,
+            TimeZoneInfo.FindSystemTimeZoneById(place.TimeZone), $"the authority's ({place.Code})");
+    }
+
+    private sealed record DpaPlace
+    {
+        public required string Code { get; init; }
+
+        public required string[] Countries { get; init; }
+
+        public required string[] Regions { get; init; }
+
+        public required string TimeZone { get; init; }
+    }
+
+    // The organisations table's CHECK and the API's validation admit only jurisdictions that parse; the registry's codes are ISO's.
+    private static Jurisdiction Parsed(string text) =>
+        Jurisdiction.TryParse(text, out var jurisdiction) ? jurisdiction : throw new InvalidOperationException($"The jurisdiction '{text}' does not parse.");
+
+    /// <summary>The jurisdiction's holidays (the library's and the <c>public_holidays</c> table's), with <paramref name="local"/> on top.</summary>
+    public async Task<DeadlineCalendar> CalendarAsync(Jurisdiction jurisdiction, LocalHolidays local, CancellationToken ct)
+    {
         var holidays = await db.QueryAsync<AdditionalHoliday>("""
             SELECT jurisdiction, day, name FROM public_holidays
             WHERE jurisdiction = @country OR jurisdiction LIKE @country || '-%'
             """, new { country = jurisdiction.Country }, ct);
-        return new DeadlineRules(new DeadlineCalendar(holidays), jurisdiction, TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone));
+        return new DeadlineCalendar(holidays, local);
     }
 
     public async Task<DeadlineDto> OpenAsync(NewDeadline deadline, DeadlineRules rules, CancellationToken ct)
@@ -151,7 +215,7 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
             "SELECT EXISTS (SELECT FROM complaints WHERE id = @complaintId AND status NOT IN ('draft', 'decided', 'closed', 'withdrawn'))", new { complaintId }, ct);
         if (beingHandled)
         {
-            await StartDpaProgressAsync(caseId, complaintId, dpaId, receivedAt, await RulesAsync(ct), ct);
+            await StartDpaProgressAsync(caseId, complaintId, dpaId, receivedAt, await RulesForDpaAsync(dpaId, ct), ct);
         }
     }
 

@@ -57,7 +57,8 @@ public static class ExtendDeadline
             var row = await DeadlineReader.LoadRowAsync(db, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("deadline", cmd.Id);
             var current = row.ToDto();
             DeadlineTransitions.Require(current, cmd.ExpectedVersion, "extended");
-            var rules = await keeper.RulesAsync(ct);
+            // An authority's own duty keeps the authority's calendar when extended (Reg. 1182/71 Art. 2(1)).
+            var rules = current is { Kind: DeadlineKind.DpaProgress, DpaId: { } dpaId } ? await keeper.RulesForDpaAsync(dpaId, ct) : await keeper.RulesAsync(ct);
             DeadlinePeriod.TryParse(cmd.Extension.Period, out var period);
             // A date is checked before computing from it: one before the deadline's start is no date to compute from.
             var extended = cmd.Extension.DueDate is { } date

@@ -61,6 +61,10 @@ public sealed record DefendantDto : IVersioned
     /// <summary>True when CaseApi proposed the lead authority from the main establishment rather than being told it.</summary>
     public bool LeadDpaProposed { get; init; }
 
+    /// <summary>Why the one-stop shop gives no lead authority, when the main establishment lies outside the EU and the EEA (GDPR Art. 4(16), 56); null otherwise.</summary>
+    /// <example>GB is outside the EU and the EEA: a main establishment there is none in the sense of GDPR Art. 4(16), so the one-stop shop (Art. 56) does not apply and each authority concerned is competent for its own territory (Art. 55).</example>
+    public string? LeadAuthorityNote => LeadAuthority.NoteFor(MainEstablishmentCountry);
+
     /// <summary>Changes with every update; send it back as <c>If-Match</c>.</summary>
     public int Version { get; init; }
 

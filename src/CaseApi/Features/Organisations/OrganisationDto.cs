@@ -1,3 +1,4 @@
+using CaseApi.Features.Deadlines;
 using CaseApi.Infrastructure.Http;
 
 namespace CaseApi.Features.Organisations;
@@ -5,7 +6,7 @@ namespace CaseApi.Features.Organisations;
 /// <summary>The organisation an API key belongs to, and the settings its deadlines are computed with.</summary>
 public sealed record OrganisationDto : IVersioned
 {
-    internal const string Columns = "id, name, jurisdiction, time_zone, version, created_at";
+    internal const string Columns = "id, name, jurisdiction, time_zone, local_holidays, version, created_at";
 
     /// <summary>The organisation's id.</summary>
     public Guid Id { get; init; }
@@ -21,6 +22,13 @@ public sealed record OrganisationDto : IVersioned
     /// <summary>The IANA time zone in which a day ends at 24:00 for its deadlines.</summary>
     /// <example>Europe/Berlin</example>
     public required string TimeZone { get; init; }
+
+    /// <summary>
+    /// The municipality's own holidays on top of the jurisdiction's, for deadlines that follow the organisation's calendar:
+    /// additions (Augsburg's 8 August, FTG Art. 1(2)) and, with <c>observed: false</c>, the jurisdiction's holidays the
+    /// municipality does not keep (15 August in Nuremberg, FTG Art. 1(1) no. 2). Empty by default.
+    /// </summary>
+    public IReadOnlyList<LocalHoliday> LocalHolidays { get; init; } = [];
 
     /// <summary>Changes with every update; send it back as <c>If-Match</c>.</summary>
     public int Version { get; init; }

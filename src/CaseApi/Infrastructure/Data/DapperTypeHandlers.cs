@@ -26,3 +26,19 @@ internal sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffs
         _ => throw new DataException($"Cannot read {value.GetType().Name} as DateTimeOffset."),
     };
 }
+
+/// <summary>
+/// Reads a jsonb column into the type its DTO property has (Npgsql hands jsonb over as text), in the API's camelCase, so a
+/// column that holds a list of settings maps like any other. Writes go through an explicit <c>@value::jsonb</c>.
+/// </summary>
+internal sealed class JsonbHandler<T> : SqlMapper.TypeHandler<T>
+{
+    public static void Register() => SqlMapper.AddTypeHandler(new JsonbHandler<T>());
+
+    public override void SetValue(IDbDataParameter parameter, T? value) =>
+        parameter.Value = System.Text.Json.JsonSerializer.Serialize(value, System.Text.Json.JsonSerializerOptions.Web);
+
+    public override T Parse(object value) =>
+        System.Text.Json.JsonSerializer.Deserialize<T>((string)value, System.Text.Json.JsonSerializerOptions.Web)
+        ?? throw new DataException($"A jsonb null where {typeof(T).Name} is expected.");
+}

@@ -25,6 +25,36 @@ public sealed class DefendantTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         Assert.Equal(CaseApi.Features.Demo.DemoData.DpaId("de-by-lda"), inBavaria.GetProperty("leadDpaId").GetGuid());
     }
 
+    // GDPR Art. 4(16) defines the main establishment as one "in the Union", and Art. 56 gives a lead authority only for it:
+    // a controller run from the United Kingdom or Switzerland has none, so neither the ICO nor the FDPIC leads.
+    [Theory]
+    [InlineData("GB")]
+    [InlineData("CH")]
+    public async Task A_main_establishment_outside_the_EU_and_EEA_proposes_no_lead_authority_and_says_why_GDPR_Art_4_16_and_56(string country)
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+
+        var defendant = await client.CreatedAsync("/v1/defendants", new { legalName = "Example Ltd", mainEstablishmentCountry = country });
+
+        Assert.Equal(JsonValueKind.Null, defendant.GetProperty("leadDpaId").ValueKind);
+        Assert.False(defendant.GetProperty("leadDpaProposed").GetBoolean());
+        var note = defendant.GetProperty("leadAuthorityNote").GetString()!;
+        Assert.Contains("Art. 4(16)", note);
+        Assert.Contains("Art. 56", note);
+    }
+
+    // The EEA states took the GDPR into the EEA Agreement: Norway's Datatilsynet leads for a Norwegian main establishment.
+    [Fact]
+    public async Task A_main_establishment_in_an_EEA_state_outside_the_EU_gets_its_authority_proposed()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+
+        var defendant = await client.CreatedAsync("/v1/defendants", new { legalName = "Eksempel AS", mainEstablishmentCountry = "NO" });
+
+        Assert.Equal(CaseApi.Features.Demo.DemoData.DpaId("no-datatilsynet"), defendant.GetProperty("leadDpaId").GetGuid());
+        Assert.Equal(JsonValueKind.Null, defendant.GetProperty("leadAuthorityNote").ValueKind);
+    }
+
     [Fact]
     public async Task A_lead_authority_given_by_the_organisation_is_kept()
     {
