@@ -97,7 +97,7 @@ public static class UpdateCase
                 UPDATE cases SET reference = @reference, title = @title, summary = @summary, status = @status, outcome = @outcome,
                     legal_bases = @legalBases, tags = @tags, responsible_lawyer = @responsibleLawyer, opened_on = @openedOn, closed_on = @closedOn,
                     version = version + 1, updated_at = @now
-                WHERE id = @id
+                WHERE id = @id AND organisation_id = current_organisation_id()
                 """,
                 new
                 {

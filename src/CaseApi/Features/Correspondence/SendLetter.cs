@@ -53,7 +53,7 @@ public static class SendLetter
 
             var now = clock.GetUtcNow();
             var sentAt = cmd.Sending.SentAt ?? now;
-            await db.ExecuteAsync("UPDATE letters SET status = 'sent', sent_at = @sentAt, version = version + 1, updated_at = @now WHERE id = @id",
+            await db.ExecuteAsync("UPDATE letters SET status = 'sent', sent_at = @sentAt, version = version + 1, updated_at = @now WHERE id = @id AND organisation_id = current_organisation_id()",
                 new { id = cmd.Id, sentAt, now }, ct);
             await timeline.AppendAsync(letter.CaseId, "letter.sent", $"Letter sent: {letter.Subject}", "letter", cmd.Id, occurredAt: sentAt, ct: ct);
 

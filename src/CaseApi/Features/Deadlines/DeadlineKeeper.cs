@@ -136,7 +136,7 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
         await RecordMetAsync(met, letterId, ct);
         // The duty runs while the authority handles the complaint: from filing until it decides or the complaint ends.
         var beingHandled = await db.QuerySingleAsync<bool>(
-            "SELECT EXISTS (SELECT FROM complaints WHERE id = @complaintId AND status NOT IN ('draft', 'decided', 'closed', 'withdrawn'))", new { complaintId }, ct);
+            "SELECT EXISTS (SELECT FROM complaints WHERE id = @complaintId AND organisation_id = current_organisation_id() AND status NOT IN ('draft', 'decided', 'closed', 'withdrawn'))", new { complaintId }, ct);
         if (beingHandled)
         {
             await StartDpaProgressAsync(caseId, complaintId, dpaId, receivedAt, await RulesAsync(ct), ct);

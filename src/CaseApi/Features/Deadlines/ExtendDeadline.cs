@@ -64,7 +64,7 @@ public static class ExtendDeadline
             var row = await db.QuerySingleAsync<DeadlineRow>($"""
                 UPDATE deadlines SET due_date = @dueDate, due_at = @dueAt, computation = @computation,
                     status = CASE WHEN @dueAt > @now THEN 'open' ELSE 'missed' END, version = version + 1, updated_at = @now
-                WHERE id = @id
+                WHERE id = @id AND organisation_id = current_organisation_id()
                 RETURNING {DeadlineRow.Columns}
                 """,
                 new { id = cmd.Id, extended.DueDate, extended.DueAt, computation = $"{current.Computation} Extended: {extended.Computation}", now }, ct);
