@@ -50,6 +50,8 @@ public sealed partial class ServedApi : IAsyncDisposable
             ["ConnectionStrings__CaseDb"] = database.Application,
             ["ConnectionStrings__CaseDbMigrations"] = database.Migrations,
             ["Demo__Enabled"] = "false",
+            // Not Production, where demo mode (which some tests switch on) is refused; as in CaseApiFactory.
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
             ["Urls"] = baseAddress.ToString(),
             ["RateLimiting__PermitsPerMinute"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
