@@ -21,7 +21,7 @@ public sealed class StartRefusalTests(CaseApiFactory api) : IClassFixture<CaseAp
             Database = new NpgsqlConnectionStringBuilder(api.Database.Application).Database,
         };
 
-        var (exitCode, output) = await CaseApiProcess.RunAsync(new Dictionary<string, string>
+        var (exitCode, output) = await RunUntilExitAsync(new Dictionary<string, string>
         {
             ["ConnectionStrings__CaseDb"] = superUser.ConnectionString,
             ["ConnectionStrings__CaseDbMigrations"] = api.Database.Migrations,
@@ -30,7 +30,7 @@ public sealed class StartRefusalTests(CaseApiFactory api) : IClassFixture<CaseAp
             ["Urls"] = $"http://127.0.0.1:{EmbeddedPostgres.FreePort()}",
         });
 
-        Assert.True(exitCode == ExConfig, $"exit code {exitCode}:\n{output}");
+        Assert.True(exitCode == ExConfig, $"exit code {exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none: still running after 90 s"}:\n{output}");
         Assert.Contains($"the application role '{superUser.Username}'", output, StringComparison.Ordinal);
         Assert.Contains("is a superuser", output, StringComparison.Ordinal);
         Assert.Contains("NOSUPERUSER NOBYPASSRLS", output, StringComparison.Ordinal);
@@ -85,7 +85,7 @@ public sealed class StartRefusalTests(CaseApiFactory api) : IClassFixture<CaseAp
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"caseapi-refused-{Guid.NewGuid():N}");
 
-        var (exitCode, output) = await CaseApiProcess.RunAsync(new Dictionary<string, string>
+        var (exitCode, output) = await RunUntilExitAsync(new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__CaseDb"] = "",
@@ -94,11 +94,33 @@ public sealed class StartRefusalTests(CaseApiFactory api) : IClassFixture<CaseAp
             ["Urls"] = $"http://127.0.0.1:{EmbeddedPostgres.FreePort()}",
         });
 
-        Assert.True(exitCode == ExConfig, $"exit code {exitCode}:\n{output}");
+        Assert.True(exitCode == ExConfig, $"exit code {exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none: still running after 90 s"}:\n{output}");
         Assert.Contains("demo mode", output, StringComparison.Ordinal);
         Assert.Contains("Production", output, StringComparison.Ordinal);
         Assert.DoesNotContain("cak_", output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(dataDirectory), "no cluster was started");
+    }
+
+    /// <summary>Runs the API as a process; one that is still running after a generous while is stopped, and that fails the test.</summary>
+    private static async Task<(int? ExitCode, string Output)> RunUntilExitAsync(Dictionary<string, string> environment)
+    {
+        using var process = CaseApiProcess.Start(environment);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        int? exitCode = null;
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+            exitCode = process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        return (exitCode, await stdout + await stderr);
     }
 
     /// <summary>A login role on the test server with these attributes, connected to this class's database.</summary>
