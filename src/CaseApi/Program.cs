@@ -25,17 +25,23 @@ if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("CaseDb"
 builder.AddCaseApi();
 var app = builder.Build();
 
-if (command.Verb == CommandLine.CreateOrganisationVerb)
-{
-    return await CommandLine.CreateOrganisationAsync(app.Services, command.Options);
-}
-
-app.UseCaseApi();
 // Taken now: once RunAsync returns or throws, the host and its services are disposed.
 var stopping = app.Lifetime.ApplicationStopping;
 try
 {
+    if (command.Verb == CommandLine.CreateOrganisationVerb)
+    {
+        return await CommandLine.CreateOrganisationAsync(app.Services, command.Options);
+    }
+
+    app.UseCaseApi();
     await app.RunAsync();
+}
+catch (StartRefusedException e)
+{
+    // Also in the host's log ("Hosting failed to start"), with a stack trace; here on its own, as the last word.
+    await Console.Error.WriteLineAsync(e.Message);
+    return 78; // EX_CONFIG (sysexits.h): the configuration is the problem, and restarting will not help.
 }
 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
 {

@@ -37,15 +37,15 @@ internal sealed class BenchmarkServer : IAsyncDisposable
     public const string ClusterVariable = "CASEAPI_BENCH_CLUSTER";
 
     private readonly string superUserConnectionString;
-    private readonly string rolePassword;
+    private readonly RolePasswords rolePasswords;
     private readonly string? directory;
     private readonly bool keepDirectory;
     private EmbeddedPostgres? embedded;
 
-    private BenchmarkServer(string superUserConnectionString, string rolePassword, EmbeddedPostgres? embedded, string? directory, bool keepDirectory, string description)
+    private BenchmarkServer(string superUserConnectionString, RolePasswords rolePasswords, EmbeddedPostgres? embedded, string? directory, bool keepDirectory, string description)
     {
         this.superUserConnectionString = superUserConnectionString;
-        this.rolePassword = rolePassword;
+        this.rolePasswords = rolePasswords;
         this.embedded = embedded;
         this.directory = directory;
         this.keepDirectory = keepDirectory;
@@ -59,11 +59,10 @@ internal sealed class BenchmarkServer : IAsyncDisposable
         var configured = Environment.GetEnvironmentVariable(ServerVariable);
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            // The app's roles get this password when the server does not have them yet; where they exist already
-            // (e.g. created by the tests with another password), set the variable to theirs.
+            // The app's roles get this password (each role a suffix of its own), also where they exist already.
             var password = Environment.GetEnvironmentVariable(RolePasswordVariable) ?? "caseapi-bench";
             var builder = new NpgsqlConnectionStringBuilder(configured);
-            return new BenchmarkServer(configured, password, null, null, keepDirectory: true, $"{ServerVariable}: {builder.Host}:{builder.Port}");
+            return new BenchmarkServer(configured, new RolePasswords($"{password}-owner", $"{password}-app"), null, null, keepDirectory: true, $"{ServerVariable}: {builder.Host}:{builder.Port}");
         }
 
         var kept = Environment.GetEnvironmentVariable(ClusterVariable);
@@ -72,7 +71,7 @@ internal sealed class BenchmarkServer : IAsyncDisposable
             : Path.GetFullPath(kept);
         var server = await EmbeddedPostgres.StartAsync(directory, EmbeddedPostgres.FreePort(), durable: false, ct: ct);
         return new BenchmarkServer(server.ConnectionString("postgres", EmbeddedPostgres.SuperUser, server.SuperUserPassword),
-            server.SuperUserPassword, server, directory, keepDirectory: !string.IsNullOrWhiteSpace(kept),
+            await DatabaseSetup.RolePasswordsAsync(server, ct), server, directory, keepDirectory: !string.IsNullOrWhiteSpace(kept),
             $"{(string.IsNullOrWhiteSpace(kept) ? "throwaway" : $"kept ({ClusterVariable})")} cluster on 127.0.0.1:{server.Port} (fsync off), in {directory}");
     }
 
@@ -103,7 +102,7 @@ internal sealed class BenchmarkServer : IAsyncDisposable
 
     public async Task<BenchmarkDatabase> CreateNamedDatabaseAsync(string name, CancellationToken ct)
     {
-        var connections = await DatabaseBootstrap.EnsureDatabaseAsync(superUserConnectionString, name, rolePassword, ct: ct);
+        var connections = await DatabaseBootstrap.EnsureDatabaseAsync(superUserConnectionString, name, rolePasswords, ct: ct);
         await new Migrator(NullLogger<Migrator>.Instance).MigrateAsync(connections, ct);
         return new BenchmarkDatabase(name, connections, superUserConnectionString);
     }
@@ -116,7 +115,7 @@ internal sealed class BenchmarkServer : IAsyncDisposable
     {
         var name = UniqueName(purpose);
         await ScalarAsync($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" OWNER {DatabaseBootstrap.OwnerRole} STRATEGY FILE_COPY", ct);
-        var connections = await DatabaseBootstrap.EnsureDatabaseAsync(superUserConnectionString, name, rolePassword, ct: ct);
+        var connections = await DatabaseBootstrap.EnsureDatabaseAsync(superUserConnectionString, name, rolePasswords, ct: ct);
         return new BenchmarkDatabase(name, connections, superUserConnectionString);
     }
 

@@ -49,7 +49,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         try
         {
             var database = await DatabaseBootstrap.EnsureDatabaseAsync(
-                cluster.ConnectionString("postgres", EmbeddedPostgres.SuperUser, cluster.SuperUserPassword), "caseapi", cluster.SuperUserPassword);
+                cluster.ConnectionString("postgres", EmbeddedPostgres.SuperUser, cluster.SuperUserPassword), "caseapi", await DatabaseSetup.RolePasswordsAsync(cluster, CancellationToken.None));
             // The bound on every request's wait for the database, as README's Configuration describes it.
             database = database with
             {

@@ -28,6 +28,48 @@ public sealed class MigrationTests
         }
     }
 
+    [Theory]
+    [InlineData("check")] // a reserved word
+    [InlineData("CaseApi \"App\"")] // capitals, a space and double quotes
+    public async Task The_migrations_grant_to_an_application_role_whose_name_needs_quoting(string role)
+    {
+        var database = await TestDatabase.CreateEmptyAsync("quoted_role");
+        await using var superUser = await TestDatabase.OpenAsSuperUserAsync(database);
+        try
+        {
+            // Roles belong to the whole server, which other test runs may share: made once, and left for the next run.
+            await superUser.ExecuteAsync($"""
+                DO $$ BEGIN
+                  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {Literal(role)}) THEN
+                    CREATE ROLE {Migrator.QuoteIdentifier(role)} NOLOGIN;
+                  END IF;
+                END $$
+                """);
+            var connections = database with
+            {
+                Application = new NpgsqlConnectionStringBuilder(database.Application) { Username = role }.ConnectionString,
+            };
+
+            await new Migrator(NullLogger<Migrator>.Instance).MigrateAsync(connections);
+
+            var grants = await superUser.QuerySingleAsync<(bool Cases, bool Write, bool Hangfire, bool Watch, bool FanOut, bool WriteDpas, bool RewriteTimeline)>("""
+                SELECT has_table_privilege(@role, 'public.cases', 'SELECT, INSERT, UPDATE, DELETE'),
+                       has_table_privilege(@role, 'public.webhooks', 'INSERT'),
+                       has_schema_privilege(@role, 'hangfire', 'USAGE, CREATE'),
+                       has_table_privilege(@role, 'jobs.deadline_watch', 'SELECT, INSERT, UPDATE, DELETE'),
+                       has_function_privilege(@role, 'jobs.fan_out_events()', 'EXECUTE'),
+                       has_table_privilege(@role, 'public.dpas', 'INSERT'),
+                       has_table_privilege(@role, 'public.timeline_entries', 'UPDATE')
+                """, new { role });
+            Assert.Equal((true, true, true, true, true, false, false), grants);
+            Assert.Empty(await Migrator.PendingAsync(superUser, CancellationToken.None));
+        }
+        finally
+        {
+            await TestDatabase.DropAsync(database);
+        }
+    }
+
     [Fact]
     public void Migrations_are_numbered_without_gaps_or_duplicates()
     {
@@ -62,4 +104,6 @@ public sealed class MigrationTests
             await TestDatabase.DropAsync(database);
         }
     }
+
+    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

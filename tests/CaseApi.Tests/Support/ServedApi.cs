@@ -47,6 +47,8 @@ public sealed partial class ServedApi : IAsyncDisposable
         var baseAddress = new Uri($"http://127.0.0.1:{EmbeddedPostgres.FreePort()}");
         var environment = new Dictionary<string, string>(DatabaseSettings(database))
         {
+            // Not Production, where demo mode (which some tests switch on) is refused; as in CaseApiFactory.
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
             ["Urls"] = baseAddress.ToString(),
             ["RateLimiting__PermitsPerMinute"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",

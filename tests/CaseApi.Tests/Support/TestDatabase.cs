@@ -15,7 +15,7 @@ public static class TestDatabase
     private static readonly SemaphoreSlim CreateGate = new(1, 1);
     private static readonly Lazy<Task<Server>> Shared = new(StartAsync);
 
-    public sealed record Server(string SuperUserConnectionString, string RolePassword, EmbeddedPostgres? Embedded);
+    public sealed record Server(string SuperUserConnectionString, RolePasswords RolePasswords, EmbeddedPostgres? Embedded);
 
     public static Task<Server> ServerAsync() => Shared.Value;
 
@@ -28,7 +28,7 @@ public static class TestDatabase
         await CreateGate.WaitAsync();
         try
         {
-            return await DatabaseBootstrap.EnsureDatabaseAsync(server.SuperUserConnectionString, name, server.RolePassword, TemplateName);
+            return await DatabaseBootstrap.EnsureDatabaseAsync(server.SuperUserConnectionString, name, server.RolePasswords, TemplateName);
         }
         finally
         {
@@ -40,7 +40,7 @@ public static class TestDatabase
     public static async Task<DatabaseConnections> CreateEmptyAsync(string purpose)
     {
         var server = await Shared.Value;
-        return await DatabaseBootstrap.EnsureDatabaseAsync(server.SuperUserConnectionString, $"e_{purpose.ToLowerInvariant()}_{Guid.NewGuid():N}"[..40], server.RolePassword);
+        return await DatabaseBootstrap.EnsureDatabaseAsync(server.SuperUserConnectionString, $"e_{purpose.ToLowerInvariant()}_{Guid.NewGuid():N}"[..40], server.RolePasswords);
     }
 
     public static async Task DropAsync(DatabaseConnections database)
@@ -71,7 +71,7 @@ public static class TestDatabase
         Server server;
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            server = new Server(configured, "caseapi-test", null);
+            server = new Server(configured, new RolePasswords("caseapi-test-owner", "caseapi-test-app"), null);
         }
         else
         {
@@ -89,7 +89,7 @@ public static class TestDatabase
                     // A leftover folder in the temp directory is harmless; failing the run over it is not.
                 }
             };
-            server = new Server(embedded.ConnectionString("postgres", EmbeddedPostgres.SuperUser, embedded.SuperUserPassword), embedded.SuperUserPassword, embedded);
+            server = new Server(embedded.ConnectionString("postgres", EmbeddedPostgres.SuperUser, embedded.SuperUserPassword), await DatabaseSetup.RolePasswordsAsync(embedded, CancellationToken.None), embedded);
         }
 
         await using (var connection = new NpgsqlConnection(server.SuperUserConnectionString))
@@ -99,7 +99,7 @@ public static class TestDatabase
             await drop.ExecuteNonQueryAsync();
         }
 
-        var template = Unpooled(await DatabaseBootstrap.EnsureDatabaseAsync(server.SuperUserConnectionString, TemplateName, server.RolePassword));
+        var template = Unpooled(await DatabaseBootstrap.EnsureDatabaseAsync(server.SuperUserConnectionString, TemplateName, server.RolePasswords));
         await new Migrator(NullLogger<Migrator>.Instance).MigrateAsync(template);
         return server;
     }

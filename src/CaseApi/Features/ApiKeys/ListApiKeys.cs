@@ -27,7 +27,7 @@ public static class ListApiKeys
             // Version-7 ids grow with creation time, so the id alone is a stable keyset.
             var rows = await db.QueryAsync<ApiKeyRow>($"""
                 SELECT {ApiKeyRow.Columns} FROM api_keys
-                WHERE (@after IS NULL OR id > @after) AND (@includeRevoked OR revoked_at IS NULL)
+                WHERE organisation_id = current_organisation_id() AND (@after IS NULL OR id > @after) AND (@includeRevoked OR revoked_at IS NULL)
                 ORDER BY id
                 LIMIT @take
                 """, new { after = query.Cursor is null ? (Guid?)null : after, query.IncludeRevoked, take = query.Limit + 1 }, ct);

@@ -23,7 +23,7 @@ public static class RevokeApiKey
             // Revoking twice keeps the first revocation time: DELETE is idempotent.
             var row = await db.QuerySingleOrDefaultAsync<ApiKeyRow>($"""
                 UPDATE api_keys SET revoked_at = coalesce(revoked_at, @now)
-                WHERE id = @id
+                WHERE id = @id AND organisation_id = current_organisation_id()
                 RETURNING {ApiKeyRow.Columns}
                 """, new { id = cmd.Id, now = clock.GetUtcNow() }, ct);
             return row?.ToDto() ?? throw new NotFoundException("API key", cmd.Id);

@@ -90,7 +90,7 @@ internal sealed record CaseRow
     public const string Columns = """
         c.id, c.reference, c.title, c.summary, c.status, c.outcome, c.legal_bases, c.tags, c.responsible_lawyer, c.opened_on, c.closed_on,
         c.version, c.created_at, c.updated_at,
-        ARRAY(SELECT cd.defendant_id FROM case_defendants cd WHERE cd.case_id = c.id ORDER BY cd.defendant_id) AS defendant_ids,
+        ARRAY(SELECT cd.defendant_id FROM case_defendants cd WHERE cd.organisation_id = c.organisation_id AND cd.case_id = c.id ORDER BY cd.defendant_id) AS defendant_ids,
         (SELECT count(*) FROM complaints k WHERE k.organisation_id = c.organisation_id AND k.case_id = c.id)::int AS complaint_count,
         (SELECT count(*) FROM letters l WHERE l.organisation_id = c.organisation_id AND l.case_id = c.id)::int AS letter_count,
         (SELECT count(*) FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open')::int AS open_deadline_count,

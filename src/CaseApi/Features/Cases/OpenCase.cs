@@ -104,7 +104,7 @@ internal static class CaseDefendants
     /// </summary>
     public static async Task ReplaceAsync(DbSession db, Guid caseId, IReadOnlyList<Guid> defendantIds, CancellationToken ct)
     {
-        await db.ExecuteAsync("DELETE FROM case_defendants WHERE case_id = @caseId AND NOT (defendant_id = ANY (@ids))",
+        await db.ExecuteAsync("DELETE FROM case_defendants WHERE organisation_id = current_organisation_id() AND case_id = @caseId AND NOT (defendant_id = ANY (@ids))",
             new { caseId, ids = defendantIds.ToArray() }, ct);
         await db.ExecuteAsync("""
             INSERT INTO case_defendants (organisation_id, case_id, defendant_id)

@@ -99,7 +99,7 @@ public static class UpdateCase
                     legal_bases = @legalBases, tags = @tags, responsible_lawyer = @responsibleLawyer, opened_on = @openedOn,
                     closed_on = CASE WHEN @status = 'closed' THEN coalesce(@closedOn, local_day(@now)) END,
                     version = version + 1, updated_at = @now
-                WHERE id = @id
+                WHERE id = @id AND organisation_id = current_organisation_id()
                 """,
                 new
                 {

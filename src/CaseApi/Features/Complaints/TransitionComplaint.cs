@@ -124,7 +124,7 @@ public static class TransitionComplaint
                     fine_amount = CASE WHEN @to = 'decided' THEN @fineAmount ELSE fine_amount END,
                     fine_currency = CASE WHEN @to = 'decided' THEN @fineCurrency ELSE fine_currency END,
                     version = version + 1, updated_at = @now
-                WHERE id = @id
+                WHERE id = @id AND organisation_id = current_organisation_id()
                 """,
                 new
                 {

@@ -73,7 +73,10 @@ public static class SendLetter
                 await RecordDelivery.CheckDayAsync(db, deliveredOn, sentAt, now, ct);
             }
 
-            await db.ExecuteAsync("UPDATE letters SET status = 'sent', sent_at = @sentAt, delivered_on = @deliveredOn, version = version + 1, updated_at = @now WHERE id = @id",
+            await db.ExecuteAsync("""
+                UPDATE letters SET status = 'sent', sent_at = @sentAt, delivered_on = @deliveredOn, version = version + 1, updated_at = @now
+                WHERE id = @id AND organisation_id = current_organisation_id()
+                """,
                 new { id = cmd.Id, sentAt, cmd.Sending.DeliveredOn, now }, ct);
             await timeline.AppendAsync(letter.CaseId, "letter.sent", $"Letter sent: {letter.Subject}", "letter", cmd.Id, occurredAt: sentAt, ct: ct);
 

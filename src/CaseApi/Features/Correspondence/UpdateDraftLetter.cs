@@ -49,7 +49,7 @@ public static class UpdateDraftLetter
             var changes = cmd.Changes;
             await db.ExecuteAsync("""
                 UPDATE letters SET subject = @subject, body = @body, channel = @channel, type = @type, version = version + 1, updated_at = @now
-                WHERE id = @id
+                WHERE id = @id AND organisation_id = current_organisation_id()
                 """,
                 new
                 {

@@ -177,7 +177,7 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
                 extended_at = CASE WHEN @extension THEN @now ELSE extended_at END,
                 extended_by = CASE WHEN @extension THEN @extendedBy ELSE extended_by END,
                 status = CASE WHEN @DueAt > @now THEN 'open' ELSE 'missed' END, version = version + 1, updated_at = @now
-            WHERE id = @id
+            WHERE id = @id AND organisation_id = current_organisation_id()
             RETURNING {DeadlineRow.Columns}
             """, new { id, due.StartsOn, due.LastDay, due.DueDate, due.DueAt, computation, extension, extendedBy, now = clock.GetUtcNow() }, ct);
 
@@ -212,7 +212,7 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
         await RecordMetAsync(met, letterId, ct);
         // The duty runs while the authority handles the complaint: from filing until it decides or the complaint ends.
         var beingHandled = await db.QuerySingleAsync<bool>(
-            "SELECT EXISTS (SELECT FROM complaints WHERE id = @complaintId AND status NOT IN ('draft', 'decided', 'closed', 'withdrawn'))", new { complaintId }, ct);
+            "SELECT EXISTS (SELECT FROM complaints WHERE id = @complaintId AND organisation_id = current_organisation_id() AND status NOT IN ('draft', 'decided', 'closed', 'withdrawn'))", new { complaintId }, ct);
         if (beingHandled)
         {
             await StartDpaProgressAsync(caseId, complaintId, dpaId, receivedAt, await RulesForDpaAsync(dpaId, ct), ct);

@@ -35,7 +35,7 @@ public static class WaiveDeadline
             DeadlineTransitions.Require(current, cmd.ExpectedVersion, "waived");
             var row = await db.QuerySingleAsync<DeadlineRow>($"""
                 UPDATE deadlines SET status = 'waived', waived_reason = @Reason, version = version + 1, updated_at = @now
-                WHERE id = @id
+                WHERE id = @id AND organisation_id = current_organisation_id()
                 RETURNING {DeadlineRow.Columns}
                 """, new { id = cmd.Id, cmd.Waiver.Reason, now = clock.GetUtcNow() }, ct);
             await timeline.AppendAsync(current.CaseId, "deadline.waived", $"Deadline of {current.DueDate:yyyy-MM-dd} waived.", "deadline", cmd.Id,

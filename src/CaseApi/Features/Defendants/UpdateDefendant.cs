@@ -100,7 +100,7 @@ public static class UpdateDefendant
                     main_establishment_country = @mainCountry, main_establishment_region = @mainRegion,
                     lead_dpa_id = @leadDpaId, lead_dpa_proposed = @proposed AND @leadDpaId IS NOT NULL,
                     version = version + 1, updated_at = @now
-                WHERE id = @id
+                WHERE id = @id AND organisation_id = current_organisation_id()
                 RETURNING {DefendantDto.Columns}
                 """,
                 new

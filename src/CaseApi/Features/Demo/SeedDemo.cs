@@ -31,8 +31,8 @@ public static class SeedDemo
                 ON CONFLICT (id) DO NOTHING
                 """, new { OrganisationId, OrganisationName, now }, ct);
             await db.ExecuteAsync(
-                "UPDATE api_keys SET revoked_at = @now WHERE name = @KeyName AND revoked_at IS NULL",
-                new { KeyName, now }, ct);
+                "UPDATE api_keys SET revoked_at = @now WHERE organisation_id = @OrganisationId AND name = @KeyName AND revoked_at IS NULL",
+                new { OrganisationId, KeyName, now }, ct);
             var (_, secret) = await IssueApiKey.InsertAsync(db, OrganisationId, KeyName, ApiKeyRole.Admin, expiresAt: null, now, ct);
             return secret;
         }

@@ -41,7 +41,7 @@ public static class ReplaceLetterTemplate
                 return (await db.QuerySingleAsync<LetterTemplateRow>($"""
                     UPDATE letter_templates SET name = @Name, letter_type = @letterType, language = @Language, subject = @Subject, body = @Body,
                         version = version + 1, updated_at = @now
-                    WHERE id = @id
+                    WHERE id = @id AND organisation_id = current_organisation_id()
                     RETURNING {LetterTemplateRow.Columns}
                     """,
                     new { id = cmd.Id, template.Name, letterType = SnakeCase.From(template.LetterType), template.Language, template.Subject, template.Body, now = clock.GetUtcNow() },

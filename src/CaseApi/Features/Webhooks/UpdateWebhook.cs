@@ -54,7 +54,7 @@ public static class UpdateWebhook
                     disabled_reason = CASE WHEN @enabled THEN NULL ELSE disabled_reason END,
                     failing_since = CASE WHEN @enabled AND NOT enabled THEN NULL ELSE failing_since END,
                     version = version + 1, updated_at = @now
-                WHERE id = @id
+                WHERE id = @id AND organisation_id = current_organisation_id()
                 RETURNING {WebhookDto.Columns}
                 """,
                 new

@@ -28,8 +28,19 @@ public sealed class DatabaseRuntime(IConfiguration configuration, IHostEnvironme
                 return;
             }
 
+            if (IsDemo && environment.IsProduction())
+            {
+                // Demo mode prints an admin key in the log, where a production system's log readers would find it.
+                throw new StartRefusedException(
+                    "Refusing to start: demo mode (Demo:Enabled, the default when ConnectionStrings:CaseDb is empty) prints an admin API key " +
+                    "in the log and is not for the Production environment. Set ConnectionStrings__CaseDb (and Demo__Enabled=false if you set it), " +
+                    "or set ASPNETCORE_ENVIRONMENT=Development to try the demo.");
+            }
+
             (var resolved, embedded) = await DatabaseSetup.ResolveAsync(configuration, environment.ContentRootPath, ct);
             await migrator.MigrateAsync(resolved, ct);
+            // After the migrations, which may have made the role an owner (when CaseDbMigrations is left to default to CaseDb).
+            await ApplicationRoleCheck.EnsureSafeAsync(resolved.Application, ct);
             connections = resolved;
         }
         finally

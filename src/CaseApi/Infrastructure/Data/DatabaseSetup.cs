@@ -25,7 +25,7 @@ public static class DatabaseSetup
         {
             var connections = await DatabaseBootstrap.EnsureDatabaseAsync(
                 embedded.ConnectionString("postgres", EmbeddedPostgres.SuperUser, embedded.SuperUserPassword),
-                database: "caseapi", rolePassword: embedded.SuperUserPassword, ct: ct);
+                database: "caseapi", await RolePasswordsAsync(embedded, ct), ct: ct);
             return (connections, embedded);
         }
         catch
@@ -34,6 +34,10 @@ public static class DatabaseSetup
             throw;
         }
     }
+
+    public static async Task<RolePasswords> RolePasswordsAsync(EmbeddedPostgres embedded, CancellationToken ct) => new(
+        await embedded.PasswordAsync(DatabaseBootstrap.OwnerRole, ct),
+        await embedded.PasswordAsync(DatabaseBootstrap.ApplicationRole, ct));
 
     /// <summary>
     /// The application pool's Npgsql settings, as the fastest .NET servers on PostgreSQL set them, wherever the

@@ -21,14 +21,18 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     public const string SuperUser = "postgres";
     private const string OsServiceUser = "postgres";
 
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     private readonly string binDirectory;
+    private readonly string rootDirectory;
     private readonly string clusterDirectory;
     private readonly bool startedHere;
 
-    private EmbeddedPostgres(string binDirectory, string clusterDirectory, int port, string password, bool startedHere)
+    private EmbeddedPostgres(string binDirectory, string rootDirectory, int port, string password, bool startedHere)
     {
         this.binDirectory = binDirectory;
-        this.clusterDirectory = clusterDirectory;
+        this.rootDirectory = rootDirectory;
+        clusterDirectory = ClusterDirectory(rootDirectory);
         this.startedHere = startedHere;
         Port = port;
         SuperUserPassword = password;
@@ -48,6 +52,14 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     }.ConnectionString;
 
     /// <summary>
+    /// The password of a role of ours on this cluster, from <c>&lt;role&gt;-password</c> next to the cluster, made up and
+    /// saved the first time it is asked for. Clusters made before each role had its own password (issue 11) get theirs
+    /// here; <see cref="DatabaseBootstrap.EnsureDatabaseAsync"/> then sets it on the role.
+    /// </summary>
+    public Task<string> PasswordAsync(string role, CancellationToken ct) =>
+        ReadOrCreateSecretAsync(Path.Combine(rootDirectory, $"{role}-password"), ct);
+
+    /// <summary>
     /// Starts (or joins) the cluster kept in <paramref name="rootDirectory"/>: the cluster lives in
     /// <c>cluster/</c>, its superuser password in <c>superuser-password</c>.
     /// </summary>
@@ -60,7 +72,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     {
         binDirectory = FindBinDirectory(binDirectory) ?? throw new PostgresNotInstalledException();
         rootDirectory = Path.GetFullPath(rootDirectory);
-        var clusterDirectory = Path.Combine(rootDirectory, "cluster");
+        var clusterDirectory = ClusterDirectory(rootDirectory);
         var passwordFile = Path.Combine(rootDirectory, "superuser-password");
         Directory.CreateDirectory(rootDirectory);
         if (RunsAsRoot && !OperatingSystem.IsWindows())
@@ -77,22 +89,16 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
                 "Set EmbeddedPostgres__DataDirectory to a folder it can reach (e.g. /var/tmp/caseapi) or set ConnectionStrings__CaseDb.");
         }
 
+        var superUserPassword = await ReadOrCreateSecretAsync(passwordFile, ct);
         if (!File.Exists(Path.Combine(clusterDirectory, "PG_VERSION")))
         {
-            var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-            await InitialiseClusterAsync(binDirectory, clusterDirectory, password, ct);
-            await File.WriteAllTextAsync(passwordFile, password, ct);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            await InitialiseClusterAsync(binDirectory, clusterDirectory, superUserPassword, ct);
         }
 
-        var superUserPassword = (await File.ReadAllTextAsync(passwordFile, ct)).Trim();
         var runningPort = RunningPort(clusterDirectory);
         if (runningPort is not null && await IsAcceptingConnectionsAsync(runningPort.Value, ct))
         {
-            return new EmbeddedPostgres(binDirectory, clusterDirectory, runningPort.Value, superUserPassword, startedHere: false);
+            return new EmbeddedPostgres(binDirectory, rootDirectory, runningPort.Value, superUserPassword, startedHere: false);
         }
 
         var logFile = Path.Combine(clusterDirectory, "server.log");
@@ -103,14 +109,14 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             runningPort = RunningPort(clusterDirectory);
             if (runningPort is not null && await IsAcceptingConnectionsAsync(runningPort.Value, ct))
             {
-                return new EmbeddedPostgres(binDirectory, clusterDirectory, runningPort.Value, superUserPassword, startedHere: false);
+                return new EmbeddedPostgres(binDirectory, rootDirectory, runningPort.Value, superUserPassword, startedHere: false);
             }
 
             var log = File.Exists(logFile) ? string.Join('\n', File.ReadLines(logFile).TakeLast(15)) : "";
             throw new InvalidOperationException($"PostgreSQL did not start on port {port}: {start.Output}\n{log}");
         }
 
-        return new EmbeddedPostgres(binDirectory, clusterDirectory, port, superUserPassword, startedHere: true);
+        return new EmbeddedPostgres(binDirectory, rootDirectory, port, superUserPassword, startedHere: true);
     }
 
     public async ValueTask DisposeAsync()
@@ -137,7 +143,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     {
         Directory.CreateDirectory(clusterDirectory);
         var passwordFile = Path.Combine(clusterDirectory, "..", "initdb-password");
-        await File.WriteAllTextAsync(passwordFile, password, ct);
+        // Left over when a start died during initdb; created anew below, so that its mode is ours.
+        File.Delete(passwordFile);
+        await WriteSecretAsync(passwordFile, password, ct);
         try
         {
             if (RunsAsRoot)
@@ -162,6 +170,46 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             fsync = on
 
             """, ct);
+    }
+
+    private static string ClusterDirectory(string rootDirectory) => Path.Combine(rootDirectory, "cluster");
+
+    /// <summary>The secret in <paramref name="path"/>; when there is none yet, a random one, saved there first.</summary>
+    private static async Task<string> ReadOrCreateSecretAsync(string path, CancellationToken ct)
+    {
+        if (!File.Exists(path))
+        {
+            // Written whole under another name and then linked in place, so that a process starting alongside reads either
+            // no file or the finished one; should it have linked one first, that one wins.
+            var draft = $"{path}.{Guid.NewGuid():N}";
+            await WriteSecretAsync(draft, Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant(), ct);
+            try
+            {
+                File.Move(draft, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                File.Delete(draft);
+            }
+        }
+
+        return (await File.ReadAllTextAsync(path, ct)).Trim();
+    }
+
+    /// <summary>
+    /// Creates <paramref name="path"/> readable by its owner only, from the first byte: created with the process's umask and
+    /// narrowed afterwards, it would stand open to every local user for a moment (issue 11).
+    /// </summary>
+    internal static async Task WriteSecretAsync(string path, string secret, CancellationToken ct)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnly;
+        }
+
+        await using var file = new FileStream(path, options);
+        await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(secret), ct);
     }
 
     private static int? RunningPort(string clusterDirectory)

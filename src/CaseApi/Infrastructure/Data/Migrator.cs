@@ -44,7 +44,7 @@ public sealed class Migrator(ILogger<Migrator> logger)
                 .PostgresqlDatabase(migrations)
                 .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
                 .JournalToPostgresqlTable(JournalSchema, JournalTable)
-                .WithVariable("app_role", applicationRole)
+                .WithVariable("app_role", QuoteIdentifier(applicationRole))
                 .WithVariable("dpa_registry", DpaRegistryLiteral())
                 .WithTransactionPerScript()
                 .LogTo(new UpgradeLog(logger))
@@ -77,6 +77,14 @@ public sealed class Migrator(ILogger<Migrator> logger)
 
         return ScriptNames.Where(name => !applied.Contains(name)).ToArray();
     }
+
+    /// <summary>
+    /// A role name as a quoted SQL identifier, as PostgreSQL's <c>quote_ident</c> writes it but always quoted: the migrations
+    /// paste <c>$app_role$</c> where an identifier goes (<c>GRANT … TO $app_role$</c>), and a name that is a reserved word
+    /// (<c>check</c>), has capitals or a double quote would otherwise break the migration or name another role (issue 11).
+    /// Applied migrations cannot change, so the value comes quoted instead.
+    /// </summary>
+    internal static string QuoteIdentifier(string name) => '"' + name.Replace("\"", "\"\"", StringComparison.Ordinal) + '"';
 
     /// <summary>
     /// <c>db/data/dpas.json</c> as a dollar-quoted SQL literal, for the migrations that load the DPA registry.
