@@ -34,7 +34,7 @@ internal static class LeadAuthority
             : db.QuerySingleOrDefaultAsync<Guid?>("""
                 SELECT d.id FROM dpas d
                 WHERE @country = ANY (d.countries)
-                  AND coalesce(d.sector, 'private') = 'private'
+                  AND (d.sectors = '{}' OR d.sectors @> '{private}')
                   AND CASE WHEN EXISTS (SELECT FROM dpas r WHERE @country = ANY (r.countries) AND cardinality(r.regions) > 0)
                            THEN @region = ANY (d.regions)
                            ELSE cardinality(d.regions) = 0 END

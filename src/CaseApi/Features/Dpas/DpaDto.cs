@@ -34,9 +34,13 @@ public sealed record DpaDto
     /// <example>["DE-BY"]</example>
     public required IReadOnlyList<string> Regions { get; init; }
 
-    /// <summary>Whether it supervises only public bodies or only private ones; null when it supervises both.</summary>
-    /// <example>private</example>
-    public DpaSector? Sector { get; init; }
+    /// <summary>
+    /// The kinds of body it supervises where that is not all of its place's: only public or only private ones (Bavaria), or
+    /// a field it supervises in place of the general authority (churches, broadcasters, telecommunications and postal
+    /// services, the EU institutions). Empty for the general authority of its place, public and private bodies alike.
+    /// </summary>
+    /// <example>["private"]</example>
+    public required IReadOnlyList<DpaSector> Sectors { get; init; }
 
     /// <summary>Its website.</summary>
     /// <example>https://www.lda.bayern.de</example>
@@ -78,7 +82,7 @@ public sealed record DpaDto
     public required IReadOnlyList<string> Sources { get; init; }
 }
 
-/// <summary>Which bodies an authority supervises, where a region has one authority for each.</summary>
+/// <summary>Which bodies an authority supervises, where that decides between authorities of the same place.</summary>
 public enum DpaSector
 {
     /// <summary>Public bodies: authorities, municipalities, public schools and hospitals.</summary>
@@ -86,6 +90,24 @@ public enum DpaSector
 
     /// <summary>Companies, associations and other private bodies.</summary>
     Private,
+
+    /// <summary>The Protestant Church in Germany (EKD), its member churches, Diakonie and their institutions (GDPR Art. 91).</summary>
+    ChurchProtestant,
+
+    /// <summary>Catholic dioceses and the bodies under them: parishes, Caritas, Catholic hospitals, schools and nurseries (GDPR Art. 91).</summary>
+    ChurchCatholic,
+
+    /// <summary>Public broadcasters (ARD's members, ZDF, Deutschlandradio) and the companies they hold.</summary>
+    Broadcasting,
+
+    /// <summary>Providers of telecommunications services (Germany: TDDDG §29, the BfDI).</summary>
+    Telecommunications,
+
+    /// <summary>Providers of postal services (Germany: the BfDI).</summary>
+    Postal,
+
+    /// <summary>The institutions, bodies, offices and agencies of the EU (Regulation (EU) 2018/1725, the EDPS).</summary>
+    EuInstitution,
 }
 
 /// <summary>A way to lodge a complaint.</summary>
@@ -105,7 +127,7 @@ public enum DpaChannel
 internal sealed record DpaRow
 {
     public const string Columns = """
-        id, code, official_name, english_name, acronym, countries, regions, sector, website, complaint_email, postal_address,
+        id, code, official_name, english_name, acronym, countries, regions, sectors, website, complaint_email, postal_address,
         phone, fax, complaint_web_form, complaint_languages, preferred_channel, pgp_fingerprint, sources
         """;
 
@@ -123,7 +145,7 @@ internal sealed record DpaRow
 
     public required string[] Regions { get; init; }
 
-    public string? Sector { get; init; }
+    public required string[] Sectors { get; init; }
 
     public required string Website { get; init; }
 
@@ -154,7 +176,7 @@ internal sealed record DpaRow
         Acronym = Acronym,
         Countries = Countries,
         Regions = Regions,
-        Sector = Sector is null ? null : SnakeCase.ToEnum<DpaSector>(Sector),
+        Sectors = Sectors.Select(SnakeCase.ToEnum<DpaSector>).ToArray(),
         Website = Website,
         ComplaintEmail = ComplaintEmail,
         PostalAddress = PostalAddress,

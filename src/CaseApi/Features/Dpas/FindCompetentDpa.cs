@@ -11,7 +11,9 @@ namespace CaseApi.Features.Dpas;
 /// <summary>
 /// GDPR Art. 77(1): a data subject may complain to the supervisory authority of the Member State of their habitual
 /// residence. Where a country has regional authorities (Germany's Länder), the region decides, and where a region has
-/// one authority per sector (Bavaria), the kind of body complained about does.
+/// one authority per sector (Bavaria), the kind of body complained about does. Some kinds of body have an authority of
+/// their own in place of the general one: the churches (GDPR Art. 91), the public broadcasters (Art. 85), in Germany
+/// telecommunications and postal services (the BfDI), and the EU institutions (the EDPS, Regulation (EU) 2018/1725).
 /// </summary>
 public static class FindCompetentDpa
 {
@@ -20,11 +22,16 @@ public static class FindCompetentDpa
 
     private static readonly string[] Sectors = Enum.GetValues<DpaSector>().Select(SnakeCase.From).ToArray();
 
+    private static readonly string EuInstitution = SnakeCase.From(DpaSector.EuInstitution);
+
+    private static readonly string[] GeneralSectors = [SnakeCase.From(DpaSector.Public), SnakeCase.From(DpaSector.Private)];
+
     public sealed class Validator : AbstractValidator<Query>
     {
         public Validator()
         {
-            RuleFor(q => q.Country).NotEmpty().IsCountryCode();
+            // The EDPS supervises the EU institutions wherever the data subject lives.
+            RuleFor(q => q.Country).NotEmpty().When(q => q.Sector != EuInstitution).IsCountryCode();
             RuleFor(q => q.Region).IsRegionCode()
                 .Must((q, region) => region is null || q.Country is null || region.StartsWith($"{q.Country}-", StringComparison.Ordinal))
                 .WithMessage("Must be a region of the country given as country.");
@@ -36,19 +43,23 @@ public static class FindCompetentDpa
     {
         public async Task<DpaDto> Handle(Query query, CancellationToken ct)
         {
-            var inCountry = await db.QueryAsync<DpaRow>(
-                $"SELECT {DpaRow.Columns} FROM dpas WHERE countries @> ARRAY[@country] ORDER BY code", new { country = query.Country }, ct);
-            var regional = inCountry.Where(dpa => dpa.Regions.Length > 0).ToArray();
-            if (regional.Length > 0 && query.Region is null)
-            {
-                throw new ValidationException([new ValidationFailure(nameof(Query.Region), $"Required for {query.Country}: its authorities are regional.")]);
-            }
-
-            var forPlace = regional.Length > 0 ? regional.Where(dpa => dpa.Regions.Contains(query.Region)) : inCountry;
             // Most complaints are against companies.
             var sector = query.Sector ?? SnakeCase.From(DpaSector.Private);
-            // An authority for exactly this sector goes before one for both, should a region ever have both kinds.
-            var competent = forPlace.Where(dpa => dpa.Sector is null || dpa.Sector == sector).OrderBy(dpa => dpa.Sector is null).FirstOrDefault();
+            // An authority without a country (the EDPS) is a candidate everywhere; its sector keeps it out of other lookups.
+            var candidates = (await db.QueryAsync<DpaRow>(
+                    $"SELECT {DpaRow.Columns} FROM dpas WHERE countries @> ARRAY[@country::text] OR cardinality(countries) = 0 ORDER BY code",
+                    new { country = query.Country }, ct))
+                .Where(dpa => dpa.Sectors.Contains(sector) || (dpa.Sectors.Length == 0 && GeneralSectors.Contains(sector)))
+                .ToArray();
+            var regional = candidates.Where(dpa => dpa.Regions.Length > 0).ToArray();
+            if (regional.Length > 0 && query.Region is null)
+            {
+                throw new ValidationException([new ValidationFailure(nameof(Query.Region), $"Required for {query.Country}, {sector} sector: its authorities are regional.")]);
+            }
+
+            var forPlace = regional.Length > 0 ? regional.Where(dpa => dpa.Regions.Contains(query.Region)) : candidates;
+            // An authority for exactly this sector goes before one for all bodies of the place, should a region ever have both.
+            var competent = forPlace.OrderBy(dpa => dpa.Sectors.Length == 0).FirstOrDefault();
             return competent?.ToDto() ?? throw new ApiProblemException(StatusCodes.Status404NotFound, "no_competent_dpa",
                 $"The registry has no authority for {query.Region ?? query.Country}, {sector} sector.");
         }
@@ -60,12 +71,19 @@ public static class FindCompetentDpa
         .WithSummary("Find the authority to complain to")
         .WithDescription("""
             The authority a data subject complains to under GDPR Art. 77(1), by where they live: `country` (ISO 3166-1 alpha-2,
-            required) and, where the country has regional authorities (Germany), `region` (ISO 3166-2, e.g. `DE-BY`; required
-            there, 400 without it). `sector` is the kind of body complained about, `private` (the default: most complaints are
-            against companies) or `public`; it matters only where a region has one authority for each (Bavaria).
-            Art. 77 also allows a complaint where the data subject works or where the infringement took place; ask again with
-            that place. In Germany, complaints about federal public bodies go to the federal commissioner (BfDI, `de-bfdi`)
-            rather than to the authority of the Land. 404 `no_competent_dpa` when the registry has no authority for the place.
+            required except for `eu_institution`) and, where the country has regional authorities for the sector (Germany),
+            `region` (ISO 3166-2, e.g. `DE-BY`; required there, 400 without it). `sector` is the kind of body complained about:
+            `private` (the default: most complaints are against companies) or `public` matter only where a region has one
+            authority for each (Bavaria). The others name bodies with an authority of their own in place of the general one:
+            `church_protestant` (the EKD's commissioner, all of Germany), `church_catholic` (the Catholic diocesan authority of
+            the region), `broadcasting` (the public broadcaster's data protection commissioner; `region` is the broadcaster's
+            area, for ZDF and Deutschlandradio their seat, `DE-RP` and `DE-NW`), `telecommunications` and `postal` (in Germany
+            the federal commissioner, BfDI) and `eu_institution` (the EDPS, for the EU's institutions and agencies, wherever the
+            data subject lives). Art. 77 also allows a complaint where the data subject works or where the infringement took
+            place; ask again with that place. In Germany, complaints about federal public bodies go to the BfDI (`de-bfdi`)
+            rather than to the authority of the Land; Radio Bremen and, outside journalism, Deutsche Welle are supervised by
+            Bremen's commissioner and the BfDI. 404 `no_competent_dpa` when the registry has no authority for the place and
+            sector (it does not yet hold every Catholic diocesan authority).
             """)
         .ProducesProblem(StatusCodes.Status404NotFound);
 }

@@ -41,7 +41,9 @@ public sealed class DpaRegistryTests(CaseApiFactory api) : IClassFixture<CaseApi
         var national = all.Where(dpa => dpa["regions"]!.AsArray().Count == 0)
             .SelectMany(dpa => dpa["countries"]!.AsArray().Select(c => c!.GetValue<string>()))
             .ToHashSet();
-        var regional = all.SelectMany(dpa => dpa["regions"]!.AsArray().Select(r => r!.GetValue<string>())).ToArray();
+        // The Länder's own authorities, not the churches' and broadcasters' that also name regions.
+        var regional = all.Where(dpa => dpa["sectors"]!.AsArray().All(s => s!.GetValue<string>() is "public" or "private"))
+            .SelectMany(dpa => dpa["regions"]!.AsArray().Select(r => r!.GetValue<string>())).ToArray();
         var codes = all.Select(dpa => dpa["code"]!.GetValue<string>()).ToHashSet();
 
         Assert.All(EuMemberStates.Concat(["IS", "LI", "NO", "GB", "CH"]), country => Assert.Contains(country, national));
@@ -50,6 +52,25 @@ public sealed class DpaRegistryTests(CaseApiFactory api) : IClassFixture<CaseApi
         // 16 Länder, Bavaria twice: one authority for public bodies, one for private ones.
         Assert.Equal(17, regional.Count(region => region.StartsWith("DE-", StringComparison.Ordinal)));
         Assert.Equal(GermanLaender, regional.Where(region => region.StartsWith("DE-", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_registry_has_the_German_church_and_broadcasting_authorities_each_with_its_sources()
+    {
+        var all = (await AllAsync()).ToDictionary(dpa => dpa["code"]!.GetValue<string>());
+        string[] added = ["de-ekd-bfd", "de-kdsa-ost", "de-ndr-dsb", "de-rdsb"];
+
+        Assert.Equal(54, all.Count);
+        Assert.All(added, code =>
+        {
+            Assert.True(all.ContainsKey(code), code);
+            Assert.NotEmpty(all[code]["sectors"]!.AsArray());
+            Assert.All(all[code]["sources"]!.AsArray(), source => Assert.StartsWith("https://", source!.GetValue<string>(), StringComparison.Ordinal));
+            Assert.NotEmpty(all[code]["sources"]!.AsArray());
+        });
+        // The general authorities keep no sector, so lookups for public or private bodies find them as before.
+        Assert.Empty(all["de-nw-ldi"]["sectors"]!.AsArray());
+        Assert.Equal(["private"], all["de-by-lda"]["sectors"]!.AsArray().Select(s => s!.GetValue<string>()));
     }
 
     [Fact]
@@ -95,7 +116,7 @@ public sealed class DpaRegistryTests(CaseApiFactory api) : IClassFixture<CaseApi
     {
         await using var superUser = await api.OpenAsSuperUserAsync();
         var before = await superUser.QueryAsync<string>("SELECT row_to_json(d)::text FROM dpas d ORDER BY code");
-        await superUser.ExecuteAsync("UPDATE dpas SET phone = '+00 0', regions = '{XX-1}', sector = 'public' WHERE code = 'ie-dpc'");
+        await superUser.ExecuteAsync("UPDATE dpas SET phone = '+00 0', regions = '{XX-1}', sectors = '{public}' WHERE code = 'ie-dpc'");
 
         await superUser.ExecuteAsync(LoadStatement());
 
@@ -113,10 +134,11 @@ public sealed class DpaRegistryTests(CaseApiFactory api) : IClassFixture<CaseApi
 
     private static Guid IdOf(string code) => Guid.Parse(Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes($"dpa:{code}"))));
 
-    /// <summary>The upsert of migration 0002, with the data file substituted as the migrator does.</summary>
+    /// <summary>The upsert of the latest migration that loads the data file, with the file substituted as the migrator does.</summary>
     private static string LoadStatement()
     {
-        var script = File.ReadAllText(RepositoryRoot.File("db", "migrations", "0002_dpa_registry.sql"));
+        var script = Directory.GetFiles(RepositoryRoot.File("db", "migrations"), "*.sql").Order(StringComparer.Ordinal)
+            .Select(File.ReadAllText).Last(text => text.Contains("INSERT INTO dpas (", StringComparison.Ordinal));
         var upsert = script[script.IndexOf("INSERT INTO dpas", StringComparison.Ordinal)..];
         return new VariableSubstitutionPreprocessor(new Dictionary<string, string> { ["dpa_registry"] = Migrator.DpaRegistryLiteral() }).Process(upsert);
     }

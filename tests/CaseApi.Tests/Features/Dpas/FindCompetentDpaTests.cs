@@ -13,6 +13,22 @@ public sealed class FindCompetentDpaTests(CaseApiFactory api) : IClassFixture<Ca
     [InlineData("country=FR&region=FR-IDF", "fr-cnil")]
     [InlineData("country=GB", "gb-ico")]
     [InlineData("country=NO", "no-datatilsynet")]
+    [InlineData("country=DE&region=DE-HH", "de-hh-hmbbfdi")]
+    [InlineData("country=DE&region=DE-HH&sector=public", "de-hh-hmbbfdi")]
+    [InlineData("country=DE&sector=church_protestant", "de-ekd-bfd")]
+    [InlineData("country=DE&region=DE-BY&sector=church_protestant", "de-ekd-bfd")]
+    [InlineData("country=DE&region=DE-SN&sector=church_catholic", "de-kdsa-ost")]
+    [InlineData("country=DE&region=DE-BE&sector=church_catholic", "de-kdsa-ost")]
+    [InlineData("country=DE&region=DE-HH&sector=broadcasting", "de-ndr-dsb")]
+    [InlineData("country=DE&region=DE-NI&sector=broadcasting", "de-ndr-dsb")]
+    [InlineData("country=DE&region=DE-BY&sector=broadcasting", "de-rdsb")]
+    [InlineData("country=DE&region=DE-RP&sector=broadcasting", "de-rdsb")]
+    [InlineData("country=DE&sector=telecommunications", "de-bfdi")]
+    [InlineData("country=DE&region=DE-BY&sector=telecommunications", "de-bfdi")]
+    [InlineData("country=DE&sector=postal", "de-bfdi")]
+    [InlineData("sector=eu_institution", "eu-edps")]
+    [InlineData("country=FR&sector=eu_institution", "eu-edps")]
+    [InlineData("country=DE&region=DE-NW&sector=eu_institution", "eu-edps")]
     public async Task The_competent_authority_is_the_one_for_the_place_and_sector(string query, string code)
     {
         using var client = await ClientAsync();
@@ -22,17 +38,23 @@ public sealed class FindCompetentDpaTests(CaseApiFactory api) : IClassFixture<Ca
         Assert.Equal(code, dpa.GetProperty("code").GetString());
     }
 
-    [Fact]
-    public async Task Germany_without_a_region_gets_400_naming_region()
+    [Theory]
+    [InlineData("country=DE")]
+    [InlineData("country=DE&sector=church_catholic")]
+    [InlineData("country=DE&sector=broadcasting")]
+    public async Task Germany_without_a_region_gets_400_naming_region_where_the_sector_has_regional_authorities(string query)
     {
         using var client = await ClientAsync();
 
-        await ProblemAssert.NamesInvalidFieldAsync(await client.GetAsync("/v1/dpas/competent?country=DE"), "region");
+        await ProblemAssert.NamesInvalidFieldAsync(await client.GetAsync($"/v1/dpas/competent?{query}"), "region");
     }
 
     [Theory]
     [InlineData("country=US")]
     [InlineData("country=DE&region=DE-XX")]
+    [InlineData("country=DE&region=DE-HB&sector=broadcasting")]
+    [InlineData("country=FR&sector=church_catholic")]
+    [InlineData("country=IE&sector=telecommunications")]
     public async Task A_place_without_an_authority_in_the_registry_gets_404_problem(string query)
     {
         using var client = await ClientAsync();
@@ -42,6 +64,7 @@ public sealed class FindCompetentDpaTests(CaseApiFactory api) : IClassFixture<Ca
 
     [Theory]
     [InlineData("", "country")]
+    [InlineData("sector=broadcasting", "country")]
     [InlineData("country=de", "country")]
     [InlineData("country=Germany", "country")]
     [InlineData("country=DE&region=BY", "region")]
