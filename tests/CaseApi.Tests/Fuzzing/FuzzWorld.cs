@@ -208,7 +208,7 @@ public sealed class FuzzWorld : IAsyncDisposable
         var @case = await client.CreatedAsync("/v1/cases", new { reference = marker, title = $"Case {marker}", defendantIds = new[] { defendant.Id() } });
         await client.CreatedAsync($"/v1/cases/{@case.Id()}/complaints", new
         {
-            defendantId = defendant.Id(), dpaId = CaseApi.Features.Demo.DemoData.DpaId("ie-dpc"), onBehalfOf = "complainants", filedOn = "2024-06-06",
+            defendantId = defendant.Id(), dpaId = CaseApi.Features.Demo.DemoData.DpaId("ie-dpc"), onBehalfOf = "complainants", mandateDocument = $"Mandate {marker}.pdf", filedOn = "2024-06-06",
             complainants = new[] { new { name = $"Complainant {marker}", email = $"{marker}@example.org" } },
         });
         var letter = await client.CreatedAsync($"/v1/cases/{@case.Id()}/letters", new

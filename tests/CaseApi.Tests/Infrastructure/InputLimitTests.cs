@@ -63,7 +63,7 @@ public sealed class InputLimitTests(CaseApiFactory api) : IClassFixture<CaseApiF
         {
             "/v1/defendants" => """{ "legalName": "Meta Platforms Ireland Limited" }""",
             "/v1/cases" => """{ "reference": "LIMIT-1", "title": "Limits" }""",
-            "/v1/cases/{id}/complaints" => $$"""{ "defendantId": "{{Guid.NewGuid()}}", "dpaId": "{{Guid.NewGuid()}}", "onBehalfOf": "complainants", "complainants": [{ "name": "A" }] }""",
+            "/v1/cases/{id}/complaints" => $$"""{ "defendantId": "{{Guid.NewGuid()}}", "dpaId": "{{Guid.NewGuid()}}", "onBehalfOf": "complainants", "mandateDocument": "Mandate.pdf", "complainants": [{ "name": "A" }] }""",
             "/v1/webhooks" => """{ "url": "https://example.org/hook" }""",
             _ => "{}",
         })!;

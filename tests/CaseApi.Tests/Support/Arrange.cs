@@ -39,6 +39,7 @@ public static class Arrange
             defendantId,
             dpaId = DemoData.DpaId(dpaCode),
             onBehalfOf = "complainants",
+            mandateDocument = "Mandate Jane Doe.pdf",
             filedOn = filed ? "2024-06-06" : null,
             complainants = new[] { new { name = "Jane Doe", email = "jane@example.org" } },
         });

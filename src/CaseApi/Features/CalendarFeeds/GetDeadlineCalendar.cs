@@ -70,6 +70,7 @@ public static class GetDeadlineCalendar
         {
             "dpa_progress" => "authority to report progress (GDPR Art. 78(2))",
             "data_subject_request" => "answer to a data subject request (GDPR Art. 12(3))",
+            "appeal" => "appeal against an authority's decision (GDPR Art. 78(1))",
             _ => "reply due",
         };
     }

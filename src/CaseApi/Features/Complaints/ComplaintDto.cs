@@ -18,13 +18,16 @@ public enum ComplaintStatus
     /// <summary>The authority is investigating.</summary>
     UnderInvestigation,
 
-    /// <summary>Handed to the lead supervisory authority (GDPR Art. 56, 60).</summary>
+    /// <summary>
+    /// Handed to the lead supervisory authority (GDPR Art. 56(1), 60). The authority it was lodged with stays the
+    /// complainant's contact (Art. 77(2), 60(7)-(9)); GDPR Art. 78(2)'s three months now run against the lead authority.
+    /// </summary>
     Transferred,
 
-    /// <summary>The authority decided.</summary>
+    /// <summary>An authority decided: <c>decidedByDpaId</c> says which (GDPR Art. 60(7)-(9)).</summary>
     Decided,
 
-    /// <summary>The decision is challenged in court (GDPR Art. 78).</summary>
+    /// <summary>The decision is challenged in court (GDPR Art. 78(1), (3)): <c>appealedBy</c>, <c>appealCourt</c>, and a deadline of kind <c>appeal</c>.</summary>
     Appealed,
 
     /// <summary>Withdrawn by the complainant or the organisation.</summary>
@@ -34,14 +37,27 @@ public enum ComplaintStatus
     Closed,
 }
 
-/// <summary>On whose behalf a complaint is lodged.</summary>
+/// <summary>In whose right a complaint is lodged.</summary>
 public enum OnBehalfOf
 {
-    /// <summary>Mandated by the data subjects (GDPR Art. 80(1)).</summary>
+    /// <summary>For the complainants, under their mandate (GDPR Art. 80(1)): the mandate is named in <c>mandateDocument</c>.</summary>
     Complainants,
 
-    /// <summary>In the organisation's own name (GDPR Art. 80(2)).</summary>
+    /// <summary>In the organisation's own right, independently of a mandate (GDPR Art. 80(2)), where the law of the authority's Member State provides for it.</summary>
     Organisation,
+}
+
+/// <summary>Who brought an appeal against an authority's decision (GDPR Art. 78(1)).</summary>
+public enum Appellant
+{
+    /// <summary>The complainants (through the organisation under their mandate, GDPR Art. 80(1)).</summary>
+    Complainants,
+
+    /// <summary>The organisation in its own right (GDPR Art. 80(2)).</summary>
+    Organisation,
+
+    /// <summary>The controller or processor the decision is against.</summary>
+    Controller,
 }
 
 /// <summary>What the authority decided.</summary>
@@ -104,11 +120,19 @@ public sealed record ComplaintDto : IVersioned
     /// <summary>Whom it is against.</summary>
     public Guid DefendantId { get; init; }
 
-    /// <summary>The authority it was lodged with.</summary>
+    /// <summary>The authority it was lodged with (GDPR Art. 77(1)). It stays the complainant's contact after a transfer (Art. 77(2), 60(7)-(9)).</summary>
     public Guid DpaId { get; init; }
 
-    /// <summary>On whose behalf it is lodged.</summary>
+    /// <summary>In whose right it is lodged: under the complainants' mandate (GDPR Art. 80(1)) or in the organisation's own (Art. 80(2)).</summary>
     public OnBehalfOf OnBehalfOf { get; init; }
+
+    /// <summary>The mandate (GDPR Art. 80(1)): the document in the organisation's files. Only for <c>onBehalfOf: complainants</c>.</summary>
+    /// <example>Mandate Jane Doe, signed 2024-05-30.pdf</example>
+    public string? MandateDocument { get; init; }
+
+    /// <summary>When the mandate was signed.</summary>
+    /// <example>2024-05-30</example>
+    public DateOnly? MandateSignedOn { get; init; }
 
     /// <summary>The authority's reference number.</summary>
     /// <example>C-24-6-123</example>
@@ -125,11 +149,17 @@ public sealed record ComplaintDto : IVersioned
     /// <summary>Where it stands.</summary>
     public ComplaintStatus Status { get; init; }
 
-    /// <summary>The lead authority it was transferred to.</summary>
+    /// <summary>The lead authority it was transferred to (GDPR Art. 56(1)).</summary>
     public Guid? TransferredToDpaId { get; init; }
 
     /// <summary>What the authority decided.</summary>
     public DecisionOutcome? DecisionOutcome { get; init; }
+
+    /// <summary>
+    /// The authority that adopted the decision: after a transfer, the one lodged with for a dismissal or rejection
+    /// (GDPR Art. 60(8)), the lead one otherwise (Art. 60(7)). Remedies lie against it, before its Member State's courts (Art. 78(3)).
+    /// </summary>
+    public Guid? DecidedByDpaId { get; init; }
 
     /// <summary>When it decided.</summary>
     public DateOnly? DecidedOn { get; init; }
@@ -140,6 +170,13 @@ public sealed record ComplaintDto : IVersioned
     /// <summary>The fine's currency (ISO 4217).</summary>
     /// <example>EUR</example>
     public string? FineCurrency { get; init; }
+
+    /// <summary>Who appealed the decision (GDPR Art. 78(1)).</summary>
+    public Appellant? AppealedBy { get; init; }
+
+    /// <summary>The court the appeal is before (GDPR Art. 78(3): a court of the deciding authority's Member State).</summary>
+    /// <example>Verwaltungsgericht Wiesbaden</example>
+    public string? AppealCourt { get; init; }
 
     /// <summary>The complainants: only for lawyer and admin keys, null for others.</summary>
     public IReadOnlyList<ComplainantDto>? Complainants { get; init; }
@@ -157,8 +194,9 @@ public sealed record ComplaintDto : IVersioned
 internal sealed record ComplaintRow
 {
     public const string Columns = """
-        id, case_id, defendant_id, dpa_id, on_behalf_of, dpa_reference, filed_on, provisions, status, transferred_to_dpa_id,
-        decision_outcome, decided_on, fine_amount, fine_currency, version, created_at, updated_at
+        id, case_id, defendant_id, dpa_id, on_behalf_of, mandate_document, mandate_signed_on, dpa_reference, filed_on, provisions, status,
+        transferred_to_dpa_id, decision_outcome, decided_by_dpa_id, decided_on, fine_amount, fine_currency, appealed_by, appeal_court,
+        version, created_at, updated_at
         """;
 
     public Guid Id { get; init; }
@@ -170,6 +208,10 @@ internal sealed record ComplaintRow
     public Guid DpaId { get; init; }
 
     public required string OnBehalfOf { get; init; }
+
+    public string? MandateDocument { get; init; }
+
+    public DateOnly? MandateSignedOn { get; init; }
 
     public string? DpaReference { get; init; }
 
@@ -183,11 +225,17 @@ internal sealed record ComplaintRow
 
     public string? DecisionOutcome { get; init; }
 
+    public Guid? DecidedByDpaId { get; init; }
+
     public DateOnly? DecidedOn { get; init; }
 
     public decimal? FineAmount { get; init; }
 
     public string? FineCurrency { get; init; }
+
+    public string? AppealedBy { get; init; }
+
+    public string? AppealCourt { get; init; }
 
     public int Version { get; init; }
 
@@ -198,9 +246,10 @@ internal sealed record ComplaintRow
     public ComplaintDto ToDto(IReadOnlyList<ComplainantDto>? complainants) => new()
     {
         Id = Id, CaseId = CaseId, DefendantId = DefendantId, DpaId = DpaId, OnBehalfOf = SnakeCase.ToEnum<OnBehalfOf>(OnBehalfOf),
-        DpaReference = DpaReference, FiledOn = FiledOn, Provisions = Provisions, Status = SnakeCase.ToEnum<ComplaintStatus>(Status),
+        MandateDocument = MandateDocument, MandateSignedOn = MandateSignedOn, DpaReference = DpaReference, FiledOn = FiledOn, Provisions = Provisions, Status = SnakeCase.ToEnum<ComplaintStatus>(Status),
         TransferredToDpaId = TransferredToDpaId, DecisionOutcome = DecisionOutcome is null ? null : SnakeCase.ToEnum<DecisionOutcome>(DecisionOutcome),
-        DecidedOn = DecidedOn, FineAmount = FineAmount, FineCurrency = FineCurrency, Complainants = complainants,
+        DecidedByDpaId = DecidedByDpaId, DecidedOn = DecidedOn, FineAmount = FineAmount, FineCurrency = FineCurrency,
+        AppealedBy = AppealedBy is null ? null : SnakeCase.ToEnum<Appellant>(AppealedBy), AppealCourt = AppealCourt, Complainants = complainants,
         Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
     };
 }

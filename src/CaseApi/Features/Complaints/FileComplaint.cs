@@ -40,9 +40,17 @@ public static class FileComplaint
         /// <summary>The authority it is lodged with (from <c>/v1/dpas</c>).</summary>
         public Guid DpaId { get; init; }
 
-        /// <summary>On whose behalf (GDPR Art. 80).</summary>
+        /// <summary>In whose right: under the complainants' mandate (GDPR Art. 80(1)) or in the organisation's own (Art. 80(2), where the authority's Member State provides for it).</summary>
         /// <example>complainants</example>
         public OnBehalfOf OnBehalfOf { get; init; }
+
+        /// <summary>Required for <c>complainants</c>, refused for <c>organisation</c>: the mandate (GDPR Art. 80(1)), as the document in the organisation's files.</summary>
+        /// <example>Mandate Jane Doe, signed 2024-05-30.pdf</example>
+        public string? MandateDocument { get; init; }
+
+        /// <summary>When the mandate was signed; only with <c>mandateDocument</c>.</summary>
+        /// <example>2024-05-30</example>
+        public DateOnly? MandateSignedOn { get; init; }
 
         /// <summary>The authority's reference, once known.</summary>
         public string? DpaReference { get; init; }
@@ -71,6 +79,14 @@ public static class FileComplaint
                 .WithMessage("Must not lie in the future: record a complaint as filed once it is lodged.").OverridePropertyName("filedOn");
             RuleFor(c => c.Complaint.DpaId).NotEmpty().OverridePropertyName("dpaId");
             RuleFor(c => c.Complaint.OnBehalfOf).IsInEnum().OverridePropertyName("onBehalfOf");
+            // GDPR Art. 80(1): acting for data subjects needs their mandate; Art. 80(2): acting in one's own right has none to show.
+            RuleFor(c => c.Complaint.MandateDocument).NotEmpty().When(c => c.Complaint.OnBehalfOf == OnBehalfOf.Complainants)
+                .WithMessage("A complaint under the complainants' mandate (GDPR Art. 80(1)) names the mandate document.").OverridePropertyName("mandateDocument");
+            RuleFor(c => c.Complaint.MandateDocument).Null().When(c => c.Complaint.OnBehalfOf == OnBehalfOf.Organisation)
+                .WithMessage("A complaint in the organisation's own right (GDPR Art. 80(2)) has no mandate.").OverridePropertyName("mandateDocument");
+            RuleFor(c => c.Complaint.MandateDocument).IsShortText(500).OverridePropertyName("mandateDocument");
+            RuleFor(c => c.Complaint.MandateSignedOn).Null().When(c => c.Complaint.MandateDocument is null)
+                .WithMessage("Only a mandate has a signing date.").OverridePropertyName("mandateSignedOn");
             RuleFor(c => c.Complaint.DpaReference).IsShortText(100).OverridePropertyName("dpaReference");
             RuleFor(c => c.Complaint.Provisions).AreShortTexts().OverridePropertyName("provisions");
             RuleFor(c => c.Complaint.Complainants).NotEmpty().When(c => c.Complaint.OnBehalfOf == OnBehalfOf.Complainants)
@@ -104,12 +120,15 @@ public static class FileComplaint
             var status = complaint.FiledOn is null ? ComplaintStatus.Draft : ComplaintStatus.Filed;
             // Unknown or foreign defendant and DPA ids fail the foreign keys: 422, with nothing written.
             await db.ExecuteAsync("""
-                INSERT INTO complaints (id, organisation_id, case_id, defendant_id, dpa_id, on_behalf_of, dpa_reference, filed_on, provisions, status, created_at, updated_at)
-                VALUES (@id, current_organisation_id(), @caseId, @DefendantId, @DpaId, @onBehalfOf, @DpaReference, @FiledOn, @provisions, @status, @now, @now)
+                INSERT INTO complaints (id, organisation_id, case_id, defendant_id, dpa_id, on_behalf_of, mandate_document, mandate_signed_on, dpa_reference, filed_on,
+                    provisions, status, created_at, updated_at)
+                VALUES (@id, current_organisation_id(), @caseId, @DefendantId, @DpaId, @onBehalfOf, @MandateDocument, @MandateSignedOn, @DpaReference, @FiledOn,
+                    @provisions, @status, @now, @now)
                 """,
                 new
                 {
-                    id, cmd.CaseId, complaint.DefendantId, complaint.DpaId, onBehalfOf = SnakeCase.From(complaint.OnBehalfOf), complaint.DpaReference,
+                    id, cmd.CaseId, complaint.DefendantId, complaint.DpaId, onBehalfOf = SnakeCase.From(complaint.OnBehalfOf), complaint.MandateDocument,
+                    complaint.MandateSignedOn, complaint.DpaReference,
                     complaint.FiledOn, provisions = (complaint.Provisions ?? []).ToArray(), status = SnakeCase.From(status), now,
                 },
                 ct);

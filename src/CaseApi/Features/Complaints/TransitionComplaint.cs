@@ -8,6 +8,7 @@ using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
+using FluentValidation.Results;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
 
@@ -57,13 +58,32 @@ public static class TransitionComplaint
         /// <summary>Required for <c>decided</c>: what was decided.</summary>
         public DecisionOutcome? Outcome { get; init; }
 
-        /// <summary>For <c>decided</c>: a fine, if any.</summary>
+        /// <summary>
+        /// For <c>decided</c>: the authority that adopted the decision, the one lodged with or the lead one. Left out: after a
+        /// transfer, the one lodged with for a dismissal or rejection (GDPR Art. 60(8)), the lead one otherwise (Art. 60(7));
+        /// without a transfer, the one lodged with. A lead authority cannot dismiss or reject (409).
+        /// </summary>
+        public Guid? DecidedByDpaId { get; init; }
+
+        /// <summary>For <c>decided</c>: a fine, if any. Never with <c>rejected</c> or <c>dismissed</c>: a fine follows a finding of infringement (GDPR Art. 58(2)(i), 83).</summary>
         /// <example>251000000</example>
         public decimal? FineAmount { get; init; }
 
         /// <summary>The fine's currency (ISO 4217), with <c>fineAmount</c>.</summary>
         /// <example>EUR</example>
         public string? FineCurrency { get; init; }
+
+        /// <summary>Required for <c>appealed</c>: who appealed (GDPR Art. 78(1)).</summary>
+        /// <example>controller</example>
+        public Appellant? AppealedBy { get; init; }
+
+        /// <summary>Required for <c>appealed</c>: the court, in the deciding authority's Member State (GDPR Art. 78(3)).</summary>
+        /// <example>Verwaltungsgericht Wiesbaden</example>
+        public string? AppealCourt { get; init; }
+
+        /// <summary>Required for <c>appealed</c>: by when the appeal must be brought or pursued (its grounds, say), as the court or national procedure sets it. Opens a deadline of kind <c>appeal</c>.</summary>
+        /// <example>2026-06-01</example>
+        public DateOnly? AppealDueOn { get; init; }
     }
 
     public sealed record Command(Guid Id, int ExpectedVersion, Body Transition) : ICommand<ComplaintDto>;
@@ -85,8 +105,23 @@ public static class TransitionComplaint
             RuleFor(c => c.Transition.FineCurrency).Matches("^[A-Z]{3}$").OverridePropertyName("fineCurrency");
             RuleFor(c => c.Transition).Must(t => (t.FineAmount is null) == (t.FineCurrency is null))
                 .WithMessage("A fine has an amount and a currency.").OverridePropertyName("fineCurrency");
-            RuleFor(c => c.Transition).Must(t => t.To == ComplaintStatus.Decided || (t.Outcome is null && t.FineAmount is null))
-                .WithMessage("Only a decision has an outcome or a fine.").OverridePropertyName("outcome");
+            RuleFor(c => c.Transition).Must(t => t.To == ComplaintStatus.Decided || (t.Outcome is null && t.FineAmount is null && t.DecidedByDpaId is null))
+                .WithMessage("Only a decision has an outcome, a fine or a deciding authority.").OverridePropertyName("outcome");
+            // GDPR Art. 58(2)(i), 83(2): a fine is imposed for an infringement found; rejecting or dismissing the complaint finds none.
+            RuleFor(c => c.Transition.FineAmount).Null().When(c => c.Transition.Outcome is DecisionOutcome.Rejected or DecisionOutcome.Dismissed)
+                .WithMessage("A rejected or dismissed complaint carries no fine: a fine follows a finding of infringement (GDPR Art. 58(2)(i), 83).")
+                .OverridePropertyName("fineAmount");
+            RuleFor(c => c.Transition.AppealedBy).NotNull().IsInEnum().When(c => c.Transition.To == ComplaintStatus.Appealed)
+                .WithMessage("An appeal names who brought it (GDPR Art. 78(1)).").OverridePropertyName("appealedBy");
+            RuleFor(c => c.Transition.AppealCourt).NotEmpty().When(c => c.Transition.To == ComplaintStatus.Appealed)
+                .WithMessage("An appeal names its court (GDPR Art. 78(3)).").OverridePropertyName("appealCourt");
+            RuleFor(c => c.Transition.AppealCourt).IsShortText(300).OverridePropertyName("appealCourt");
+            RuleFor(c => c.Transition.AppealDueOn).NotNull().When(c => c.Transition.To == ComplaintStatus.Appealed)
+                .WithMessage("An appeal has a date by which it must be brought or pursued.").OverridePropertyName("appealDueOn");
+            RuleFor(c => c.Transition.AppealDueOn).Must(day => day is null || day <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddYears(10))
+                .WithMessage("Must lie within ten years.").OverridePropertyName("appealDueOn");
+            RuleFor(c => c.Transition).Must(t => t.To == ComplaintStatus.Appealed || (t.AppealedBy is null && t.AppealCourt is null && t.AppealDueOn is null))
+                .WithMessage("Only an appeal has an appellant, a court or a date for it.").OverridePropertyName("appealedBy");
         }
     }
 
@@ -113,6 +148,13 @@ public static class TransitionComplaint
 
             var now = clock.GetUtcNow();
             var at = transition.At ?? now;
+            var decidedBy = transition.To == ComplaintStatus.Decided ? DecidingAuthority(current, transition) : (Guid?)null;
+            var rules = await deadlines.RulesAsync(ct);
+            if (transition.AppealDueOn is { } appealDue && appealDue < rules.LocalDay(at))
+            {
+                throw new ValidationException([new("appealDueOn", "Must not lie before the day of the appeal.")]);
+            }
+
             await db.ExecuteAsync("""
                 UPDATE complaints SET
                     status = @to,
@@ -120,16 +162,20 @@ public static class TransitionComplaint
                     dpa_reference = coalesce(@dpaReference, dpa_reference),
                     transferred_to_dpa_id = CASE WHEN @to = 'transferred' THEN @transferredTo ELSE transferred_to_dpa_id END,
                     decision_outcome = CASE WHEN @to = 'decided' THEN @outcome ELSE decision_outcome END,
+                    decided_by_dpa_id = CASE WHEN @to = 'decided' THEN @decidedBy ELSE decided_by_dpa_id END,
                     decided_on = CASE WHEN @to = 'decided' THEN local_day(@at) ELSE decided_on END,
                     fine_amount = CASE WHEN @to = 'decided' THEN @fineAmount ELSE fine_amount END,
                     fine_currency = CASE WHEN @to = 'decided' THEN @fineCurrency ELSE fine_currency END,
+                    appealed_by = CASE WHEN @to = 'appealed' THEN @appealedBy ELSE appealed_by END,
+                    appeal_court = CASE WHEN @to = 'appealed' THEN @appealCourt ELSE appeal_court END,
                     version = version + 1, updated_at = @now
                 WHERE id = @id AND organisation_id = current_organisation_id()
                 """,
                 new
                 {
                     id = cmd.Id, to = SnakeCase.From(transition.To), at, dpaReference = transition.DpaReference, transferredTo = transition.TransferredToDpaId,
-                    outcome = transition.Outcome is { } o ? SnakeCase.From(o) : null, transition.FineAmount, transition.FineCurrency, now,
+                    outcome = transition.Outcome is { } o ? SnakeCase.From(o) : null, decidedBy, transition.FineAmount, transition.FineCurrency,
+                    appealedBy = transition.AppealedBy is { } by ? SnakeCase.From(by) : null, transition.AppealCourt, now,
                 },
                 ct);
             await timeline.AppendAsync(current.CaseId, "complaint.status_changed",
@@ -137,19 +183,62 @@ public static class TransitionComplaint
                 details: new
                 {
                     from = SnakeCase.From(current.Status), to = SnakeCase.From(transition.To), note = transition.Note,
-                    transferredToDpaId = transition.TransferredToDpaId, outcome = transition.Outcome is { } d ? SnakeCase.From(d) : null,
+                    transferredToDpaId = transition.TransferredToDpaId, outcome = transition.Outcome is { } d ? SnakeCase.From(d) : null, decidedByDpaId = decidedBy,
                     fineAmount = transition.FineAmount, fineCurrency = transition.FineCurrency,
+                    appealedBy = transition.AppealedBy is { } a ? SnakeCase.From(a) : null, appealCourt = transition.AppealCourt, appealDueOn = transition.AppealDueOn,
                 },
                 ct: ct);
-            if (transition.To == ComplaintStatus.Filed)
+            switch (transition.To)
             {
-                await deadlines.StartDpaProgressAsync(current.CaseId, cmd.Id, current.DpaId, at, await deadlines.RulesForDpaAsync(current.DpaId, ct), ct);
+                case ComplaintStatus.Filed:
+                    await deadlines.StartDpaProgressAsync(current.CaseId, cmd.Id, current.DpaId, at, await deadlines.RulesForDpaAsync(current.DpaId, ct), ct);
+                    break;
+                case ComplaintStatus.Transferred:
+                    // GDPR Art. 78(2) runs against "the supervisory authority which is competent pursuant to Articles 55 and 56":
+                    // from the transfer, the lead authority (Art. 56(1)); the period at the authority lodged with is met by the transfer.
+                    await deadlines.EndDpaProgressAsync(cmd.Id, "transferred", at, ct);
+                    await deadlines.StartDpaProgressAsync(current.CaseId, cmd.Id, transition.TransferredToDpaId!.Value, at,
+                        await deadlines.RulesForDpaAsync(transition.TransferredToDpaId!.Value, ct), ct);
+                    break;
+                case ComplaintStatus.Decided or ComplaintStatus.Withdrawn or ComplaintStatus.Closed:
+                    await deadlines.EndDpaProgressAsync(cmd.Id, SnakeCase.From(transition.To), at, ct);
+                    break;
+                case ComplaintStatus.Appealed:
+                    var due = rules.FromDate(at, transition.AppealDueOn!.Value);
+                    await deadlines.OpenAsync(new NewDeadline(current.CaseId, DeadlineKind.Appeal,
+                        due with { Computation = $"Appeal by {SnakeCase.From(transition.AppealedBy!.Value)} before {transition.AppealCourt} against the decision of {current.DecidedOn:yyyy-MM-dd} (GDPR Art. 78(1), (3); the time limit is the court's or national procedure's). {due.Computation}" },
+                        null, ComplaintId: cmd.Id, DpaId: current.DecidedByDpaId), rules, ct);
+                    break;
             }
 
             var moved = (await ComplaintReader.LoadAsync(db, caller, cmd.Id, ct))!;
             await events.AppendAsync("complaint.status_changed", "complaint", cmd.Id, moved with { Complainants = null }, ct);
             return moved;
         }
+    }
+
+    /// <summary>GDPR Art. 60(7)-(9): who adopts a decision on a complaint handed to a lead authority.</summary>
+    private static Guid DecidingAuthority(ComplaintDto complaint, Body transition)
+    {
+        var dismissal = transition.Outcome is DecisionOutcome.Rejected or DecisionOutcome.Dismissed;
+        if (transition.DecidedByDpaId is not { } named)
+        {
+            return complaint.TransferredToDpaId is { } lead && !dismissal ? lead : complaint.DpaId;
+        }
+
+        if (named != complaint.DpaId && named != complaint.TransferredToDpaId)
+        {
+            throw new ConflictException("deciding_authority_unrelated",
+                "The deciding authority is the one the complaint was lodged with or, after a transfer, the lead authority (GDPR Art. 60(7)-(9)).");
+        }
+
+        if (dismissal && named != complaint.DpaId)
+        {
+            throw new ConflictException("dismissal_by_lead_authority",
+                "A complaint is dismissed or rejected by the authority it was lodged with, not by the lead authority (GDPR Art. 60(8)).");
+        }
+
+        return named;
     }
 
     internal static void Map(RouteGroupBuilder complaints) => complaints.MapPost("{id:guid}/transitions", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
@@ -163,7 +252,12 @@ public static class TransitionComplaint
             acknowledged → under_investigation | transferred | decided | withdrawn; under_investigation → transferred | decided | withdrawn;
             transferred → acknowledged | under_investigation | decided | withdrawn; decided → appealed | closed;
             appealed → decided | closed | withdrawn. Any other step is 409 with the allowed ones in `allowed`.
-            `transferred` names `transferredToDpaId`; `decided` needs `outcome` and may carry a fine.
+            `transferred` names `transferredToDpaId` (the lead authority, GDPR Art. 56(1)); the authority lodged with stays `dpaId`, the
+            complainant's contact (Art. 77(2), 60(7)-(9)). `decided` needs `outcome`, may name `decidedByDpaId` (see the field) and may
+            carry a fine, except when the complaint is `rejected` or `dismissed`. `appealed` needs `appealedBy`, `appealCourt` and
+            `appealDueOn`, which opens a deadline of kind `appeal`.
+            The GDPR Art. 78(2) period: filing starts three months; a decision or a transfer meets the running period (a transfer
+            starts three months for the lead authority); a withdrawal or closing waives it. None runs after a decision.
             Requires `If-Match` with the complaint's ETag.
             """)
         .Produces<ComplaintDto>();

@@ -150,7 +150,7 @@ public static class RecordLetter
                 return (letter.Subject!, letter.Body);
             }
 
-            var drafted = await templates.RenderAsync(templateId, new TemplateInput(caseId, letter.DefendantId, letter.DpaId, letter.InReplyTo), ct);
+            var drafted = await templates.RenderAsync(templateId, new TemplateInput(caseId, letter.DefendantId, letter.DpaId, letter.InReplyTo, letter.ComplaintId), ct);
             var subject = letter.Subject ?? drafted.Subject;
             return subject.Length is > 0 and <= LetterLimits.MaxSubjectLength
                 ? (subject, letter.Body ?? drafted.Body)

@@ -14,6 +14,9 @@ public enum DeadlineKind
 
     /// <summary>GDPR Art. 12(3): the controller must answer a data subject's request within one month (extendable by two).</summary>
     DataSubjectRequest,
+
+    /// <summary>GDPR Art. 78(1), (3): by when an appeal against an authority's decision must be brought or pursued, as the court or national procedure sets it.</summary>
+    Appeal,
 }
 
 /// <summary>Where a deadline stands.</summary>

@@ -195,31 +195,80 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
         await RecordMetAsync(met, replyId, ct);
     }
 
-    /// <summary>GDPR Art. 78(2): filing starts the authority's three months; every letter from it on the complaint starts three more.</summary>
+    /// <summary>
+    /// GDPR Art. 78(2): filing starts three months for "the supervisory authority which is competent pursuant to Articles 55
+    /// and 56" (<paramref name="dpaId"/>: the one lodged with, or after a transfer the lead authority); every letter on the
+    /// complaint from either authority starts three more.
+    /// </summary>
     public async Task StartDpaProgressAsync(Guid caseId, Guid complaintId, Guid dpaId, DateTimeOffset from, DeadlineRules rules, CancellationToken ct) =>
         await OpenAsync(new NewDeadline(caseId, DeadlineKind.DpaProgress, rules.FromPeriod(from, DpaProgressPeriod), DpaProgressPeriod.ToString(),
             ComplaintId: complaintId, DpaId: dpaId), rules, ct);
 
-    /// <summary>Any letter from the authority on the complaint is the progress report Art. 78(2) asks for.</summary>
+    /// <summary>
+    /// Any letter on the complaint from the authority lodged with or the lead one is the progress report Art. 78(2) asks
+    /// for: after a transfer the authority lodged with stays the complainant's contact and passes on the lead's news
+    /// (Art. 77(2), 60(7)-(9)), so its letters count against the lead's period as well.
+    /// </summary>
     public async Task MeetDpaProgressAsync(Guid caseId, Guid complaintId, Guid dpaId, Guid letterId, DateTimeOffset receivedAt, CancellationToken ct)
     {
         var met = await db.QueryAsync<DeadlineRow>($"""
             UPDATE deadlines SET status = 'met', met_at = @receivedAt, met_by_letter_id = @letterId, version = version + 1, updated_at = @now
-            WHERE organisation_id = current_organisation_id() AND kind = 'dpa_progress' AND complaint_id = @complaintId AND dpa_id = @dpaId
+            WHERE organisation_id = current_organisation_id() AND kind = 'dpa_progress' AND complaint_id = @complaintId
               AND status IN ('open', 'missed', 'escalated')
+              AND EXISTS (SELECT FROM complaints c WHERE c.id = @complaintId AND @dpaId IN (c.dpa_id, c.transferred_to_dpa_id))
             RETURNING {DeadlineRow.Columns}
             """, new { complaintId, dpaId, letterId, receivedAt, now = clock.GetUtcNow() }, ct);
         await RecordMetAsync(met, letterId, ct);
-        // The duty runs while the authority handles the complaint: from filing until it decides or the complaint ends.
-        var beingHandled = await db.QuerySingleAsync<bool>(
-            "SELECT EXISTS (SELECT FROM complaints WHERE id = @complaintId AND organisation_id = current_organisation_id() AND status NOT IN ('draft', 'decided', 'closed', 'withdrawn'))", new { complaintId }, ct);
-        if (beingHandled)
+        // The duty runs while the complaint is pending with an authority: from filing until it decides or the complaint
+        // ends (a decision under appeal is before a court, not pending with the authority). It runs against the
+        // competent authority: the lead one after a transfer (Art. 56(1)).
+        var competent = await db.QuerySingleOrDefaultAsync<Guid?>("""
+            SELECT coalesce(transferred_to_dpa_id, dpa_id) FROM complaints
+            WHERE id = @complaintId AND organisation_id = current_organisation_id() AND status IN ('filed', 'acknowledged', 'under_investigation', 'transferred')
+              AND @dpaId IN (dpa_id, transferred_to_dpa_id)
+            """, new { complaintId, dpaId }, ct);
+        if (competent is { } authority)
         {
-            await StartDpaProgressAsync(caseId, complaintId, dpaId, receivedAt, await RulesForDpaAsync(dpaId, ct), ct);
+            await StartDpaProgressAsync(caseId, complaintId, authority, receivedAt, await RulesForDpaAsync(authority, ct), ct);
         }
     }
 
-    private async Task RecordMetAsync(IReadOnlyList<DeadlineRow> met, Guid letterId, CancellationToken ct)
+    /// <summary>
+    /// A step that takes the complaint away from the authority ends its running Art. 78(2) period (issue 12): a decision
+    /// or a transfer is the news the period waits for (met at the step's moment, late if the period had passed); a
+    /// withdrawal or closing ends the complaint, and with it the duty to report (waived, with the reason).
+    /// </summary>
+    public async Task EndDpaProgressAsync(Guid complaintId, string step, DateTimeOffset at, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (step is "decided" or "transferred")
+        {
+            var met = await db.QueryAsync<DeadlineRow>($"""
+                UPDATE deadlines SET status = 'met', met_at = @at, version = version + 1, updated_at = @now
+                WHERE organisation_id = current_organisation_id() AND kind = 'dpa_progress' AND complaint_id = @complaintId
+                  AND status IN ('open', 'missed', 'escalated')
+                RETURNING {DeadlineRow.Columns}
+                """, new { complaintId, at, now }, ct);
+            await RecordMetAsync(met, null, ct);
+            return;
+        }
+
+        var reason = $"The complaint was {step} on {at.UtcDateTime:yyyy-MM-dd}: the GDPR Art. 78(2) period runs only while a complaint is pending with the authority.";
+        var waived = await db.QueryAsync<DeadlineRow>($"""
+            UPDATE deadlines SET status = 'waived', waived_reason = @reason, version = version + 1, updated_at = @now
+            WHERE organisation_id = current_organisation_id() AND kind = 'dpa_progress' AND complaint_id = @complaintId
+              AND status IN ('open', 'missed', 'escalated')
+            RETURNING {DeadlineRow.Columns}
+            """, new { complaintId, reason, now }, ct);
+        foreach (var deadline in waived)
+        {
+            await timeline.AppendAsync(deadline.CaseId, "deadline.waived", $"Deadline of {deadline.DueDate:yyyy-MM-dd} waived.", "deadline", deadline.Id,
+                occurredAt: at, details: new { reason }, ct: ct);
+            await events.AppendAsync("deadline.waived", "deadline", deadline.Id, deadline.ToDto(), ct);
+        }
+    }
+
+    private async Task RecordMetAsync(IReadOnlyList<DeadlineRow> met, Guid? letterId, CancellationToken ct)
     {
         foreach (var deadline in met)
         {

@@ -2,6 +2,7 @@ using CaseApi.Features.Cases;
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Events;
 using CaseApi.Features.LetterTemplates;
+using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
@@ -97,7 +98,7 @@ public static class SweepDeadlines
         public required Guid[] CaseIds { get; init; }
     }
 
-    internal sealed class Handler(DbSession db, LetterTemplateRenderer templates, EventWriter events, TimeProvider clock, ILogger<Handler> logger)
+    internal sealed class Handler(DbSession db, LetterTemplateRenderer templates, TimelineWriter timeline, EventWriter events, TimeProvider clock, ILogger<Handler> logger)
         : IRequestHandler<Command, Result>
     {
         public async Task<Result> Handle(Command cmd, CancellationToken ct)
@@ -218,18 +219,26 @@ public static class SweepDeadlines
         private async Task<int> DraftRemindersAsync(IReadOnlyList<MissedRow> missed, IReadOnlyDictionary<Guid, DeadlineDto> missedDeadlines,
             EscalationPolicyDto policy, DateTimeOffset now, List<EventWriter.Change> changes, CancellationToken ct)
         {
-            var due = missed.Where(m => policy.RuleFor(RuleKey(m.Kind, m.LetterType)).Remind).ToArray();
+            // An appeal's time limit is the organisation's own: there is nobody to remind.
+            var remindable = missed.Where(m => m.Kind != "appeal" && policy.RuleFor(RuleKey(m.Kind, m.LetterType)).Remind).ToArray();
+            if (remindable.Length == 0)
+            {
+                return 0;
+            }
+
+            var languages = await ReminderLanguagesAsync(remindable, ct);
+            var due = remindable.Where(m => languages[m.Id] is not null).ToArray();
+            await NoteUndraftableAsync(remindable.Where(m => languages[m.Id] is null).ToArray(), now, ct);
             if (due.Length == 0)
             {
                 return 0;
             }
 
             var letterIds = due.Select(_ => Guid.CreateVersion7(now)).ToArray();
-            var language = LanguageOf(await db.QuerySingleAsync<string>("SELECT jurisdiction FROM organisations WHERE id = current_organisation_id()", ct: ct));
             var drafts = await templates.RenderDefaultRemindersAsync(
                 due.Select(deadline => (deadline.LetterType is { } type ? SnakeCase.ToEnum<LetterType>(type) : LetterType.Other,
-                    new TemplateInput(deadline.CaseId, deadline.DefendantId, deadline.DpaId, deadline.LetterId))).ToArray(),
-                language, ct);
+                    new TemplateInput(deadline.CaseId, deadline.DefendantId, deadline.DpaId, deadline.LetterId, deadline.ComplaintId), languages[deadline.Id]!)).ToArray(),
+                ct);
             var (subjects, bodies) = (drafts.Select(d => d.Subject).ToArray(), drafts.Select(d => d.Body).ToArray());
             var drafted = await db.QueryAsync<(Guid DeadlineId, Guid LetterId)>("""
                 WITH input AS (
@@ -363,7 +372,55 @@ public static class SweepDeadlines
             _ => letterType ?? "default",
         };
 
-        // Reminders go out in the language of the organisation's jurisdiction where we have templates in it.
-        private static string LanguageOf(string jurisdiction) => jurisdiction[..2] is "DE" or "AT" or "CH" or "LI" ? "de" : "en";
+        private sealed record RecipientLanguages
+        {
+            public Guid DeadlineId { get; init; }
+
+            public required string Jurisdiction { get; init; }
+
+            public string[]? DpaLanguages { get; init; }
+
+            public string? DefendantLanguage { get; init; }
+        }
+
+        /// <summary>
+        /// Each reminder goes out in a language its recipient accepts (issue 12): an authority's complaint languages from the
+        /// registry, a defendant's stated language. Among those, the organisation's own (German in DE, AT, CH, LI, else
+        /// English) comes first, then the registry's order; only languages with built-in reminders qualify. A defendant
+        /// who stated no language gets the organisation's, as the letter it did not answer did. Null: none fits.
+        /// </summary>
+        private async Task<IReadOnlyDictionary<Guid, string?>> ReminderLanguagesAsync(IReadOnlyList<MissedRow> missed, CancellationToken ct)
+        {
+            var rows = await db.QueryAsync<RecipientLanguages>("""
+                SELECT i.deadline_id, o.jurisdiction, p.complaint_languages AS dpa_languages, d.language AS defendant_language
+                FROM unnest(@deadlineIds, @dpaIds, @defendantIds) AS i(deadline_id, dpa_id, defendant_id)
+                JOIN organisations o ON o.id = current_organisation_id()
+                LEFT JOIN dpas p ON p.id = i.dpa_id
+                LEFT JOIN defendants d ON d.organisation_id = o.id AND d.id = i.defendant_id
+                """,
+                new
+                {
+                    deadlineIds = missed.Select(m => m.Id).ToArray(), dpaIds = missed.Select(m => m.DpaId).ToArray(),
+                    defendantIds = missed.Select(m => m.DefendantId).ToArray(),
+                },
+                ct);
+            return rows.ToDictionary(r => r.DeadlineId, r =>
+            {
+                var own = r.Jurisdiction[..2] is "DE" or "AT" or "CH" or "LI" ? "de" : "en";
+                string[] accepted = r.DpaLanguages ?? (r.DefendantLanguage is { } stated ? [stated] : [own]);
+                return accepted.OrderBy(language => language == own ? 0 : 1).FirstOrDefault(LetterTemplateEngine.Languages.Contains);
+            });
+        }
+
+        /// <summary>A reminder that no built-in template can draft in a language the recipient accepts is left to the lawyer, on the timeline.</summary>
+        private async Task NoteUndraftableAsync(IReadOnlyList<MissedRow> missed, DateTimeOffset now, CancellationToken ct)
+        {
+            foreach (var deadline in missed)
+            {
+                await timeline.AppendAsync(deadline.CaseId, "deadline.reminder_not_drafted",
+                    $"No reminder drafted: the built-in reminders are in {string.Join(" and ", LetterTemplateEngine.Languages)}, and the recipient accepts neither. Write it in a language the recipient accepts.",
+                    "deadline", deadline.Id, occurredAt: now, ct: ct);
+            }
+        }
     }
 }

@@ -55,6 +55,10 @@ public static class CreateDefendant
 
         /// <summary>The lead supervisory authority, if known.</summary>
         public Guid? LeadDpaId { get; init; }
+
+        /// <summary>The language it reads (ISO 639-1, lower case): reminders to it are drafted in it. Left out: the organisation's own.</summary>
+        /// <example>en</example>
+        public string? Language { get; init; }
     }
 
     public sealed class Validator : AbstractValidator<Command>
@@ -74,6 +78,7 @@ public static class CreateDefendant
             RuleFor(c => c.MainEstablishmentRegion).IsRegionCode()
                 .Must((c, region) => region is null || region.StartsWith(c.MainEstablishmentCountry + "-", StringComparison.Ordinal))
                 .WithMessage("Must lie in the main establishment's country.");
+            RuleFor(c => c.Language).IsLanguageCode();
         }
     }
 
@@ -85,16 +90,16 @@ public static class CreateDefendant
             var leadDpaId = cmd.LeadDpaId ?? await LeadAuthority.ProposeAsync(db, cmd.MainEstablishmentCountry, cmd.MainEstablishmentRegion, ct);
             return await db.QuerySingleAsync<DefendantDto>($"""
                 INSERT INTO defendants (id, organisation_id, legal_name, other_names, legal_form, register_number, country, address, website,
-                    dpo_contact, parent_company, main_establishment_country, main_establishment_region, lead_dpa_id, lead_dpa_proposed, created_at, updated_at)
+                    dpo_contact, parent_company, main_establishment_country, main_establishment_region, lead_dpa_id, lead_dpa_proposed, language, created_at, updated_at)
                 VALUES (@id, @organisationId, @LegalName, @otherNames, @LegalForm, @RegisterNumber, @Country, @Address, @Website,
-                    @DpoContact, @ParentCompany, @MainEstablishmentCountry, @MainEstablishmentRegion, @leadDpaId, @proposed, @now, @now)
+                    @DpoContact, @ParentCompany, @MainEstablishmentCountry, @MainEstablishmentRegion, @leadDpaId, @proposed, @Language, @now, @now)
                 RETURNING {DefendantDto.Columns}
                 """,
                 new
                 {
                     id = Guid.CreateVersion7(now), organisationId = caller.RequiredOrganisationId, cmd.LegalName, otherNames = (cmd.OtherNames ?? []).ToArray(),
                     cmd.LegalForm, cmd.RegisterNumber, cmd.Country, cmd.Address, cmd.Website, cmd.DpoContact, cmd.ParentCompany,
-                    cmd.MainEstablishmentCountry, cmd.MainEstablishmentRegion, leadDpaId, proposed = cmd.LeadDpaId is null && leadDpaId is not null, now,
+                    cmd.MainEstablishmentCountry, cmd.MainEstablishmentRegion, leadDpaId, proposed = cmd.LeadDpaId is null && leadDpaId is not null, cmd.Language, now,
                 },
                 ct);
         }

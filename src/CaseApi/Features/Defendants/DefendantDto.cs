@@ -7,7 +7,7 @@ public sealed record DefendantDto : IVersioned
 {
     internal const string Columns = """
         id, legal_name, other_names, legal_form, register_number, country, address, website, dpo_contact, parent_company,
-        main_establishment_country, main_establishment_region, lead_dpa_id, lead_dpa_proposed, version, created_at, updated_at
+        main_establishment_country, main_establishment_region, lead_dpa_id, lead_dpa_proposed, language, version, created_at, updated_at
         """;
 
     /// <summary>The defendant's id.</summary>
@@ -54,6 +54,10 @@ public sealed record DefendantDto : IVersioned
 
     /// <summary>Region of the main establishment where a country's authorities are regional (e.g. DE-BY).</summary>
     public string? MainEstablishmentRegion { get; init; }
+
+    /// <summary>The language it reads (ISO 639-1): reminders to it are drafted in it. Left out: the organisation's own.</summary>
+    /// <example>en</example>
+    public string? Language { get; init; }
 
     /// <summary>The lead supervisory authority (GDPR Art. 56), a DPA id.</summary>
     public Guid? LeadDpaId { get; init; }

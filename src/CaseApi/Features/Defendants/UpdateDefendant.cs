@@ -49,6 +49,9 @@ public static class UpdateDefendant
 
         /// <summary>The lead supervisory authority; <c>null</c> to have it proposed again from the main establishment.</summary>
         public Optional<Guid?> LeadDpaId { get; init; }
+
+        /// <summary>The language it reads (ISO 639-1); <c>null</c> for the organisation's own.</summary>
+        public Optional<string?> Language { get; init; }
     }
 
     public sealed record Command(Guid Id, int ExpectedVersion, Body Changes) : ICommand<DefendantDto>;
@@ -68,6 +71,7 @@ public static class UpdateDefendant
             RuleFor(c => c.Changes.ParentCompany.Value).IsShortText().OverridePropertyName("parentCompany");
             RuleFor(c => c.Changes.MainEstablishmentCountry.Value).IsCountryCode().OverridePropertyName("mainEstablishmentCountry");
             RuleFor(c => c.Changes.MainEstablishmentRegion.Value).IsRegionCode().OverridePropertyName("mainEstablishmentRegion");
+            RuleFor(c => c.Changes.Language.Value).IsLanguageCode().OverridePropertyName("language");
         }
     }
 
@@ -98,7 +102,7 @@ public static class UpdateDefendant
                     legal_name = @legalName, other_names = @otherNames, legal_form = @legalForm, register_number = @registerNumber,
                     country = @country, address = @address, website = @website, dpo_contact = @dpoContact, parent_company = @parentCompany,
                     main_establishment_country = @mainCountry, main_establishment_region = @mainRegion,
-                    lead_dpa_id = @leadDpaId, lead_dpa_proposed = @proposed AND @leadDpaId IS NOT NULL,
+                    lead_dpa_id = @leadDpaId, lead_dpa_proposed = @proposed AND @leadDpaId IS NOT NULL, language = @language,
                     version = version + 1, updated_at = @now
                 WHERE id = @id AND organisation_id = current_organisation_id()
                 RETURNING {DefendantDto.Columns}
@@ -110,7 +114,7 @@ public static class UpdateDefendant
                     legalForm = changes.LegalForm.Or(current.LegalForm), registerNumber = changes.RegisterNumber.Or(current.RegisterNumber),
                     country = changes.Country.Or(current.Country), address = changes.Address.Or(current.Address), website = changes.Website.Or(current.Website),
                     dpoContact = changes.DpoContact.Or(current.DpoContact), parentCompany = changes.ParentCompany.Or(current.ParentCompany),
-                    mainCountry = country, mainRegion = region, leadDpaId, proposed, now = clock.GetUtcNow(),
+                    mainCountry = country, mainRegion = region, leadDpaId, proposed, language = changes.Language.Or(current.Language), now = clock.GetUtcNow(),
                 },
                 ct);
         }

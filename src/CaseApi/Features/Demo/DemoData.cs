@@ -63,6 +63,8 @@ public static class DemoData
                 DefendantId = meta.Id,
                 DpaId = DpaId(dpa),
                 OnBehalfOf = OnBehalfOf.Complainants,
+                MandateDocument = "Mandate of the demo complainant (GDPR Art. 80(1)), signed 2024-05-30.pdf",
+                MandateSignedOn = new DateOnly(2024, 5, 30),
                 FiledOn = new DateOnly(2024, 6, 6),
                 Provisions = ["GDPR Art. 5(1)", "GDPR Art. 6(1)", "GDPR Art. 21(1)", "GDPR Art. 25"],
                 Complainants = complainant,

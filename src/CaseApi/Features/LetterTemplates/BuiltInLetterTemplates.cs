@@ -27,13 +27,13 @@ public static class BuiltInLetterTemplates
         "reminder-after-cease-and-desist-de", "Erinnerung nach Abmahnung (eingebaut)", LetterType.Reminder, "de",
         "Erinnerung: unser Schreiben vom {{ answered.sent_on | date_long }} – Unser Zeichen {{ case.reference }}",
         """
-        {{ defendant.legal_name }}
-        {{ defendant.address }}
+        {{ defendant.legal_name }}{% if defendant.address %}
+        {{ defendant.address }}{% endif %}
 
         {{ today | date_long }}
 
-        Unser Zeichen: {{ case.reference }}
-        {{ answered.subject }}
+        Unser Zeichen: {{ case.reference }}{% if answered %}
+        {{ answered.subject }}{% endif %}
 
         Sehr geehrte Damen und Herren,
 
@@ -52,13 +52,13 @@ public static class BuiltInLetterTemplates
         "reminder-after-cease-and-desist-en", "Reminder after a cease-and-desist letter (built-in)", LetterType.Reminder, "en",
         "Reminder: our letter of {{ answered.sent_on | date_long }} – our ref. {{ case.reference }}",
         """
-        {{ defendant.legal_name }}
-        {{ defendant.address }}
+        {{ defendant.legal_name }}{% if defendant.address %}
+        {{ defendant.address }}{% endif %}
 
         {{ today | date_long }}
 
-        Our reference: {{ case.reference }}
-        {{ answered.subject }}
+        Our reference: {{ case.reference }}{% if answered %}
+        {{ answered.subject }}{% endif %}
 
         Dear Sir or Madam,
 
@@ -73,21 +73,25 @@ public static class BuiltInLetterTemplates
         {{ organisation.name }}
         """);
 
+    // The Art. 78(2) period has no letter of ours behind it: the complaint, not an answered letter, gives the date. After a
+    // transfer the lead authority is written to (Art. 56(1), 78(2)) and told where the complaint was lodged; the sentence on
+    // Art. 80 says in whose right the organisation acts.
     public static readonly BuiltInLetterTemplate DpaSilenceReminderDe = new(
         "reminder-after-dpa-silence-de", "Sachstandsanfrage an eine Aufsichtsbehörde nach Art. 78 Abs. 2 DSGVO (eingebaut)", LetterType.Reminder, "de",
-        "Sachstandsanfrage zu unserer Beschwerde vom {{ answered.sent_on | date_long }} – Unser Zeichen {{ case.reference }}",
+        "Sachstandsanfrage zu {% if complaint %}unserer Beschwerde vom {{ complaint.filed_on | date_long }}{% else %}unserem Schreiben vom {{ answered.sent_on | date_long }}{% endif %} – Unser Zeichen {{ case.reference }}",
         """
         {{ dpa.official_name }}
         {{ dpa.postal_address }}
 
         {{ today | date_long }}
 
-        Unser Zeichen: {{ case.reference }}
-        {{ answered.subject }}
+        Unser Zeichen: {{ case.reference }}{% if complaint.dpa_reference %}
+        Ihr Zeichen: {{ complaint.dpa_reference }}{% endif %}{% if answered %}
+        {{ answered.subject }}{% endif %}
 
         Sehr geehrte Damen und Herren,
 
-        mit unserem Schreiben vom {{ answered.sent_on | date_long }} haben wir bei Ihnen Beschwerde in der Sache „{{ case.title }}“ eingelegt. Nach Art. 78 Abs. 2 DSGVO hätten Sie uns bis zum {{ deadline.due_date | date_long }} über den Stand oder das Ergebnis der Beschwerde in Kenntnis setzen müssen. Eine solche Mitteilung haben wir bislang nicht erhalten.
+        {% if complaint %}am {{ complaint.filed_on | date_long }} haben wir {% if complaint.transferred %}bei der Behörde „{{ complaint.lodged_with }}“ Beschwerde in der Sache „{{ case.title }}“ eingelegt, die sie an Sie als federführende Aufsichtsbehörde (Art. 56 Abs. 1 DSGVO) abgegeben hat{% else %}bei Ihnen Beschwerde in der Sache „{{ case.title }}“ eingelegt{% endif %}. {% if complaint.on_behalf_of == "organisation" %}Wir haben sie im eigenen Namen nach Art. 80 Abs. 2 DSGVO eingelegt.{% else %}Wir haben sie im Auftrag der betroffenen Personen nach Art. 80 Abs. 1 DSGVO eingelegt.{% endif %}{% else %}mit unserem Schreiben vom {{ answered.sent_on | date_long }} haben wir uns in der Sache „{{ case.title }}“ an Sie gewandt.{% endif %}{% if deadline %} Nach Art. 78 Abs. 2 DSGVO hätten Sie uns bis zum {{ deadline.due_date | date_long }} über den Stand oder das Ergebnis der Beschwerde in Kenntnis setzen müssen.{% endif %} Eine solche Mitteilung haben wir bislang nicht erhalten.
 
         Wir bitten Sie daher, uns den Stand des Verfahrens mitzuteilen und anzugeben, wann mit einer Entscheidung zu rechnen ist.
 
@@ -100,19 +104,20 @@ public static class BuiltInLetterTemplates
 
     public static readonly BuiltInLetterTemplate DpaSilenceReminderEn = new(
         "reminder-after-dpa-silence-en", "Request for progress to an authority under GDPR Art. 78(2) (built-in)", LetterType.Reminder, "en",
-        "Progress of our complaint of {{ answered.sent_on | date_long }} – our ref. {{ case.reference }}",
+        "Progress of {% if complaint %}our complaint of {{ complaint.filed_on | date_long }}{% else %}our letter of {{ answered.sent_on | date_long }}{% endif %} – our ref. {{ case.reference }}",
         """
         {{ dpa.official_name }}
         {{ dpa.postal_address }}
 
         {{ today | date_long }}
 
-        Our reference: {{ case.reference }}
-        {{ answered.subject }}
+        Our reference: {{ case.reference }}{% if complaint.dpa_reference %}
+        Your reference: {{ complaint.dpa_reference }}{% endif %}{% if answered %}
+        {{ answered.subject }}{% endif %}
 
         Dear Sir or Madam,
 
-        In our letter of {{ answered.sent_on | date_long }} we lodged a complaint with you concerning "{{ case.title }}". Under Article 78(2) GDPR, you were to inform us of the progress or outcome of the complaint by {{ deadline.due_date | date_long }}. We have not received any such information.
+        {% if complaint %}On {{ complaint.filed_on | date_long }} we lodged a complaint concerning "{{ case.title }}" {% if complaint.transferred %}with {{ complaint.lodged_with }}, which handed it to you as the lead supervisory authority (Article 56(1) GDPR){% else %}with you{% endif %}. {% if complaint.on_behalf_of == "organisation" %}We lodged it in our own right under Article 80(2) GDPR.{% else %}We lodged it under the mandate of the data subjects concerned, Article 80(1) GDPR.{% endif %}{% else %}In our letter of {{ answered.sent_on | date_long }} we wrote to you concerning "{{ case.title }}".{% endif %}{% if deadline %} Under Article 78(2) GDPR, you were to inform us of the progress or outcome of the complaint by {{ deadline.due_date | date_long }}.{% endif %} We have not received any such information.
 
         We therefore ask you to inform us of the state of the proceedings and of when a decision may be expected.
 
@@ -128,13 +133,13 @@ public static class BuiltInLetterTemplates
         "Erinnerung: unser Schreiben vom {{ answered.sent_on | date_long }} – Unser Zeichen {{ case.reference }}",
         """
         {% if dpa %}{{ dpa.official_name }}
-        {{ dpa.postal_address }}{% else %}{{ defendant.legal_name }}
-        {{ defendant.address }}{% endif %}
+        {{ dpa.postal_address }}{% else %}{{ defendant.legal_name }}{% if defendant.address %}
+        {{ defendant.address }}{% endif %}{% endif %}
 
         {{ today | date_long }}
 
-        Unser Zeichen: {{ case.reference }}
-        {{ answered.subject }}
+        Unser Zeichen: {{ case.reference }}{% if answered %}
+        {{ answered.subject }}{% endif %}
 
         Sehr geehrte Damen und Herren,
 
@@ -154,13 +159,13 @@ public static class BuiltInLetterTemplates
         "Reminder: our letter of {{ answered.sent_on | date_long }} – our ref. {{ case.reference }}",
         """
         {% if dpa %}{{ dpa.official_name }}
-        {{ dpa.postal_address }}{% else %}{{ defendant.legal_name }}
-        {{ defendant.address }}{% endif %}
+        {{ dpa.postal_address }}{% else %}{{ defendant.legal_name }}{% if defendant.address %}
+        {{ defendant.address }}{% endif %}{% endif %}
 
         {{ today | date_long }}
 
-        Our reference: {{ case.reference }}
-        {{ answered.subject }}
+        Our reference: {{ case.reference }}{% if answered %}
+        {{ answered.subject }}{% endif %}
 
         Dear Sir or Madam,
 

@@ -12,7 +12,8 @@ public sealed record LetterTemplateModel(
     AnsweredLetterFields? Answered,
     DeadlineFields? Deadline,
     OrganisationFields? Organisation,
-    DateOnly? Today)
+    DateOnly? Today,
+    ComplaintFields? Complaint = null)
 {
     /// <summary>For lawyers writing templates, in the OpenAPI document.</summary>
     public static readonly string Documentation = """
@@ -29,6 +30,7 @@ public sealed record LetterTemplateModel(
         | `dpa.official_name`, `dpa.english_name`, `dpa.postal_address` | the other side, when an authority |
         | `answered.subject`, `answered.sent_on`, `answered.type` | the letter answered or reminded of (the new letter's `inReplyTo`) |
         | `deadline.due_date`, `deadline.due_at` | that letter's response deadline; for an authority, its GDPR Art. 78(2) deadline |
+        | `complaint.filed_on`, `complaint.dpa_reference`, `complaint.on_behalf_of`, `complaint.lodged_with`, `complaint.transferred` | the complaint the letter is about: when it was lodged, the authority's reference, `complainants` (under their mandate, GDPR Art. 80(1)) or `organisation` (in its own right, Art. 80(2)), the authority it was lodged with, and whether it went to a lead authority |
         | `organisation.name` | your organisation |
         | `today` | today, in your organisation's time zone |
 
@@ -48,10 +50,11 @@ public sealed record LetterTemplateModel(
         new AnsweredLetterFields("Cease and desist: training AI on EU users' posts", new DateOnly(2025, 4, 30), "cease_and_desist"),
         new DeadlineFields(new DateOnly(2025, 5, 14), new DateTimeOffset(2025, 5, 15, 0, 0, 0, TimeSpan.FromHours(2))),
         new OrganisationFields("Demo consumer organisation"),
-        new DateOnly(2025, 5, 20));
+        new DateOnly(2025, 5, 20),
+        new ComplaintFields(new DateOnly(2024, 6, 6), "C-24-6-123", "complainants", "Der Hamburgische Beauftragte für Datenschutz und Informationsfreiheit", true));
 
     internal static readonly Type[] Types =
-        [typeof(LetterTemplateModel), typeof(CaseFields), typeof(DefendantFields), typeof(DpaFields), typeof(AnsweredLetterFields), typeof(DeadlineFields), typeof(OrganisationFields)];
+        [typeof(LetterTemplateModel), typeof(CaseFields), typeof(DefendantFields), typeof(DpaFields), typeof(AnsweredLetterFields), typeof(DeadlineFields), typeof(OrganisationFields), typeof(ComplaintFields)];
 }
 
 public sealed record CaseFields(string Reference, string Title);
@@ -67,3 +70,9 @@ public sealed record AnsweredLetterFields(string Subject, DateOnly? SentOn, stri
 public sealed record DeadlineFields(DateOnly DueDate, DateTimeOffset DueAt);
 
 public sealed record OrganisationFields(string Name);
+
+/// <summary>
+/// The complaint a letter is about. <c>OnBehalfOf</c> as the API spells it (GDPR Art. 80(1) or (2)); <c>LodgedWith</c> the official
+/// name of the authority it was lodged with; <c>Transferred</c> whether it went to a lead authority (Art. 56(1)).
+/// </summary>
+public sealed record ComplaintFields(DateOnly? FiledOn, string? DpaReference, string OnBehalfOf, string LodgedWith, bool Transferred);

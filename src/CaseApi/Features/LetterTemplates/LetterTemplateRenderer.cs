@@ -7,8 +7,11 @@ using FluentValidation.Results;
 
 namespace CaseApi.Features.LetterTemplates;
 
-/// <summary>What a letter is drafted from: its case, the other side (a defendant or an authority), and the letter it answers or reminds of.</summary>
-public sealed record TemplateInput(Guid CaseId, Guid? DefendantId, Guid? DpaId, Guid? AnsweredLetterId);
+/// <summary>
+/// What a letter is drafted from: its case, the other side (a defendant or an authority), the letter it answers or reminds of,
+/// and the complaint it is about (else the answered letter's).
+/// </summary>
+public sealed record TemplateInput(Guid CaseId, Guid? DefendantId, Guid? DpaId, Guid? AnsweredLetterId, Guid? ComplaintId = null);
 
 /// <summary>A drafted subject and text, ready to become a letter.</summary>
 public sealed record RenderedLetter(string Subject, string Body);
@@ -51,6 +54,18 @@ public sealed class LetterTemplateRenderer(DbSession db, TimeProvider clock)
         public DateOnly? DeadlineDueDate { get; init; }
 
         public DateTimeOffset? DeadlineDueAt { get; init; }
+
+        public bool HasComplaint { get; init; }
+
+        public DateOnly? ComplaintFiledOn { get; init; }
+
+        public string? ComplaintDpaReference { get; init; }
+
+        public string? ComplaintOnBehalfOf { get; init; }
+
+        public string? ComplaintLodgedWith { get; init; }
+
+        public bool ComplaintTransferred { get; init; }
     }
 
     private sealed record StoredTemplate(string Language, string Subject, string Body);
@@ -85,13 +100,13 @@ public sealed class LetterTemplateRenderer(DbSession db, TimeProvider clock)
     /// deadline sweep drafts thousands in a run, and one round trip each would dominate its time.
     /// </summary>
     public async Task<IReadOnlyList<RenderedLetter>> RenderDefaultRemindersAsync(
-        IReadOnlyList<(LetterType AnsweredType, TemplateInput Input)> letters, string language, CancellationToken ct)
+        IReadOnlyList<(LetterType AnsweredType, TemplateInput Input, string Language)> letters, CancellationToken ct)
     {
         var models = await LoadModelsAsync(letters.Select(l => l.Input).ToArray(), ct);
         var rendered = new RenderedLetter[letters.Count];
         for (var i = 0; i < letters.Count; i++)
         {
-            var reminder = BuiltInLetterTemplates.ReminderFor(letters[i].AnsweredType, letters[i].Input.DpaId, language);
+            var reminder = BuiltInLetterTemplates.ReminderFor(letters[i].AnsweredType, letters[i].Input.DpaId, letters[i].Language);
             rendered[i] = await RenderModelAsync(reminder.Id, new StoredTemplate(reminder.Language, reminder.Subject, reminder.Body), models[i], ct);
         }
 
@@ -138,18 +153,23 @@ public sealed class LetterTemplateRenderer(DbSession db, TimeProvider clock)
                    d.legal_name AS defendant_legal_name, d.address AS defendant_address,
                    p.english_name AS dpa_english_name, p.official_name AS dpa_official_name, p.postal_address AS dpa_postal_address,
                    l.subject AS answered_subject, l.sent_at AS answered_sent_at, l.type AS answered_type,
-                   dl.due_date AS deadline_due_date, dl.due_at AS deadline_due_at
-            FROM unnest(@caseIds, @defendantIds, @dpaIds, @answeredIds) WITH ORDINALITY AS i(case_id, defendant_id, dpa_id, answered_id, n)
+                   dl.due_date AS deadline_due_date, dl.due_at AS deadline_due_at,
+                   k.id IS NOT NULL AS has_complaint, k.filed_on AS complaint_filed_on, k.dpa_reference AS complaint_dpa_reference,
+                   k.on_behalf_of AS complaint_on_behalf_of, kp.official_name AS complaint_lodged_with,
+                   k.transferred_to_dpa_id IS NOT NULL AS complaint_transferred
+            FROM unnest(@caseIds, @defendantIds, @dpaIds, @answeredIds, @complaintIds) WITH ORDINALITY AS i(case_id, defendant_id, dpa_id, answered_id, complaint_id, n)
             JOIN organisations o ON o.id = current_organisation_id()
             JOIN cases c ON c.organisation_id = o.id AND c.id = i.case_id
             LEFT JOIN defendants d ON d.organisation_id = o.id AND d.id = i.defendant_id
             LEFT JOIN dpas p ON p.id = i.dpa_id
             LEFT JOIN letters l ON l.organisation_id = o.id AND l.case_id = c.id AND l.id = i.answered_id
+            LEFT JOIN complaints k ON k.organisation_id = o.id AND k.case_id = c.id AND k.id = coalesce(i.complaint_id, l.complaint_id)
+            LEFT JOIN dpas kp ON kp.id = k.dpa_id
             LEFT JOIN LATERAL (
                 SELECT x.due_date, x.due_at FROM deadlines x
                 WHERE x.organisation_id = o.id AND x.case_id = c.id
                   AND ((x.kind <> 'dpa_progress' AND x.letter_id = l.id)
-                       OR (x.kind = 'dpa_progress' AND x.dpa_id = i.dpa_id AND (l.complaint_id IS NULL OR x.complaint_id = l.complaint_id)))
+                       OR (x.kind = 'dpa_progress' AND x.dpa_id = i.dpa_id AND (k.id IS NULL OR x.complaint_id = k.id)))
                 ORDER BY x.kind <> 'dpa_progress' DESC, x.due_at DESC
                 LIMIT 1
             ) dl ON true
@@ -159,6 +179,7 @@ public sealed class LetterTemplateRenderer(DbSession db, TimeProvider clock)
             {
                 caseIds = inputs.Select(i => i.CaseId).ToArray(), defendantIds = inputs.Select(i => i.DefendantId).ToArray(),
                 dpaIds = inputs.Select(i => i.DpaId).ToArray(), answeredIds = inputs.Select(i => i.AnsweredLetterId).ToArray(),
+                complaintIds = inputs.Select(i => i.ComplaintId).ToArray(),
             },
             ct);
         if (rows.Count != inputs.Count)
@@ -180,6 +201,9 @@ public sealed class LetterTemplateRenderer(DbSession db, TimeProvider clock)
             row is { AnsweredSubject: { } subject, AnsweredType: { } type } ? new AnsweredLetterFields(subject, row.AnsweredSentAt is { } sentAt ? LocalDay(sentAt) : null, type) : null,
             row is { DeadlineDueDate: { } dueDate, DeadlineDueAt: { } dueAt } ? new DeadlineFields(dueDate, TimeZoneInfo.ConvertTime(dueAt, timeZone)) : null,
             new OrganisationFields(row.OrganisationName),
-            LocalDay(clock.GetUtcNow()));
+            LocalDay(clock.GetUtcNow()),
+            row is { HasComplaint: true, ComplaintOnBehalfOf: { } onBehalfOf, ComplaintLodgedWith: { } lodgedWith }
+                ? new ComplaintFields(row.ComplaintFiledOn, row.ComplaintDpaReference, onBehalfOf, lodgedWith, row.ComplaintTransferred)
+                : null);
     }
 }

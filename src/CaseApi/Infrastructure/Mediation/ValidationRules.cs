@@ -8,6 +8,9 @@ public static class ValidationRules
     public static IRuleBuilderOptions<T, string?> IsCountryCode<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Matches("^[A-Z]{2}$").WithMessage("Must be an ISO 3166-1 alpha-2 country code in capitals, e.g. IE.");
 
+    public static IRuleBuilderOptions<T, string?> IsLanguageCode<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Matches("^[a-z]{2}$").WithMessage("Must be an ISO 639-1 language code in lower case, e.g. en.");
+
     public static IRuleBuilderOptions<T, string?> IsRegionCode<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Matches("^[A-Z]{2}-[A-Z0-9]{1,3}$").WithMessage("Must be an ISO 3166-2 subdivision code, e.g. DE-NW.");
 

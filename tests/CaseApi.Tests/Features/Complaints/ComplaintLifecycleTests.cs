@@ -99,8 +99,8 @@ public sealed class ComplaintLifecycleTests(CaseApiFactory api) : IClassFixture<
         Assert.Equal(251000000m, decided.GetProperty("fineAmount").GetDecimal());
         Assert.Equal("2025-09-01", decided.GetProperty("decidedOn").GetString());
         var timeline = await client.GetFromJsonAsync<JsonElement>($"/v1/cases/{complaint.GetProperty("caseId").GetGuid()}/timeline");
-        var last = timeline.GetProperty("items").EnumerateArray().Last();
-        Assert.Equal("complaint.status_changed", last.GetProperty("kind").GetString());
+        // The decision also met the GDPR Art. 78(2) period (deadline.met at the same moment): the step is the last status change.
+        var last = timeline.GetProperty("items").EnumerateArray().Last(e => e.GetProperty("kind").GetString() == "complaint.status_changed");
         Assert.Equal("decided", last.GetProperty("details").GetProperty("to").GetString());
         Assert.Equal("Art. 25 infringed", last.GetProperty("details").GetProperty("note").GetString());
     }
@@ -124,6 +124,9 @@ public sealed class ComplaintLifecycleTests(CaseApiFactory api) : IClassFixture<
     [InlineData("""{"to":"acknowledged","outcome":"upheld"}""", "outcome")]
     [InlineData("""{"to":"decided","outcome":"upheld","fineAmount":100}""", "fineCurrency")]
     [InlineData("""{"to":"sideways"}""", "to")]
+    [InlineData("""{"to":"decided","outcome":"rejected","fineAmount":100,"fineCurrency":"EUR"}""", "fineAmount")]
+    [InlineData("""{"to":"appealed"}""", "appealedBy")]
+    [InlineData("""{"to":"acknowledged","appealCourt":"VG Hamburg"}""", "appealedBy")]
     [InlineData("""{"to":"acknowledged","at":"9999-12-31T23:59:59Z"}""", "at")]
     public async Task A_step_missing_what_it_needs_is_refused_naming_the_field(string body, string field)
     {
@@ -162,5 +165,8 @@ public sealed class ComplaintLifecycleTests(CaseApiFactory api) : IClassFixture<
             to = SnakeCase.From(to),
             transferredToDpaId = to == ComplaintStatus.Transferred ? DemoData.DpaId("ie-dpc") : (Guid?)null,
             outcome = to == ComplaintStatus.Decided ? "upheld" : null,
+            appealedBy = to == ComplaintStatus.Appealed ? "controller" : null,
+            appealCourt = to == ComplaintStatus.Appealed ? "Verwaltungsgericht Hamburg" : null,
+            appealDueOn = to == ComplaintStatus.Appealed ? "2030-01-01" : null,
         }, complaint.GetProperty("version").GetInt32());
 }

@@ -111,7 +111,10 @@ public sealed class ComplaintTests(CaseApiFactory api) : IClassFixture<CaseApiFa
     }
 
     [Theory]
-    [InlineData("""{"onBehalfOf":"complainants","complainants":[{"email":"jane@example.org"}]}""", "complainants[0].name")]
+    [InlineData("""{"onBehalfOf":"complainants","mandateDocument":"Mandate.pdf","complainants":[{"email":"jane@example.org"}]}""", "complainants[0].name")]
+    // GDPR Art. 80(1): acting for data subjects takes their mandate; Art. 80(2): acting in one's own right has none.
+    [InlineData("""{"onBehalfOf":"complainants","complainants":[{"name":"Jane Doe"}]}""", "mandateDocument")]
+    [InlineData("""{"onBehalfOf":"organisation","mandateDocument":"Mandate.pdf"}""", "mandateDocument")]
     [InlineData("""{"onBehalfOf":"complainants","complainants":[{"name":"Jane Doe","email":"jane\u0000@example.org"}]}""", "complainants[0].email")]
     [InlineData("""{"onBehalfOf":"organisation","filedOn":"9999-12-31"}""", "filedOn")]
     public async Task A_bad_complaint_is_a_400_naming_the_field(string fields, string field)

@@ -67,10 +67,12 @@ public sealed class RenderingTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         var english = await ReminderAsync("en");
 
         Assert.StartsWith("An Coimisiún um Chosaint Sonraí / Data Protection Commission\n21 Fitzwilliam Square South", german.Body, StringComparison.Ordinal);
-        Assert.Contains("mit unserem Schreiben vom 6. Juni 2024 haben wir bei Ihnen Beschwerde", german.Body, StringComparison.Ordinal);
+        // The complaint's filing date, from the complaint (GDPR Art. 80(2): lodged in the organisation's own right).
+        Assert.Contains("am 6. Juni 2024 haben wir bei Ihnen Beschwerde", german.Body, StringComparison.Ordinal);
+        Assert.Contains("im eigenen Namen nach Art. 80 Abs. 2 DSGVO", german.Body, StringComparison.Ordinal);
         Assert.Contains("Nach Art. 78 Abs. 2 DSGVO hätten Sie uns bis zum 6. September 2024", german.Body, StringComparison.Ordinal);
         Assert.Contains("Complaint: Meta AI training", german.Body, StringComparison.Ordinal);
-        Assert.Contains("In our letter of 6 June 2024 we lodged a complaint", english.Body, StringComparison.Ordinal);
+        Assert.Contains("On 6 June 2024 we lodged a complaint", english.Body, StringComparison.Ordinal);
         Assert.Contains("by 6 September 2024", english.Body, StringComparison.Ordinal);
     }
 
