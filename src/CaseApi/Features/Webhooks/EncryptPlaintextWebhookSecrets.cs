@@ -6,7 +6,7 @@ using MediatR;
 namespace CaseApi.Features.Webhooks;
 
 /// <summary>
-/// Encrypts the webhook secrets stored in plain text before secrets were encrypted (issue 11): migration 0017 listed
+/// Encrypts the webhook secrets stored in plain text before secrets were encrypted (issue 11): migration 0015 listed
 /// them, ids only, in <c>jobs.plaintext_webhook_secrets</c>. Every process runs it at start; once the list is empty it
 /// costs one query. A secret encrypted in the meantime (rotated, or by another process) is left as it is.
 /// </summary>

@@ -18,7 +18,7 @@ public static class PurgeIdempotencyKeys
     {
         public async Task<int> Handle(Command cmd, CancellationToken ct)
         {
-            // Row-level security picks the rows (migration 0017's purge_expired policy): the ones created before this
+            // Row-level security picks the rows (migration 0015's purge_expired policy): the ones created before this
             // instant, whichever organisation's. The WHERE names no column, which would need a read policy; it keeps a
             // session that acts for an organisation from deleting that organisation's fresh keys too.
             var expiredBefore = (clock.GetUtcNow() - Lifetime).ToString("O", CultureInfo.InvariantCulture);

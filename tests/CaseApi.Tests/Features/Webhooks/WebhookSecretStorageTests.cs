@@ -68,7 +68,7 @@ public sealed class WebhookSecretStorageTests(WebhookSecretStorageTests.LoggedLo
         const string legacy = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
         await using (var superUser = await api.OpenAsSuperUserAsync())
         {
-            // As migration 0017 leaves a webhook made before it: the secret as given, and listed for encryption.
+            // As migration 0015 leaves a webhook made before it: the secret as given, and listed for encryption.
             await superUser.ExecuteAsync("""
                 UPDATE webhooks SET secret = @legacy WHERE id = @id;
                 INSERT INTO jobs.plaintext_webhook_secrets (webhook_id, organisation_id) SELECT id, organisation_id FROM webhooks WHERE id = @id;
