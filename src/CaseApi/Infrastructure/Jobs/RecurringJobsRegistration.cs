@@ -13,6 +13,10 @@ namespace CaseApi.Infrastructure.Jobs;
 public sealed class RecurringJobsRegistration(IRecurringJobManager jobs, IConfiguration configuration, TimeProvider clock, ILogger<RecurringJobsRegistration> logger)
     : BackgroundService
 {
+    /// <summary>Every recurring job this registration keeps in place.</summary>
+    public static IReadOnlyList<string> JobIds { get; } =
+        [SweepDeadlinesJob.RecurringJobId, DispatchWebhooksJob.RecurringJobId, PurgeIdempotencyKeysJob.RecurringJobId];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(configuration.GetValue("Jobs:RegistrationMinutes", 5)), clock);

@@ -162,6 +162,7 @@ public sealed class IdempotencyTests(CaseApiFactory api) : IClassFixture<CaseApi
         defendantId,
         dpaId = DemoData.DpaId("ie-dpc"),
         onBehalfOf = "complainants",
+        mandateDocument = "Mandate Jane Doe.pdf",
         complainants = new[] { new { name = "Jane Doe", email = "jane@example.org", phone = "+43 1 234 56 78" } },
     };
 

@@ -62,7 +62,8 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
         var deadline = sent.GetProperty("deadline");
         Assert.Equal("2026-06-13", deadline.GetProperty("dueDate").GetString());
         Assert.Equal(
-            "Date given: 2026-06-13, a Saturday, kept as given at the organisation's choice (rollOver: false; BGB § 193 yields to a day set on purpose).",
+            "Date given: 2026-06-13, a Saturday, kept as given at the organisation's choice (rollOver: false; BGB § 193 yields to a day set on purpose)."
+            + " Holidays: DE-NW, the organisation's (Reg. 1182/71 Art. 2(1); BGB §193).",
             deadline.GetProperty("computation").GetString());
     }
 
