@@ -76,14 +76,18 @@ public static class FindCompetentDpa
             `private` (the default: most complaints are against companies) or `public` matter only where a region has one
             authority for each (Bavaria). The others name bodies with an authority of their own in place of the general one:
             `church_protestant` (the EKD's commissioner, all of Germany), `church_catholic` (the Catholic diocesan authority of
-            the region), `broadcasting` (the public broadcaster's data protection commissioner; `region` is the broadcaster's
+            the region; each bishop appoints the one for his diocese, KDG § 42(1), and where dioceses cross a Land border the
+            answer is the authority for most of the Land, so a parish in Vorpommern, Archdiocese of Berlin, KDSA Ost, or in
+            the Hessian part of Paderborn, KDSZ Dortmund, gets Mecklenburg-Vorpommern's or Hesse's: check the diocese of the
+            body complained about), `broadcasting` (the public broadcaster's data protection commissioner; `region` is the broadcaster's
             area, for ZDF and Deutschlandradio their seat, `DE-RP` and `DE-NW`), `telecommunications` and `postal` (in Germany
             the federal commissioner, BfDI) and `eu_institution` (the EDPS, for the EU's institutions and agencies, wherever the
             data subject lives). Art. 77 also allows a complaint where the data subject works or where the infringement took
             place; ask again with that place. In Germany, complaints about federal public bodies go to the BfDI (`de-bfdi`)
             rather than to the authority of the Land; Radio Bremen and, outside journalism, Deutsche Welle are supervised by
             Bremen's commissioner and the BfDI. 404 `no_competent_dpa` when the registry has no authority for the place and
-            sector (it does not yet hold every Catholic diocesan authority).
+            sector (the Bavarian dioceses' authority, KDSZ Bayern, is not in the registry yet: `church_catholic` in `DE-BY`
+            gets 404).
             """)
         .ProducesProblem(StatusCodes.Status404NotFound);
 }

@@ -58,9 +58,9 @@ public sealed class DpaRegistryTests(CaseApiFactory api) : IClassFixture<CaseApi
     public async Task The_registry_has_the_German_church_and_broadcasting_authorities_each_with_its_sources()
     {
         var all = (await AllAsync()).ToDictionary(dpa => dpa["code"]!.GetValue<string>());
-        string[] added = ["de-ekd-bfd", "de-kdsa-ost", "de-ndr-dsb", "de-rdsb"];
+        string[] added = ["de-ekd-bfd", "de-kdsa-nord", "de-kdsa-ost", "de-kdsz", "de-kdsz-ffm", "de-ndr-dsb", "de-rdsb"];
 
-        Assert.Equal(54, all.Count);
+        Assert.Equal(57, all.Count);
         Assert.All(added, code =>
         {
             Assert.True(all.ContainsKey(code), code);
@@ -71,6 +71,34 @@ public sealed class DpaRegistryTests(CaseApiFactory api) : IClassFixture<CaseApi
         // The general authorities keep no sector, so lookups for public or private bodies find them as before.
         Assert.Empty(all["de-nw-ldi"]["sectors"]!.AsArray());
         Assert.Equal(["private"], all["de-by-lda"]["sectors"]!.AsArray().Select(s => s!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Every_Land_but_Bavaria_has_exactly_one_Catholic_diocesan_authority()
+    {
+        // Dioceses cross Land borders (KDG § 42(1): one authority per diocese); the registry names each Land once, under
+        // the authority for most of it, so that /competent has one answer. Bavaria's (KDSZ Bayern) is not in it yet.
+        var catholic = (await AllAsync()).Where(dpa => dpa["sectors"]!.AsArray().Any(s => s!.GetValue<string>() == "church_catholic"))
+            .SelectMany(dpa => dpa["regions"]!.AsArray().Select(r => r!.GetValue<string>()))
+            .ToArray();
+
+        Assert.Equal(GermanLaender.Where(land => land != "DE-BY"), catholic.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Every_complaint_web_form_is_listed_among_the_sources_of_its_authority()
+    {
+        // Issue 12 point 13: every contact detail with its source. A form's own page is the proof that it exists.
+        var file = JsonNode.Parse(await File.ReadAllTextAsync(RepositoryRoot.File("db", "data", "dpas.json")))!.AsArray();
+        var forms = file.Where(dpa => dpa!["complaintWebForm"] is not null).ToArray();
+
+        Assert.True(forms.Length >= 6, $"{forms.Length} web forms");
+        Assert.All(forms, dpa =>
+        {
+            var form = dpa!["complaintWebForm"]!.GetValue<string>();
+            Assert.StartsWith("https://", form, StringComparison.Ordinal);
+            Assert.Contains(form, dpa["sources"]!.AsArray().Select(source => source!.GetValue<string>()));
+        });
     }
 
     [Fact]

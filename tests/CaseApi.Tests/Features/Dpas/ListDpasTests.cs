@@ -8,7 +8,7 @@ public sealed class ListDpasTests(CaseApiFactory api) : IClassFixture<CaseApiFac
     [InlineData("country=IE", new[] { "ie-dpc" })]
     [InlineData("country=BE", new[] { "be-apd" })]
     [InlineData("region=DE-BY", new[] { "de-by-lda", "de-by-lfd", "de-rdsb" })]
-    [InlineData("country=DE&region=DE-NW", new[] { "de-nw-ldi", "de-rdsb" })]
+    [InlineData("country=DE&region=DE-NW", new[] { "de-kdsz", "de-nw-ldi", "de-rdsb" })]
     [InlineData("region=DE-SN", new[] { "de-kdsa-ost", "de-rdsb", "de-sn-sdtb" })]
     [InlineData("q=cnil", new[] { "fr-cnil" })]
     [InlineData("q=Bayern", new[] { "de-by-lda", "de-by-lfd" })]
