@@ -12,30 +12,49 @@ namespace CaseApi.Infrastructure.Jobs;
 /// </summary>
 internal sealed class DeferredJobStorage(Func<JobStorage> create) : JobStorage
 {
-    // Creating the storage connects to the database. A Lazy that cached the exception of a first use while PostgreSQL
-    // was down (in api mode, the dashboard's first request) would fail every use after it came back; this one tries again.
-    private readonly Lazy<JobStorage> storage = new(create, LazyThreadSafetyMode.PublicationOnly);
+    // Creating the storage connects to the database and installs Hangfire's schema, so it happens once, under a lock:
+    // two first uses at once (the job server and the recurring-job registration start side by side) would each install
+    // the schema and one would fail on PostgreSQL's catalogue. A failure is not cached (as a Lazy caches it): a first use
+    // while PostgreSQL was down (in api mode, the dashboard's first request) would otherwise fail every use after it.
+    private readonly Lock gate = new();
+    private JobStorage? created;
 
-    public override bool LinearizableReads => storage.Value.LinearizableReads;
+    private JobStorage Storage
+    {
+        get
+        {
+            if (Volatile.Read(ref created) is { } ready)
+            {
+                return ready;
+            }
 
-    public override IMonitoringApi GetMonitoringApi() => storage.Value.GetMonitoringApi();
+            lock (gate)
+            {
+                return created ??= create();
+            }
+        }
+    }
 
-    public override IStorageConnection GetConnection() => storage.Value.GetConnection();
+    public override bool LinearizableReads => Storage.LinearizableReads;
 
-    public override IStorageConnection GetReadOnlyConnection() => storage.Value.GetReadOnlyConnection();
+    public override IMonitoringApi GetMonitoringApi() => Storage.GetMonitoringApi();
+
+    public override IStorageConnection GetConnection() => Storage.GetConnection();
+
+    public override IStorageConnection GetReadOnlyConnection() => Storage.GetReadOnlyConnection();
 
     [Obsolete("Hangfire still calls it; the storage passes it on.")]
-    public override IEnumerable<IServerComponent> GetComponents() => storage.Value.GetComponents();
+    public override IEnumerable<IServerComponent> GetComponents() => Storage.GetComponents();
 
-    public override IEnumerable<IBackgroundProcess> GetServerRequiredProcesses() => storage.Value.GetServerRequiredProcesses();
+    public override IEnumerable<IBackgroundProcess> GetServerRequiredProcesses() => Storage.GetServerRequiredProcesses();
 
-    public override IEnumerable<IBackgroundProcess> GetStorageWideProcesses() => storage.Value.GetStorageWideProcesses();
+    public override IEnumerable<IBackgroundProcess> GetStorageWideProcesses() => Storage.GetStorageWideProcesses();
 
-    public override IEnumerable<IStateHandler> GetStateHandlers() => storage.Value.GetStateHandlers();
+    public override IEnumerable<IStateHandler> GetStateHandlers() => Storage.GetStateHandlers();
 
-    public override void WriteOptionsToLog(ILog logger) => storage.Value.WriteOptionsToLog(logger);
+    public override void WriteOptionsToLog(ILog logger) => Storage.WriteOptionsToLog(logger);
 
-    public override bool HasFeature(string featureId) => storage.Value.HasFeature(featureId);
+    public override bool HasFeature(string featureId) => Storage.HasFeature(featureId);
 
-    public override string ToString() => storage.IsValueCreated ? storage.Value.ToString() ?? "" : "Hangfire storage (not yet connected)";
+    public override string ToString() => Volatile.Read(ref created) is { } ready ? ready.ToString() ?? "" : "Hangfire storage (not yet connected)";
 }
