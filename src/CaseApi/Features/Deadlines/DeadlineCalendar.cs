@@ -49,7 +49,7 @@ public sealed class DeadlineCalendar
     /// happened: a letter sent at 23:30 in Berlin was sent that Berlin day, whatever the UTC date.
     /// </summary>
     public ComputedDeadline FromPeriod(DateTimeOffset eventAt, DeadlinePeriod period, Jurisdiction jurisdiction, TimeZoneInfo timeZone,
-        CountingRules counting = CountingRules.Reg1182_71)
+        CountingRules counting = CountingRules.Reg1182)
     {
         var eventDay = LocalDay(eventAt, timeZone);
         var from = $"{period} from {Iso(eventDay)}{TimeZoneNote(eventAt, eventDay, timeZone)}";
@@ -59,8 +59,8 @@ public sealed class DeadlineCalendar
     // Which provision moves a period's end off a non-working day; null where none does (VDuG § 46(1) sentence 2).
     private static string? Moves(CountingRules counting) => counting switch
     {
-        CountingRules.Reg1182_71 => PeriodEnds,
-        CountingRules.Bgb187To193 => BgbPeriodEnds,
+        CountingRules.Reg1182 => PeriodEnds,
+        CountingRules.Bgb => BgbPeriodEnds,
         CountingRules.Zpo222 => CourtPeriodEnds,
         _ => null,
     };
@@ -93,7 +93,7 @@ public sealed class DeadlineCalendar
     /// day ends on the same date (BGH NJW 1984, 1358: a month from 28 February ends on 28 March).
     /// </summary>
     public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period, Jurisdiction jurisdiction, TimeZoneInfo timeZone,
-        CountingRules counting = CountingRules.Reg1182_71)
+        CountingRules counting = CountingRules.Reg1182)
     {
         var moved = current.LastDay == current.DueDate ? "" : $", the last day before it moved to {Iso(current.DueDate)}";
         return Computed(current.StartsOn, $"Extended by {period} from {Iso(current.LastDay)}{moved} ({Bgb190})", period.LastDayFrom(current.LastDay),

@@ -16,7 +16,7 @@ namespace CaseApi.Features.Deadlines;
 /// </remarks>
 public sealed record DeadlineRules(DeadlineCalendar Calendar, Jurisdiction Jurisdiction, TimeZoneInfo TimeZone, string Whose = "the organisation's")
 {
-    public ComputedDeadline FromPeriod(DateTimeOffset eventAt, DeadlinePeriod period, CountingRules counting = CountingRules.Reg1182_71) =>
+    public ComputedDeadline FromPeriod(DateTimeOffset eventAt, DeadlinePeriod period, CountingRules counting = CountingRules.Reg1182) =>
         Named(Calendar.FromPeriod(eventAt, period, Jurisdiction, TimeZone, counting));
 
     public ComputedDeadline FromDate(DateTimeOffset eventAt, DateOnly dueDate, bool rollOver = true) =>
@@ -24,7 +24,7 @@ public sealed record DeadlineRules(DeadlineCalendar Calendar, Jurisdiction Juris
 
     public DateOnly LocalDay(DateTimeOffset instant) => DeadlineCalendar.LocalDay(instant, TimeZone);
 
-    public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period, CountingRules counting = CountingRules.Reg1182_71) =>
+    public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period, CountingRules counting = CountingRules.Reg1182) =>
         Named(Calendar.Extend(current, period, Jurisdiction, TimeZone, counting));
 
     private ComputedDeadline Named(ComputedDeadline due) =>

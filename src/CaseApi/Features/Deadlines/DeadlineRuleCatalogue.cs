@@ -4,10 +4,10 @@ namespace CaseApi.Features.Deadlines;
 public enum CountingRules
 {
     /// <summary>Reg. (EEC, Euratom) No 1182/71 Art. 3, for periods of EU law (the GDPR's): a last day on a non-working day moves (Art. 3(4)).</summary>
-    Reg1182_71,
+    Reg1182,
 
     /// <summary>BGB §§ 187–193, for civil-law periods: a last day on a Saturday, Sunday or holiday moves (§ 193).</summary>
-    Bgb187To193,
+    Bgb,
 
     /// <summary>ZPO § 222: counted as the BGB counts (§ 222(1)); an end on a Saturday, Sunday or general holiday moves to the next working day (§ 222(2)).</summary>
     Zpo222,
@@ -65,23 +65,23 @@ public static class DeadlineRuleCatalogue
 
     public static readonly IReadOnlyList<DeadlineRule> All =
     [
-        new(LetterResponse, "Reply to a letter we sent", "BGB §§ 186–193; Reg. 1182/71 Art. 3 for periods of EU law", null, CountingRules.Bgb187To193,
+        new(LetterResponse, "Reply to a letter we sent", "BGB §§ 186–193; Reg. 1182/71 Art. 3 for periods of EU law", null, CountingRules.Bgb,
             Extendable: true, Notfrist: false, RuleCalendar.Organisation,
             "The period or date the letter set; a date given outright moves off a weekend or holiday (BGB § 193) unless set on purpose (rollOver: false)."),
-        new(DataSubjectRequest, "Answer to a data subject's request", "GDPR Art. 12(3)", "P1M", CountingRules.Reg1182_71,
+        new(DataSubjectRequest, "Answer to a data subject's request", "GDPR Art. 12(3)", "P1M", CountingRules.Reg1182,
             Extendable: true, Notfrist: false, RuleCalendar.Organisation,
             "One month from receipt; one extension by at most two further months, announced within the first month."),
-        new(DpaProgress, "Authority's progress report on a complaint", "GDPR Art. 78(2)", "P3M", CountingRules.Reg1182_71,
+        new(DpaProgress, "Authority's progress report on a complaint", "GDPR Art. 78(2)", "P3M", CountingRules.Reg1182,
             Extendable: true, Notfrist: false, RuleCalendar.Authority,
             "Three months from filing; every letter from the authority on the complaint starts three more."),
         new(GdprAppeal, "Appeal against an authority's decision", "GDPR Art. 78(1), (3); the court's or national procedure's time limit", null,
-            CountingRules.Bgb187To193, Extendable: true, Notfrist: false, RuleCalendar.Organisation,
+            CountingRules.Bgb, Extendable: true, Notfrist: false, RuleCalendar.Organisation,
             "The date the complaint's appeal names (appealDueOn)."),
         new(UrgencyWindow, "Urgency window for a preliminary injunction", "UWG § 12(1) (urgency presumed); the court's practice on when waiting refutes it",
             "P1M", CountingRules.NoShift, Extendable: false, Notfrist: false, RuleCalendar.Court,
             "Not a statutory period: the courts' rule of thumb, per Oberlandesgericht (urgencyPractices); one month unless the court is known to allow more. "
             + "Counted without the BGB § 193 shift, as OLG Hamm 4 W 97/10 (9 September 2010) refused it for a month ending on a Sunday."),
-        new(UwgLimitation, "Limitation of claims under UWG §§ 8, 9(1), 13(3)", "UWG § 11(1), (2)", "P6M", CountingRules.Bgb187To193,
+        new(UwgLimitation, "Limitation of claims under UWG §§ 8, 9(1), 13(3)", "UWG § 11(1), (2)", "P6M", CountingRules.Bgb,
             Extendable: false, Notfrist: false, RuleCalendar.Court,
             "Six months from knowledge of the circumstances and the debtor, or grossly negligent ignorance (§ 11(2)); not from the year's end (BGB § 199(1) does not apply). "
             + "BGB § 193 applies to the end by analogy (BGH WM 1978, 461). Suspended, not ended, by an application for a preliminary injunction (BGB § 204(1) no. 9)."),
