@@ -59,6 +59,7 @@ public static class CaseApiSetup
         services.AddScoped<TimelineWriter>();
         services.AddScoped<EventWriter>();
         services.AddScoped<DeadlineKeeper>();
+        services.AddScoped<DeadlineChains>();
         services.AddScoped<LetterTemplateRenderer>();
         services.AddWebhooks();
         services.AddDatabase();

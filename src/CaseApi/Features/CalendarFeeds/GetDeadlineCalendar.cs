@@ -1,4 +1,5 @@
 using System.Globalization;
+using CaseApi.Features.Deadlines;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Mediation;
@@ -26,6 +27,8 @@ public static class GetDeadlineCalendar
 
         public required string Kind { get; init; }
 
+        public required string Rule { get; init; }
+
         public required string CaseReference { get; init; }
 
         public required string CaseTitle { get; init; }
@@ -40,7 +43,7 @@ public static class GetDeadlineCalendar
         public async Task<string> Handle(Query query, CancellationToken ct)
         {
             var rows = await db.QueryAsync<Row>("""
-                SELECT d.id, d.due_date, d.due_at, d.computation, d.kind, d.case_id, c.reference AS case_reference, c.title AS case_title,
+                SELECT d.id, d.due_date, d.due_at, d.computation, d.kind, d.rule, d.case_id, c.reference AS case_reference, c.title AS case_title,
                        l.subject AS letter_subject
                 FROM deadlines d
                 JOIN cases c ON c.organisation_id = d.organisation_id AND c.id = d.case_id
@@ -56,7 +59,7 @@ public static class GetDeadlineCalendar
                 calendar.Events.Add(new CalendarEvent
                 {
                     Uid = $"{row.Id}@caseapi",
-                    Summary = $"Deadline {row.CaseReference}: {row.LetterSubject ?? Describe(row.Kind)}",
+                    Summary = $"Deadline {row.CaseReference}: {row.LetterSubject ?? Describe(row.Kind, row.Rule)}",
                     Description = $"{row.CaseTitle}\n{row.Computation}\nExpires {row.DueAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}.\nCase {row.CaseId}, deadline {row.Id}.",
                     DtStart = new CalDateTime(row.DueDate),
                     DtEnd = new CalDateTime(row.DueDate.AddDays(1)),
@@ -66,8 +69,9 @@ public static class GetDeadlineCalendar
             return new CalendarSerializer().SerializeToString(calendar) ?? "";
         }
 
-        private static string Describe(string kind) => kind switch
+        private static string Describe(string kind, string rule) => kind switch
         {
+            "procedural" => $"{DeadlineRuleCatalogue.Get(rule).Title} ({DeadlineRuleCatalogue.Get(rule).Basis})",
             "dpa_progress" => "authority to report progress (GDPR Art. 78(2))",
             "data_subject_request" => "answer to a data subject request (GDPR Art. 12(3))",
             "appeal" => "appeal against an authority's decision (GDPR Art. 78(1))",

@@ -29,6 +29,8 @@ public sealed class DeadlineCalendar
     // How a last day on a non-working day moves, and by which rule: a period's end (Art. 3(4), as BGB § 193 for German
     // law) or a day given outright (BGB § 193 only: Reg. 1182/71 Art. 5(1) leaves Art. 3(4) out for acts due on a date).
     private const string PeriodEnds = $"so the period ends on the next working day, {{0}} ({Art3Para4})";
+    private const string BgbPeriodEnds = $"so the period ends on the next working day, {{0}} ({Bgb193})";
+    private const string CourtPeriodEnds = "so the period ends with the next working day, {0} (ZPO § 222(2))";
     private const string DateMoves = $"so the day moves to the next working day, {{0}} ({Bgb193}: \"an einem bestimmten Tage oder innerhalb einer Frist\")";
 
     private readonly ILookup<string, AdditionalHoliday> _additionalHolidays;
@@ -46,12 +48,22 @@ public sealed class DeadlineCalendar
     /// The period runs from the local day, in the organisation's time zone, on which the event
     /// happened: a letter sent at 23:30 in Berlin was sent that Berlin day, whatever the UTC date.
     /// </summary>
-    public ComputedDeadline FromPeriod(DateTimeOffset eventAt, DeadlinePeriod period, Jurisdiction jurisdiction, TimeZoneInfo timeZone)
+    public ComputedDeadline FromPeriod(DateTimeOffset eventAt, DeadlinePeriod period, Jurisdiction jurisdiction, TimeZoneInfo timeZone,
+        CountingRules counting = CountingRules.Reg1182)
     {
         var eventDay = LocalDay(eventAt, timeZone);
         var from = $"{period} from {Iso(eventDay)}{TimeZoneNote(eventAt, eventDay, timeZone)}";
-        return Computed(eventDay, from, period.LastDayFrom(eventDay), jurisdiction, timeZone, PeriodEnds);
+        return Computed(eventDay, from, period.LastDayFrom(eventDay), jurisdiction, timeZone, Moves(counting));
     }
+
+    // Which provision moves a period's end off a non-working day; null where none does (VDuG § 46(1) sentence 2).
+    private static string? Moves(CountingRules counting) => counting switch
+    {
+        CountingRules.Reg1182 => PeriodEnds,
+        CountingRules.Bgb => BgbPeriodEnds,
+        CountingRules.Zpo222 => CourtPeriodEnds,
+        _ => null,
+    };
 
     /// <summary>
     /// A date the letter names moves off a Saturday, Sunday or public holiday like the end of a period: BGB § 193
@@ -80,11 +92,12 @@ public sealed class DeadlineCalendar
     /// count starts from the old last day as counted, not from the working day it was moved to; a month from that
     /// day ends on the same date (BGH NJW 1984, 1358: a month from 28 February ends on 28 March).
     /// </summary>
-    public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period, Jurisdiction jurisdiction, TimeZoneInfo timeZone)
+    public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period, Jurisdiction jurisdiction, TimeZoneInfo timeZone,
+        CountingRules counting = CountingRules.Reg1182)
     {
         var moved = current.LastDay == current.DueDate ? "" : $", the last day before it moved to {Iso(current.DueDate)}";
         return Computed(current.StartsOn, $"Extended by {period} from {Iso(current.LastDay)}{moved} ({Bgb190})", period.LastDayFrom(current.LastDay),
-            jurisdiction, timeZone, PeriodEnds);
+            jurisdiction, timeZone, Moves(counting));
     }
 
     /// <summary>Saturday, Sunday or a public holiday; <paramref name="name"/> names the holiday (null for weekends and working days).</summary>
@@ -104,10 +117,14 @@ public sealed class DeadlineCalendar
     /// </summary>
     public bool HasHolidayCalendar(Jurisdiction jurisdiction) => PublicHolidays.Covers(jurisdiction);
 
-    private ComputedDeadline Computed(DateOnly startsOn, string from, DateOnly lastDay, Jurisdiction jurisdiction, TimeZoneInfo timeZone, string moves)
+    private ComputedDeadline Computed(DateOnly startsOn, string from, DateOnly lastDay, Jurisdiction jurisdiction, TimeZoneInfo timeZone, string? moves)
     {
         if (!IsNonWorkingDay(lastDay, jurisdiction, out var holiday))
             return new ComputedDeadline(startsOn, lastDay, lastDay, EndOfDay(lastDay, timeZone), $"{from}: {Iso(lastDay)}, a {lastDay.DayOfWeek}.");
+
+        if (moves is null)
+            return new ComputedDeadline(startsOn, lastDay, lastDay, EndOfDay(lastDay, timeZone),
+                $"{from}: {Iso(lastDay)}, {Describe(lastDay, holiday, jurisdiction)}, does not move: no rule shifts this period's end ({Bgb193} excluded).");
 
         // Art. 3(4) / BGB § 193: the period ends on, or the day given moves to, the following working day. Holidays skipped
         // on the way are named so the reader can check them; weekends speak for themselves.

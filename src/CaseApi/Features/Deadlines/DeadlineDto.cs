@@ -17,6 +17,9 @@ public enum DeadlineKind
 
     /// <summary>GDPR Art. 78(1), (3): by when an appeal against an authority's decision must be brought or pursued, as the court or national procedure sets it.</summary>
     Appeal,
+
+    /// <summary>A step the organisation must take itself (apply, appeal, enforce, bring an action, register), set by a recorded event; <c>rule</c> says which.</summary>
+    Procedural,
 }
 
 /// <summary>Where a deadline stands.</summary>
@@ -49,6 +52,13 @@ public sealed record DeadlineDto : IVersioned
 
     /// <summary>What it is for.</summary>
     public DeadlineKind Kind { get; init; }
+
+    /// <summary>The rule it follows: a code of the catalogue at <c>GET /v1/deadline-rules</c>.</summary>
+    /// <example>zpo.appeal_517</example>
+    public required string Rule { get; init; }
+
+    /// <summary>The court proceeding it belongs to, when the event that set it came from one.</summary>
+    public Guid? ProceedingId { get; init; }
 
     /// <summary>The letter whose reply it awaits, for response and Art. 12(3) deadlines.</summary>
     public Guid? LetterId { get; init; }
@@ -107,7 +117,7 @@ public sealed record DeadlineDto : IVersioned
 internal sealed record DeadlineRow
 {
     public const string Columns = """
-        id, case_id, kind, letter_id, complaint_id, defendant_id, dpa_id, starts_on, period, due_date, due_at, computation, status,
+        id, case_id, kind, rule, proceeding_id, letter_id, complaint_id, defendant_id, dpa_id, starts_on, period, due_date, due_at, computation, status,
         met_at, met_by_letter_id, waived_reason, version, created_at, updated_at,
         coalesce(last_day, due_date) AS last_day, extended_at, extended_by
         """;
@@ -117,6 +127,10 @@ internal sealed record DeadlineRow
     public Guid CaseId { get; init; }
 
     public required string Kind { get; init; }
+
+    public required string Rule { get; init; }
+
+    public Guid? ProceedingId { get; init; }
 
     public Guid? LetterId { get; init; }
 
@@ -161,7 +175,7 @@ internal sealed record DeadlineRow
 
     public DeadlineDto ToDto() => new()
     {
-        Id = Id, CaseId = CaseId, Kind = SnakeCase.ToEnum<DeadlineKind>(Kind), LetterId = LetterId, ComplaintId = ComplaintId, DefendantId = DefendantId, DpaId = DpaId,
+        Id = Id, CaseId = CaseId, Kind = SnakeCase.ToEnum<DeadlineKind>(Kind), Rule = Rule, ProceedingId = ProceedingId, LetterId = LetterId, ComplaintId = ComplaintId, DefendantId = DefendantId, DpaId = DpaId,
         StartsOn = StartsOn, Period = Period, DueDate = DueDate, DueAt = DueAt, Computation = Computation,
         Status = SnakeCase.ToEnum<DeadlineStatus>(Status), MetAt = MetAt, MetByLetterId = MetByLetterId, WaivedReason = WaivedReason,
         Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,

@@ -16,14 +16,16 @@ namespace CaseApi.Features.Deadlines;
 /// </remarks>
 public sealed record DeadlineRules(DeadlineCalendar Calendar, Jurisdiction Jurisdiction, TimeZoneInfo TimeZone, string Whose = "the organisation's")
 {
-    public ComputedDeadline FromPeriod(DateTimeOffset eventAt, DeadlinePeriod period) => Named(Calendar.FromPeriod(eventAt, period, Jurisdiction, TimeZone));
+    public ComputedDeadline FromPeriod(DateTimeOffset eventAt, DeadlinePeriod period, CountingRules counting = CountingRules.Reg1182) =>
+        Named(Calendar.FromPeriod(eventAt, period, Jurisdiction, TimeZone, counting));
 
     public ComputedDeadline FromDate(DateTimeOffset eventAt, DateOnly dueDate, bool rollOver = true) =>
         Named(Calendar.FromDate(eventAt, dueDate, Jurisdiction, TimeZone, rollOver));
 
     public DateOnly LocalDay(DateTimeOffset instant) => DeadlineCalendar.LocalDay(instant, TimeZone);
 
-    public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period) => Named(Calendar.Extend(current, period, Jurisdiction, TimeZone));
+    public ComputedDeadline Extend(ComputedDeadline current, DeadlinePeriod period, CountingRules counting = CountingRules.Reg1182) =>
+        Named(Calendar.Extend(current, period, Jurisdiction, TimeZone, counting));
 
     private ComputedDeadline Named(ComputedDeadline due) =>
         due with { Computation = $"{due.Computation}{LocalNote(due.DueDate)} Holidays: {Jurisdiction}, {Whose} (Reg. 1182/71 Art. 2(1); BGB §193)." };
@@ -60,7 +62,11 @@ public sealed record DeadlineRules(DeadlineCalendar Calendar, Jurisdiction Juris
 /// <summary>A deadline to open.</summary>
 public sealed record NewDeadline(
     Guid CaseId, DeadlineKind Kind, ComputedDeadline Due, string? Period,
-    Guid? LetterId = null, Guid? ComplaintId = null, Guid? DefendantId = null, Guid? DpaId = null);
+    Guid? LetterId = null, Guid? ComplaintId = null, Guid? DefendantId = null, Guid? DpaId = null, string? Rule = null, Guid? ProceedingId = null)
+{
+    /// <summary>The catalogue's code: given for a procedural deadline, else the one its kind has always followed.</summary>
+    public string RuleCode => Rule ?? DeadlineRuleCatalogue.ForKind(Kind);
+}
 
 /// <summary>
 /// Opens and meets deadlines inside the current transaction, for every slice that starts or answers one:
@@ -115,6 +121,16 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
             TimeZoneInfo.FindSystemTimeZoneById(place.TimeZone), $"the authority's ({place.Code})");
     }
 
+    /// <summary>
+    /// A court's place, for acts filed there (ZPO § 222(2): its general holidays): the jurisdiction's holidays without the organisation's
+    /// local ones; days still end in the organisation's time zone.
+    /// </summary>
+    public async Task<DeadlineRules> RulesForPlaceAsync(Jurisdiction place, string whose, CancellationToken ct)
+    {
+        var timeZone = await db.QuerySingleAsync<string>("SELECT time_zone FROM organisations WHERE id = current_organisation_id()", ct: ct);
+        return new DeadlineRules(await CalendarAsync(place, LocalHolidays.None, ct), place, TimeZoneInfo.FindSystemTimeZoneById(timeZone), whose);
+    }
+
     private sealed record DpaPlace
     {
         public required string Code { get; init; }
@@ -146,21 +162,21 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
         var policy = await EscalationPolicies.LoadAsync(db, ct);
         var dueSoonAt = rules.DueSoonAt(deadline.Due.DueDate, policy.DueSoonWorkingDays);
         var row = await db.QuerySingleAsync<DeadlineRow>($"""
-            INSERT INTO deadlines (id, organisation_id, case_id, kind, letter_id, complaint_id, defendant_id, dpa_id, starts_on, period,
+            INSERT INTO deadlines (id, organisation_id, case_id, kind, rule, proceeding_id, letter_id, complaint_id, defendant_id, dpa_id, starts_on, period,
                 last_day, due_date, due_at, due_soon_at, computation, status, created_at, updated_at)
-            VALUES (@id, current_organisation_id(), @CaseId, @kind, @LetterId, @ComplaintId, @DefendantId, @DpaId, @startsOn, @Period,
+            VALUES (@id, current_organisation_id(), @CaseId, @kind, @RuleCode, @ProceedingId, @LetterId, @ComplaintId, @DefendantId, @DpaId, @startsOn, @Period,
                 @lastDay, @dueDate, @dueAt, @dueSoonAt, @computation, 'open', @now, @now)
             RETURNING {DeadlineRow.Columns}
             """,
             new
             {
-                id = Guid.CreateVersion7(now), deadline.CaseId, kind = SnakeCase.From(deadline.Kind), deadline.LetterId, deadline.ComplaintId,
+                id = Guid.CreateVersion7(now), deadline.CaseId, kind = SnakeCase.From(deadline.Kind), deadline.RuleCode, deadline.ProceedingId, deadline.LetterId, deadline.ComplaintId,
                 deadline.DefendantId, deadline.DpaId, startsOn = deadline.Due.StartsOn, deadline.Period, lastDay = deadline.Due.LastDay, dueDate = deadline.Due.DueDate,
                 dueAt = deadline.Due.DueAt, dueSoonAt, computation = deadline.Due.Computation, now,
             },
             ct);
         await timeline.AppendAsync(deadline.CaseId, "deadline.created", $"Deadline set: {deadline.Due.Computation}", "deadline", row.Id,
-            details: new { kind = SnakeCase.From(deadline.Kind), dueDate = deadline.Due.DueDate, dueAt = deadline.Due.DueAt }, ct: ct);
+            details: new { kind = SnakeCase.From(deadline.Kind), rule = deadline.RuleCode, dueDate = deadline.Due.DueDate, dueAt = deadline.Due.DueAt }, ct: ct);
         var opened = row.ToDto();
         await events.AppendAsync("deadline.created", "deadline", opened.Id, opened, ct);
         return opened;
@@ -260,6 +276,11 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
               AND status IN ('open', 'missed', 'escalated')
             RETURNING {DeadlineRow.Columns}
             """, new { complaintId, reason, now }, ct);
+        await RecordWaivedAsync(waived, at, reason, ct);
+    }
+
+    internal async Task RecordWaivedAsync(IReadOnlyList<DeadlineRow> waived, DateTimeOffset at, string reason, CancellationToken ct)
+    {
         foreach (var deadline in waived)
         {
             await timeline.AppendAsync(deadline.CaseId, "deadline.waived", $"Deadline of {deadline.DueDate:yyyy-MM-dd} waived.", "deadline", deadline.Id,
@@ -268,7 +289,7 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
         }
     }
 
-    private async Task RecordMetAsync(IReadOnlyList<DeadlineRow> met, Guid? letterId, CancellationToken ct)
+    internal async Task RecordMetAsync(IReadOnlyList<DeadlineRow> met, Guid? letterId, CancellationToken ct)
     {
         foreach (var deadline in met)
         {

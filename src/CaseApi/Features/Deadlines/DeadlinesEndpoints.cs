@@ -10,6 +10,8 @@ public static class DeadlinesEndpoints
         GetDeadline.Map(deadlines);
         ExtendDeadline.Map(deadlines);
         WaiveDeadline.Map(deadlines);
+        ListDeadlineRules.Map(v1);
+        RecordDeadlineTrigger.Map(v1.MapGroup("/cases").WithTags("Deadlines"));
     }
 
     public static void MapEscalation(this RouteGroupBuilder v1)

@@ -59,12 +59,14 @@ public static class ExtendDeadline
             DeadlineTransitions.Require(current, cmd.ExpectedVersion, "extended");
             // An authority's own duty keeps the authority's calendar when extended (Reg. 1182/71 Art. 2(1)).
             var rules = current is { Kind: DeadlineKind.DpaProgress, DpaId: { } dpaId } ? await keeper.RulesForDpaAsync(dpaId, ct) : await keeper.RulesAsync(ct);
+            var rule = DeadlineRuleCatalogue.Get(row.Rule);
+            RequireExtendable(rule);
             DeadlinePeriod.TryParse(cmd.Extension.Period, out var period);
             // A date is checked before computing from it: one before the deadline's start is no date to compute from.
             var extended = cmd.Extension.DueDate is { } date
                 ? date > current.DueDate && DeadlineCalendar.IsWithinTenYears(current.DueDate, date)
                     ? rules.FromDate(DeadlineKeeper.InstantOf(current.StartsOn), date, cmd.Extension.RollOver ?? true) : null
-                : rules.Extend(row.Computed(), period!);
+                : rules.Extend(row.Computed(), period!, rule.Counting);
             if (extended is null || extended.DueDate <= current.DueDate)
             {
                 throw new FluentValidation.ValidationException([new("dueDate", $"An extension ends after the current last day, {current.DueDate:yyyy-MM-dd}, and within ten years of it.")]);
@@ -84,6 +86,20 @@ public static class ExtendDeadline
         }
     }
 
+    // ZPO § 224(1), (2): a Notfrist is never extended (§ 517 names the appeal period one); periods the law fixes without an
+    // extension (VwGO § 74, ZPO § 929(2), VDuG § 46, UWG § 11) cannot be moved by recording one either.
+    private static void RequireExtendable(DeadlineRule rule)
+    {
+        if (!rule.Extendable)
+        {
+            throw new ConflictException("extension_not_allowed",
+                rule.Notfrist
+                    ? $"{rule.Basis}: a Notfrist, which cannot be extended (ZPO § 224(1), (2)); only reinstatement (ZPO § 233) helps once it is missed."
+                    : $"{rule.Basis}: the period cannot be extended.",
+                new Dictionary<string, object?> { ["rule"] = rule.Basis, ["ruleCode"] = rule.Code, ["reason"] = rule.Notfrist ? "notfrist" : "not_extendable" });
+        }
+    }
+
     internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id:guid}/extend", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
@@ -94,7 +110,9 @@ public static class ExtendDeadline
             unless `rollOver` is false), or a period counted from the end of the current period as computed, before a weekend or holiday
             moved it (BGB § 190; the new end rolls forward as for any period). A `data_subject_request` deadline takes one extension of at
             most two further months, recorded before its first month ends (GDPR Art. 12(3)); anything else is a 409
-            `extension_not_allowed` naming the rule and the `reason` (`second_extension`, `after_deadline`, `longer_than_two_months`).
+            `extension_not_allowed` naming the rule and the `reason` (`second_extension`, `after_deadline`, `longer_than_two_months`). A rule
+            of the catalogue that is not extendable is a 409 `extension_not_allowed` too, with `ruleCode` and `reason` `notfrist` (ZPO § 517:
+            never extended, ZPO § 224) or `not_extendable`.
             On the timeline with the reason. Requires `If-Match`.
             """)
         .Produces<DeadlineDto>();

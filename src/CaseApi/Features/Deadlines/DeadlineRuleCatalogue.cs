@@ -1,0 +1,138 @@
+namespace CaseApi.Features.Deadlines;
+
+/// <summary>Which rules count a period and move its end (issue 13 point 1).</summary>
+public enum CountingRules
+{
+    /// <summary>Reg. (EEC, Euratom) No 1182/71 Art. 3, for periods of EU law (the GDPR's): a last day on a non-working day moves (Art. 3(4)).</summary>
+    Reg1182,
+
+    /// <summary>BGB §§ 187–193, for civil-law periods: a last day on a Saturday, Sunday or holiday moves (§ 193).</summary>
+    Bgb,
+
+    /// <summary>ZPO § 222: counted as the BGB counts (§ 222(1)); an end on a Saturday, Sunday or general holiday moves to the next working day (§ 222(2)).</summary>
+    Zpo222,
+
+    /// <summary>BGB §§ 187, 188 without the § 193 shift: the last day stays, weekend or not (VDuG § 46(1) sentence 2; the urgency window).</summary>
+    NoShift,
+}
+
+/// <summary>Whose public holidays count: those of the place where the act must be done (Reg. 1182/71 Art. 2(1); BGB § 193; ZPO § 222(2)).</summary>
+public enum RuleCalendar
+{
+    /// <summary>The organisation's: a reply must reach it.</summary>
+    Organisation,
+
+    /// <summary>The authority's: its own duty.</summary>
+    Authority,
+
+    /// <summary>The court's seat, where the act is filed; the organisation's while no court is named (the computation says so).</summary>
+    Court,
+}
+
+/// <summary>
+/// A rule of the catalogue: a stable <paramref name="Code"/>, its legal basis, its period (ISO 8601; null where the period is
+/// given per deadline), how it is counted, whether it can be extended, whether it is a Notfrist, and whose calendar it keeps.
+/// </summary>
+public sealed record DeadlineRule(
+    string Code, string Title, string Basis, string? Period, CountingRules Counting, bool Extendable, bool Notfrist, RuleCalendar Calendar, string Note)
+{
+    public DeadlinePeriod? ParsedPeriod => DeadlinePeriod.TryParse(Period, out var period) ? period : null;
+}
+
+/// <summary>
+/// An Oberlandesgericht's practice on how long after knowledge an application for a preliminary injunction is still urgent
+/// (§ 12(1) UWG presumes urgency; the courts decide when waiting refutes it). Not statute: a court's rule of thumb, with its source.
+/// </summary>
+public sealed record UrgencyPractice(string Court, string Name, string Period, string Source);
+
+/// <summary>
+/// The deadline rules, as code reviewed like code (issue 13: "not as user-editable data"). Each was checked against the
+/// statute's text; the README's table lists them with the sources.
+/// </summary>
+public static class DeadlineRuleCatalogue
+{
+    public const string LetterResponse = "bgb.letter_response";
+    public const string DataSubjectRequest = "gdpr.art12_3";
+    public const string DpaProgress = "gdpr.art78_2";
+    public const string GdprAppeal = "gdpr.art78_appeal";
+    public const string UrgencyWindow = "uwg.urgency_window";
+    public const string UwgLimitation = "uwg.limitation_11";
+    public const string Appeal = "zpo.appeal_517";
+    public const string AppealGrounds = "zpo.appeal_grounds_520_2";
+    public const string Enforcement = "zpo.enforcement_929_2";
+    public const string AdministrativeAction = "vwgo.action_74";
+    public const string RegisterClosing = "vdug.register_closing_46";
+
+    public static readonly IReadOnlyList<DeadlineRule> All =
+    [
+        new(LetterResponse, "Reply to a letter we sent", "BGB §§ 186–193; Reg. 1182/71 Art. 3 for periods of EU law", null, CountingRules.Bgb,
+            Extendable: true, Notfrist: false, RuleCalendar.Organisation,
+            "The period or date the letter set; a date given outright moves off a weekend or holiday (BGB § 193) unless set on purpose (rollOver: false)."),
+        new(DataSubjectRequest, "Answer to a data subject's request", "GDPR Art. 12(3)", "P1M", CountingRules.Reg1182,
+            Extendable: true, Notfrist: false, RuleCalendar.Organisation,
+            "One month from receipt; one extension by at most two further months, announced within the first month."),
+        new(DpaProgress, "Authority's progress report on a complaint", "GDPR Art. 78(2)", "P3M", CountingRules.Reg1182,
+            Extendable: true, Notfrist: false, RuleCalendar.Authority,
+            "Three months from filing; every letter from the authority on the complaint starts three more."),
+        new(GdprAppeal, "Appeal against an authority's decision", "GDPR Art. 78(1), (3); the court's or national procedure's time limit", null,
+            CountingRules.Bgb, Extendable: true, Notfrist: false, RuleCalendar.Organisation,
+            "The date the complaint's appeal names (appealDueOn)."),
+        new(UrgencyWindow, "Urgency window for a preliminary injunction", "UWG § 12(1) (urgency presumed); the court's practice on when waiting refutes it",
+            "P1M", CountingRules.NoShift, Extendable: false, Notfrist: false, RuleCalendar.Court,
+            "Not a statutory period: the courts' rule of thumb, per Oberlandesgericht (urgencyPractices); one month unless the court is known to allow more. "
+            + "Counted without the BGB § 193 shift, as OLG Hamm 4 W 97/10 (9 September 2010) refused it for a month ending on a Sunday."),
+        new(UwgLimitation, "Limitation of claims under UWG §§ 8, 9(1), 13(3)", "UWG § 11(1), (2)", "P6M", CountingRules.Bgb,
+            Extendable: false, Notfrist: false, RuleCalendar.Court,
+            "Six months from knowledge of the circumstances and the debtor, or grossly negligent ignorance (§ 11(2)); not from the year's end (BGB § 199(1) does not apply). "
+            + "BGB § 193 applies to the end by analogy (BGH WM 1978, 461). Suspended, not ended, by an application for a preliminary injunction (BGB § 204(1) no. 9)."),
+        new(Appeal, "Appeal (Berufung)", "ZPO § 517", "P1M", CountingRules.Zpo222, Extendable: false, Notfrist: true, RuleCalendar.Court,
+            "One month from service of the judgment in full form, beginning at the latest when five months from pronouncement have passed; "
+            + "a Notfrist: never extended (ZPO § 224(2)), missed means lost save reinstatement (ZPO § 233)."),
+        new(AppealGrounds, "Grounds of appeal", "ZPO § 520(2)", "P2M", CountingRules.Zpo222, Extendable: true, Notfrist: false, RuleCalendar.Court,
+            "Two months from the same service, beginning at the latest five months after pronouncement; extendable on application "
+            + "(with the opponent's consent, or by up to one month without it: § 520(2) sentences 2 and 3)."),
+        new(Enforcement, "Enforcement (Vollziehung) of an injunction order", "ZPO § 929(2), with § 936", "P1M", CountingRules.Zpo222,
+            Extendable: false, Notfrist: false, RuleCalendar.Court,
+            "One month from pronouncement of the order or its service on the applicant; after it enforcement is inadmissible."),
+        new(AdministrativeAction, "Action against an authority's decision", "VwGO § 74(1) sentence 2 with BDSG § 20(1), (6)", "P1M", CountingRules.Zpo222,
+            Extendable: false, Notfrist: false, RuleCalendar.Authority,
+            "One month from notification of the decision: no Vorverfahren (BDSG § 20(6)); counted by VwGO § 57(2) with ZPO § 222; "
+            + "the administrative court where the authority sits (BDSG § 20(3)). One year where the notice on remedies is missing or wrong (VwGO § 58(2))."),
+        new(RegisterClosing, "Closing of the representative action register", "VDuG § 46(1), (4)", "P3W", CountingRules.NoShift,
+            Extendable: false, Notfrist: false, RuleCalendar.Court,
+            "Consumers register (or withdraw) until three weeks after the close of the oral hearing; BGB § 193 does not apply (§ 46(1) sentence 2)."),
+    ];
+
+    /// <summary>
+    /// The urgency window per Oberlandesgericht, as their decisions state it. A court not listed gets the shortest, one month,
+    /// and the computation says so: for a lawyer the strict reading is the safe one.
+    /// </summary>
+    public static readonly IReadOnlyList<UrgencyPractice> UrgencyPractices =
+    [
+        new("olg-muenchen", "OLG München", "P1M", "OLG München 6 U 4127/10: no longer urgent after more than one month from knowledge (both IP senates)"),
+        new("olg-hamm", "OLG Hamm", "P1M", "OLG Hamm 4 W 97/10 (9 September 2010): one month, not extended by BGB § 193"),
+        new("olg-koblenz", "OLG Koblenz", "P1M", "OLG Koblenz NJW-RR 2011, 624: one month as the rule"),
+        new("olg-celle", "OLG Celle", "P1M", "OLG Celle: one month as the rule (commentaries' six weeks outdated)"),
+        new("olg-hamburg", "OLG Hamburg", "P1M",
+            "OLG Hamburg 5 U 173/06: case by case, two months too long for an average case; 3 U 7/21: six weeks not too long. The one-month default stays the safe reading."),
+        new("kg-berlin", "Kammergericht Berlin", "P2M", "KG 5 U 282/08, 5 W 295/10, 5 W 58/21: waiting up to two months is as a rule not harmful"),
+    ];
+
+    public static readonly DeadlinePeriod StrictestUrgency = new(0, 1, 0, 0);
+
+    private static readonly Dictionary<string, DeadlineRule> ByCode = All.ToDictionary(rule => rule.Code, StringComparer.Ordinal);
+
+    public static DeadlineRule Get(string code) => ByCode[code];
+
+    public static UrgencyPractice? Practice(string? court) => UrgencyPractices.FirstOrDefault(practice => practice.Court == court);
+
+    /// <summary>The rule a deadline opened before the catalogue follows, by its kind (the backfill of migration 0020 does the same).</summary>
+    public static string ForKind(DeadlineKind kind) => kind switch
+    {
+        DeadlineKind.Response => LetterResponse,
+        DeadlineKind.DataSubjectRequest => DataSubjectRequest,
+        DeadlineKind.DpaProgress => DpaProgress,
+        DeadlineKind.Appeal => GdprAppeal,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A procedural deadline names its rule."),
+    };
+}

@@ -1,0 +1,45 @@
+namespace CaseApi.Tests.Features.Deadlines;
+
+/// <summary>Issue 13 point 1: the catalogue served at GET /v1/deadline-rules, and today's deadlines on it.</summary>
+public sealed class DeadlineRuleCatalogueTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
+{
+    [Fact]
+    public async Task The_catalogue_lists_every_rule_with_its_basis_period_counting_and_whether_it_is_a_Notfrist()
+    {
+        var world = await Letters.WorldAsync(api);
+
+        var catalogue = await world.Client.GetFromJsonAsync<JsonElement>("/v1/deadline-rules");
+
+        var rules = catalogue.GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("code").GetString()!);
+        Assert.Equal(
+            ["bgb.letter_response", "gdpr.art12_3", "gdpr.art78_2", "gdpr.art78_appeal", "uwg.urgency_window", "uwg.limitation_11", "zpo.appeal_517",
+             "zpo.appeal_grounds_520_2", "zpo.enforcement_929_2", "vwgo.action_74", "vdug.register_closing_46"],
+            rules.Keys);
+        Assert.All(rules.Values, rule => Assert.False(string.IsNullOrWhiteSpace(rule.GetProperty("basis").GetString())));
+        // Hand-written from the statutes: ZPO § 517 "einen Monat; sie ist eine Notfrist"; § 520(2) "zwei Monate", extendable (sentences 2, 3);
+        // VDuG § 46(1) "drei Wochen", "§ 193 ... findet keine Anwendung"; GDPR Art. 12(3) "one month", Reg. 1182/71.
+        Assert.Equal(("P1M", "zpo222", true, false), Shape(rules["zpo.appeal_517"]));
+        Assert.Equal(("P2M", "zpo222", false, true), Shape(rules["zpo.appeal_grounds_520_2"]));
+        Assert.Equal(("P3W", "no_shift", false, false), Shape(rules["vdug.register_closing_46"]));
+        Assert.Equal(("P1M", "reg1182", false, true), Shape(rules["gdpr.art12_3"]));
+        Assert.Equal(("P6M", "bgb", false, false), Shape(rules["uwg.limitation_11"]));
+        Assert.Contains(catalogue.GetProperty("urgencyPractices").EnumerateArray(),
+            p => p.GetProperty("court").GetString() == "kg-berlin" && p.GetProperty("period").GetString() == "P2M");
+    }
+
+    private static (string?, string?, bool, bool) Shape(JsonElement rule) => (rule.GetProperty("period").GetString(), rule.GetProperty("counting").GetString(),
+        rule.GetProperty("notfrist").GetBoolean(), rule.GetProperty("extendable").GetBoolean());
+
+    // Today's deadlines move onto the catalogue unchanged: P1M from Thursday 30 April 2026 is still Monday 1 June (BGB § 193 / Art. 3(4)).
+    [Fact]
+    public async Task A_letter_s_response_deadline_names_its_rule_and_keeps_its_date()
+    {
+        api.Clock.SetUtcNow(new DateTimeOffset(2026, 5, 2, 9, 0, 0, TimeSpan.Zero));
+        var world = await Letters.WorldAsync(api);
+
+        var deadline = (await world.SendAsync(await world.DraftAsync(), "2026-04-30T10:00:00+02:00", period: "P1M")).GetProperty("deadline");
+
+        Assert.Equal("bgb.letter_response", deadline.GetProperty("rule").GetString());
+        Assert.Equal("2026-06-01", deadline.GetProperty("dueDate").GetString());
+    }
+}
