@@ -219,8 +219,9 @@ public static class SweepDeadlines
         private async Task<int> DraftRemindersAsync(IReadOnlyList<MissedRow> missed, IReadOnlyDictionary<Guid, DeadlineDto> missedDeadlines,
             EscalationPolicyDto policy, DateTimeOffset now, List<EventWriter.Change> changes, CancellationToken ct)
         {
-            // An appeal's time limit is the organisation's own: there is nobody to remind.
-            var remindable = missed.Where(m => m.Kind != "appeal" && policy.RuleFor(RuleKey(m.Kind, m.LetterType)).Remind).ToArray();
+            // An appeal's time limit and the procedural periods of a chain (an urgency window, a Notfrist) are the
+            // organisation's own: there is nobody to remind, and missed they are the lawyer's alarm (deadline.missed).
+            var remindable = missed.Where(m => m.Kind is not ("appeal" or "procedural") && policy.RuleFor(RuleKey(m.Kind, m.LetterType)).Remind).ToArray();
             if (remindable.Length == 0)
             {
                 return 0;

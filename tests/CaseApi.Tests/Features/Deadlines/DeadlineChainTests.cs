@@ -1,3 +1,4 @@
+using CaseApi.Features.Deadlines;
 namespace CaseApi.Tests.Features.Deadlines;
 
 /// <summary>
@@ -212,5 +213,25 @@ public sealed class DeadlineChainTests(CaseApiFactory api) : IClassFixture<CaseA
         var response = await world.Client.PostAsJsonAsync($"/v1/cases/{world.CaseId}/deadline-triggers", new { kind = "judgment_served", occurredOn = "2026-04-30" });
 
         await ProblemAssert.NamesInvalidFieldAsync(response, "pronouncedOn");
+    }
+
+    // The organisation's own periods (UWG § 12(1) urgency window: from Saturday 10 October 2026 one month to Tuesday
+    // 10 November 2026) have nobody on the other side to remind: missed, they are the lawyer's alarm, never a draft letter.
+    [Fact]
+    public async Task A_missed_urgency_window_is_marked_missed_and_drafts_no_reminder_letter()
+    {
+        var world = await WorldAsync();
+        var result = await TriggerAsync(world, new { kind = "infringement_known", occurredOn = "2026-10-10" });
+        var window = ByRule(result, "uwg.urgency_window");
+        Assert.Equal("2026-11-10", window.GetProperty("dueDate").GetString());
+
+        while (await api.SendAsync(new SweepDeadlines.Command(BatchSize: 50)) is { Claimed: > 0 })
+        {
+        }
+
+        var swept = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{window.Id()}");
+        Assert.Equal("missed", swept.GetProperty("status").GetString());
+        var letters = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/letters")).GetProperty("items");
+        Assert.DoesNotContain(letters.EnumerateArray(), l => l.GetProperty("type").GetString() == "reminder");
     }
 }
