@@ -19,7 +19,7 @@ public static class RecordProceedingEvent
         /// <example>decision_pronounced</example>
         public ProceedingEventKind Kind { get; init; }
 
-        /// <summary>The day it happened (for <c>hearing_scheduled</c>: the day the court set the hearing); not in the future.</summary>
+        /// <summary>The day it happened (for <c>hearing_scheduled</c>: the day the court set the hearing).</summary>
         /// <example>2025-05-23</example>
         public DateOnly OccurredOn { get; init; }
 
@@ -66,14 +66,10 @@ public static class RecordProceedingEvent
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator(TimeProvider clock)
+        public Validator()
         {
             RuleFor(c => c.Event.Kind).IsInEnum().OverridePropertyName("kind");
-            // A day of slack: where the organisation is, today may already be tomorrow in UTC.
-            RuleFor(c => c.Event.OccurredOn).NotEmpty()
-                .Must(day => day <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1))
-                .WithMessage("Must not lie in the future: record an event once it happened (a hearing to come is a hearing_scheduled with hearingAt).")
-                .OverridePropertyName("occurredOn");
+            RuleFor(c => c.Event.OccurredOn).NotEmpty().OverridePropertyName("occurredOn");
             RuleFor(c => c.Event.HearingAt).NotNull().When(c => c.Event.Kind == ProceedingEventKind.HearingScheduled)
                 .WithMessage("A hearing_scheduled event says when the hearing begins.").OverridePropertyName("hearingAt");
             RuleFor(c => c.Event.HearingAt).Null().When(c => c.Event.Kind != ProceedingEventKind.HearingScheduled)
