@@ -144,6 +144,8 @@ CREATE TABLE proceeding_events (
     id               uuid PRIMARY KEY,
     organisation_id  uuid NOT NULL,
     proceeding_id    uuid NOT NULL,
+    -- The order recorded: ids made in the same millisecond do not keep it.
+    seq              bigint GENERATED ALWAYS AS IDENTITY,
     kind             text NOT NULL CHECK (kind IN ('filed', 'served', 'hearing_scheduled', 'hearing_held', 'decision_pronounced', 'decision_served', 'final')),
     occurred_on      date NOT NULL,
     hearing_at       timestamptz,
@@ -159,7 +161,7 @@ CREATE TABLE proceeding_events (
     CONSTRAINT proceeding_events_ecli_only_on_decision CHECK (kind = 'decision_pronounced' OR ecli IS NULL)
 );
 
-CREATE INDEX proceeding_events_by_proceeding ON proceeding_events (organisation_id, proceeding_id, id);
+CREATE INDEX proceeding_events_by_proceeding ON proceeding_events (organisation_id, proceeding_id, seq);
 CREATE INDEX proceeding_events_hearings ON proceeding_events (organisation_id, hearing_at) WHERE kind = 'hearing_scheduled';
 
 SELECT enable_tenant_isolation('proceedings');

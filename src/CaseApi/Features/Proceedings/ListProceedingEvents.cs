@@ -16,7 +16,7 @@ public static class ListProceedingEvents
         public Validator()
         {
             RuleFor(q => q.Limit).IsPageSize();
-            RuleFor(q => q.Cursor).IsCursorOf<Query, Guid>();
+            RuleFor(q => q.Cursor).IsCursorOf<Query, long>();
         }
     }
 
@@ -30,16 +30,16 @@ public static class ListProceedingEvents
                 throw new NotFoundException("proceeding", query.ProceedingId);
             }
 
-            Infrastructure.Json.Cursor.TryDecode<Guid>(query.Cursor, out var after);
+            Infrastructure.Json.Cursor.TryDecode<long>(query.Cursor, out var after);
             // In the order recorded: the history as the organisation learnt it.
             var rows = await db.QueryAsync<EventRow>($"""
                 SELECT {EventRow.Columns} FROM proceeding_events
                 WHERE organisation_id = current_organisation_id() AND proceeding_id = @ProceedingId
-                  AND (@after::uuid IS NULL OR id > @after)
-                ORDER BY id
+                  AND (@after::bigint IS NULL OR seq > @after)
+                ORDER BY seq
                 LIMIT @take
-                """, new { query.ProceedingId, after = query.Cursor is null ? (Guid?)null : after, take = query.Limit + 1 }, ct);
-            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Id).Select(r => r.ToDto());
+                """, new { query.ProceedingId, after = query.Cursor is null ? (long?)null : after, take = query.Limit + 1 }, ct);
+            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Seq).Select(r => r.ToDto());
         }
     }
 

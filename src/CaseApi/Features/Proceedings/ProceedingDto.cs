@@ -267,9 +267,11 @@ internal sealed record PartyRow(Guid ProceedingId, string Name, string Role, Gui
 
 internal sealed record EventRow
 {
-    public const string Columns = "id, proceeding_id, kind, occurred_on, hearing_at, place, outcome, ecli, appealable, note, recorded_at";
+    public const string Columns = "id, seq, proceeding_id, kind, occurred_on, hearing_at, place, outcome, ecli, appealable, note, recorded_at";
 
     public Guid Id { get; init; }
+
+    public long Seq { get; init; }
 
     public Guid ProceedingId { get; init; }
 
