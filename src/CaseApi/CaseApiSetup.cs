@@ -3,6 +3,7 @@ using CaseApi.Features.CalendarFeeds;
 using CaseApi.Features.Cases;
 using CaseApi.Features.Complaints;
 using CaseApi.Features.Correspondence;
+using CaseApi.Features.Courts;
 using CaseApi.Features.Deadlines;
 using CaseApi.Features.Defendants;
 using CaseApi.Features.Dpas;
@@ -11,6 +12,7 @@ using CaseApi.Features.LetterTemplates;
 using CaseApi.Features.Timeline;
 using CaseApi.Features.Webhooks;
 using CaseApi.Features.Organisations;
+using CaseApi.Features.Proceedings;
 using CaseApi.Features.Stats;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -136,6 +138,7 @@ public static class CaseApiSetup
         v1.MapDefendants();
         v1.MapCases();
         v1.MapComplaints();
+        v1.MapProceedings();
         v1.MapCorrespondence();
         v1.MapLetterTemplates();
         v1.MapDeadlines();
@@ -145,5 +148,6 @@ public static class CaseApiSetup
         v1.MapEvents();
         v1.MapWebhooks();
         v1.MapDpas();
+        v1.MapCourts();
     }
 }

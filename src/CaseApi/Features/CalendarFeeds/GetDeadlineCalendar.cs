@@ -38,6 +38,25 @@ public static class GetDeadlineCalendar
         public Guid CaseId { get; init; }
     }
 
+    internal sealed record HearingRow
+    {
+        public Guid Id { get; init; }
+
+        public DateTimeOffset HearingAt { get; init; }
+
+        public string? Place { get; init; }
+
+        public required string CourtName { get; init; }
+
+        public string? FileNumber { get; init; }
+
+        public required string CaseReference { get; init; }
+
+        public Guid CaseId { get; init; }
+
+        public Guid ProceedingId { get; init; }
+    }
+
     internal sealed class Handler(DbSession db) : IRequestHandler<Query, string>
     {
         public async Task<string> Handle(Query query, CancellationToken ct)
@@ -66,6 +85,28 @@ public static class GetDeadlineCalendar
                 });
             }
 
+            // Hearings of proceedings not yet final (issue 13 point 3), at their time: lawyers attend them.
+            var hearings = await db.QueryAsync<HearingRow>("""
+                SELECT e.id, e.hearing_at, e.place, e.proceeding_id, p.case_id, p.file_number, co.name AS court_name, c.reference AS case_reference
+                FROM proceeding_events e
+                JOIN proceedings p ON p.organisation_id = e.organisation_id AND p.id = e.proceeding_id
+                JOIN courts co ON co.id = p.court_id
+                JOIN cases c ON c.organisation_id = p.organisation_id AND c.id = p.case_id
+                WHERE e.organisation_id = current_organisation_id() AND e.kind = 'hearing_scheduled' AND p.status <> 'final'
+                ORDER BY e.hearing_at, e.id
+                """, ct: ct);
+            foreach (var hearing in hearings)
+            {
+                calendar.Events.Add(new CalendarEvent
+                {
+                    Uid = $"{hearing.Id}@caseapi",
+                    Summary = $"Hearing {hearing.CaseReference}: {hearing.CourtName}{(hearing.FileNumber is null ? "" : $", {hearing.FileNumber}")}",
+                    Location = hearing.Place,
+                    Description = $"{hearing.CourtName}\nFile number {hearing.FileNumber ?? "not yet assigned"}.\nCase {hearing.CaseId}, proceeding {hearing.ProceedingId}.",
+                    DtStart = new CalDateTime(hearing.HearingAt.UtcDateTime, "UTC"),
+                });
+            }
+
             return new CalendarSerializer().SerializeToString(calendar) ?? "";
         }
 
@@ -84,7 +125,7 @@ public static class GetDeadlineCalendar
         .RequireAuthorization(FeedTokenAuthenticationHandler.Policy)
         .WithTags("Deadlines")
         .WithName("GetDeadlineCalendar")
-        .WithSummary("The open deadlines as an iCalendar feed")
-        .WithDescription("Subscribe to this URL in Outlook, Google or Apple calendars: `/v1/deadlines/calendar.ics?token=caf_…`. It takes a calendar feed token from `POST /v1/calendar-feeds` in the `token` query parameter, never an API key; a revoked token gets 401. One all-day event per open deadline, on its last day.")
+        .WithSummary("The open deadlines and coming court hearings as an iCalendar feed")
+        .WithDescription("Subscribe to this URL in Outlook, Google or Apple calendars: `/v1/deadlines/calendar.ics?token=caf_…`. It takes a calendar feed token from `POST /v1/calendar-feeds` in the `token` query parameter, never an API key; a revoked token gets 401. One all-day event per open deadline, on its last day, and one event per hearing scheduled in a proceeding that is not final, at its time, with the court and file number.")
         .Produces<string>(StatusCodes.Status200OK, "text/calendar");
 }

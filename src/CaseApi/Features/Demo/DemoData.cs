@@ -5,6 +5,7 @@ using CaseApi.Features.Complaints;
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Defendants;
 using CaseApi.Features.LetterTemplates;
+using CaseApi.Features.Proceedings;
 using CaseApi.Features.Webhooks;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Json;
@@ -100,6 +101,31 @@ public static class DemoData
             ResponsePeriod = "P14D",
         }), ct);
 
+        // The application for a preliminary injunction against the AI training before the Oberlandesgericht Köln, which has
+        // exclusive jurisdiction under UKlaG § 6. It was rejected by judgment of 23 May 2025 (15 UKl 2/25), final at once: no
+        // appeal on points of law lies in injunction proceedings (ZPO § 542(2)). No ECLI for it was found in public sources.
+        var application = await SendAsync(services, new OpenProceeding.Command(@case.Id, new OpenProceeding.Body
+        {
+            Kind = ProceedingKind.PreliminaryInjunction,
+            CourtId = CourtId("de-olg-koeln"),
+            FileNumber = "15 UKl 2/25",
+            Parties =
+            [
+                new() { Name = SeedDemo.OrganisationName, Role = PartyRole.Applicant },
+                new() { Name = meta.LegalName, Role = PartyRole.Respondent, DefendantId = meta.Id },
+            ],
+        }), ct);
+        foreach (var happened in new RecordProceedingEvent.Body[]
+        {
+            // Public reports give May 2025 but not the day: the first of the month stands in for it.
+            new() { Kind = ProceedingEventKind.Filed, OccurredOn = new DateOnly(2025, 5, 1), Note = "Filed in May 2025; the day is not in the public reports." },
+            new() { Kind = ProceedingEventKind.DecisionPronounced, OccurredOn = new DateOnly(2025, 5, 23), Outcome = CourtOutcome.Rejected, Appealable = false },
+            new() { Kind = ProceedingEventKind.Final, OccurredOn = new DateOnly(2025, 5, 23) },
+        })
+        {
+            await SendAsync(services, new RecordProceedingEvent.Command(application.Id, happened), ct);
+        }
+
         // A template of the organisation's own beside the built-in ones, to start from in Swagger UI.
         await SendAsync(services, new CreateLetterTemplate.Command(new LetterTemplateFields
         {
@@ -138,6 +164,9 @@ public static class DemoData
 
     /// <summary>The registry's ids are derived from the authorities' codes (see the DPA registry migration).</summary>
     public static Guid DpaId(string code) => Guid.Parse(Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes($"dpa:{code}"))));
+
+    /// <summary>The court registry's ids are derived from the courts' codes (see the courts migration).</summary>
+    public static Guid CourtId(string code) => Guid.Parse(Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes($"court:{code}"))));
 
     private static async Task<T> SendAsync<T>(IServiceProvider services, IRequest<T> request, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using CaseApi.Features.Cases;
 using CaseApi.Features.Complaints;
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
+using CaseApi.Features.Proceedings;
 using CaseApi.Features.Webhooks;
 
 namespace CaseApi.Features.Events;
@@ -26,6 +27,9 @@ public static class EventTypes
         new("case.escalated", typeof(CaseDto), "A reminder went unanswered too (escalation level 2); the case carries the recommended next step."),
         new("complaint.created", typeof(ComplaintDto), "A complaint to a data protection authority was recorded. Complainants' personal data is left out (`complainants` is null)."),
         new("complaint.status_changed", typeof(ComplaintDto), "A complaint moved to another status. Complainants' personal data is left out (`complainants` is null)."),
+        new("proceeding.created", typeof(ProceedingDto), "A court proceeding was recorded in a case."),
+        new("proceeding.updated", typeof(ProceedingDto), "A proceeding's court, file number or parties changed."),
+        new("proceeding.event_recorded", typeof(ProceedingEventDto), "Something happened in a proceeding (filed, served, hearing scheduled or held, decision pronounced or served, final); `data` is the event, with `proceedingId`."),
         new("letter.created", typeof(LetterDto), "A draft letter was written, by a user or by the escalation job (a reminder)."),
         new("letter.sent", typeof(LetterDto), "A letter was sent; its response deadline, if any, follows as deadline.created."),
         new("letter.delivered", typeof(LetterDto), "A delivery receipt was recorded for a sent letter; a data subject request's deadline computed anew from it follows as deadline.recomputed."),
