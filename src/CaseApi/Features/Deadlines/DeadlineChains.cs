@@ -71,7 +71,7 @@ public sealed class DeadlineChains(DbSession db, DeadlineKeeper keeper, TimeProv
                     + "suspends it (BGB § 204(1) no. 9).", ct));
                 break;
             case TriggerKind.PreliminaryInjunctionApplied:
-                ended.AddRange(await EndAsync(context.CaseId, context.ProceedingId, [DeadlineRuleCatalogue.UrgencyWindow], met: true, context.OccurredOn,
+                ended.AddRange(await EndAsync(context.CaseId, proceedingId: null, [DeadlineRuleCatalogue.UrgencyWindow], met: true, context.OccurredOn,
                     $"The application for a preliminary injunction was filed on {Iso(context.OccurredOn)}.", ct));
                 break;
             case TriggerKind.JudgmentServed:

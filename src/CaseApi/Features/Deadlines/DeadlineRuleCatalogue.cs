@@ -109,13 +109,13 @@ public static class DeadlineRuleCatalogue
     /// </summary>
     public static readonly IReadOnlyList<UrgencyPractice> UrgencyPractices =
     [
-        new("olg-muenchen", "OLG München", "P1M", "OLG München 6 U 4127/10: no longer urgent after more than one month from knowledge (both IP senates)"),
-        new("olg-hamm", "OLG Hamm", "P1M", "OLG Hamm 4 W 97/10 (9 September 2010): one month, not extended by BGB § 193"),
-        new("olg-koblenz", "OLG Koblenz", "P1M", "OLG Koblenz NJW-RR 2011, 624: one month as the rule"),
-        new("olg-celle", "OLG Celle", "P1M", "OLG Celle: one month as the rule (commentaries' six weeks outdated)"),
-        new("olg-hamburg", "OLG Hamburg", "P1M",
+        new("de-olg-muenchen", "OLG München", "P1M", "OLG München 6 U 4127/10: no longer urgent after more than one month from knowledge (both IP senates)"),
+        new("de-olg-hamm", "OLG Hamm", "P1M", "OLG Hamm 4 W 97/10 (9 September 2010): one month, not extended by BGB § 193"),
+        new("de-olg-koblenz", "OLG Koblenz", "P1M", "OLG Koblenz NJW-RR 2011, 624: one month as the rule"),
+        new("de-olg-celle", "OLG Celle", "P1M", "OLG Celle: one month as the rule (commentaries' six weeks outdated)"),
+        new("de-olg-hamburg", "OLG Hamburg", "P1M",
             "OLG Hamburg 5 U 173/06: case by case, two months too long for an average case; 3 U 7/21: six weeks not too long. The one-month default stays the safe reading."),
-        new("kg-berlin", "Kammergericht Berlin", "P2M", "KG 5 U 282/08, 5 W 295/10, 5 W 58/21: waiting up to two months is as a rule not harmful"),
+        new("de-kg", "Kammergericht Berlin", "P2M", "KG 5 U 282/08, 5 W 295/10, 5 W 58/21: waiting up to two months is as a rule not harmful"),
     ];
 
     public static readonly DeadlinePeriod StrictestUrgency = new(0, 1, 0, 0);

@@ -32,7 +32,7 @@ public static class RecordDeadlineTrigger
         /// The Oberlandesgericht whose practice sets the urgency window, for <c>infringement_known</c> (one of <c>urgencyPractices</c> at
         /// <c>GET /v1/deadline-rules</c>); left out, the shortest window, one month.
         /// </summary>
-        /// <example>kg-berlin</example>
+        /// <example>de-kg</example>
         public string? Court { get; init; }
 
         /// <summary>The court's place (ISO 3166-2), whose public holidays count (ZPO § 222(2)); left out, the organisation's, and the computation says so.</summary>

@@ -1,3 +1,4 @@
+using CaseApi.Features.Deadlines;
 using CaseApi.Features.Events;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
@@ -91,7 +92,8 @@ public static class RecordProceedingEvent
         }
     }
 
-    internal sealed class Handler(DbSession db, TimelineWriter timeline, EventWriter events, TimeProvider clock) : IRequestHandler<Command, Result>
+    internal sealed class Handler(DbSession db, TimelineWriter timeline, EventWriter events, DeadlineChains chains, TimeProvider clock)
+        : IRequestHandler<Command, Result>
     {
         public async Task<Result> Handle(Command cmd, CancellationToken ct)
         {
@@ -145,17 +147,28 @@ public static class RecordProceedingEvent
         }
 
         /// <summary>
-        /// Everything that follows from a recorded event, in the same transaction: the case timeline, the change feed and webhooks.
-        /// CHAIN HOOK (issue 13 point 2): the deadline chains start here. <see cref="ChainTrigger.For"/> names the trigger an event
-        /// is (judgment_served, injunction_order_issued, representative_hearing_closed); the lead calls the chain service
-        /// (DeadlineChains.OnTriggerAsync) with it below the timeline entry, when it is not null.
+        /// Everything that follows from a recorded event, in the same transaction: the deadlines it starts or ends (issue 13
+        /// point 2, <see cref="ChainTrigger.For"/>), the case timeline, the change feed and webhooks.
         /// </summary>
         private async Task ProceedingEventRecordedAsync(ProceedingDto proceeding, ProceedingEventDto recorded, CancellationToken ct)
         {
-            var trigger = ChainTrigger.For(proceeding.Kind, recorded);
+            var trigger = ChainTrigger.For(proceeding, recorded);
             await timeline.AppendAsync(proceeding.CaseId, $"proceeding.{SnakeCase.From(recorded.Kind)}", Summary(recorded), "proceeding", proceeding.Id,
                 occurredAt: recorded.HearingAt ?? new DateTimeOffset(recorded.OccurredOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
-                details: new { eventId = recorded.Id, fileNumber = proceeding.FileNumber, outcome = recorded.Outcome, ecli = recorded.Ecli, chainTrigger = trigger }, ct: ct);
+                details: new { eventId = recorded.Id, fileNumber = proceeding.FileNumber, outcome = recorded.Outcome, ecli = recorded.Ecli,
+                    chainTrigger = trigger is { } kind ? SnakeCase.From(kind) : null }, ct: ct);
+            if (trigger is { } chain)
+            {
+                // The court's seat decides the holidays (ZPO § 222(2)) and, for the urgency window, the court's practice.
+                var court = await db.QuerySingleAsync<(string Code, string Jurisdiction)>(
+                    "SELECT code, jurisdiction FROM courts WHERE id = @CourtId", new { proceeding.CourtId }, ct);
+                Jurisdiction.TryParse(court.Jurisdiction, out var seat);
+                await chains.OnTriggerAsync(chain, new TriggerContext(proceeding.CaseId, recorded.OccurredOn)
+                {
+                    ProceedingId = proceeding.Id, Court = court.Code, CourtJurisdiction = seat, PronouncedOn = proceeding.Decision?.DecidedOn,
+                }, ct);
+            }
+
             await events.AppendAsync("proceeding.event_recorded", "proceeding", proceeding.Id, recorded, ct);
         }
 
@@ -194,17 +207,20 @@ public static class RecordProceedingEvent
 /// </summary>
 internal static class ChainTrigger
 {
-    public static string? For(ProceedingKind kind, ProceedingEventDto recorded) => (kind, recorded.Kind) switch
+    public static TriggerKind? For(ProceedingDto proceeding, ProceedingEventDto recorded) => (proceeding.Kind, recorded.Kind) switch
     {
+        // An application for a preliminary injunction ends the urgency window it had to meet (UWG § 12(1)).
+        (ProceedingKind.PreliminaryInjunction, ProceedingEventKind.Filed) => TriggerKind.PreliminaryInjunctionApplied,
         // ZPO §§ 922, 936: an injunction granted by order (Beschlussverfügung) is to be served by the applicant within a
         // month of its issue (ZPO § 929(2)); the order's pronouncement is the trigger.
         (ProceedingKind.PreliminaryInjunction, ProceedingEventKind.DecisionPronounced)
-            when recorded.Outcome is CourtOutcome.Granted or CourtOutcome.PartiallyGranted => "injunction_order_issued",
+            when recorded.Outcome is CourtOutcome.Granted or CourtOutcome.PartiallyGranted => TriggerKind.InjunctionOrderIssued,
         // VDuG § 46(1): consumers may register for a redress or model declaratory action until three weeks after the end of
         // the last oral hearing.
-        (ProceedingKind.RedressAction or ProceedingKind.ModelDeclaratoryAction, ProceedingEventKind.HearingHeld) => "representative_hearing_closed",
-        // ZPO §§ 517, 548; VwGO §§ 124a, 139: appeal periods run from service of the judgment.
-        (_, ProceedingEventKind.DecisionServed) => "judgment_served",
+        (ProceedingKind.RedressAction or ProceedingKind.ModelDeclaratoryAction, ProceedingEventKind.HearingHeld) => TriggerKind.RepresentativeHearingClosed,
+        // ZPO §§ 517, 548; VwGO §§ 124a, 139: appeal periods run from service of the judgment, and only where an appeal lies
+        // (the decision says so): no period opens for a decision that is final when pronounced.
+        (_, ProceedingEventKind.DecisionServed) when proceeding.Decision is { Appealable: true } => TriggerKind.JudgmentServed,
         _ => null,
     };
 }

@@ -57,7 +57,7 @@ public sealed class DeadlineChainTests(CaseApiFactory api) : IClassFixture<CaseA
     {
         var world = await WorldAsync();
 
-        var result = await TriggerAsync(world, new { kind = "infringement_known", occurredOn = "2026-01-30", court = "kg-berlin", courtJurisdiction = "DE-BE" });
+        var result = await TriggerAsync(world, new { kind = "infringement_known", occurredOn = "2026-01-30", court = "de-kg", courtJurisdiction = "DE-BE" });
 
         AssertDue(ByRule(result, "uwg.urgency_window"), "2026-03-30", "Kammergericht Berlin: P2M", "5 U 282/08");
     }

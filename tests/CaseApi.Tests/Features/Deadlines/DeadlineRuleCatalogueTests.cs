@@ -24,7 +24,7 @@ public sealed class DeadlineRuleCatalogueTests(CaseApiFactory api) : IClassFixtu
         Assert.Equal(("P1M", "reg1182", false, true), Shape(rules["gdpr.art12_3"]));
         Assert.Equal(("P6M", "bgb", false, false), Shape(rules["uwg.limitation_11"]));
         Assert.Contains(catalogue.GetProperty("urgencyPractices").EnumerateArray(),
-            p => p.GetProperty("court").GetString() == "kg-berlin" && p.GetProperty("period").GetString() == "P2M");
+            p => p.GetProperty("court").GetString() == "de-kg" && p.GetProperty("period").GetString() == "P2M");
     }
 
     private static (string?, string?, bool, bool) Shape(JsonElement rule) => (rule.GetProperty("period").GetString(), rule.GetProperty("counting").GetString(),

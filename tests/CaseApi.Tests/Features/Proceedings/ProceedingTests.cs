@@ -149,11 +149,52 @@ public sealed class ProceedingTests(CaseApiFactory api) : IClassFixture<CaseApiF
             history.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
         var timeline = (await client.GetFromJsonAsync<JsonElement>($"/v1/cases/{@case.Id()}/timeline?limit=200")).GetProperty("items").EnumerateArray().ToArray();
         var servedEntry = Assert.Single(timeline, e => e.GetProperty("kind").GetString() == "proceeding.decision_served");
-        // The chain hook for issue 13 point 2: service of a judgment starts the appeal periods (ZPO §§ 517, 548).
-        Assert.Equal("judgment_served", servedEntry.GetProperty("details").GetProperty("chainTrigger").GetString());
+        // A decision that no appeal lies against starts no appeal periods when served (ZPO §§ 517, 548 presuppose one).
+        Assert.Equal(JsonValueKind.Null, servedEntry.GetProperty("details").GetProperty("chainTrigger").ValueKind);
         Assert.Equal(served.GetProperty("event").Id(), servedEntry.GetProperty("details").GetProperty("eventId").GetGuid());
         var feed = await client.GetFromJsonAsync<JsonElement>("/v1/events?limit=200");
         Assert.Equal(4, feed.GetProperty("items").EnumerateArray().Count(e => e.GetProperty("type").GetString() == "proceeding.event_recorded"));
+    }
+
+    // ZPO § 517: the appeal period begins with service, "spätestens aber mit Ablauf von fünf Monaten nach der Verkündung".
+    // Pronounced Thursday 15 January 2026, five months run out on 15 June 2026, before service on 20 June: the month ends on
+    // Wednesday 15 July 2026. ZPO § 520(2): two months from the same start, Saturday 15 August 2026, moved by ZPO § 222(2)
+    // to Monday 17 August 2026 (LG Köln sits in DE-NW, where 15 August is no holiday).
+    [Fact]
+    public async Task Serving_an_appealable_judgment_opens_the_appeal_periods_at_the_courts_seat_capped_at_five_months_after_pronouncement()
+    {
+        var (client, defendant, @case) = await WorldAsync();
+        var proceeding = await client.CreatedAsync($"/v1/cases/{@case.Id()}/proceedings", new
+        {
+            kind = "main_action", courtId = DemoData.CourtId("de-lg-koeln"), fileNumber = "31 O 12/25",
+            parties = new object[] { new { name = "Meta Platforms Ireland Limited", role = "defendant", defendantId = defendant.Id() } },
+        });
+        var events = $"/v1/proceedings/{proceeding.Id()}/events";
+        await client.CreatedAsync(events, new { kind = "decision_pronounced", occurredOn = "2026-01-15", outcome = "rejected", appealable = true });
+
+        await client.CreatedAsync(events, new { kind = "decision_served", occurredOn = "2026-06-20" });
+
+        var deadlines = (await client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={@case.Id()}&limit=200")).GetProperty("items").EnumerateArray().ToArray();
+        var appeal = Assert.Single(deadlines, d => d.GetProperty("rule").GetString() == "zpo.appeal_517");
+        var grounds = Assert.Single(deadlines, d => d.GetProperty("rule").GetString() == "zpo.appeal_grounds_520_2");
+        Assert.Equal("2026-07-15", appeal.GetProperty("dueDate").GetString());
+        Assert.Equal("2026-08-17", grounds.GetProperty("dueDate").GetString());
+        Assert.Contains("DE-NW", grounds.GetProperty("computation").GetString(), StringComparison.Ordinal);
+    }
+
+    // UWG § 12(1): the application for a preliminary injunction is what the urgency window waits for; filing it meets the window.
+    [Fact]
+    public async Task Filing_an_application_for_a_preliminary_injunction_meets_the_cases_urgency_window()
+    {
+        var (client, defendant, @case) = await WorldAsync();
+        var window = (await client.CreatedAsync($"/v1/cases/{@case.Id()}/deadline-triggers", new { kind = "infringement_known", occurredOn = "2025-04-28" }))
+            .GetProperty("created").EnumerateArray().Single(d => d.GetProperty("rule").GetString() == "uwg.urgency_window");
+        var proceeding = await ProceedingAsync(client, @case, defendant);
+
+        await client.CreatedAsync($"/v1/proceedings/{proceeding.Id()}/events", new { kind = "filed", occurredOn = "2025-05-12" });
+
+        var after = await client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{window.Id()}");
+        Assert.Equal("met", after.GetProperty("status").GetString());
     }
 
     [Fact]
