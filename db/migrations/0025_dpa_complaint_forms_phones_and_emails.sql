@@ -1,8 +1,8 @@
--- db/data/dpas.json gained complaint web forms for 27 authorities (6 -> 33), the phone numbers of the six that lacked
+-- db/data/dpas.json gained complaint web forms for 28 authorities (6 -> 34), the phone numbers of the six that lacked
 -- one, and complaint e-mail addresses for five more; the Greek authority's is now its dedicated complaints address
 -- (complaints@dpa.gr, was contact@dpa.gr). Each value came from the datenanfragen.de supervisory-authority records
--- (CC0) and the authority's own pages they cite, all now among the entry's sources. DbUp runs 0018 only once: this
--- repeats its load statement unchanged.
+-- (CC0) and the authority's own pages they cite (the EDPS's form from its own site), all now among the entry's sources.
+-- DbUp runs 0018 only once: this repeats its load statement unchanged.
 
 INSERT INTO dpas (
     code, official_name, english_name, acronym, countries, regions, sectors, website, complaint_email,
