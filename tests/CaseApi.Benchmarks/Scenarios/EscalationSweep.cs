@@ -196,9 +196,9 @@ internal static class EscalationSweep
                 -- off, and the same rows (the trigger's expression) are written with one INSERT … SELECT below.
                 ALTER TABLE deadlines DISABLE TRIGGER deadlines_watch;
 
-                INSERT INTO deadlines (id, organisation_id, case_id, kind, letter_id, defendant_id, starts_on, period, due_date, due_at,
+                INSERT INTO deadlines (id, organisation_id, case_id, kind, rule, letter_id, defendant_id, starts_on, period, due_date, due_at,
                     due_soon_at, due_soon_notified_at, computation, status, created_at, updated_at)
-                SELECT deadline_id, organisation_id, case_id, 'response', letter_id, defendant_id, due_date - 14, 'P14D', due_date,
+                SELECT deadline_id, organisation_id, case_id, 'response', 'bgb.letter_response', letter_id, defendant_id, due_date - 14, 'P14D', due_date,
                        (due_date + 1)::timestamp AT TIME ZONE 'Europe/Berlin',
                        (due_date - 4)::timestamp AT TIME ZONE 'Europe/Berlin',
                        -- An overdue deadline was warned when it fell due soon.

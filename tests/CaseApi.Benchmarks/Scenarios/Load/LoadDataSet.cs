@@ -389,6 +389,8 @@ internal sealed class LoadDataSet
         table.Write(organisation, NpgsqlDbType.Uuid);
         table.Write(caseId, NpgsqlDbType.Uuid);
         table.Write(kind, NpgsqlDbType.Text);
+        // The catalogue's rule for each kind written here (migration 0020 fills existing rows the same way).
+        table.Write(kind switch { "data_subject_request" => "gdpr.art12_3", "dpa_progress" => "gdpr.art78_2", _ => "bgb.letter_response" }, NpgsqlDbType.Text);
         WriteOrNull(table, letterId, NpgsqlDbType.Uuid);
         WriteOrNull(table, complaintId, NpgsqlDbType.Uuid);
         WriteOrNull(table, defendantId, NpgsqlDbType.Uuid);
@@ -595,7 +597,7 @@ internal sealed class LoadDataSet
                              sent_at, received_at, version, created_at, updated_at)
                     """, ct);
                 tables.Deadlines = await tables.CopyAsync(database, """
-                    deadlines (id, organisation_id, case_id, kind, letter_id, complaint_id, defendant_id, dpa_id, starts_on, period, due_date, due_at,
+                    deadlines (id, organisation_id, case_id, kind, rule, letter_id, complaint_id, defendant_id, dpa_id, starts_on, period, due_date, due_at,
                                computation, status, met_at, waived_reason, version, created_at, updated_at, due_soon_at, due_soon_notified_at,
                                missed_at, escalated_at)
                     """, ct);

@@ -103,8 +103,8 @@ public sealed class EscalationWorkersTests(CaseApiFactory api, ITestOutputHelper
                 FROM generate_series(1, @count) g, kase, defendant
                 RETURNING id, case_id, defendant_id
             )
-            INSERT INTO deadlines (id, organisation_id, case_id, kind, letter_id, defendant_id, starts_on, period, due_date, due_at, computation, status, created_at, updated_at)
-            SELECT gen_random_uuid(), @organisationId, case_id, 'response', id, defendant_id, current_date - 30, 'P14D', current_date - 16,
+            INSERT INTO deadlines (id, organisation_id, case_id, kind, rule, letter_id, defendant_id, starts_on, period, due_date, due_at, computation, status, created_at, updated_at)
+            SELECT gen_random_uuid(), @organisationId, case_id, 'response', 'bgb.letter_response', id, defendant_id, current_date - 30, 'P14D', current_date - 16,
                    now() - interval '16 days', 'Seeded overdue.', 'open', now(), now()
             FROM sent
             """, new { organisationId, count = Deadlines });
