@@ -147,7 +147,9 @@ public static class FileComplaint
                 var filedAt = DeadlineKeeper.InstantOf(filedOn);
                 await timeline.AppendAsync(cmd.CaseId, "complaint.filed", "Complaint filed with the authority.", "complaint", id,
                     occurredAt: filedAt, details: new { filedOn }, ct: ct);
-                await deadlines.StartDpaProgressAsync(cmd.CaseId, id, complaint.DpaId, filedAt, await deadlines.RulesForDpaAsync(complaint.DpaId, ct), ct);
+                var authority = await deadlines.RulesForDpaAsync(complaint.DpaId, ct);
+                await deadlines.StartDpaProgressAsync(cmd.CaseId, id, complaint.DpaId, filedAt, authority, ct);
+                await deadlines.StartProceduralRegulationAsync(cmd.CaseId, id, complaint.DpaId, filedAt, authority, ct);
             }
 
             var created = (await ComplaintReader.LoadAsync(db, caller, id, ct))!;

@@ -191,17 +191,24 @@ public static class TransitionComplaint
             switch (transition.To)
             {
                 case ComplaintStatus.Filed:
-                    await deadlines.StartDpaProgressAsync(current.CaseId, cmd.Id, current.DpaId, at, await deadlines.RulesForDpaAsync(current.DpaId, ct), ct);
+                    var authority = await deadlines.RulesForDpaAsync(current.DpaId, ct);
+                    await deadlines.StartDpaProgressAsync(current.CaseId, cmd.Id, current.DpaId, at, authority, ct);
+                    await deadlines.StartProceduralRegulationAsync(current.CaseId, cmd.Id, current.DpaId, at, authority, ct);
                     break;
                 case ComplaintStatus.Transferred:
                     // GDPR Art. 78(2) runs against "the supervisory authority which is competent pursuant to Articles 55 and 56":
                     // from the transfer, the lead authority (Art. 56(1)); the period at the authority lodged with is met by the transfer.
                     await deadlines.EndDpaProgressAsync(cmd.Id, "transferred", at, ct);
+                    await deadlines.EndProceduralRegulationAsync(cmd.Id, "transferred", at, ct);
                     await deadlines.StartDpaProgressAsync(current.CaseId, cmd.Id, transition.TransferredToDpaId!.Value, at,
                         await deadlines.RulesForDpaAsync(transition.TransferredToDpaId!.Value, ct), ct);
                     break;
+                case ComplaintStatus.UnderInvestigation:
+                    await deadlines.EndProceduralRegulationAsync(cmd.Id, "under_investigation", at, ct);
+                    break;
                 case ComplaintStatus.Decided or ComplaintStatus.Withdrawn or ComplaintStatus.Closed:
                     await deadlines.EndDpaProgressAsync(cmd.Id, SnakeCase.From(transition.To), at, ct);
+                    await deadlines.EndProceduralRegulationAsync(cmd.Id, SnakeCase.From(transition.To), at, ct);
                     break;
                 case ComplaintStatus.Appealed:
                     var due = rules.FromDate(at, transition.AppealDueOn!.Value);
@@ -258,6 +265,9 @@ public static class TransitionComplaint
             `appealDueOn`, which opens a deadline of kind `appeal`.
             The GDPR Art. 78(2) period: filing starts three months; a decision or a transfer meets the running period (a transfer
             starts three months for the lead authority); a withdrawal or closing waives it. None runs after a decision.
+            A complaint filed from 2 April 2027 also gets the periods of Reg. (EU) 2025/2518 Art. 4 (rules `gdpr_proc.admissibility`,
+            `gdpr_proc.transmission`): a transfer meets both; an investigation or a decision meets the admissibility period (a decision
+            waives the transmission); a withdrawal or closing waives both.
             Requires `If-Match` with the complaint's ETag.
             """)
         .Produces<ComplaintDto>();

@@ -18,7 +18,7 @@ public enum DeadlineKind
     /// <summary>GDPR Art. 78(1), (3): by when an appeal against an authority's decision must be brought or pursued, as the court or national procedure sets it.</summary>
     Appeal,
 
-    /// <summary>A step the organisation must take itself (apply, appeal, enforce, bring an action, register), set by a recorded event; <c>rule</c> says which.</summary>
+    /// <summary>A step the organisation must take itself (apply, appeal, enforce, bring an action, register), set by a recorded event, or an authority's time limit on a complaint under Reg. (EU) 2025/2518; <c>rule</c> says which.</summary>
     Procedural,
 }
 

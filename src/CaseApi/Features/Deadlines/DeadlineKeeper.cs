@@ -279,6 +279,67 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
         await RecordWaivedAsync(waived, at, reason, ct);
     }
 
+    /// <summary>
+    /// Reg. (EU) 2025/2518 Art. 4, with Art. 37: a complaint lodged from 2 April 2027 gives the authority lodged with two weeks to declare it
+    /// inadmissible (Art. 4(2)) and six weeks to transmit it to the lead authority; one lodged before keeps only GDPR Art. 78(2), which the
+    /// Regulation leaves in force. The lodging day is the local day of <paramref name="lodgedAt"/> where the organisation is.
+    /// </summary>
+    public async Task StartProceduralRegulationAsync(Guid caseId, Guid complaintId, Guid dpaId, DateTimeOffset lodgedAt, DeadlineRules rules, CancellationToken ct)
+    {
+        var lodgedOn = rules.LocalDay(lodgedAt);
+        if (lodgedOn < DeadlineRuleCatalogue.ProceduralRegulationAppliesFrom)
+        {
+            return;
+        }
+
+        string[] why =
+        [
+            $"Reg. (EU) 2025/2518 Art. 4(2): the authority lodged with declares a complaint concerning cross-border processing inadmissible, for lacking the "
+            + $"information of Art. 4(1), within two weeks of receiving it on {lodgedOn:yyyy-MM-dd} (lodged from 2 April 2027, Art. 37).",
+            $"Reg. (EU) 2025/2518 Art. 4: the authority lodged with transmits a complaint concerning cross-border processing to the lead authority within six "
+            + $"weeks of receiving it on {lodgedOn:yyyy-MM-dd} (lodged from 2 April 2027, Art. 37; the period per Arthur Cox, 19 December 2025).",
+        ];
+        foreach (var (code, text) in new[] { DeadlineRuleCatalogue.ProcAdmissibility, DeadlineRuleCatalogue.ProcTransmission }.Zip(why))
+        {
+            var rule = DeadlineRuleCatalogue.Get(code);
+            var due = rules.FromPeriod(lodgedAt, rule.ParsedPeriod!, rule.Counting);
+            await OpenAsync(new NewDeadline(caseId, DeadlineKind.Procedural, due with { Computation = $"{text} {due.Computation}" }, rule.Period,
+                ComplaintId: complaintId, DpaId: dpaId, Rule: code), rules, ct);
+        }
+    }
+
+    /// <summary>
+    /// A step ends the Reg. (EU) 2025/2518 periods it answers: a transfer is the transmission (and shows the complaint admissible), an
+    /// investigation or a decision is the authority's answer on admissibility (a decision of the authority lodged with also makes the
+    /// transmission moot); a withdrawal or closing ends the complaint.
+    /// </summary>
+    public async Task EndProceduralRegulationAsync(Guid complaintId, string step, DateTimeOffset at, CancellationToken ct)
+    {
+        string[] met = step switch
+        {
+            "transferred" => [DeadlineRuleCatalogue.ProcAdmissibility, DeadlineRuleCatalogue.ProcTransmission],
+            "under_investigation" or "decided" => [DeadlineRuleCatalogue.ProcAdmissibility],
+            _ => [],
+        };
+        string[] waived = step switch
+        {
+            "decided" => [DeadlineRuleCatalogue.ProcTransmission],
+            "withdrawn" or "closed" => [DeadlineRuleCatalogue.ProcAdmissibility, DeadlineRuleCatalogue.ProcTransmission],
+            _ => [],
+        };
+        var reason = $"The complaint was {step} on {at.UtcDateTime:yyyy-MM-dd}: nothing is left to transmit or to declare inadmissible (Reg. (EU) 2025/2518 Art. 4).";
+        var rows = await db.QueryAsync<DeadlineRow>($"""
+            UPDATE deadlines SET status = CASE WHEN rule = ANY (@met) THEN 'met' ELSE 'waived' END,
+                met_at = CASE WHEN rule = ANY (@met) THEN @at END, waived_reason = CASE WHEN rule = ANY (@met) THEN NULL ELSE @reason END,
+                version = version + 1, updated_at = @now
+            WHERE organisation_id = current_organisation_id() AND complaint_id = @complaintId AND rule = ANY (@rules)
+              AND status IN ('open', 'missed', 'escalated')
+            RETURNING {DeadlineRow.Columns}
+            """, new { complaintId, met, rules = met.Concat(waived).ToArray(), at, reason, now = clock.GetUtcNow() }, ct);
+        await RecordMetAsync(rows.Where(row => row.Status == "met").ToArray(), null, ct);
+        await RecordWaivedAsync(rows.Where(row => row.Status == "waived").ToArray(), at, reason, ct);
+    }
+
     internal async Task RecordWaivedAsync(IReadOnlyList<DeadlineRow> waived, DateTimeOffset at, string reason, CancellationToken ct)
     {
         foreach (var deadline in waived)

@@ -62,6 +62,15 @@ public static class DeadlineRuleCatalogue
     public const string Enforcement = "zpo.enforcement_929_2";
     public const string AdministrativeAction = "vwgo.action_74";
     public const string RegisterClosing = "vdug.register_closing_46";
+    public const string ProcAdmissibility = "gdpr_proc.admissibility";
+    public const string ProcTransmission = "gdpr_proc.transmission";
+
+    /// <summary>
+    /// Reg. (EU) 2025/2518 Art. 37: it applies from 2 April 2027. Its Chapter II (Art. 4, lodging of complaints) has no transitional
+    /// rule, so a complaint lodged from that day gets its periods; Art. 36 puts Chapters III and IV (the investigation's time limits)
+    /// on complaints "lodged after 2 April 2027" only.
+    /// </summary>
+    public static readonly DateOnly ProceduralRegulationAppliesFrom = new(2027, 4, 2);
 
     public static readonly IReadOnlyList<DeadlineRule> All =
     [
@@ -101,6 +110,16 @@ public static class DeadlineRuleCatalogue
         new(RegisterClosing, "Closing of the representative action register", "VDuG § 46(1), (4)", "P3W", CountingRules.NoShift,
             Extendable: false, Notfrist: false, RuleCalendar.Court,
             "Consumers register (or withdraw) until three weeks after the close of the oral hearing; BGB § 193 does not apply (§ 46(1) sentence 2)."),
+        new(ProcAdmissibility, "Authority's declaration that a cross-border complaint is inadmissible", "Reg. (EU) 2025/2518 Art. 4(2), with Art. 37", "P2W",
+            CountingRules.Reg1182, Extendable: false, Notfrist: false, RuleCalendar.Authority,
+            "Two weeks from receipt for the authority lodged with to declare a complaint inadmissible for lacking the information of Art. 4(1); "
+            + "for complaints lodged from 2 April 2027. Met by a decision, a transfer or an investigation; waived by a withdrawal. "
+            + "Only for cross-border processing (Art. 1): waive it for a purely domestic complaint."),
+        new(ProcTransmission, "Transmission of a cross-border complaint to the lead authority", "Reg. (EU) 2025/2518 Art. 4, with Art. 37", "P6W",
+            CountingRules.Reg1182, Extendable: false, Notfrist: false, RuleCalendar.Authority,
+            "Six weeks from receipt for the authority lodged with to transmit the complaint to the (presumed) lead authority; for complaints lodged from "
+            + "2 April 2027. The period as Arthur Cox's briefing of 19 December 2025 states it: its paragraph of Art. 4 is not yet checked against the "
+            + "Official Journal. Met by a transfer; waived by a decision of the authority lodged with or a withdrawal. Only for cross-border processing (Art. 1)."),
     ];
 
     /// <summary>

@@ -1,3 +1,6 @@
+using CaseApi.Features.Deadlines;
+using Npgsql;
+
 namespace CaseApi.Tests.Features.Deadlines;
 
 /// <summary>Issue 13 point 1: the catalogue served at GET /v1/deadline-rules, and today's deadlines on it.</summary>
@@ -13,7 +16,7 @@ public sealed class DeadlineRuleCatalogueTests(CaseApiFactory api) : IClassFixtu
         var rules = catalogue.GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("code").GetString()!);
         Assert.Equal(
             ["bgb.letter_response", "gdpr.art12_3", "gdpr.art78_2", "gdpr.art78_appeal", "uwg.urgency_window", "uwg.limitation_11", "zpo.appeal_517",
-             "zpo.appeal_grounds_520_2", "zpo.enforcement_929_2", "vwgo.action_74", "vdug.register_closing_46"],
+             "zpo.appeal_grounds_520_2", "zpo.enforcement_929_2", "vwgo.action_74", "vdug.register_closing_46", "gdpr_proc.admissibility", "gdpr_proc.transmission"],
             rules.Keys);
         Assert.All(rules.Values, rule => Assert.False(string.IsNullOrWhiteSpace(rule.GetProperty("basis").GetString())));
         // Hand-written from the statutes: ZPO § 517 "einen Monat; sie ist eine Notfrist"; § 520(2) "zwei Monate", extendable (sentences 2, 3);
@@ -23,8 +26,28 @@ public sealed class DeadlineRuleCatalogueTests(CaseApiFactory api) : IClassFixtu
         Assert.Equal(("P3W", "no_shift", false, false), Shape(rules["vdug.register_closing_46"]));
         Assert.Equal(("P1M", "reg1182", false, true), Shape(rules["gdpr.art12_3"]));
         Assert.Equal(("P6M", "bgb", false, false), Shape(rules["uwg.limitation_11"]));
+        // Reg. (EU) 2025/2518 Art. 4(2): "within two weeks of receiving that complaint"; the transmission's six weeks (Art. 4). EU-law periods
+        // (Reg. 1182/71), the authority's own duty: its calendar.
+        Assert.Equal(("P2W", "reg1182", false, false), Shape(rules["gdpr_proc.admissibility"]));
+        Assert.Equal(("P6W", "reg1182", false, false), Shape(rules["gdpr_proc.transmission"]));
+        Assert.Equal(("Reg. (EU) 2025/2518 Art. 4(2), with Art. 37", "authority"),
+            (rules["gdpr_proc.admissibility"].GetProperty("basis").GetString(), rules["gdpr_proc.admissibility"].GetProperty("calendar").GetString()));
+        Assert.StartsWith("Reg. (EU) 2025/2518 Art. 4", rules["gdpr_proc.transmission"].GetProperty("basis").GetString(), StringComparison.Ordinal);
         Assert.Contains(catalogue.GetProperty("urgencyPractices").EnumerateArray(),
             p => p.GetProperty("court").GetString() == "de-kg" && p.GetProperty("period").GetString() == "P2M");
+    }
+
+    // The CHECK on deadlines.rule is rewritten by each migration that adds rules (0020, 0024): one that drops another's codes fails here.
+    [Fact]
+    public async Task The_database_admits_every_rule_of_the_catalogue()
+    {
+        await using var connection = new NpgsqlConnection(api.Database.Migrations);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'deadlines_rule_check'", connection);
+
+        var definition = (string)(await command.ExecuteScalarAsync())!;
+
+        Assert.All(DeadlineRuleCatalogue.All, rule => Assert.Contains($"'{rule.Code}'", definition, StringComparison.Ordinal));
     }
 
     private static (string?, string?, bool, bool) Shape(JsonElement rule) => (rule.GetProperty("period").GetString(), rule.GetProperty("counting").GetString(),
