@@ -62,6 +62,7 @@ public static class DeadlineRuleCatalogue
     public const string Enforcement = "zpo.enforcement_929_2";
     public const string AdministrativeAction = "vwgo.action_74";
     public const string RegisterClosing = "vdug.register_closing_46";
+    public const string PenaltyLimitation = "bgb.penalty_limitation_195";
 
     public static readonly IReadOnlyList<DeadlineRule> All =
     [
@@ -101,6 +102,12 @@ public static class DeadlineRuleCatalogue
         new(RegisterClosing, "Closing of the representative action register", "VDuG § 46(1), (4)", "P3W", CountingRules.NoShift,
             Extendable: false, Notfrist: false, RuleCalendar.Court,
             "Consumers register (or withdraw) until three weeks after the close of the oral hearing; BGB § 193 does not apply (§ 46(1) sentence 2)."),
+        new(PenaltyLimitation, "Limitation of a contractual-penalty claim", "BGB §§ 195, 199(1), 339 sentence 2", "P3Y", CountingRules.Bgb,
+            Extendable: false, Notfrist: false, RuleCalendar.Organisation,
+            "A penalty forfeited by a breach of a declaration to cease and desist is a contractual claim (BGB §§ 194 ff., not UWG § 11): three years (§ 195) "
+            + "from the end of the year in which it arose and the creditor learnt of the breach and the debtor (§ 199(1)); § 193 by analogy (BGH WM 1978, 461). "
+            + "Under \"Hamburger Brauch\" it begins only once the creditor has fixed the amount (BGH I ZR 141/21, 27 October 2022): the date assumes it is fixed "
+            + "in the year of knowledge, the earliest end. Not extendable: action or a Mahnbescheid suspends it (§ 204(1) nos. 1, 3)."),
     ];
 
     /// <summary>
