@@ -76,33 +76,33 @@ public sealed record CeaseAndDesistReply
         || (Kind == CeaseAndDesistReplyKind.Declaration && AcceptedAsAdequate == false);
 }
 
-/// <summary>Each field of the reply where it fits its kind; the names are the JSON paths.</summary>
+/// <summary>Each field of the reply where it fits its kind; the names are JSON paths below <c>ceaseAndDesistReply</c>.</summary>
 public sealed class CeaseAndDesistReplyValidator : AbstractValidator<CeaseAndDesistReply>
 {
     public CeaseAndDesistReplyValidator()
     {
-        RuleFor(r => r.Kind).IsInEnum().OverridePropertyName("ceaseAndDesistReply.kind");
+        RuleFor(r => r.Kind).IsInEnum().OverridePropertyName("kind");
         var declaration = (CeaseAndDesistReply r) => r.Kind is CeaseAndDesistReplyKind.Declaration or CeaseAndDesistReplyKind.PartialDeclaration;
-        RuleFor(r => r.Penalty).NotNull().When(declaration).WithMessage("A declaration names its penalty clause.").OverridePropertyName("ceaseAndDesistReply.penalty");
-        RuleFor(r => r.Penalty).Null().Unless(declaration).WithMessage("Only declarations carry a penalty clause.").OverridePropertyName("ceaseAndDesistReply.penalty");
+        RuleFor(r => r.Penalty).NotNull().When(declaration).WithMessage("A declaration names its penalty clause.").OverridePropertyName("penalty");
+        RuleFor(r => r.Penalty).Null().Unless(declaration).WithMessage("Only declarations carry a penalty clause.").OverridePropertyName("penalty");
         RuleFor(r => r.AcceptedAsAdequate).NotNull().When(r => r.Kind == CeaseAndDesistReplyKind.Declaration)
-            .WithMessage("Say whether the organisation accepts the declaration as adequate.").OverridePropertyName("ceaseAndDesistReply.acceptedAsAdequate");
+            .WithMessage("Say whether the organisation accepts the declaration as adequate.").OverridePropertyName("acceptedAsAdequate");
         RuleFor(r => r.AcceptedAsAdequate).NotEqual(true).When(r => r.Kind != CeaseAndDesistReplyKind.Declaration)
-            .WithMessage("Only a full declaration can be accepted as adequate.").OverridePropertyName("ceaseAndDesistReply.acceptedAsAdequate");
+            .WithMessage("Only a full declaration can be accepted as adequate.").OverridePropertyName("acceptedAsAdequate");
         RuleFor(r => r.RequestedUntil).NotNull().When(r => r.Kind == CeaseAndDesistReplyKind.ExtensionRequest)
-            .WithMessage("An extension request names the day asked for.").OverridePropertyName("ceaseAndDesistReply.requestedUntil");
+            .WithMessage("An extension request names the day asked for.").OverridePropertyName("requestedUntil");
         RuleFor(r => r.RequestedUntil).Null().When(r => r.Kind != CeaseAndDesistReplyKind.ExtensionRequest)
-            .WithMessage("Only an extension request names a day.").OverridePropertyName("ceaseAndDesistReply.requestedUntil");
+            .WithMessage("Only an extension request names a day.").OverridePropertyName("requestedUntil");
         When(r => r.Penalty is not null, () =>
         {
-            RuleFor(r => r.Penalty!.Kind).IsInEnum().OverridePropertyName("ceaseAndDesistReply.penalty.kind");
+            RuleFor(r => r.Penalty!.Kind).IsInEnum().OverridePropertyName("penalty.kind");
             RuleFor(r => r.Penalty!.Amount).NotNull().When(r => r.Penalty!.Kind == PenaltyKind.Fixed)
-                .WithMessage("A fixed penalty names its amount.").OverridePropertyName("ceaseAndDesistReply.penalty.amount");
-            RuleFor(r => r.Penalty!.Amount).GreaterThan(0).LessThan(10_000_000_000m).OverridePropertyName("ceaseAndDesistReply.penalty.amount");
+                .WithMessage("A fixed penalty names its amount.").OverridePropertyName("penalty.amount");
+            RuleFor(r => r.Penalty!.Amount).GreaterThan(0).LessThan(10_000_000_000m).OverridePropertyName("penalty.amount");
             RuleFor(r => r.Penalty!.Currency).NotNull().Matches("^[A-Z]{3}$").When(r => r.Penalty!.Amount is not null)
-                .WithMessage("An amount names its ISO 4217 currency, e.g. EUR.").OverridePropertyName("ceaseAndDesistReply.penalty.currency");
+                .WithMessage("An amount names its ISO 4217 currency, e.g. EUR.").OverridePropertyName("penalty.currency");
             RuleFor(r => r.Penalty!.Currency).Null().When(r => r.Penalty!.Amount is null)
-                .WithMessage("A currency goes with an amount.").OverridePropertyName("ceaseAndDesistReply.penalty.currency");
+                .WithMessage("A currency goes with an amount.").OverridePropertyName("penalty.currency");
         });
     }
 }

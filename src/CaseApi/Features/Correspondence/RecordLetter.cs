@@ -88,7 +88,8 @@ public static class RecordLetter
                 .WithMessage("Must not lie in the future.").OverridePropertyName("receivedAt");
             RuleFor(c => c.Letter.CeaseAndDesistReply).Null().When(c => c.Letter.Direction == LetterDirection.Outgoing || c.Letter.InReplyTo is null)
                 .WithMessage("Only an incoming letter inReplyTo a cease-and-desist letter is classified as its reply.").OverridePropertyName("ceaseAndDesistReply");
-            RuleFor(c => c.Letter.CeaseAndDesistReply!).SetValidator(new CeaseAndDesistReplyValidator()).When(c => c.Letter.CeaseAndDesistReply is not null);
+            RuleFor(c => c.Letter.CeaseAndDesistReply!).SetValidator(new CeaseAndDesistReplyValidator()).When(c => c.Letter.CeaseAndDesistReply is not null)
+                .OverridePropertyName("ceaseAndDesistReply");
         }
     }
 
