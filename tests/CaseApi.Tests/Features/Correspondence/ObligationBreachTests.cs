@@ -31,8 +31,27 @@ public sealed class ObligationBreachTests(CaseApiFactory api) : IClassFixture<Ca
         Assert.Contains("BGB §§ 195, 199(1)", deadline.GetProperty("computation").GetString(), StringComparison.Ordinal);
     }
 
+    // The demo data holds no obligation (a declaration would meet its deadline, which other tests read), so the route walk of
+    // TenantIsolationTests sees only an empty list: this proves isolation with a row in both new tables.
     [Fact]
-    public async Task A_breach_before_the_declaration_is_a_400_naming_occurredOn()
+    public async Task Another_organisation_neither_sees_an_obligation_nor_records_a_breach_of_it()
+    {
+        var world = await DeclaredAsync();
+        var obligation = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/obligations")).EnumerateArray().Single();
+        Assert.Equal(HttpStatusCode.OK, (await world.Client.PostAsJsonAsync($"/v1/obligations/{obligation.Id()}/breaches",
+            new { occurredOn = "2025-06-03", description = "First breach." })).StatusCode);
+        var other = await Letters.WorldAsync(api);
+
+        var list = await other.Client.GetAsync($"/v1/cases/{world.CaseId}/obligations");
+        var breach = await other.Client.PostAsJsonAsync($"/v1/obligations/{obligation.Id()}/breaches", new { occurredOn = "2025-06-04", description = "Foreign." });
+
+        await ProblemAssert.IsProblemAsync(list, HttpStatusCode.NotFound, "not_found");
+        await ProblemAssert.IsProblemAsync(breach, HttpStatusCode.NotFound, "not_found");
+        var after = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/obligations")).EnumerateArray().Single();
+        Assert.Single(after.GetProperty("breaches").EnumerateArray());
+    }
+
+    private async Task<Letters.World> DeclaredAsync()
     {
         var world = await Letters.WorldAsync(api);
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D");
@@ -42,6 +61,13 @@ public sealed class ObligationBreachTests(CaseApiFactory api) : IClassFixture<Ca
             receivedAt = "2025-05-12T10:00:00+02:00",
             ceaseAndDesistReply = new { kind = "declaration", penalty = new { kind = "hamburger_brauch" }, acceptedAsAdequate = true },
         });
+        return world;
+    }
+
+    [Fact]
+    public async Task A_breach_before_the_declaration_is_a_400_naming_occurredOn()
+    {
+        var world = await DeclaredAsync();
         var obligation = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/obligations")).EnumerateArray().Single();
 
         var response = await world.Client.PostAsJsonAsync($"/v1/obligations/{obligation.Id()}/breaches", new { occurredOn = "2025-05-01", description = "Before." });

@@ -13,7 +13,7 @@ public sealed class DeadlineRuleCatalogueTests(CaseApiFactory api) : IClassFixtu
         var rules = catalogue.GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("code").GetString()!);
         Assert.Equal(
             ["bgb.letter_response", "gdpr.art12_3", "gdpr.art78_2", "gdpr.art78_appeal", "uwg.urgency_window", "uwg.limitation_11", "zpo.appeal_517",
-             "zpo.appeal_grounds_520_2", "zpo.enforcement_929_2", "vwgo.action_74", "vdug.register_closing_46"],
+             "zpo.appeal_grounds_520_2", "zpo.enforcement_929_2", "vwgo.action_74", "vdug.register_closing_46", "bgb.penalty_limitation_195"],
             rules.Keys);
         Assert.All(rules.Values, rule => Assert.False(string.IsNullOrWhiteSpace(rule.GetProperty("basis").GetString())));
         // Hand-written from the statutes: ZPO § 517 "einen Monat; sie ist eine Notfrist"; § 520(2) "zwei Monate", extendable (sentences 2, 3);
@@ -23,6 +23,8 @@ public sealed class DeadlineRuleCatalogueTests(CaseApiFactory api) : IClassFixtu
         Assert.Equal(("P3W", "no_shift", false, false), Shape(rules["vdug.register_closing_46"]));
         Assert.Equal(("P1M", "reg1182", false, true), Shape(rules["gdpr.art12_3"]));
         Assert.Equal(("P6M", "bgb", false, false), Shape(rules["uwg.limitation_11"]));
+        // BGB § 195 "drei Jahre", from the year's end (§ 199(1)); § 193 by analogy; suspended (§ 204), not extended.
+        Assert.Equal(("P3Y", "bgb", false, false), Shape(rules["bgb.penalty_limitation_195"]));
         Assert.Contains(catalogue.GetProperty("urgencyPractices").EnumerateArray(),
             p => p.GetProperty("court").GetString() == "kg-berlin" && p.GetProperty("period").GetString() == "P2M");
     }
