@@ -212,7 +212,7 @@ public static class RecordLetter
             one `inReplyTo` a letter we sent meets that letter's deadline (the first reply counts; a late one still stops reminders),
             except that a reply to a cease-and-desist letter classified by `ceaseAndDesistReply` meets it only as a declaration accepted as adequate
             (kept as the defendant's obligation); a refusal, a partial or an inadequate declaration ends it as `refused` and escalates the case
-            (to a preliminary injunction while the urgency window is open); an extension request leaves it running. And from an authority on a complaint meets its GDPR Art. 78(2) deadline and starts the next three months.
+            (to a preliminary injunction while the urgency window is open); an extension request leaves it running. One from an authority on a complaint meets its GDPR Art. 78(2) deadline and starts the next three months.
             """)
         .Produces<LetterDto>(StatusCodes.Status201Created);
 }
