@@ -9,6 +9,7 @@ using CaseApi.Features.Defendants;
 using CaseApi.Features.Dpas;
 using CaseApi.Features.Events;
 using CaseApi.Features.LetterTemplates;
+using CaseApi.Features.Obligations;
 using CaseApi.Features.Timeline;
 using CaseApi.Features.Webhooks;
 using CaseApi.Features.Organisations;
@@ -62,6 +63,8 @@ public static class CaseApiSetup
         services.AddScoped<EventWriter>();
         services.AddScoped<DeadlineKeeper>();
         services.AddScoped<DeadlineChains>();
+        services.AddScoped<UrgencyWindowRisk>();
+        services.AddScoped<CeaseAndDesistOutcomes>();
         services.AddScoped<LetterTemplateRenderer>();
         services.AddWebhooks();
         services.AddDatabase();
@@ -142,6 +145,7 @@ public static class CaseApiSetup
         v1.MapCorrespondence();
         v1.MapLetterTemplates();
         v1.MapDeadlines();
+        v1.MapObligations();
         v1.MapCalendarFeeds();
         v1.MapStats();
         v1.MapEscalation();

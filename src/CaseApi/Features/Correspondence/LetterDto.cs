@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CaseApi.Features.Deadlines;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Json;
@@ -151,6 +152,9 @@ public sealed record LetterDto : IVersioned
     /// <example>2026-04-30</example>
     public DateOnly? DeliveredOn { get; init; }
 
+    /// <summary>For a reply to a cease-and-desist letter: what it is, as recorded.</summary>
+    public CeaseAndDesistReply? CeaseAndDesistReply { get; init; }
+
     /// <summary>The response deadline it set, once sent with one.</summary>
     public DeadlineDto? Deadline { get; init; }
 
@@ -171,7 +175,7 @@ internal sealed record LetterRow
 {
     public const string Columns = """
         id, case_id, complaint_id, direction, type, defendant_id, dpa_id, channel, subject, body, in_reply_to_id, status,
-        sent_at, received_at, delivered_on, version, created_at, updated_at
+        sent_at, received_at, delivered_on, cease_and_desist_reply::text AS cease_and_desist_reply, version, created_at, updated_at
         """;
 
     public Guid Id { get; init; }
@@ -204,6 +208,8 @@ internal sealed record LetterRow
 
     public DateOnly? DeliveredOn { get; init; }
 
+    public string? CeaseAndDesistReply { get; init; }
+
     public int Version { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
@@ -215,6 +221,7 @@ internal sealed record LetterRow
         Id = Id, CaseId = CaseId, ComplaintId = ComplaintId, Direction = SnakeCase.ToEnum<LetterDirection>(Direction),
         Type = SnakeCase.ToEnum<LetterType>(Type), DefendantId = DefendantId, DpaId = DpaId, Channel = SnakeCase.ToEnum<LetterChannel>(Channel),
         Subject = Subject, Body = Body, InReplyToId = InReplyToId, Status = SnakeCase.ToEnum<LetterStatus>(Status), SentAt = SentAt,
-        ReceivedAt = ReceivedAt, DeliveredOn = DeliveredOn, Deadline = deadline, Attachments = attachments, Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
+        ReceivedAt = ReceivedAt, DeliveredOn = DeliveredOn,
+        CeaseAndDesistReply = CeaseAndDesistReply is null ? null : JsonSerializer.Deserialize<CeaseAndDesistReply>(CeaseAndDesistReply, JsonSetup.Api), Deadline = deadline, Attachments = attachments, Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
     };
 }

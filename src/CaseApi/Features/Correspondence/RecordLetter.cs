@@ -1,6 +1,7 @@
 using CaseApi.Features.Deadlines;
 using CaseApi.Features.LetterTemplates;
 using CaseApi.Features.Events;
+using CaseApi.Features.Obligations;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -56,6 +57,13 @@ public static class RecordLetter
 
         /// <summary>For incoming letters: when it arrived; now when left out.</summary>
         public DateTimeOffset? ReceivedAt { get; init; }
+
+        /// <summary>
+        /// For an incoming reply <c>inReplyTo</c> a cease-and-desist letter: what it is. Only a declaration accepted as adequate meets the letter's
+        /// deadline (and is kept as the defendant's obligation); a refusal, a partial or an inadequate declaration ends it as <c>refused</c> and
+        /// escalates the case; an extension request leaves it running. Left out, the reply meets the deadline as any reply does.
+        /// </summary>
+        public CeaseAndDesistReply? CeaseAndDesistReply { get; init; }
     }
 
     public sealed record Command(Guid CaseId, NewLetter Letter) : ICommand<LetterDto>;
@@ -78,11 +86,15 @@ public static class RecordLetter
                 .WithMessage("Outgoing letters are sent, not received: record them as drafts and send them.").OverridePropertyName("receivedAt");
             RuleFor(c => c.Letter.ReceivedAt).Must(at => at is null || at <= clock.GetUtcNow().AddMinutes(5))
                 .WithMessage("Must not lie in the future.").OverridePropertyName("receivedAt");
+            RuleFor(c => c.Letter.CeaseAndDesistReply).Null().When(c => c.Letter.Direction == LetterDirection.Outgoing || c.Letter.InReplyTo is null)
+                .WithMessage("Only an incoming letter inReplyTo a cease-and-desist letter is classified as its reply.").OverridePropertyName("ceaseAndDesistReply");
+            RuleFor(c => c.Letter.CeaseAndDesistReply!).SetValidator(new CeaseAndDesistReplyValidator()).When(c => c.Letter.CeaseAndDesistReply is not null)
+                .OverridePropertyName("ceaseAndDesistReply");
         }
     }
 
     internal sealed class Handler(
-        DbSession db, DeadlineKeeper deadlines, TimelineWriter timeline, LetterTemplateRenderer templates, EventWriter events, TimeProvider clock)
+        DbSession db, DeadlineKeeper deadlines, CeaseAndDesistOutcomes ceaseAndDesist, TimelineWriter timeline, LetterTemplateRenderer templates, EventWriter events, TimeProvider clock)
         : IRequestHandler<Command, LetterDto>
     {
         public async Task<LetterDto> Handle(Command cmd, CancellationToken ct)
@@ -97,6 +109,10 @@ public static class RecordLetter
             if (letter.InReplyTo is { } answered)
             {
                 await RequireSameCaseAsync(db, "letters", answered, cmd.CaseId, "letter", ct);
+                if (letter.CeaseAndDesistReply is not null)
+                {
+                    await CeaseAndDesistOutcomes.RequireCeaseAndDesistAsync(db, answered, ct);
+                }
             }
 
             var (subject, body) = await DraftAsync(cmd.CaseId, letter, ct);
@@ -106,15 +122,16 @@ public static class RecordLetter
             var receivedAt = incoming ? letter.ReceivedAt ?? now : (DateTimeOffset?)null;
             await db.ExecuteAsync("""
                 INSERT INTO letters (id, organisation_id, case_id, complaint_id, direction, type, defendant_id, dpa_id, channel, subject, body,
-                    in_reply_to_id, status, received_at, created_at, updated_at)
+                    in_reply_to_id, status, received_at, cease_and_desist_reply, created_at, updated_at)
                 VALUES (@id, current_organisation_id(), @CaseId, @ComplaintId, @direction, @type, @DefendantId, @DpaId, @channel, @subject, @body,
-                    @InReplyTo, @status, @receivedAt, @now, @now)
+                    @InReplyTo, @status, @receivedAt, @reply::jsonb, @now, @now)
                 """,
                 new
                 {
                     id, cmd.CaseId, letter.ComplaintId, direction = SnakeCase.From(letter.Direction), type = SnakeCase.From(letter.Type),
                     letter.DefendantId, letter.DpaId, channel = SnakeCase.From(letter.Channel), subject, body, letter.InReplyTo,
                     status = incoming ? "received" : "draft", receivedAt, now,
+                    reply = letter.CeaseAndDesistReply is null ? null : System.Text.Json.JsonSerializer.Serialize(letter.CeaseAndDesistReply, JsonSetup.Api),
                 },
                 ct);
 
@@ -123,7 +140,9 @@ public static class RecordLetter
                 await timeline.AppendAsync(cmd.CaseId, "letter.received", $"Letter received: {subject}", "letter", id, occurredAt: receivedAt, ct: ct);
                 if (letter.InReplyTo is { } answeredLetter)
                 {
-                    await deadlines.MeetByReplyAsync(answeredLetter, id, receivedAt!.Value, ct);
+                    await (letter.CeaseAndDesistReply is { } classified
+                        ? ceaseAndDesist.RecordReplyAsync(cmd.CaseId, answeredLetter, id, classified, receivedAt!.Value, ct)
+                        : deadlines.MeetByReplyAsync(answeredLetter, id, receivedAt!.Value, ct));
                 }
 
                 if (letter is { ComplaintId: { } complaint, DpaId: { } dpa })
@@ -191,7 +210,9 @@ public static class RecordLetter
         .WithDescription("""
             Outgoing letters start as drafts (change them with PATCH, then send them). Incoming letters are recorded as received:
             one `inReplyTo` a letter we sent meets that letter's deadline (the first reply counts; a late one still stops reminders),
-            and one from an authority on a complaint meets its GDPR Art. 78(2) deadline and starts the next three months.
+            except that a reply to a cease-and-desist letter classified by `ceaseAndDesistReply` meets it only as a declaration accepted as adequate
+            (kept as the defendant's obligation); a refusal, a partial or an inadequate declaration ends it as `refused` and escalates the case
+            (to a preliminary injunction while the urgency window is open); an extension request leaves it running. One from an authority on a complaint meets its GDPR Art. 78(2) deadline and starts the next three months.
             """)
         .Produces<LetterDto>(StatusCodes.Status201Created);
 }

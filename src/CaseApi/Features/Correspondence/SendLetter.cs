@@ -60,7 +60,7 @@ public static class SendLetter
         }
     }
 
-    internal sealed class Handler(DbSession db, DeadlineKeeper deadlines, TimelineWriter timeline, EventWriter events, TimeProvider clock) : IRequestHandler<Command, LetterDto>
+    internal sealed class Handler(DbSession db, DeadlineKeeper deadlines, UrgencyWindowRisk urgency, TimelineWriter timeline, EventWriter events, TimeProvider clock) : IRequestHandler<Command, LetterDto>
     {
         public async Task<LetterDto> Handle(Command cmd, CancellationToken ct)
         {
@@ -87,6 +87,11 @@ public static class SendLetter
 
             var sent = (await LetterReader.LoadAsync(db, cmd.Id, ct))!;
             await events.AppendAsync("letter.sent", "letter", cmd.Id, sent, ct);
+            if (letter.Type == LetterType.CeaseAndDesist)
+            {
+                await urgency.WarnAsync(letter.CaseId, ct);
+            }
+
             return sent;
         }
 

@@ -52,7 +52,7 @@ public sealed record ChainResult(IReadOnlyList<DeadlineDto> Created, IReadOnlyLi
 /// and a computation citing the provision, and ends those it makes moot. The one entry point for any slice that records such
 /// an event (deadline triggers, court proceedings); it knows nothing of where the event was recorded.
 /// </summary>
-public sealed class DeadlineChains(DbSession db, DeadlineKeeper keeper, TimeProvider clock)
+public sealed class DeadlineChains(DbSession db, DeadlineKeeper keeper, UrgencyWindowRisk urgency, TimeProvider clock)
 {
     /// <summary>ZPO §§ 517, 520(2): the periods begin "spätestens aber mit Ablauf von fünf Monaten nach der Verkündung".</summary>
     public static readonly DeadlinePeriod FiveMonths = new(0, 5, 0, 0);
@@ -69,6 +69,7 @@ public sealed class DeadlineChains(DbSession db, DeadlineKeeper keeper, TimeProv
                     $"UWG § 11(1), (2): six months from knowledge of the circumstances and the debtor on {Iso(context.OccurredOn)} (not from the year's end: "
                     + "BGB § 199(1) does not apply); BGB §§ 187(1), 188(2), with § 193 by analogy (BGH WM 1978, 461). Filing for a preliminary injunction "
                     + "suspends it (BGB § 204(1) no. 9).", ct));
+                await urgency.WarnAsync(context.CaseId, ct);
                 break;
             case TriggerKind.PreliminaryInjunctionApplied:
                 ended.AddRange(await EndAsync(context.CaseId, proceedingId: null, [DeadlineRuleCatalogue.UrgencyWindow], met: true, context.OccurredOn,

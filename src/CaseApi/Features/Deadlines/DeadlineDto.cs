@@ -39,6 +39,12 @@ public enum DeadlineStatus
 
     /// <summary>No longer needed; <c>waivedReason</c> says why.</summary>
     Waived,
+
+    /// <summary>
+    /// Answered with a refusal, a partial declaration or a declaration the organisation does not accept as adequate (a reply to a
+    /// cease-and-desist letter); <c>metByLetterId</c> names that reply. Not reminded about: the case is escalated at once.
+    /// </summary>
+    Refused,
 }
 
 /// <summary>A deadline: its last day, the instant it expires, and how it was computed.</summary>
@@ -98,7 +104,7 @@ public sealed record DeadlineDto : IVersioned
     /// <summary>When it was met.</summary>
     public DateTimeOffset? MetAt { get; init; }
 
-    /// <summary>The letter that met it.</summary>
+    /// <summary>The letter that met it, or that refused it.</summary>
     public Guid? MetByLetterId { get; init; }
 
     /// <summary>Why it was waived.</summary>

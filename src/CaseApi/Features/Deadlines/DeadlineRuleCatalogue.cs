@@ -71,6 +71,7 @@ public static class DeadlineRuleCatalogue
     /// on complaints "lodged after 2 April 2027" only.
     /// </summary>
     public static readonly DateOnly ProceduralRegulationAppliesFrom = new(2027, 4, 2);
+    public const string PenaltyLimitation = "bgb.penalty_limitation_195";
 
     public static readonly IReadOnlyList<DeadlineRule> All =
     [
@@ -120,6 +121,12 @@ public static class DeadlineRuleCatalogue
             "Six weeks from receipt for the authority lodged with to transmit the complaint to the (presumed) lead authority; for complaints lodged from "
             + "2 April 2027. The period as Arthur Cox's briefing of 19 December 2025 states it: its paragraph of Art. 4 is not yet checked against the "
             + "Official Journal. Met by a transfer; waived by a decision of the authority lodged with or a withdrawal. Only for cross-border processing (Art. 1)."),
+        new(PenaltyLimitation, "Limitation of a contractual-penalty claim", "BGB §§ 195, 199(1), 339 sentence 2", "P3Y", CountingRules.Bgb,
+            Extendable: false, Notfrist: false, RuleCalendar.Organisation,
+            "A penalty forfeited by a breach of a declaration to cease and desist is a contractual claim (BGB §§ 194 ff., not UWG § 11): three years (§ 195) "
+            + "from the end of the year in which it arose and the creditor learnt of the breach and the debtor (§ 199(1)); § 193 by analogy (BGH WM 1978, 461). "
+            + "Under \"Hamburger Brauch\" it begins only once the creditor has fixed the amount (BGH I ZR 141/21, 27 October 2022): the date assumes it is fixed "
+            + "in the year of knowledge, the earliest end. Not extendable: action or a Mahnbescheid suspends it (§ 204(1) nos. 1, 3)."),
     ];
 
     /// <summary>

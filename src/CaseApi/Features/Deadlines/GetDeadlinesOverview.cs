@@ -12,13 +12,14 @@ public static class GetDeadlinesOverview
     /// <param name="Missed">Passed without an answer.</param>
     /// <param name="Escalated">Passed, reminded, and escalated.</param>
     /// <param name="Next">The next 20 to expire.</param>
-    public sealed record OverviewDto(int Open, int DueSoon, int Missed, int Escalated, IReadOnlyList<DeadlineDto> Next);
+    /// <param name="UrgencyWarnings">Cease-and-desist deadlines whose escalation chain ends after the case's urgency window closes (UWG § 12(1)).</param>
+    public sealed record OverviewDto(int Open, int DueSoon, int Missed, int Escalated, IReadOnlyList<DeadlineDto> Next, IReadOnlyList<UrgencyWarningDto> UrgencyWarnings);
 
     public sealed record Query : IQuery<OverviewDto>;
 
     private sealed record Counts(int Open, int DueSoon, int Missed, int Escalated);
 
-    internal sealed class Handler(DbSession db) : IRequestHandler<Query, OverviewDto>
+    internal sealed class Handler(DbSession db, UrgencyWindowRisk urgency) : IRequestHandler<Query, OverviewDto>
     {
         public async Task<OverviewDto> Handle(Query query, CancellationToken ct)
         {
@@ -36,12 +37,13 @@ public static class GetDeadlinesOverview
                 ORDER BY due_at, id
                 LIMIT 20
                 """, ct: ct);
-            return new OverviewDto(counts.Open, counts.DueSoon, counts.Missed, counts.Escalated, next.Select(d => d.ToDto()).ToArray());
+            return new OverviewDto(counts.Open, counts.DueSoon, counts.Missed, counts.Escalated, next.Select(d => d.ToDto()).ToArray(),
+                await urgency.FindAsync(null, ct));
         }
     }
 
     internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapGet("overview", (IMediator mediator, CancellationToken ct) => mediator.Send(new Query(), ct))
         .WithName("GetDeadlinesOverview")
         .WithSummary("Deadlines at a glance")
-        .WithDescription("Counts of open, due-soon, missed and escalated deadlines, and the next 20 to expire: a lawyer's morning look.");
+        .WithDescription("Counts of open, due-soon, missed and escalated deadlines, the next 20 to expire, and the cease-and-desist letters whose reminder would end after the case's urgency window: a lawyer's morning look.");
 }

@@ -3,6 +3,7 @@ using CaseApi.Features.Complaints;
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
 using CaseApi.Features.Proceedings;
+using CaseApi.Features.Obligations;
 using CaseApi.Features.Webhooks;
 
 namespace CaseApi.Features.Events;
@@ -42,6 +43,11 @@ public static class EventTypes
         new("deadline.extended", typeof(DeadlineDto), "A deadline was moved later."),
         new("deadline.recomputed", typeof(DeadlineDto), "A deadline was computed anew from a fact recorded later: a data subject request's month from the day of receipt (GDPR Art. 12(3))."),
         new("deadline.waived", typeof(DeadlineDto), "A deadline no longer applies."),
+        new("deadline.refused", typeof(DeadlineDto), "A cease-and-desist letter was answered with a refusal or an inadequate or partial declaration; case.escalated follows with the next step."),
+        new("deadline.urgency_window_at_risk", typeof(UrgencyWarningDto),
+            "A cease-and-desist letter's deadline and the reminder after it end after the case's urgency window (UWG § 12(1)) closes: written once per deadline."),
+        new("obligation.created", typeof(ObligationDto), "A declaration to cease and desist was accepted as adequate and is kept as the defendant's obligation."),
+        new("obligation.breached", typeof(ObligationDto), "A breach of the defendant's obligation was recorded; the penalty claim's limitation follows as deadline.created."),
         new("webhook.disabled", typeof(WebhookDto), "A webhook was turned off: its receiver answered 410, or every delivery failed for three days."),
     ];
 

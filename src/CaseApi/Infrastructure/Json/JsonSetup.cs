@@ -5,6 +5,16 @@ namespace CaseApi.Infrastructure.Json;
 
 public static class JsonSetup
 {
+    /// <summary>The API's rules outside a request: for a jsonb column that keeps a request's object as the API received it.</summary>
+    public static readonly JsonSerializerOptions Api = Created();
+
+    private static JsonSerializerOptions Created()
+    {
+        var options = new JsonSerializerOptions();
+        Configure(options);
+        return options;
+    }
+
     /// <summary>
     /// One set of rules for every route: camelCase names, snake_case enum strings, and strict input — an unknown
     /// field or a null where a value is required is a 400 naming the field, not a silently dropped value.
