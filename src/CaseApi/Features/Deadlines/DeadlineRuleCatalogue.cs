@@ -62,6 +62,7 @@ public static class DeadlineRuleCatalogue
     public const string Enforcement = "zpo.enforcement_929_2";
     public const string AdministrativeAction = "vwgo.action_74";
     public const string RegisterClosing = "vdug.register_closing_46";
+    public const string SettlementOptOut = "vdug.settlement_opt_out_10";
 
     public static readonly IReadOnlyList<DeadlineRule> All =
     [
@@ -101,6 +102,10 @@ public static class DeadlineRuleCatalogue
         new(RegisterClosing, "Closing of the representative action register", "VDuG § 46(1), (4)", "P3W", CountingRules.NoShift,
             Extendable: false, Notfrist: false, RuleCalendar.Court,
             "Consumers register (or withdraw) until three weeks after the close of the oral hearing; BGB § 193 does not apply (§ 46(1) sentence 2)."),
+        new(SettlementOptOut, "Registered consumers' exit from a court settlement", "VDuG § 10(1)", "P1M", CountingRules.Bgb,
+            Extendable: false, Notfrist: false, RuleCalendar.Court,
+            "One month from the settlement's publication (Bekanntgabe) in the Verbandsklageregister (§ 10(1) sentence 2); the exit is declared to the "
+            + "Federal Office of Justice. BGB §§ 187(1), 188(2); § 193 applies, as § 10, unlike § 46(1) sentence 2, does not exclude it."),
     ];
 
     /// <summary>
