@@ -37,6 +37,13 @@ CREATE TABLE representative_registrations (
 CREATE INDEX representative_registrations_by_proceeding ON representative_registrations (organisation_id, proceeding_id, seq);
 CREATE INDEX representative_registrations_latest ON representative_registrations (organisation_id, proceeding_id, counted_on DESC, seq DESC);
 
+-- The catalogue's new rule: registered consumers' exit from a court settlement (VDuG § 10(1)).
+ALTER TABLE deadlines DROP CONSTRAINT deadlines_rule_check;
+ALTER TABLE deadlines ADD CONSTRAINT deadlines_rule_check CHECK (rule IN (
+    'bgb.letter_response', 'gdpr.art12_3', 'gdpr.art78_2', 'gdpr.art78_appeal',
+    'uwg.urgency_window', 'uwg.limitation_11', 'zpo.appeal_517', 'zpo.appeal_grounds_520_2', 'zpo.enforcement_929_2',
+    'vwgo.action_74', 'vdug.register_closing_46', 'vdug.settlement_opt_out_10'));
+
 -- Court settlements (VDuG § 9) and the opt-out deadline each opens (§ 10(1)).
 CREATE TABLE representative_settlements (
     id                 uuid PRIMARY KEY,

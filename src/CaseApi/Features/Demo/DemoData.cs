@@ -141,19 +141,24 @@ public static class DemoData
         await SendAsync(services, new UpdateRepresentativeAction.Command(redress.Id, 0, new UpdateRepresentativeAction.Body
         {
             QualifiedEntity = new QualifiedEntity { Name = SeedDemo.OrganisationName, List = QualifiedEntityList.Uklag },
-            RegisterEntryOn = new DateOnly(2025, 6, 2),
+            RegisterEntryOn = new DateOnly(2024, 11, 4),
         }), ct);
         await SendAsync(services, new RecordRegistrationCount.Command(redress.Id, new RecordRegistrationCount.Body
         {
-            CountedOn = new DateOnly(2025, 7, 1), Registered = 1234, Source = "Bundesamt für Justiz, Verbandsklageregister (illustrative figure)",
+            CountedOn = new DateOnly(2025, 1, 15), Registered = 1234, Source = "Bundesamt für Justiz, Verbandsklageregister (illustrative figure)",
         }), ct);
-        await SendAsync(services, new RecordProceedingEvent.Command(redress.Id, new RecordProceedingEvent.Body
+        foreach (var happened in new RecordProceedingEvent.Body[]
         {
-            Kind = ProceedingEventKind.HearingHeld, OccurredOn = new DateOnly(2025, 7, 10),
-        }), ct);
+            new() { Kind = ProceedingEventKind.Filed, OccurredOn = new DateOnly(2024, 10, 15) },
+            new() { Kind = ProceedingEventKind.HearingHeld, OccurredOn = new DateOnly(2025, 2, 13) },
+        })
+        {
+            await SendAsync(services, new RecordProceedingEvent.Command(redress.Id, happened), ct);
+        }
+
         await SendAsync(services, new RecordSettlement.Command(redress.Id, new RecordSettlement.Body
         {
-            ApprovedOn = new DateOnly(2025, 8, 28), PublishedOn = new DateOnly(2025, 9, 4), Summary = "Illustrative settlement: a fixed sum per registered consumer.",
+            ApprovedOn = new DateOnly(2025, 3, 27), PublishedOn = new DateOnly(2025, 4, 3), Summary = "Illustrative settlement: a fixed sum per registered consumer.",
         }), ct);
         await SendAsync(services, new AddRepresentedConsumer.Command(redress.Id, new AddRepresentedConsumer.Body
         {

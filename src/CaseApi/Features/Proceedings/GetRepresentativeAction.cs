@@ -17,6 +17,7 @@ public static class GetRepresentativeAction
 
     internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id:guid}/representative", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Query(id), ct)))
+        .ProducesProblem(StatusCodes.Status409Conflict)
         .WithName("GetRepresentativeAction")
         .WithSummary("Get the representative side of a redress or model declaratory action")
         .WithDescription("""

@@ -61,6 +61,7 @@ public static class ListRegistrationCounts
 
     internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id:guid}/registrations", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
             mediator.Send(new Query(id, limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor), ct))
+        .ProducesProblem(StatusCodes.Status409Conflict)
         .WithName("ListRegistrationCounts")
         .WithSummary("List the registration counts of a representative action")
         .WithDescription("The counts of consumers registered over time, in the order recorded (numbers only, no personal data).");

@@ -67,6 +67,7 @@ public static class ListRepresentedConsumers
     internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id:guid}/consumers", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
             mediator.Send(new Query(id, limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor), ct))
         .RequireAuthorization(Policies.PersonalData)
+        .ProducesProblem(StatusCodes.Status409Conflict)
         .WithName("ListRepresentedConsumers")
         .WithSummary("List the consumers the organisation advises in a representative action")
         .WithDescription("Personal data: lawyer and admin keys only (403 for others, who see `consumersKept` on the representative side). Erased consumers stay, pseudonymised.");

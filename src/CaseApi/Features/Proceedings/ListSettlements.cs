@@ -65,6 +65,7 @@ public static class ListSettlements
 
     internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id:guid}/settlements", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
             mediator.Send(new Query(id, limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor), ct))
+        .ProducesProblem(StatusCodes.Status409Conflict)
         .WithName("ListSettlements")
         .WithSummary("List the court settlements of a representative action")
         .WithDescription("The settlements recorded (VDuG § 9), in the order recorded, each with its opt-out deadline (VDuG § 10(1)).");

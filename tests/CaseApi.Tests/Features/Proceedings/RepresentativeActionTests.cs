@@ -37,11 +37,11 @@ public sealed class RepresentativeActionTests(CaseApiFactory api) : IClassFixtur
         var path = $"/v1/proceedings/{proceeding.Id()}/registrations";
 
         var none = await RepresentativeAsync(client, proceeding);
-        await client.CreatedAsync(path, new { countedOn = "2025-06-15", registered = 49, source = "Bundesamt für Justiz, Verbandsklageregister" });
+        await client.CreatedAsync(path, new { countedOn = "2025-01-15", registered = 49, source = "Bundesamt für Justiz, Verbandsklageregister" });
         var below = await RepresentativeAsync(client, proceeding);
-        await client.CreatedAsync(path, new { countedOn = "2025-07-01", registered = 1234, source = "Bundesamt für Justiz, Verbandsklageregister" });
+        await client.CreatedAsync(path, new { countedOn = "2025-02-01", registered = 1234, source = "Bundesamt für Justiz, Verbandsklageregister" });
         // Recorded later, counted earlier: the latest day counted stays the one that counts.
-        await client.CreatedAsync(path, new { countedOn = "2025-06-20", registered = 30, source = "Bundesamt für Justiz, Verbandsklageregister" });
+        await client.CreatedAsync(path, new { countedOn = "2025-01-20", registered = 30, source = "Bundesamt für Justiz, Verbandsklageregister" });
         var met = await RepresentativeAsync(client, proceeding);
         var listed = await client.GetFromJsonAsync<JsonElement>($"{path}?limit=2");
 
@@ -51,12 +51,12 @@ public sealed class RepresentativeActionTests(CaseApiFactory api) : IClassFixtur
         Assert.Equal("VDuG § 4(1) sentence 1 no. 1", below.GetProperty("threshold").GetProperty("basis").GetString());
         Assert.False(below.GetProperty("threshold").GetProperty("met").GetBoolean());
         Assert.Equal(1234, met.GetProperty("threshold").GetProperty("latestRegistered").GetInt32());
-        Assert.Equal("2025-07-01", met.GetProperty("threshold").GetProperty("latestCountedOn").GetString());
+        Assert.Equal("2025-02-01", met.GetProperty("threshold").GetProperty("latestCountedOn").GetString());
         Assert.True(met.GetProperty("threshold").GetProperty("met").GetBoolean());
         Assert.Equal([49, 1234], listed.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("registered").GetInt32()));
         var rest = await client.GetFromJsonAsync<JsonElement>($"{path}?limit=2&cursor={listed.GetProperty("nextCursor").GetString()}");
         Assert.Equal(30, Assert.Single(rest.GetProperty("items").EnumerateArray()).GetProperty("registered").GetInt32());
-        await ProblemAssert.NamesInvalidFieldAsync(await client.PostAsJsonAsync(path, new { countedOn = "2025-07-01", registered = -1, source = "BfJ" }), "registered");
+        await ProblemAssert.NamesInvalidFieldAsync(await client.PostAsJsonAsync(path, new { countedOn = "2025-02-01", registered = -1, source = "BfJ" }), "registered");
     }
 
     [Fact]
@@ -64,20 +64,20 @@ public sealed class RepresentativeActionTests(CaseApiFactory api) : IClassFixtur
     {
         var (_, client, _, proceeding) = await WorldAsync();
         var path = $"/v1/proceedings/{proceeding.Id()}/representative";
-        var body = new { qualifiedEntity = new { name = "Verbraucherzentrale Bundesverband e.V.", list = "uklag" }, registerEntryOn = "2025-06-02", implementationStage = "none" };
+        var body = new { qualifiedEntity = new { name = "Verbraucherzentrale Bundesverband e.V.", list = "uklag" }, registerEntryOn = "2024-11-04", implementationStage = "none" };
 
         var first = await client.SendWithIfMatchAsync(HttpMethod.Put, path, body, 0);
         var stale = await client.SendWithIfMatchAsync(HttpMethod.Put, path, body with { implementationStage = "judgment_on_merits" }, 0);
-        // Oral hearing closed Thursday 10 July 2025; VDuG § 46(1): three weeks later, Thursday 31 July 2025 (BGB §§ 187(1), 188(2)).
-        await client.CreatedAsync($"/v1/proceedings/{proceeding.Id()}/events", new { kind = "hearing_held", occurredOn = "2025-07-10" });
+        // Oral hearing closed Thursday 9 January 2025; VDuG § 46(1): three weeks later, Thursday 30 January 2025 (BGB §§ 187(1), 188(2)).
+        await client.CreatedAsync($"/v1/proceedings/{proceeding.Id()}/events", new { kind = "hearing_held", occurredOn = "2025-01-09" });
         var read = await RepresentativeAsync(client, proceeding);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("\"1\"", first.Headers.ETag?.Tag);
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
         Assert.Equal("uklag", read.GetProperty("qualifiedEntity").GetProperty("list").GetString());
-        Assert.Equal("2025-06-02", read.GetProperty("registerEntryOn").GetString());
-        Assert.Equal("2025-07-31", read.GetProperty("registerClosesOn").GetString());
+        Assert.Equal("2024-11-04", read.GetProperty("registerEntryOn").GetString());
+        Assert.Equal("2025-01-30", read.GetProperty("registerClosesOn").GetString());
         Assert.Equal(HttpStatusCode.PreconditionRequired, (await client.PutAsJsonAsync(path, body)).StatusCode);
         var feed = await client.GetFromJsonAsync<JsonElement>("/v1/events?types=proceeding.representative_updated");
         Assert.Single(feed.GetProperty("items").EnumerateArray());
@@ -99,34 +99,35 @@ public sealed class RepresentativeActionTests(CaseApiFactory api) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_settlement_opens_the_one_month_opt_out_of_VDuG_section_10_from_its_publication_moved_off_a_Saturday()
+    public async Task A_settlement_opens_the_one_month_opt_out_of_VDuG_section_10_from_its_publication_moved_past_Easter()
     {
         var (_, client, @case, proceeding) = await WorldAsync();
         var path = $"/v1/proceedings/{proceeding.Id()}/settlements";
 
-        // Hearing closed Thursday 10 July 2025: the register closes Thursday 31 July 2025 (VDuG § 46(1)); no settlement before (§ 9(1) sentence 2).
-        await client.CreatedAsync($"/v1/proceedings/{proceeding.Id()}/events", new { kind = "hearing_held", occurredOn = "2025-07-10" });
-        var early = await client.PostAsJsonAsync(path, new { approvedOn = "2025-07-31", publishedOn = "2025-08-01", summary = "Too early." });
-        // Published Thursday 4 September 2025. VDuG § 10(1): one month from publication; BGB § 187(1) leaves out that day, § 188(2) ends
-        // the month on Saturday 4 October 2025; BGB § 193 (not excluded by § 10) moves it to Monday 6 October 2025 (3 October, a holiday,
-        // is a Friday and does not matter).
+        // Hearing closed Thursday 9 January 2025: the register closes Thursday 30 January 2025 (VDuG § 46(1)); no settlement on or
+        // before that day (§ 9(1) sentence 2).
+        await client.CreatedAsync($"/v1/proceedings/{proceeding.Id()}/events", new { kind = "hearing_held", occurredOn = "2025-01-09" });
+        var early = await client.PostAsJsonAsync(path, new { approvedOn = "2025-01-30", publishedOn = "2025-01-31", summary = "Too early." });
+        // Published Tuesday 18 March 2025. VDuG § 10(1): one month from publication; BGB § 187(1) leaves out that day, § 188(2) ends
+        // the month on Friday 18 April 2025, Good Friday; BGB § 193 (not excluded by § 10) moves it past Saturday 19, Sunday 20 and
+        // Easter Monday 21 April (holidays at the court's seat, Köln, NW) to Tuesday 22 April 2025.
         var created = await client.CreatedAsync(path, new
         {
-            approvedOn = "2025-08-28", servedOn = "2025-09-01", publishedOn = "2025-09-04", summary = "EUR 120 per registered consumer.",
+            approvedOn = "2025-03-11", servedOn = "2025-03-13", publishedOn = "2025-03-18", summary = "EUR 120 per registered consumer.",
         });
         var deadline = created.GetProperty("optOutDeadline");
         var listed = await client.GetFromJsonAsync<JsonElement>(path);
 
         await ProblemAssert.IsProblemAsync(early, HttpStatusCode.Conflict, "settlement_before_register_closed");
         Assert.Equal("vdug.settlement_opt_out_10", deadline.GetProperty("rule").GetString());
-        Assert.Equal("2025-10-06", deadline.GetProperty("dueDate").GetString());
+        Assert.Equal("2025-04-22", deadline.GetProperty("dueDate").GetString());
         Assert.Equal(proceeding.Id(), deadline.GetProperty("proceedingId").GetGuid());
         Assert.Contains("VDuG § 10(1)", deadline.GetProperty("computation").GetString());
         Assert.Equal(deadline.Id(), Assert.Single(listed.GetProperty("items").EnumerateArray()).GetProperty("optOutDeadlineId").GetGuid());
         var timeline = await client.GetFromJsonAsync<JsonElement>($"/v1/cases/{@case.Id()}/timeline?limit=100");
         Assert.Contains(timeline.GetProperty("items").EnumerateArray(), e => e.GetProperty("kind").GetString() == "proceeding.settlement_recorded");
         await ProblemAssert.NamesInvalidFieldAsync(
-            await client.PostAsJsonAsync(path, new { approvedOn = "2025-09-10", publishedOn = "2025-09-04", summary = "Published before approval." }), "publishedOn");
+            await client.PostAsJsonAsync(path, new { approvedOn = "2025-03-20", publishedOn = "2025-03-18", summary = "Published before approval." }), "publishedOn");
     }
 
     [Fact]
@@ -159,7 +160,7 @@ public sealed class RepresentativeActionTests(CaseApiFactory api) : IClassFixtur
         var (organisation, client, _, proceeding) = await WorldAsync();
         using var integration = api.ClientFor(await api.CreateKeyAsync(organisation, ApiKeyRole.Integration));
         var path = $"/v1/proceedings/{proceeding.Id()}/consumers";
-        var body = new { name = "Jane Doe", email = "jane@example.org", postalAddress = "Musterstraße 1, 50667 Köln", registeredOn = "2025-06-20" };
+        var body = new { name = "Jane Doe", email = "jane@example.org", postalAddress = "Musterstraße 1, 50667 Köln", registeredOn = "2025-01-20" };
         var consumer = await client.CreatedAsync(path, body, idempotencyKey: "consumer-jane");
 
         var byIntegration = await integration.DeleteAsync($"/v1/represented-consumers/{consumer.Id()}");
