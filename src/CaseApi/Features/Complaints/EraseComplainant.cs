@@ -27,12 +27,8 @@ public static class EraseComplainant
                 RETURNING p.complaint_id, k.case_id
                 """, new { id = cmd.Id, ErasedName, now = clock.GetUtcNow() }, ct)
                 ?? throw new NotFoundException("complainant", cmd.Id);
-            // Responses kept for Idempotency-Key replays carry the person's data wherever their id appears (a filed
-            // complaint's complainants): they go too, and a replay says so instead (IdempotencyBehavior).
-            await db.ExecuteAsync("""
-                UPDATE idempotency_keys SET response = NULL, response_erased = true
-                WHERE organisation_id = current_organisation_id() AND jsonb_path_exists(response, 'strict $.** ? (@ == $id)', jsonb_build_object('id', @id::text))
-                """, new { id = cmd.Id }, ct);
+            // A filed complaint's response lists its complainants.
+            await PersonalDataErasure.ForgetReplaysAsync(db, cmd.Id, ct);
             await timeline.AppendAsync(erased.CaseId, "complainant.erased", "A complainant's personal data was erased on request.", "complaint", erased.ComplaintId,
                 details: new { complainantId = cmd.Id }, ct: ct);
             return MediatR.Unit.Value;

@@ -23,6 +23,9 @@ public enum TriggerKind
 
     /// <summary>The oral hearing of a representative action closed: the register's closing date (VDuG § 46).</summary>
     RepresentativeHearingClosed,
+
+    /// <summary>A court settlement in a representative action was published in the register: the consumers' exit from it (VDuG § 10(1)).</summary>
+    SettlementPublished,
 }
 
 /// <summary>
@@ -98,6 +101,12 @@ public sealed class DeadlineChains(DbSession db, DeadlineKeeper keeper, UrgencyW
                 created.Add(await OpenAsync(context, DeadlineRuleCatalogue.RegisterClosing, context.OccurredOn,
                     $"VDuG § 46(1): consumers register until three weeks after the close of the oral hearing on {Iso(context.OccurredOn)}; "
                     + "BGB § 193 does not apply (§ 46(1) sentence 2), so the end stays on a weekend or holiday.", ct));
+                break;
+            case TriggerKind.SettlementPublished:
+                created.Add(await OpenAsync(context, DeadlineRuleCatalogue.SettlementOptOut, context.OccurredOn,
+                    $"VDuG § 10(1): registered consumers may declare their exit from the settlement to the Federal Office of Justice within one month, "
+                    + $"beginning with its publication (Bekanntgabe) in the Verbandsklageregister on {Iso(context.OccurredOn)}; BGB §§ 187(1), 188(2), "
+                    + "and § 193, which § 10 does not exclude.", ct));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);

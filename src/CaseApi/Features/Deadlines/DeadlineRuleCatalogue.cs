@@ -72,6 +72,7 @@ public static class DeadlineRuleCatalogue
     /// </summary>
     public static readonly DateOnly ProceduralRegulationAppliesFrom = new(2027, 4, 2);
     public const string PenaltyLimitation = "bgb.penalty_limitation_195";
+    public const string SettlementOptOut = "vdug.settlement_opt_out_10";
 
     public static readonly IReadOnlyList<DeadlineRule> All =
     [
@@ -127,6 +128,10 @@ public static class DeadlineRuleCatalogue
             + "from the end of the year in which it arose and the creditor learnt of the breach and the debtor (§ 199(1)); § 193 by analogy (BGH WM 1978, 461). "
             + "Under \"Hamburger Brauch\" it begins only once the creditor has fixed the amount (BGH I ZR 141/21, 27 October 2022): the date assumes it is fixed "
             + "in the year of knowledge, the earliest end. Not extendable: action or a Mahnbescheid suspends it (§ 204(1) nos. 1, 3)."),
+        new(SettlementOptOut, "Registered consumers' exit from a court settlement", "VDuG § 10(1)", "P1M", CountingRules.Bgb,
+            Extendable: false, Notfrist: false, RuleCalendar.Court,
+            "One month from the settlement's publication (Bekanntgabe) in the Verbandsklageregister (§ 10(1) sentence 2); the exit is declared to the "
+            + "Federal Office of Justice. BGB §§ 187(1), 188(2); § 193 applies, as § 10, unlike § 46(1) sentence 2, does not exclude it."),
     ];
 
     /// <summary>

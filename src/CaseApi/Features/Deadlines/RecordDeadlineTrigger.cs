@@ -108,7 +108,8 @@ public static class RecordDeadlineTrigger
             one month, a Notfrist) and grounds (ZPO § 520(2): two months), both beginning five months after pronouncement at the latest.
             `injunction_order_issued`: enforcement within one month (ZPO § 929(2)). `dpa_decision_received`: the action within one month
             (VwGO § 74(1) sentence 2, BDSG § 20). `representative_hearing_closed`: the register closes three weeks later (VDuG § 46, never moved
-            off a weekend or holiday). Holidays are those of `courtJurisdiction` (or the authority's seat), else the organisation's.
+            off a weekend or holiday). `settlement_published`: registered consumers may leave the settlement within one month of its publication in
+            the register (VDuG § 10(1)). Holidays are those of `courtJurisdiction` (or the authority's seat), else the organisation's.
             """)
         .Produces<ChainResult>(StatusCodes.Status201Created);
 }

@@ -126,6 +126,45 @@ public static class DemoData
             await SendAsync(services, new RecordProceedingEvent.Command(application.Id, happened), ct);
         }
 
+        // Illustrative, not a real action: a redress action (VDuG § 14) before the Oberlandesgericht Köln (VDuG § 3), to show the
+        // representative side, registration counts, a settlement with its opt-out deadline (VDuG § 10(1)) and an advised consumer.
+        var redress = await SendAsync(services, new OpenProceeding.Command(@case.Id, new OpenProceeding.Body
+        {
+            Kind = ProceedingKind.RedressAction,
+            CourtId = CourtId("de-olg-koeln"),
+            Parties =
+            [
+                new() { Name = SeedDemo.OrganisationName, Role = PartyRole.Claimant },
+                new() { Name = meta.LegalName, Role = PartyRole.Defendant, DefendantId = meta.Id },
+            ],
+        }), ct);
+        await SendAsync(services, new UpdateRepresentativeAction.Command(redress.Id, 0, new UpdateRepresentativeAction.Body
+        {
+            QualifiedEntity = new QualifiedEntity { Name = SeedDemo.OrganisationName, List = QualifiedEntityList.Uklag },
+            RegisterEntryOn = new DateOnly(2024, 11, 4),
+        }), ct);
+        await SendAsync(services, new RecordRegistrationCount.Command(redress.Id, new RecordRegistrationCount.Body
+        {
+            CountedOn = new DateOnly(2025, 1, 15), Registered = 1234, Source = "Bundesamt für Justiz, Verbandsklageregister (illustrative figure)",
+        }), ct);
+        foreach (var happened in new RecordProceedingEvent.Body[]
+        {
+            new() { Kind = ProceedingEventKind.Filed, OccurredOn = new DateOnly(2024, 10, 15) },
+            new() { Kind = ProceedingEventKind.HearingHeld, OccurredOn = new DateOnly(2025, 2, 13) },
+        })
+        {
+            await SendAsync(services, new RecordProceedingEvent.Command(redress.Id, happened), ct);
+        }
+
+        await SendAsync(services, new RecordSettlement.Command(redress.Id, new RecordSettlement.Body
+        {
+            ApprovedOn = new DateOnly(2025, 3, 27), PublishedOn = new DateOnly(2025, 4, 3), Summary = "Illustrative settlement: a fixed sum per registered consumer.",
+        }), ct);
+        await SendAsync(services, new AddRepresentedConsumer.Command(redress.Id, new AddRepresentedConsumer.Body
+        {
+            Name = "Erika Mustermann", Email = "erika@example.org",
+        }), ct);
+
         // A template of the organisation's own beside the built-in ones, to start from in Swagger UI.
         await SendAsync(services, new CreateLetterTemplate.Command(new LetterTemplateFields
         {

@@ -1,3 +1,4 @@
+using CaseApi.Features.Deadlines;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Json;
@@ -333,6 +334,18 @@ internal static class ProceedingReader
             },
             Version = r.Version, CreatedAt = r.CreatedAt, UpdatedAt = r.UpdatedAt,
         }).ToArray();
+    }
+
+    /// <summary>
+    /// A deadline trigger on the proceeding: the court's seat decides the holidays (ZPO § 222(2)) and, for the urgency window,
+    /// the court's practice.
+    /// </summary>
+    public static async Task<TriggerContext> TriggerContextAsync(DbSession db, ProceedingDto proceeding, DateOnly occurredOn, CancellationToken ct)
+    {
+        var court = await db.QuerySingleAsync<(string Code, string Jurisdiction)>(
+            "SELECT code, jurisdiction FROM courts WHERE id = @CourtId", new { proceeding.CourtId }, ct);
+        Jurisdiction.TryParse(court.Jurisdiction, out var seat);
+        return new TriggerContext(proceeding.CaseId, occurredOn) { ProceedingId = proceeding.Id, Court = court.Code, CourtJurisdiction = seat };
     }
 
     /// <summary>Replaces the parties of a proceeding.</summary>

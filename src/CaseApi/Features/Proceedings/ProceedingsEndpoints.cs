@@ -11,5 +11,14 @@ public static class ProceedingsEndpoints
         UpdateProceeding.Map(proceedings);
         RecordProceedingEvent.Map(proceedings);
         ListProceedingEvents.Map(proceedings);
+        GetRepresentativeAction.Map(proceedings);
+        UpdateRepresentativeAction.Map(proceedings);
+        RecordRegistrationCount.Map(proceedings);
+        ListRegistrationCounts.Map(proceedings);
+        RecordSettlement.Map(proceedings);
+        ListSettlements.Map(proceedings);
+        AddRepresentedConsumer.Map(proceedings);
+        ListRepresentedConsumers.Map(proceedings);
+        EraseRepresentedConsumer.Map(v1);
     }
 }

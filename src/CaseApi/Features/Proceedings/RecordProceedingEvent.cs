@@ -159,14 +159,8 @@ public static class RecordProceedingEvent
                     chainTrigger = trigger is { } kind ? SnakeCase.From(kind) : null }, ct: ct);
             if (trigger is { } chain)
             {
-                // The court's seat decides the holidays (ZPO § 222(2)) and, for the urgency window, the court's practice.
-                var court = await db.QuerySingleAsync<(string Code, string Jurisdiction)>(
-                    "SELECT code, jurisdiction FROM courts WHERE id = @CourtId", new { proceeding.CourtId }, ct);
-                Jurisdiction.TryParse(court.Jurisdiction, out var seat);
-                await chains.OnTriggerAsync(chain, new TriggerContext(proceeding.CaseId, recorded.OccurredOn)
-                {
-                    ProceedingId = proceeding.Id, Court = court.Code, CourtJurisdiction = seat, PronouncedOn = proceeding.Decision?.DecidedOn,
-                }, ct);
+                await chains.OnTriggerAsync(chain, (await ProceedingReader.TriggerContextAsync(db, proceeding, recorded.OccurredOn, ct))
+                    with { PronouncedOn = proceeding.Decision?.DecidedOn }, ct);
             }
 
             await events.AppendAsync("proceeding.event_recorded", "proceeding", proceeding.Id, recorded, ct);

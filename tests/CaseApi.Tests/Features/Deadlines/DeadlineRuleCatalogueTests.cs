@@ -16,14 +16,16 @@ public sealed class DeadlineRuleCatalogueTests(CaseApiFactory api) : IClassFixtu
         var rules = catalogue.GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("code").GetString()!);
         Assert.Equal(
             ["bgb.letter_response", "gdpr.art12_3", "gdpr.art78_2", "gdpr.art78_appeal", "uwg.urgency_window", "uwg.limitation_11", "zpo.appeal_517",
-             "zpo.appeal_grounds_520_2", "zpo.enforcement_929_2", "vwgo.action_74", "vdug.register_closing_46", "gdpr_proc.admissibility", "gdpr_proc.transmission", "bgb.penalty_limitation_195"],
+             "zpo.appeal_grounds_520_2", "zpo.enforcement_929_2", "vwgo.action_74", "vdug.register_closing_46", "gdpr_proc.admissibility", "gdpr_proc.transmission", "bgb.penalty_limitation_195",
+             "vdug.settlement_opt_out_10"],
             rules.Keys);
         Assert.All(rules.Values, rule => Assert.False(string.IsNullOrWhiteSpace(rule.GetProperty("basis").GetString())));
         // Hand-written from the statutes: ZPO § 517 "einen Monat; sie ist eine Notfrist"; § 520(2) "zwei Monate", extendable (sentences 2, 3);
-        // VDuG § 46(1) "drei Wochen", "§ 193 ... findet keine Anwendung"; GDPR Art. 12(3) "one month", Reg. 1182/71.
+        // VDuG § 46(1) "drei Wochen", "§ 193 ... findet keine Anwendung"; § 10(1) "innerhalb einer Frist von einem Monat", § 193 not excluded; GDPR Art. 12(3) "one month", Reg. 1182/71.
         Assert.Equal(("P1M", "zpo222", true, false), Shape(rules["zpo.appeal_517"]));
         Assert.Equal(("P2M", "zpo222", false, true), Shape(rules["zpo.appeal_grounds_520_2"]));
         Assert.Equal(("P3W", "no_shift", false, false), Shape(rules["vdug.register_closing_46"]));
+        Assert.Equal(("P1M", "bgb", false, false), Shape(rules["vdug.settlement_opt_out_10"]));
         Assert.Equal(("P1M", "reg1182", false, true), Shape(rules["gdpr.art12_3"]));
         Assert.Equal(("P6M", "bgb", false, false), Shape(rules["uwg.limitation_11"]));
         // Reg. (EU) 2025/2518 Art. 4(2): "within two weeks of receiving that complaint"; the transmission's six weeks (Art. 4). EU-law periods

@@ -222,7 +222,7 @@ public sealed class ProceedingTests(CaseApiFactory api) : IClassFixture<CaseApiF
     {
         using var client = api.ClientFor((await api.SeedDemoAsync()).AdminKey);
 
-        var proceedings = await client.GetFromJsonAsync<JsonElement>($"/v1/proceedings?courtId={OlgKoeln}");
+        var proceedings = await client.GetFromJsonAsync<JsonElement>($"/v1/proceedings?courtId={OlgKoeln}&kind=preliminary_injunction");
 
         var application = Assert.Single(proceedings.GetProperty("items").EnumerateArray());
         Assert.Equal("15 UKl 2/25", application.GetProperty("fileNumber").GetString());

@@ -1,0 +1,68 @@
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Json;
+using CaseApi.Infrastructure.Mediation;
+using FluentValidation;
+using MediatR;
+
+namespace CaseApi.Features.Proceedings;
+
+public static class ListRegistrationCounts
+{
+    public sealed record Query(Guid ProceedingId, int Limit, string? Cursor) : IQuery<Page<RegistrationCountDto>>;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Limit).IsPageSize();
+            RuleFor(q => q.Cursor).IsCursorOf<Query, long>();
+        }
+    }
+
+    internal sealed class Handler(DbSession db) : IRequestHandler<Query, Page<RegistrationCountDto>>
+    {
+        public async Task<Page<RegistrationCountDto>> Handle(Query query, CancellationToken ct)
+        {
+            await RepresentativeReader.ProceedingAsync(db, query.ProceedingId, ct);
+            Infrastructure.Json.Cursor.TryDecode<long>(query.Cursor, out var after);
+            // In the order recorded; countedOn says when each count held.
+            var rows = await db.QueryAsync<CountRow>($"""
+                SELECT seq, {RegistrationCountDto.Columns} FROM representative_registrations
+                WHERE organisation_id = current_organisation_id() AND proceeding_id = @ProceedingId
+                  AND (@after::bigint IS NULL OR seq > @after)
+                ORDER BY seq
+                LIMIT @take
+                """, new { query.ProceedingId, after = query.Cursor is null ? (long?)null : after, take = query.Limit + 1 }, ct);
+            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Seq).Select(r => r.ToDto());
+        }
+    }
+
+    internal sealed record CountRow
+    {
+        public long Seq { get; init; }
+
+        public Guid Id { get; init; }
+
+        public Guid ProceedingId { get; init; }
+
+        public DateOnly CountedOn { get; init; }
+
+        public int Registered { get; init; }
+
+        public required string Source { get; init; }
+
+        public DateTimeOffset RecordedAt { get; init; }
+
+        public RegistrationCountDto ToDto() => new()
+        {
+            Id = Id, ProceedingId = ProceedingId, CountedOn = CountedOn, Registered = Registered, Source = Source, RecordedAt = RecordedAt,
+        };
+    }
+
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id:guid}/registrations", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
+            mediator.Send(new Query(id, limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor), ct))
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .WithName("ListRegistrationCounts")
+        .WithSummary("List the registration counts of a representative action")
+        .WithDescription("The counts of consumers registered over time, in the order recorded (numbers only, no personal data).");
+}

@@ -1,0 +1,74 @@
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Json;
+using CaseApi.Infrastructure.Mediation;
+using FluentValidation;
+using MediatR;
+
+namespace CaseApi.Features.Proceedings;
+
+public static class ListRepresentedConsumers
+{
+    public sealed record Query(Guid ProceedingId, int Limit, string? Cursor) : IQuery<Page<RepresentedConsumerDto>>;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Limit).IsPageSize();
+            RuleFor(q => q.Cursor).IsCursorOf<Query, long>();
+        }
+    }
+
+    internal sealed record ConsumerRow
+    {
+        public long Seq { get; init; }
+
+        public Guid Id { get; init; }
+
+        public Guid ProceedingId { get; init; }
+
+        public required string Name { get; init; }
+
+        public string? Email { get; init; }
+
+        public string? PostalAddress { get; init; }
+
+        public DateOnly? RegisteredOn { get; init; }
+
+        public DateTimeOffset? ErasedAt { get; init; }
+
+        public DateTimeOffset CreatedAt { get; init; }
+
+        public RepresentedConsumerDto ToDto() => new()
+        {
+            Id = Id, ProceedingId = ProceedingId, Name = Name, Email = Email, PostalAddress = PostalAddress, RegisteredOn = RegisteredOn,
+            ErasedAt = ErasedAt, CreatedAt = CreatedAt,
+        };
+    }
+
+    internal sealed class Handler(DbSession db) : IRequestHandler<Query, Page<RepresentedConsumerDto>>
+    {
+        public async Task<Page<RepresentedConsumerDto>> Handle(Query query, CancellationToken ct)
+        {
+            await RepresentativeReader.ProceedingAsync(db, query.ProceedingId, ct);
+            Infrastructure.Json.Cursor.TryDecode<long>(query.Cursor, out var after);
+            var rows = await db.QueryAsync<ConsumerRow>($"""
+                SELECT seq, {RepresentedConsumerDto.Columns} FROM represented_consumers
+                WHERE organisation_id = current_organisation_id() AND proceeding_id = @ProceedingId
+                  AND (@after::bigint IS NULL OR seq > @after)
+                ORDER BY seq
+                LIMIT @take
+                """, new { query.ProceedingId, after = query.Cursor is null ? (long?)null : after, take = query.Limit + 1 }, ct);
+            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Seq).Select(r => r.ToDto());
+        }
+    }
+
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id:guid}/consumers", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
+            mediator.Send(new Query(id, limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor), ct))
+        .RequireAuthorization(Policies.PersonalData)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .WithName("ListRepresentedConsumers")
+        .WithSummary("List the consumers the organisation advises in a representative action")
+        .WithDescription("Personal data: lawyer and admin keys only (403 for others, who see `consumersKept` on the representative side). Erased consumers stay, pseudonymised.");
+}
