@@ -91,7 +91,7 @@ internal static class ProceedingRules
         rule.Must(n => n is null || n.Trim().Length > 0).WithMessage("Must not be blank.").IsShortText(100);
 
     public static IRuleBuilderOptions<T, IReadOnlyList<ProceedingParty>?> AreParties<T>(this IRuleBuilder<T, IReadOnlyList<ProceedingParty>?> rule) =>
-        rule.Must(parties => parties is null || (parties.Count <= 100 && parties.All(p =>
+        rule.Must(parties => parties is null || (parties.Count <= 100 && parties.All(p => p is not null &&
                 !string.IsNullOrWhiteSpace(p.Name) && p.Name.Length <= 300 && !p.Name.Any(char.IsControl) && Enum.IsDefined(p.Role))))
             .WithMessage("At most 100 parties, each with a name of 1 to 300 characters and a role.");
 }

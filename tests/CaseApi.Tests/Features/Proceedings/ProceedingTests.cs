@@ -84,6 +84,8 @@ public sealed class ProceedingTests(CaseApiFactory api) : IClassFixture<CaseApiF
         {
             kind = "main_action", courtId = OlgKoeln, parties = new[] { new { name = "", role = "claimant" } },
         }), "parties");
+        // A null among the parties was a 500 (found by the contract fuzzer).
+        await ProblemAssert.NamesInvalidFieldAsync(await client.PostAsJsonAsync(path, new { kind = "main_action", courtId = OlgKoeln, parties = new object?[] { null } }), "parties");
         await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync(path, new { kind = "main_action", courtId = Guid.NewGuid() }), HttpStatusCode.UnprocessableEntity);
         await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync($"/v1/cases/{Guid.NewGuid()}/proceedings", new { kind = "main_action", courtId = OlgKoeln }), HttpStatusCode.NotFound);
         await ProblemAssert.IsProblemAsync(await client.GetAsync($"/v1/cases/{Guid.NewGuid()}/proceedings"), HttpStatusCode.NotFound);
