@@ -32,9 +32,8 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
     private static async Task<JsonElement[]> TimelineAsync(Letters.World world) =>
         (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/timeline?limit=200")).GetProperty("items").EnumerateArray().ToArray();
 
-    private static async Task<string[]> EventTypesAsync(Letters.World world) =>
-        (await world.Client.GetFromJsonAsync<JsonElement>("/v1/events?limit=200")).GetProperty("items").EnumerateArray()
-            .Select(e => e.GetProperty("type").GetString()!).ToArray();
+    /// <summary>The feed's event types once it shows <paramref name="written"/>, the last event the step under test wrote.</summary>
+    private static Task<string[]> EventTypesAsync(Letters.World world, string written) => ChangeFeed.TypesAsync(world.Client, written);
 
     [Fact]
     public async Task A_refusal_does_not_meet_the_deadline_and_the_escalation_proposes_an_injunction_while_the_urgency_window_is_open()
@@ -53,7 +52,7 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
         var summary = escalation.GetProperty("summary").GetString()!;
         Assert.Contains("preliminary injunction", summary, StringComparison.Ordinal);
         Assert.Contains("by 2025-05-28", summary, StringComparison.Ordinal);
-        var events = await EventTypesAsync(world);
+        var events = await EventTypesAsync(world, "case.escalated");
         Assert.Contains("deadline.refused", events);
         Assert.Contains("case.escalated", events);
         Assert.DoesNotContain("deadline.met", events);
@@ -91,7 +90,9 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
         Assert.Equal("2025-05-30", warning.GetProperty("reminderDueDate").GetString());
         // Recording the same knowledge again opens a second window; the deadline was warned about already.
         await KnowledgeAsync(world);
-        Assert.Single(await EventTypesAsync(world), type => type == "deadline.urgency_window_at_risk");
+        var feed = await ChangeFeed.ItemsAsync(world.Client, items => items.Count(e => e.GetProperty("type").GetString() == "deadline.created"
+            && e.GetProperty("data").GetProperty("rule").GetString() == "uwg.urgency_window") == 2, "the second urgency window in the change feed");
+        Assert.Single(feed, e => e.GetProperty("type").GetString() == "deadline.urgency_window_at_risk");
     }
 
     [Fact]
@@ -99,11 +100,11 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
     {
         var world = await WorldAsync();
         await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P21D");
-        Assert.DoesNotContain("deadline.urgency_window_at_risk", await EventTypesAsync(world));
+        Assert.DoesNotContain("deadline.urgency_window_at_risk", await EventTypesAsync(world, "letter.sent"));
 
         await KnowledgeAsync(world);
 
-        Assert.Single(await EventTypesAsync(world), type => type == "deadline.urgency_window_at_risk");
+        Assert.Single(await EventTypesAsync(world, "deadline.urgency_window_at_risk"), type => type == "deadline.urgency_window_at_risk");
     }
 
     [Fact]

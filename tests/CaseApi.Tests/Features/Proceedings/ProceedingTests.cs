@@ -67,9 +67,8 @@ public sealed class ProceedingTests(CaseApiFactory api) : IClassFixture<CaseApiF
         var kinds = (await client.GetFromJsonAsync<JsonElement>($"/v1/cases/{@case.Id()}/timeline")).GetProperty("items").EnumerateArray()
             .Select(e => e.GetProperty("kind").GetString());
         Assert.Contains("proceeding.created", kinds);
-        var feed = await client.GetFromJsonAsync<JsonElement>("/v1/events?limit=200");
-        Assert.Contains(feed.GetProperty("items").EnumerateArray(), e =>
-            e.GetProperty("type").GetString() == "proceeding.created" && e.GetProperty("data").Id() == created.Id());
+        await ChangeFeed.ItemsAsync(client, items => items.Any(e =>
+            e.GetProperty("type").GetString() == "proceeding.created" && e.GetProperty("data").Id() == created.Id()), "proceeding.created in the change feed");
     }
 
     [Fact]
@@ -154,8 +153,9 @@ public sealed class ProceedingTests(CaseApiFactory api) : IClassFixture<CaseApiF
         // A decision that no appeal lies against starts no appeal periods when served (ZPO §§ 517, 548 presuppose one).
         Assert.Equal(JsonValueKind.Null, servedEntry.GetProperty("details").GetProperty("chainTrigger").ValueKind);
         Assert.Equal(served.GetProperty("event").Id(), servedEntry.GetProperty("details").GetProperty("eventId").GetGuid());
-        var feed = await client.GetFromJsonAsync<JsonElement>("/v1/events?limit=200");
-        Assert.Equal(4, feed.GetProperty("items").EnumerateArray().Count(e => e.GetProperty("type").GetString() == "proceeding.event_recorded"));
+        var feed = await ChangeFeed.ItemsAsync(client, items => items.Any(e => e.GetProperty("type").GetString() == "proceeding.event_recorded"
+            && e.GetProperty("data").Id() == final.GetProperty("event").Id()), "the last event recorded in the change feed");
+        Assert.Equal(4, feed.Count(e => e.GetProperty("type").GetString() == "proceeding.event_recorded"));
     }
 
     // ZPO § 517: the appeal period begins with service, "spätestens aber mit Ablauf von fünf Monaten nach der Verkündung".
