@@ -23,17 +23,9 @@ public static class ListRegistrationCounts
     {
         public async Task<Page<RegistrationCountDto>> Handle(Query query, CancellationToken ct)
         {
-            await RepresentativeReader.ProceedingAsync(db, query.ProceedingId, ct);
-            Infrastructure.Json.Cursor.TryDecode<long>(query.Cursor, out var after);
             // In the order recorded; countedOn says when each count held.
-            var rows = await db.QueryAsync<CountRow>($"""
-                SELECT seq, {RegistrationCountDto.Columns} FROM representative_registrations
-                WHERE organisation_id = current_organisation_id() AND proceeding_id = @ProceedingId
-                  AND (@after::bigint IS NULL OR seq > @after)
-                ORDER BY seq
-                LIMIT @take
-                """, new { query.ProceedingId, after = query.Cursor is null ? (long?)null : after, take = query.Limit + 1 }, ct);
-            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Seq).Select(r => r.ToDto());
+            var page = await RepresentativeReader.PageAsync<CountRow>(db, "representative_registrations", RegistrationCountDto.Columns, r => r.Seq, query.ProceedingId, query.Limit, query.Cursor, ct);
+            return page.Select(r => r.ToDto());
         }
     }
 

@@ -50,16 +50,8 @@ public static class ListSettlements
     {
         public async Task<Page<SettlementDto>> Handle(Query query, CancellationToken ct)
         {
-            await RepresentativeReader.ProceedingAsync(db, query.ProceedingId, ct);
-            Infrastructure.Json.Cursor.TryDecode<long>(query.Cursor, out var after);
-            var rows = await db.QueryAsync<SettlementRow>($"""
-                SELECT seq, {SettlementDto.Columns} FROM representative_settlements
-                WHERE organisation_id = current_organisation_id() AND proceeding_id = @ProceedingId
-                  AND (@after::bigint IS NULL OR seq > @after)
-                ORDER BY seq
-                LIMIT @take
-                """, new { query.ProceedingId, after = query.Cursor is null ? (long?)null : after, take = query.Limit + 1 }, ct);
-            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Seq).Select(r => r.ToDto());
+            var page = await RepresentativeReader.PageAsync<SettlementRow>(db, "representative_settlements", SettlementDto.Columns, r => r.Seq, query.ProceedingId, query.Limit, query.Cursor, ct);
+            return page.Select(r => r.ToDto());
         }
     }
 

@@ -216,6 +216,26 @@ internal static class RepresentativeReader
                 $"Proceeding {id} is a {SnakeCase.From(proceeding.Kind)}; only redress and model declaratory actions (VDuG § 1(1)) have a representative side.");
     }
 
+    /// <summary>
+    /// A page of a representative action's <paramref name="table"/> rows (registrations, settlements, consumers), in the order
+    /// recorded: each such table has a <c>seq</c> identity for its cursor. <paramref name="table"/> and <paramref name="columns"/>
+    /// are the callers' constants, never input.
+    /// </summary>
+    public static async Task<Page<TRow>> PageAsync<TRow>(DbSession db, string table, string columns, Func<TRow, long> seqOf, Guid proceedingId,
+        int limit, string? cursor, CancellationToken ct)
+    {
+        await ProceedingAsync(db, proceedingId, ct);
+        Cursor.TryDecode<long>(cursor, out var after);
+        var rows = await db.QueryAsync<TRow>($"""
+            SELECT seq, {columns} FROM {table}
+            WHERE organisation_id = current_organisation_id() AND proceeding_id = @proceedingId
+              AND (@after::bigint IS NULL OR seq > @after)
+            ORDER BY seq
+            LIMIT @take
+            """, new { proceedingId, after = cursor is null ? (long?)null : after, take = limit + 1 }, ct);
+        return Cursor.ToPage(rows, limit, seqOf);
+    }
+
     public static async Task<RepresentativeActionDto> LoadAsync(DbSession db, ProceedingDto proceeding, CancellationToken ct)
     {
         var row = await db.QuerySingleOrDefaultAsync<RepresentativeRow>("""
