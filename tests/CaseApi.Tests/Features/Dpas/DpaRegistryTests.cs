@@ -102,6 +102,49 @@ public sealed class DpaRegistryTests(CaseApiFactory api) : IClassFixture<CaseApi
     }
 
     [Fact]
+    public async Task Every_authority_has_a_phone_and_either_a_complaint_channel_or_a_cited_page_showing_it_publishes_none()
+    {
+        // Issue 12 point 13: a missing web form or e-mail address is either "the authority publishes none", with the page
+        // that says so among the sources, or a gap the registry has not settled. The gaps are named here, so that closing
+        // one (or opening one) means updating this list and the README.
+        string[] webFormUnsettled =
+            ["bg-cpdp", "cz-uoou", "de-kdsz", "de-kdsz-ffm", "de-ndr-dsb", "de-nw-ldi", "de-th-tlfdi", "ee-aki", "gr-hdpa", "hu-naih",
+             "is-personuvernd", "it-garante", "lt-vdai", "lv-dvi", "pt-cnpd", "se-imy", "si-ip", "sk-uoou"];
+        string[] emailUnsettled = ["ch-fdpic", "fr-cnil", "gb-ico"];
+        var file = JsonNode.Parse(await File.ReadAllTextAsync(RepositoryRoot.File("db", "data", "dpas.json")))!.AsArray()
+            .Select(dpa => dpa!.AsObject()).ToArray();
+
+        Assert.All(file, dpa =>
+        {
+            var code = dpa["code"]!.GetValue<string>();
+            var sources = dpa["sources"]!.AsArray().Select(source => source!.GetValue<string>()).ToArray();
+            Assert.False(string.IsNullOrWhiteSpace(dpa["phone"]?.GetValue<string>()), code);
+            Assert.All(new[] { "complaintWebForm", "noComplaintWebFormSource", "noComplaintEmailSource" }
+                    .Select(key => dpa[key]?.GetValue<string>()).OfType<string>(),
+                url => Assert.Contains(url, sources));
+            Assert.False(dpa["complaintWebForm"] is not null && dpa["noComplaintWebFormSource"] is not null, code);
+            Assert.False(dpa["complaintEmail"] is not null && dpa["noComplaintEmailSource"] is not null, code);
+        });
+        Assert.Equal(webFormUnsettled, Unsettled("complaintWebForm", "noComplaintWebFormSource"));
+        Assert.Equal(emailUnsettled, Unsettled("complaintEmail", "noComplaintEmailSource"));
+
+        string[] Unsettled(string channel, string none) => file.Where(dpa => dpa[channel] is null && dpa[none] is null)
+            .Select(dpa => dpa["code"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    [Theory]
+    [InlineData("UPDATE dpas SET no_complaint_web_form_source = 'https://elsewhere.example' WHERE code = 'dk-datatilsynet'")]
+    [InlineData("UPDATE dpas SET no_complaint_email_source = sources[1] WHERE code = 'ie-dpc'")]
+    [InlineData("UPDATE dpas SET no_complaint_web_form_source = sources[1] WHERE code = 'ie-dpc'")]
+    public async Task An_absent_channel_needs_a_cited_page_and_no_channel_of_that_kind(string write)
+    {
+        await using var superUser = await api.OpenAsSuperUserAsync();
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => superUser.ExecuteAsync(write));
+        Assert.Equal(PostgresErrorCodes.CheckViolation, refused.SqlState);
+    }
+
+    [Fact]
     public async Task The_API_returns_every_authority_exactly_as_the_data_file_describes_it()
     {
         var file = JsonNode.Parse(await File.ReadAllTextAsync(RepositoryRoot.File("db", "data", "dpas.json")))!.AsArray();
