@@ -50,6 +50,13 @@ public sealed record DpaDto
     /// <example>poststelle@lda.bayern.de</example>
     public string? ComplaintEmail { get; init; }
 
+    /// <summary>
+    /// Set when the authority publishes no address for complaints by e-mail: the page (one of `sources`) that lists its
+    /// complaint channels without one. Null when `complaintEmail` is set or the registry has not settled it.
+    /// </summary>
+    /// <example>https://www.autoriteitpersoonsgegevens.nl/de-ap-en-privacy/privacyverklaring-ap/u-dient-een-klacht-tip-of-datalektip-in</example>
+    public string? NoComplaintEmailSource { get; init; }
+
     /// <summary>Its postal address, for letters.</summary>
     /// <example>Promenade 18, 91522 Ansbach, Germany</example>
     public required string PostalAddress { get; init; }
@@ -65,6 +72,14 @@ public sealed record DpaDto
     /// <summary>The web form for complaints, if it has one.</summary>
     /// <example>https://forms.dataprotection.ie/contact</example>
     public string? ComplaintWebForm { get; init; }
+
+    /// <summary>
+    /// Set when the authority publishes no complaint web form (complaints go by e-mail, post or an e-government mailbox):
+    /// the page (one of `sources`) that lists its complaint channels without one. Null when `complaintWebForm` is set or
+    /// the registry has not settled it.
+    /// </summary>
+    /// <example>https://www.datatilsynet.dk/english/the-danish-data-protection-agency/contact/</example>
+    public string? NoComplaintWebFormSource { get; init; }
 
     /// <summary>The languages (ISO 639-1) in which it accepts complaints.</summary>
     /// <example>["de"]</example>
@@ -128,7 +143,8 @@ internal sealed record DpaRow
 {
     public const string Columns = """
         id, code, official_name, english_name, acronym, countries, regions, sectors, website, complaint_email, postal_address,
-        phone, fax, complaint_web_form, complaint_languages, preferred_channel, pgp_fingerprint, sources
+        phone, fax, complaint_web_form, complaint_languages, preferred_channel, pgp_fingerprint, sources,
+        no_complaint_web_form_source, no_complaint_email_source
         """;
 
     public Guid Id { get; init; }
@@ -167,6 +183,10 @@ internal sealed record DpaRow
 
     public required string[] Sources { get; init; }
 
+    public string? NoComplaintWebFormSource { get; init; }
+
+    public string? NoComplaintEmailSource { get; init; }
+
     public DpaDto ToDto() => new()
     {
         Id = Id,
@@ -179,10 +199,12 @@ internal sealed record DpaRow
         Sectors = Sectors.Select(SnakeCase.ToEnum<DpaSector>).ToArray(),
         Website = Website,
         ComplaintEmail = ComplaintEmail,
+        NoComplaintEmailSource = NoComplaintEmailSource,
         PostalAddress = PostalAddress,
         Phone = Phone,
         Fax = Fax,
         ComplaintWebForm = ComplaintWebForm,
+        NoComplaintWebFormSource = NoComplaintWebFormSource,
         ComplaintLanguages = ComplaintLanguages,
         PreferredChannel = PreferredChannel is null ? null : SnakeCase.ToEnum<DpaChannel>(PreferredChannel),
         PgpFingerprint = PgpFingerprint,

@@ -20,6 +20,7 @@ public sealed class FindCompetentDpaTests(CaseApiFactory api) : IClassFixture<Ca
     [InlineData("country=DE&region=DE-SN&sector=church_catholic", "de-kdsa-ost")]
     [InlineData("country=DE&region=DE-BE&sector=church_catholic", "de-kdsa-ost")]
     [InlineData("country=DE&region=DE-NW&sector=church_catholic", "de-kdsz")]
+    [InlineData("country=DE&region=DE-BY&sector=church_catholic", "de-kdsz-by")]
     [InlineData("country=DE&region=DE-HE&sector=church_catholic", "de-kdsz-ffm")]
     [InlineData("country=DE&region=DE-BW&sector=church_catholic", "de-kdsz-ffm")]
     [InlineData("country=DE&region=DE-SL&sector=church_catholic", "de-kdsz-ffm")]
@@ -60,7 +61,6 @@ public sealed class FindCompetentDpaTests(CaseApiFactory api) : IClassFixture<Ca
     [InlineData("country=US")]
     [InlineData("country=DE&region=DE-XX")]
     [InlineData("country=DE&region=DE-HB&sector=broadcasting")]
-    [InlineData("country=DE&region=DE-BY&sector=church_catholic")]
     [InlineData("country=FR&sector=church_catholic")]
     [InlineData("country=IE&sector=telecommunications")]
     public async Task A_place_without_an_authority_in_the_registry_gets_404_problem(string query)
