@@ -48,38 +48,15 @@ public sealed record EscalationPolicyDto
     {
         Rules = new Dictionary<string, EscalationRule>
         {
-            ["cease_and_desist"] = new()
-            {
-                Remind = true,
-                Escalate = true,
-                Recommendation = "Apply to court for an injunction (UKlaG § 2, UWG § 8): the defendant did not answer the cease-and-desist letter or the reminder.",
-            },
-            ["dpa_progress"] = new()
-            {
-                Remind = true,
-                Escalate = true,
-                Recommendation = "Bring an action against the supervisory authority for failing to inform the complainant within three months (GDPR Art. 78(2)), or complain about its inaction.",
-            },
-            ["data_subject_request"] = new()
-            {
-                Remind = true,
-                Escalate = true,
-                Recommendation = "Lodge a complaint with the supervisory authority (GDPR Art. 77) or sue the controller (GDPR Art. 79): the request was not answered within the Art. 12(3) period.",
-            },
-            ["request_for_information"] = new()
-            {
-                Remind = true,
-                Escalate = true,
-                Recommendation = "Decide whether to complain to the supervisory authority or to sue for the information.",
-            },
-            ["default"] = new()
-            {
-                Remind = true,
-                Escalate = true,
-                Recommendation = "Review the case: the counterparty let the deadline and the reminder pass. Decide on legal action.",
-            },
+            ["cease_and_desist"] = RemindThenEscalate("Apply to court for an injunction (UKlaG § 2, UWG § 8): the defendant did not answer the cease-and-desist letter or the reminder."),
+            ["dpa_progress"] = RemindThenEscalate("Bring an action against the supervisory authority for failing to inform the complainant within three months (GDPR Art. 78(2)), or complain about its inaction."),
+            ["data_subject_request"] = RemindThenEscalate("Lodge a complaint with the supervisory authority (GDPR Art. 77) or sue the controller (GDPR Art. 79): the request was not answered within the Art. 12(3) period."),
+            ["request_for_information"] = RemindThenEscalate("Decide whether to complain to the supervisory authority or to sue for the information."),
+            ["default"] = RemindThenEscalate("Review the case: the counterparty let the deadline and the reminder pass. Decide on legal action."),
         },
     };
+
+    private static EscalationRule RemindThenEscalate(string recommendation) => new() { Remind = true, Escalate = true, Recommendation = recommendation };
 
     public EscalationRule RuleFor(string key) => Rules.TryGetValue(key, out var rule) ? rule : Rules.GetValueOrDefault("default") ?? Default.Rules["default"];
 
