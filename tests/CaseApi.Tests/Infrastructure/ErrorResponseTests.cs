@@ -19,7 +19,7 @@ public sealed class ErrorResponseTests(CaseApiFactory api) : IClassFixture<CaseA
         { "application/json", """{"name":"","role":"admin"}""", HttpStatusCode.BadRequest, "validation_failed", "name" },
         { "application/json", """{"name":"a\u0000b","role":"admin"}""", HttpStatusCode.BadRequest, "validation_failed", "name" },
         { "application/json", """{"name":"x","role":"admin","expiresAt":"2020-01-01T00:00:00Z"}""", HttpStatusCode.BadRequest, "validation_failed", "expiresAt" },
-        { "application/json", """{"role":"admin"}""", HttpStatusCode.BadRequest, "malformed_body", "name" },
+        { "application/json", """{"role":"admin"}""", HttpStatusCode.BadRequest, "validation_failed", "name" },
         { "text/plain", """{"name":"x","role":"admin"}""", HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", null },
         { "application/xml", "<key/>", HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", null },
     };

@@ -35,14 +35,14 @@ public static class FileComplaint
     public sealed record Body
     {
         /// <summary>Whom it is against (a defendant of this organisation).</summary>
-        public Guid DefendantId { get; init; }
+        public required Guid DefendantId { get; init; }
 
         /// <summary>The authority it is lodged with (from <c>/v1/dpas</c>).</summary>
-        public Guid DpaId { get; init; }
+        public required Guid DpaId { get; init; }
 
         /// <summary>In whose right: under the complainants' mandate (GDPR Art. 80(1)) or in the organisation's own (Art. 80(2), where the authority's Member State provides for it).</summary>
         /// <example>complainants</example>
-        public OnBehalfOf OnBehalfOf { get; init; }
+        public required OnBehalfOf OnBehalfOf { get; init; }
 
         /// <summary>Required for <c>complainants</c>, refused for <c>organisation</c>: the mandate (GDPR Art. 80(1)), as the document in the organisation's files.</summary>
         /// <example>Mandate Jane Doe, signed 2024-05-30.pdf</example>

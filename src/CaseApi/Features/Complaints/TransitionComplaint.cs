@@ -39,7 +39,7 @@ public static class TransitionComplaint
     {
         /// <summary>The new status.</summary>
         /// <example>acknowledged</example>
-        public ComplaintStatus To { get; init; }
+        public required ComplaintStatus To { get; init; }
 
         /// <summary>When it happened; now when left out. For <c>filed</c> and <c>decided</c> its date becomes the filing or decision date.</summary>
         /// <example>2024-06-20T09:00:00+02:00</example>

@@ -36,7 +36,7 @@ public sealed record Penalty
 {
     /// <summary>Fixed amount or "Hamburger Brauch".</summary>
     /// <example>fixed</example>
-    public PenaltyKind Kind { get; init; }
+    public required PenaltyKind Kind { get; init; }
 
     /// <summary>The amount per breach (fixed), or the cap (Hamburger Brauch, optional).</summary>
     /// <example>5100</example>
@@ -56,7 +56,7 @@ public sealed record CeaseAndDesistReply
 {
     /// <summary>What the reply is.</summary>
     /// <example>declaration</example>
-    public CeaseAndDesistReplyKind Kind { get; init; }
+    public required CeaseAndDesistReplyKind Kind { get; init; }
 
     /// <summary>The penalty clause (declarations and partial declarations).</summary>
     public Penalty? Penalty { get; init; }

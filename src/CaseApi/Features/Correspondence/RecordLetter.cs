@@ -20,11 +20,11 @@ public static class RecordLetter
     {
         /// <summary>Outgoing letters start as drafts; incoming ones are recorded as received.</summary>
         /// <example>outgoing</example>
-        public LetterDirection Direction { get; init; }
+        public required LetterDirection Direction { get; init; }
 
         /// <summary>What kind of letter.</summary>
         /// <example>cease_and_desist</example>
-        public LetterType Type { get; init; }
+        public required LetterType Type { get; init; }
 
         /// <summary>The other side, when a defendant (give this or <c>dpaId</c>).</summary>
         public Guid? DefendantId { get; init; }
@@ -34,7 +34,7 @@ public static class RecordLetter
 
         /// <summary>How it travels or travelled.</summary>
         /// <example>registered_post</example>
-        public LetterChannel Channel { get; init; }
+        public required LetterChannel Channel { get; init; }
 
         /// <summary>Subject line. Leave it out to have <c>templateId</c> draft it.</summary>
         /// <example>Unterlassungsaufforderung: KI-Training mit Nutzerdaten</example>

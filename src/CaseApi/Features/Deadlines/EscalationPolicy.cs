@@ -15,10 +15,12 @@ namespace CaseApi.Features.Deadlines;
 public sealed record EscalationRule
 {
     /// <summary>Draft a reminder to the same counterparty when the deadline is missed (level 1).</summary>
-    public bool Remind { get; init; } = true;
+    /// <example>true</example>
+    public required bool Remind { get; init; }
 
     /// <summary>Escalate the case when the reminder's own deadline is missed too (level 2).</summary>
-    public bool Escalate { get; init; } = true;
+    /// <example>true</example>
+    public required bool Escalate { get; init; }
 
     /// <summary>The next step the case is escalated with.</summary>
     /// <example>Apply to court for an injunction.</example>
@@ -46,22 +48,15 @@ public sealed record EscalationPolicyDto
     {
         Rules = new Dictionary<string, EscalationRule>
         {
-            ["cease_and_desist"] = new()
-            {
-                Recommendation = "Apply to court for an injunction (UKlaG § 2, UWG § 8): the defendant did not answer the cease-and-desist letter or the reminder.",
-            },
-            ["dpa_progress"] = new()
-            {
-                Recommendation = "Bring an action against the supervisory authority for failing to inform the complainant within three months (GDPR Art. 78(2)), or complain about its inaction.",
-            },
-            ["data_subject_request"] = new()
-            {
-                Recommendation = "Lodge a complaint with the supervisory authority (GDPR Art. 77) or sue the controller (GDPR Art. 79): the request was not answered within the Art. 12(3) period.",
-            },
-            ["request_for_information"] = new() { Recommendation = "Decide whether to complain to the supervisory authority or to sue for the information." },
-            ["default"] = new() { Recommendation = "Review the case: the counterparty let the deadline and the reminder pass. Decide on legal action." },
+            ["cease_and_desist"] = RemindThenEscalate("Apply to court for an injunction (UKlaG § 2, UWG § 8): the defendant did not answer the cease-and-desist letter or the reminder."),
+            ["dpa_progress"] = RemindThenEscalate("Bring an action against the supervisory authority for failing to inform the complainant within three months (GDPR Art. 78(2)), or complain about its inaction."),
+            ["data_subject_request"] = RemindThenEscalate("Lodge a complaint with the supervisory authority (GDPR Art. 77) or sue the controller (GDPR Art. 79): the request was not answered within the Art. 12(3) period."),
+            ["request_for_information"] = RemindThenEscalate("Decide whether to complain to the supervisory authority or to sue for the information."),
+            ["default"] = RemindThenEscalate("Review the case: the counterparty let the deadline and the reminder pass. Decide on legal action."),
         },
     };
+
+    private static EscalationRule RemindThenEscalate(string recommendation) => new() { Remind = true, Escalate = true, Recommendation = recommendation };
 
     public EscalationRule RuleFor(string key) => Rules.TryGetValue(key, out var rule) ? rule : Rules.GetValueOrDefault("default") ?? Default.Rules["default"];
 
@@ -106,7 +101,25 @@ public static class GetEscalationPolicy
 
 public static class PutEscalationPolicy
 {
-    public sealed record Command(int ExpectedVersion, EscalationPolicyDto Policy) : ICommand<EscalationPolicyDto>;
+    /// <summary>
+    /// A whole policy: a PUT replaces it, so every setting is given (a setting left out is a 400 naming it, not the default).
+    /// The version is not part of it: it goes in <c>If-Match</c>, as for every other versioned write.
+    /// </summary>
+    public sealed record Body
+    {
+        /// <summary>Warn this many working days before a deadline expires (0: no warning). Counted with the last day, so 3 means "from the start of the third-last working day".</summary>
+        /// <example>3</example>
+        public required int DueSoonWorkingDays { get; init; }
+
+        /// <summary>The response period a reminder sets when sent without one (ISO 8601).</summary>
+        /// <example>P7D</example>
+        public required string ReminderPeriod { get; init; }
+
+        /// <summary>Per kind of letter (<c>cease_and_desist</c>, <c>data_subject_request</c>, …) or <c>dpa_progress</c> for an authority's GDPR Art. 78(2) period; <c>default</c> for the rest.</summary>
+        public required IReadOnlyDictionary<string, EscalationRule> Rules { get; init; }
+    }
+
+    public sealed record Command(int ExpectedVersion, Body Policy) : ICommand<EscalationPolicyDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -134,17 +147,19 @@ public static class PutEscalationPolicy
                 throw new PreconditionFailedException("escalation policy", Guid.Empty);
             }
 
+            var policy = new EscalationPolicyDto { DueSoonWorkingDays = cmd.Policy.DueSoonWorkingDays, ReminderPeriod = cmd.Policy.ReminderPeriod, Rules = cmd.Policy.Rules };
+
             var version = await db.QuerySingleAsync<int>("""
                 INSERT INTO escalation_policies (organisation_id, policy, version, updated_at)
                 VALUES (current_organisation_id(), @policy::jsonb, 1, @now)
                 ON CONFLICT (organisation_id) DO UPDATE SET policy = excluded.policy, version = escalation_policies.version + 1, updated_at = excluded.updated_at
                 RETURNING version
-                """, new { policy = JsonSerializer.Serialize(cmd.Policy with { Version = 0 }, JsonSerializerOptions.Web), now = clock.GetUtcNow() }, ct);
-            return cmd.Policy with { Version = version };
+                """, new { policy = JsonSerializer.Serialize(policy, JsonSerializerOptions.Web), now = clock.GetUtcNow() }, ct);
+            return policy with { Version = version };
         }
     }
 
-    internal static void Map(RouteGroupBuilder policy) => policy.MapPut("", async (EscalationPolicyDto body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder policy) => policy.MapPut("", async (Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
             var saved = await mediator.Send(new Command(EntityTags.RequiredVersion(ifMatch), body), ct);
             http.Response.Headers.ETag = EntityTags.Of(saved.Version);
@@ -153,6 +168,6 @@ public static class PutEscalationPolicy
         .RequireAuthorization(Policies.Admin)
         .WithName("PutEscalationPolicy")
         .WithSummary("Replace the escalation policy")
-        .WithDescription("Admins set the policy; it applies to deadlines opened from then on (warning times) and to every later escalation. Requires `If-Match` (\"0\" to replace the built-in default).")
+        .WithDescription("Admins set the policy; it applies to deadlines opened from then on (warning times) and to every later escalation. Every setting, and `remind` and `escalate` in every rule, must be given: a PUT replaces the whole policy, and a setting left out is a 400 naming it, never a default. Requires `If-Match` (\"0\" to replace the built-in default); the version goes only there, and a `version` in the body is refused as an unknown field.")
         .Produces<EscalationPolicyDto>();
 }

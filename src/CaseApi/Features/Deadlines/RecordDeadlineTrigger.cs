@@ -15,14 +15,14 @@ public static class RecordDeadlineTrigger
     public sealed record Body
     {
         /// <summary>What happened.</summary>
-        public TriggerKind Kind { get; init; }
+        public required TriggerKind Kind { get; init; }
 
         /// <summary>
         /// The day it happened, where the organisation is: knowledge of the infringement and the infringer, the application filed, the judgment
         /// or order served (or the order pronounced), the decision notified, the oral hearing closed. Not counted (BGB § 187(1)).
         /// </summary>
         /// <example>2026-06-20</example>
-        public DateOnly OccurredOn { get; init; }
+        public required DateOnly OccurredOn { get; init; }
 
         /// <summary>The day the judgment was pronounced, for <c>judgment_served</c> (ZPO §§ 517, 520(2): the periods begin five months after it at the latest).</summary>
         /// <example>2026-01-15</example>

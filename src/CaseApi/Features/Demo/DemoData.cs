@@ -142,6 +142,7 @@ public static class DemoData
         {
             QualifiedEntity = new QualifiedEntity { Name = SeedDemo.OrganisationName, List = QualifiedEntityList.Uklag },
             RegisterEntryOn = new DateOnly(2024, 11, 4),
+            ImplementationStage = ImplementationStage.None,
         }), ct);
         await SendAsync(services, new RecordRegistrationCount.Command(redress.Id, new RecordRegistrationCount.Body
         {

@@ -53,7 +53,7 @@ public sealed record LetterTemplateFields
 
     /// <summary>The type of letter the template drafts.</summary>
     /// <example>cease_and_desist</example>
-    public LetterType LetterType { get; init; }
+    public required LetterType LetterType { get; init; }
 
     /// <summary>The language it is written in (ISO 639-1): `de` or `en`.</summary>
     /// <example>de</example>

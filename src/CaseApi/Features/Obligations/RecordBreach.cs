@@ -19,7 +19,7 @@ public static class RecordBreach
     {
         /// <summary>The day of the breach.</summary>
         /// <example>2025-06-03</example>
-        public DateOnly OccurredOn { get; init; }
+        public required DateOnly OccurredOn { get; init; }
 
         /// <summary>The day the organisation learnt of it and of who committed it (BGB § 199(1) no. 2); the day of the breach when left out.</summary>
         /// <example>2025-06-10</example>

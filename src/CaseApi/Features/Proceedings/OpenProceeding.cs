@@ -17,10 +17,10 @@ public static class OpenProceeding
     {
         /// <summary>What kind of proceeding.</summary>
         /// <example>preliminary_injunction</example>
-        public ProceedingKind Kind { get; init; }
+        public required ProceedingKind Kind { get; init; }
 
         /// <summary>The court (from <c>/v1/courts</c>).</summary>
-        public Guid CourtId { get; init; }
+        public required Guid CourtId { get; init; }
 
         /// <summary>The court's file number (Aktenzeichen), once assigned.</summary>
         /// <example>15 UKl 2/25</example>

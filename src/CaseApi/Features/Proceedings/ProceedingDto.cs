@@ -133,7 +133,7 @@ public sealed record ProceedingParty
 
     /// <summary>Role.</summary>
     /// <example>respondent</example>
-    public PartyRole Role { get; init; }
+    public required PartyRole Role { get; init; }
 
     /// <summary>The defendant of this organisation the party is, if any.</summary>
     public Guid? DefendantId { get; init; }

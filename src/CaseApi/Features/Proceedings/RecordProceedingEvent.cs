@@ -18,11 +18,11 @@ public static class RecordProceedingEvent
     {
         /// <summary>What happened.</summary>
         /// <example>decision_pronounced</example>
-        public ProceedingEventKind Kind { get; init; }
+        public required ProceedingEventKind Kind { get; init; }
 
         /// <summary>The day it happened (for <c>hearing_scheduled</c>: the day the court set the hearing).</summary>
         /// <example>2025-05-23</example>
-        public DateOnly OccurredOn { get; init; }
+        public required DateOnly OccurredOn { get; init; }
 
         /// <summary>Required for <c>hearing_scheduled</c>, refused otherwise: when the hearing begins.</summary>
         public DateTimeOffset? HearingAt { get; init; }

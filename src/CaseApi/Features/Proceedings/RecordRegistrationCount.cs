@@ -16,11 +16,11 @@ public static class RecordRegistrationCount
     {
         /// <summary>The day the register showed the count.</summary>
         /// <example>2025-07-01</example>
-        public DateOnly CountedOn { get; init; }
+        public required DateOnly CountedOn { get; init; }
 
         /// <summary>Consumers registered.</summary>
         /// <example>1234</example>
-        public int Registered { get; init; }
+        public required int Registered { get; init; }
 
         /// <summary>Where the number comes from.</summary>
         /// <example>Bundesamt für Justiz, Verbandsklageregister</example>

@@ -17,7 +17,7 @@ public static class RecordSettlement
     {
         /// <summary>The day the court approved it (VDuG § 9(2)).</summary>
         /// <example>2025-08-28</example>
-        public DateOnly ApprovedOn { get; init; }
+        public required DateOnly ApprovedOn { get; init; }
 
         /// <summary>The day it was served on the parties, where known.</summary>
         /// <example>2025-09-01</example>
@@ -25,7 +25,7 @@ public static class RecordSettlement
 
         /// <summary>The day it was published (bekanntgegeben) in the Verbandsklageregister: the opt-out period runs from it (VDuG § 10(1) sentence 2).</summary>
         /// <example>2025-09-04</example>
-        public DateOnly PublishedOn { get; init; }
+        public required DateOnly PublishedOn { get; init; }
 
         /// <summary>What was agreed.</summary>
         /// <example>EUR 120 per registered consumer, paid within three months.</example>

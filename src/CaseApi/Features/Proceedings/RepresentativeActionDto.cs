@@ -43,7 +43,7 @@ public sealed record QualifiedEntity
 
     /// <summary>The list it is on (VDuG § 2(1) no. 1 or no. 2).</summary>
     /// <example>uklag</example>
-    public QualifiedEntityList List { get; init; }
+    public required QualifiedEntityList List { get; init; }
 }
 
 /// <summary>The number of affected consumers the statute asks for, and whether the register's count shows it.</summary>

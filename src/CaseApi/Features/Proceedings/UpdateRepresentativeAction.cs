@@ -23,9 +23,9 @@ public static class UpdateRepresentativeAction
         /// <example>2025-06-02</example>
         public DateOnly? RegisterEntryOn { get; init; }
 
-        /// <summary>Where implementation stands; <c>none</c> when left out.</summary>
+        /// <summary>Where implementation stands (<c>none</c> before any).</summary>
         /// <example>none</example>
-        public ImplementationStage ImplementationStage { get; init; }
+        public required ImplementationStage ImplementationStage { get; init; }
     }
 
     public sealed record Command(Guid ProceedingId, int ExpectedVersion, Body Representative) : ICommand<RepresentativeActionDto>;

@@ -79,6 +79,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             Title = "One or more fields are invalid.",
             Extensions = { ["code"] = "validation_failed" },
         },
+        // A required field left out is well-formed JSON that breaks the contract, like an empty one (issue 14, point 5).
+        BadHttpRequestException { InnerException: JsonException json } when MissingFields(json) is { } missing => new HttpValidationProblemDetails(missing)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more fields are invalid.",
+            Extensions = { ["code"] = "validation_failed" },
+        },
         BadHttpRequestException { InnerException: JsonException json } => new HttpValidationProblemDetails(JsonErrors(json))
         {
             Status = StatusCodes.Status400BadRequest,
@@ -149,18 +156,29 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     private static string JsonPath(string propertyName) =>
         string.Join('.', propertyName.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
 
+    private static string JsonField(JsonException json) =>
+        json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "$";
+
+    /// <summary>The required fields a body left out, named from the body's root; null when none is missing.</summary>
+    private static Dictionary<string, string[]>? MissingFields(JsonException json)
+    {
+        var message = json.Message;
+        if (!message.Contains("missing required properties", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        // The path is the object that lacks them: complainants[0].name, not name.
+        var field = JsonField(json);
+        return QuotedNames.Matches(message[message.IndexOf("including:", StringComparison.Ordinal)..])
+            .ToDictionary(m => field == "$" ? m.Groups["name"].Value : $"{field}.{m.Groups["name"].Value}", _ => new[] { "This field is required." });
+    }
+
     /// <summary>System.Text.Json's messages name .NET types; say which field is wrong, in the client's terms.</summary>
     private static Dictionary<string, string[]> JsonErrors(JsonException json)
     {
-        var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "$";
+        var field = JsonField(json);
         var message = json.Message;
-        if (message.Contains("missing required properties", StringComparison.Ordinal))
-        {
-            // The path is the object that lacks them: complainants[0].name, not name.
-            return QuotedNames.Matches(message[message.IndexOf("including:", StringComparison.Ordinal)..])
-                .ToDictionary(m => field == "$" ? m.Groups["name"].Value : $"{field}.{m.Groups["name"].Value}", _ => new[] { "This field is required." });
-        }
-
         if (message.Contains("could not be mapped", StringComparison.Ordinal) && QuotedNames.Match(message) is { Success: true } unknown)
         {
             // The path already ends in the unknown member's name; at the root it may be only "$".

@@ -30,8 +30,10 @@ public sealed class OptionalConverterFactory : JsonConverterFactory
         // Called for null tokens too, so that an explicit null becomes "set to null" rather than "absent".
         public override bool HandleNull => true;
 
+        // The value's own converter, not a nested JsonSerializer.Deserialize: that would start a new path at "$", and a
+        // wrong type ({"title": 123}) would name "$" instead of "title" (issue 14, point 4).
         public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            new(true, reader.TokenType == JsonTokenType.Null ? default! : JsonSerializer.Deserialize<T>(ref reader, options)!);
+            new(true, reader.TokenType == JsonTokenType.Null ? default! : ((JsonConverter<T>)options.GetConverter(typeof(T))).Read(ref reader, typeof(T), options)!);
 
         public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.IsSet ? value.Value : default, options);

@@ -1,4 +1,6 @@
+using System.Linq.Expressions;
 using System.Reflection;
+using System.Text.Json;
 using FluentValidation;
 using MediatR;
 
@@ -22,6 +24,8 @@ public static class MediationSetup
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotencyBehavior<,>));
         services.AddScoped<IdempotencyRequest>();
 
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, expression) => JsonDisplayName(member, expression);
+
         var assembly = Assembly.GetExecutingAssembly();
         AddClosedImplementations(services, assembly, typeof(IRequestHandler<,>), ServiceLifetime.Scoped);
         // Singletons, as FluentValidation advises: a validator builds its rules (expression trees and all) in its
@@ -29,6 +33,28 @@ public static class MediationSetup
         // a validator that asked for a scoped service would fail the container's ValidateOnBuild.
         AddClosedImplementations(services, assembly, typeof(IValidator<>), ServiceLifetime.Singleton);
         return services;
+    }
+
+    /// <summary>
+    /// Messages name a field as the client spells it ('dueSoonWorkingDays' must be…), not as FluentValidation splits the C#
+    /// name ('due Soon Working Days', also where a rule overrides the property name). A PATCH rule validates
+    /// <c>c.Changes.Title.Value</c>: the field is the member that holds the <see cref="Json.Optional{T}"/>, not its <c>Value</c>.
+    /// </summary>
+    private static string? JsonDisplayName(MemberInfo? member, LambdaExpression? expression)
+    {
+        var body = expression?.Body;
+        while (body is MemberExpression access)
+        {
+            if (access.Member.DeclaringType is not { IsGenericType: true } wrapper
+                || (wrapper.GetGenericTypeDefinition() != typeof(Json.Optional<>) && wrapper.GetGenericTypeDefinition() != typeof(Nullable<>)))
+            {
+                return JsonNamingPolicy.CamelCase.ConvertName(access.Member.Name);
+            }
+
+            body = access.Expression;
+        }
+
+        return member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
     }
 
     public static IEnumerable<(Type Service, Type Implementation)> ClosedImplementations(Assembly assembly, Type openInterface) =>

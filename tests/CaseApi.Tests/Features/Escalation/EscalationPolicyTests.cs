@@ -41,10 +41,10 @@ public sealed class EscalationPolicyTests(CaseApiFactory api) : IClassFixture<Ca
     }
 
     [Theory]
-    [InlineData("""{"dueSoonWorkingDays":99,"reminderPeriod":"P7D","rules":{"default":{"recommendation":"x"}}}""", "dueSoonWorkingDays")]
-    [InlineData("""{"dueSoonWorkingDays":3,"reminderPeriod":"a week","rules":{"default":{"recommendation":"x"}}}""", "reminderPeriod")]
-    [InlineData("""{"dueSoonWorkingDays":3,"reminderPeriod":"P7D","rules":{"telegram":{"recommendation":"x"},"default":{"recommendation":"x"}}}""", "rules")]
-    [InlineData("""{"dueSoonWorkingDays":3,"reminderPeriod":"P7D","rules":{"cease_and_desist":{"recommendation":"x"}}}""", "rules")]
+    [InlineData("""{"dueSoonWorkingDays":99,"reminderPeriod":"P7D","rules":{"default":{"remind":true,"escalate":true,"recommendation":"x"}}}""", "dueSoonWorkingDays")]
+    [InlineData("""{"dueSoonWorkingDays":3,"reminderPeriod":"a week","rules":{"default":{"remind":true,"escalate":true,"recommendation":"x"}}}""", "reminderPeriod")]
+    [InlineData("""{"dueSoonWorkingDays":3,"reminderPeriod":"P7D","rules":{"telegram":{"remind":true,"escalate":true,"recommendation":"x"},"default":{"remind":true,"escalate":true,"recommendation":"x"}}}""", "rules")]
+    [InlineData("""{"dueSoonWorkingDays":3,"reminderPeriod":"P7D","rules":{"cease_and_desist":{"remind":true,"escalate":true,"recommendation":"x"}}}""", "rules")]
     public async Task An_invalid_policy_is_refused_naming_the_field(string body, string field)
     {
         using var admin = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
@@ -54,6 +54,54 @@ public sealed class EscalationPolicyTests(CaseApiFactory api) : IClassFixture<Ca
         var problem = await ProblemAssert.IsProblemAsync(await admin.SendAsync(request), HttpStatusCode.BadRequest, "validation_failed");
 
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task A_PUT_replaces_the_whole_policy_so_a_setting_left_out_is_refused_naming_each_not_reset_to_its_default()
+    {
+        using var admin = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var policy = new
+        {
+            dueSoonWorkingDays = 5,
+            reminderPeriod = "P10D",
+            rules = new Dictionary<string, object> { ["default"] = new { remind = false, escalate = false, recommendation = "Call the client." } },
+        };
+        Assert.Equal(HttpStatusCode.OK, (await admin.SendWithIfMatchAsync(HttpMethod.Put, "/v1/escalation-policy", policy, 0)).StatusCode);
+
+        var withoutSettings = await admin.SendWithIfMatchAsync(HttpMethod.Put, "/v1/escalation-policy",
+            new { rules = new Dictionary<string, object> { ["default"] = new { remind = false, escalate = false, recommendation = "Call the client." } } }, 1);
+        var ruleWithoutFlags = await admin.SendWithIfMatchAsync(HttpMethod.Put, "/v1/escalation-policy",
+            new { dueSoonWorkingDays = 5, reminderPeriod = "P10D", rules = new Dictionary<string, object> { ["default"] = new { recommendation = "Call the client." } } }, 1);
+
+        var settings = (await ProblemAssert.NamesInvalidFieldAsync(withoutSettings, "dueSoonWorkingDays")).GetProperty("errors");
+        Assert.True(settings.TryGetProperty("reminderPeriod", out _), settings.ToString());
+        var flags = (await ProblemAssert.NamesInvalidFieldAsync(ruleWithoutFlags, "rules.default.remind")).GetProperty("errors");
+        Assert.True(flags.TryGetProperty("rules.default.escalate", out _), flags.ToString());
+        var current = await admin.GetFromJsonAsync<JsonElement>("/v1/escalation-policy");
+        Assert.Equal(1, current.GetProperty("version").GetInt32());
+        Assert.Equal(5, current.GetProperty("dueSoonWorkingDays").GetInt32());
+        Assert.Equal("P10D", current.GetProperty("reminderPeriod").GetString());
+        Assert.False(current.GetProperty("rules").GetProperty("default").GetProperty("remind").GetBoolean());
+        Assert.False(current.GetProperty("rules").GetProperty("default").GetProperty("escalate").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_version_in_the_body_is_refused_the_version_goes_in_If_Match_as_for_every_versioned_write()
+    {
+        using var admin = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var policy = new
+        {
+            dueSoonWorkingDays = 5,
+            reminderPeriod = "P10D",
+            rules = new Dictionary<string, object> { ["default"] = new { remind = true, escalate = false, recommendation = "Call the client." } },
+            version = 7,
+        };
+
+        var response = await admin.SendWithIfMatchAsync(HttpMethod.Put, "/v1/escalation-policy", policy, 0);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "malformed_body");
+        Assert.Equal("This field is not part of the request.", problem.GetProperty("errors").GetProperty("version")[0].GetString());
+        Assert.Equal("\"0\"", (await admin.GetAsync("/v1/escalation-policy")).Headers.ETag?.Tag);
     }
 
     [Fact]
