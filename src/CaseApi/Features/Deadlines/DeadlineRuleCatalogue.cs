@@ -37,6 +37,13 @@ public sealed record DeadlineRule(
     string Code, string Title, string Basis, string? Period, CountingRules Counting, bool Extendable, bool Notfrist, RuleCalendar Calendar, string Note)
 {
     public DeadlinePeriod? ParsedPeriod => DeadlinePeriod.TryParse(Period, out var period) ? period : null;
+
+    /// <summary>
+    /// Where the law allows one extension of at most a given length (ISO 8601): a second one, or a longer one, is a 409. Null where an
+    /// extendable rule sets no such bound in the catalogue.
+    /// </summary>
+    /// <example>P12M</example>
+    public string? MaxExtension { get; init; }
 }
 
 /// <summary>
@@ -64,6 +71,8 @@ public static class DeadlineRuleCatalogue
     public const string RegisterClosing = "vdug.register_closing_46";
     public const string ProcAdmissibility = "gdpr_proc.admissibility";
     public const string ProcTransmission = "gdpr_proc.transmission";
+    public const string ProcInvestigation = "gdpr_proc.investigation";
+    public const string ProcSimpleCooperation = "gdpr_proc.simple_cooperation";
 
     /// <summary>
     /// Reg. (EU) 2025/2518 Art. 37: it applies from 2 April 2027. Its Chapter II (Art. 4, lodging of complaints) has no transitional
@@ -71,6 +80,12 @@ public static class DeadlineRuleCatalogue
     /// on complaints "lodged after 2 April 2027" only.
     /// </summary>
     public static readonly DateOnly ProceduralRegulationAppliesFrom = new(2027, 4, 2);
+
+    /// <summary>
+    /// Reg. (EU) 2025/2518 Art. 36 first paragraph: "Chapters III and IV shall apply ... to complaint-based investigations where the complaint
+    /// was lodged after 2 April 2027" — after, so a complaint lodged on 2 April 2027 gets the Art. 4 periods but not Chapter III's time limits.
+    /// </summary>
+    public static bool ChapterThreeApplies(DateOnly lodgedOn) => lodgedOn > ProceduralRegulationAppliesFrom;
     public const string PenaltyLimitation = "bgb.penalty_limitation_195";
     public const string SettlementOptOut = "vdug.settlement_opt_out_10";
 
@@ -120,8 +135,26 @@ public static class DeadlineRuleCatalogue
         new(ProcTransmission, "Transmission of a cross-border complaint to the lead authority", "Reg. (EU) 2025/2518 Art. 4, with Art. 37", "P6W",
             CountingRules.Reg1182, Extendable: false, Notfrist: false, RuleCalendar.Authority,
             "Six weeks from receipt for the authority lodged with to transmit the complaint to the (presumed) lead authority; for complaints lodged from "
-            + "2 April 2027. The period as Arthur Cox's briefing of 19 December 2025 states it: its paragraph of Art. 4 is not yet checked against the "
-            + "Official Journal. Met by a transfer; waived by a decision of the authority lodged with or a withdrawal. Only for cross-border processing (Art. 1)."),
+            + "2 April 2027. The six weeks as Arthur Cox's briefing of 19 December 2025 states them; the paragraph of Art. 4 that sets them could not be read "
+            + "(Art. 4(1), (2) and Art. 6(2), which refers to the lead authority confirming its competence under Art. 4(6), were): the basis names Art. 4 "
+            + "without a paragraph until it is checked against the Official Journal. Met by a transfer; waived by a decision of the authority lodged with "
+            + "or a withdrawal. Only for cross-border processing (Art. 1)."),
+        new(ProcInvestigation, "Lead authority's draft decision in a complaint-based investigation", "Reg. (EU) 2025/2518 Art. 12, with Art. 36", "P15M",
+            CountingRules.Reg1182, Extendable: true, Notfrist: false, RuleCalendar.Authority,
+            "Fifteen months for the lead authority to conclude its investigation with a draft decision (GDPR Art. 60(3)), counted here from the day "
+            + "the complaint is recorded as under_investigation (the lead authority confirming its competence, Art. 4(6)); extendable once, by at most "
+            + "twelve months, in complex cases. Chapter III applies only to complaints lodged after 2 April 2027 (Art. 36). Met by a decision; waived by "
+            + "a transfer (the lead authority starts its own), a withdrawal or closing. The lengths as the Council's press release of 17 November 2025 "
+            + "and the law firms' summaries state them; the paragraphs of Art. 12 are not yet checked against the Official Journal.")
+        {
+            MaxExtension = "P12M",
+        },
+        new(ProcSimpleCooperation, "Lead authority's draft decision in the simple cooperation procedure", "Reg. (EU) 2025/2518 Art. 6(1), 12(6), with Art. 36",
+            "P12M", CountingRules.Reg1182, Extendable: false, Notfrist: false, RuleCalendar.Authority,
+            "Twelve months: under the simple cooperation procedure the lead authority submits its draft decision \"within the time limit referred to in "
+            + "Article 12(6)\" (Art. 6(1) second subparagraph); opened instead of gdpr_proc.investigation when the step under_investigation says "
+            + "simpleCooperation. Not extendable. Complaints lodged after 2 April 2027 (Art. 36). Met by a decision; waived by a transfer, a withdrawal "
+            + "or closing. The twelve months as the Council's press release of 17 November 2025 states them."),
         new(PenaltyLimitation, "Limitation of a contractual-penalty claim", "BGB §§ 195, 199(1), 339 sentence 2", "P3Y", CountingRules.Bgb,
             Extendable: false, Notfrist: false, RuleCalendar.Organisation,
             "A penalty forfeited by a breach of a declaration to cease and desist is a contractual claim (BGB §§ 194 ff., not UWG § 11): three years (§ 195) "

@@ -1,0 +1,10 @@
+-- Issue 13 point 6: the time limits of Regulation (EU) 2025/2518 Chapter III on the lead authority's investigation
+-- (gdpr_proc.investigation, Art. 12; gdpr_proc.simple_cooperation, Art. 6(1), 12(6)), for complaints lodged after 2 April 2027 (Art. 36).
+-- The list is 0026's with the two added: a migration of another slice that adds rules must keep these.
+ALTER TABLE deadlines DROP CONSTRAINT deadlines_rule_check;
+ALTER TABLE deadlines ADD CONSTRAINT deadlines_rule_check CHECK (rule IN (
+    'bgb.letter_response', 'gdpr.art12_3', 'gdpr.art78_2', 'gdpr.art78_appeal',
+    'uwg.urgency_window', 'uwg.limitation_11', 'zpo.appeal_517', 'zpo.appeal_grounds_520_2', 'zpo.enforcement_929_2',
+    'vwgo.action_74', 'vdug.register_closing_46', 'vdug.settlement_opt_out_10',
+    'gdpr_proc.admissibility', 'gdpr_proc.transmission', 'bgb.penalty_limitation_195',
+    'gdpr_proc.investigation', 'gdpr_proc.simple_cooperation'));
