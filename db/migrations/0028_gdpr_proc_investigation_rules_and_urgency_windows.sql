@@ -8,3 +8,17 @@ ALTER TABLE deadlines ADD CONSTRAINT deadlines_rule_check CHECK (rule IN (
     'vwgo.action_74', 'vdug.register_closing_46', 'vdug.settlement_opt_out_10',
     'gdpr_proc.admissibility', 'gdpr_proc.transmission', 'bgb.penalty_limitation_195',
     'gdpr_proc.investigation', 'gdpr_proc.simple_cooperation'));
+
+-- Issue 13 point 2: an organisation's own urgency window for a preliminary injunction before a court (UWG § 12(1)), replacing the
+-- catalogue's default (DeadlineRuleCatalogue.UrgencyPractices) for its cases; the API bounds the period (two weeks to three months).
+CREATE TABLE organisation_urgency_windows (
+    organisation_id  uuid NOT NULL REFERENCES organisations (id),
+    court_code       text NOT NULL REFERENCES courts (code),
+    period           text NOT NULL CHECK (period ~ '^P([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?$' AND length(period) BETWEEN 3 AND 20),
+    reason           text NOT NULL CHECK (length(reason) BETWEEN 1 AND 2000),
+    version          integer NOT NULL DEFAULT 1,
+    updated_at       timestamptz NOT NULL,
+    PRIMARY KEY (organisation_id, court_code)
+);
+
+SELECT enable_tenant_isolation('organisation_urgency_windows');
