@@ -45,6 +45,12 @@ public static class TransitionComplaint
         /// <example>2024-06-20T09:00:00+02:00</example>
         public DateTimeOffset? At { get; init; }
 
+        /// <summary>
+        /// For <c>under_investigation</c>: the lead authority applies the simple cooperation procedure (Reg. (EU) 2025/2518 Art. 6), so its
+        /// draft decision is due within twelve months (Art. 12(6)) instead of fifteen (Art. 12). Only for complaints lodged after 2 April 2027 (Art. 36).
+        /// </summary>
+        public bool? SimpleCooperation { get; init; }
+
         /// <summary>A note for the timeline.</summary>
         /// <example>The DPC confirmed receipt and assigned reference C-24-6-123.</example>
         public string? Note { get; init; }
@@ -97,6 +103,8 @@ public static class TransitionComplaint
                 .WithMessage("Must not lie in the future: record a step once it has happened.").OverridePropertyName("at");
             RuleFor(c => c.Transition.Note).IsShortText(5_000).OverridePropertyName("note");
             RuleFor(c => c.Transition.DpaReference).IsShortText(100).OverridePropertyName("dpaReference");
+            RuleFor(c => c.Transition.SimpleCooperation).Null().When(c => c.Transition.To != ComplaintStatus.UnderInvestigation)
+                .WithMessage("Only an under_investigation step says whether the simple cooperation procedure applies.").OverridePropertyName("simpleCooperation");
             RuleFor(c => c.Transition.TransferredToDpaId).NotEmpty().When(c => c.Transition.To == ComplaintStatus.Transferred)
                 .WithMessage("A transfer names the lead authority.").OverridePropertyName("transferredToDpaId");
             RuleFor(c => c.Transition.Outcome).NotNull().IsInEnum().When(c => c.Transition.To == ComplaintStatus.Decided)
@@ -205,6 +213,12 @@ public static class TransitionComplaint
                     break;
                 case ComplaintStatus.UnderInvestigation:
                     await deadlines.EndProceduralRegulationAsync(cmd.Id, "under_investigation", at, ct);
+                    if (current.FiledOn is { } lodgedOn)
+                    {
+                        await deadlines.StartInvestigationAsync(current.CaseId, cmd.Id, current.TransferredToDpaId ?? current.DpaId, lodgedOn, at,
+                            transition.SimpleCooperation ?? false, ct);
+                    }
+
                     break;
                 case ComplaintStatus.Decided or ComplaintStatus.Withdrawn or ComplaintStatus.Closed:
                     await deadlines.EndDpaProgressAsync(cmd.Id, SnakeCase.From(transition.To), at, ct);
@@ -267,7 +281,10 @@ public static class TransitionComplaint
             starts three months for the lead authority); a withdrawal or closing waives it. None runs after a decision.
             A complaint filed from 2 April 2027 also gets the periods of Reg. (EU) 2025/2518 Art. 4 (rules `gdpr_proc.admissibility`,
             `gdpr_proc.transmission`): a transfer meets both; an investigation or a decision meets the admissibility period (a decision
-            waives the transmission); a withdrawal or closing waives both.
+            waives the transmission); a withdrawal or closing waives both. A complaint lodged after 2 April 2027 (Art. 36) also gets the
+            lead authority's time limit for its draft decision when the step `under_investigation` is recorded: fifteen months
+            (`gdpr_proc.investigation`, Art. 12; one extension of at most twelve months), or twelve with `simpleCooperation`
+            (`gdpr_proc.simple_cooperation`, Art. 6(1), 12(6)); a decision meets it, a transfer, a withdrawal or closing waives it.
             Requires `If-Match` with the complaint's ETag.
             """)
         .Produces<ComplaintDto>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CaseApi.Features.Organisations;
 using CaseApi.Infrastructure.Data;
 
 namespace CaseApi.Features.Deadlines;
@@ -157,14 +158,20 @@ public sealed class DeadlineChains(DbSession db, DeadlineKeeper keeper, UrgencyW
                 + $"that is with the end of {Iso(latest)} (five-month cap of § 517)");
     }
 
+    // The organisation's own window for the court where it set one (issue 13 point 2: "configurable per court with a sourced default"),
+    // quoted with the court's published practice so that a reader sees both; else the court's practice; else the shortest window.
     private async Task<DeadlineDto> UrgencyWindowAsync(TriggerContext context, CancellationToken ct)
     {
-        var practice = DeadlineRuleCatalogue.Practice(context.Court);
-        var period = DeadlinePeriod.TryParse(practice?.Period, out var parsed) ? parsed : DeadlineRuleCatalogue.StrictestUrgency;
-        var whose = practice is null
-            ? $"{(context.Court is null ? "no court named" : $"the court '{context.Court}' has no recorded practice")}: the shortest window courts apply, one month "
-                + "(OLG München 6 U 4127/10, OLG Hamm 4 W 97/10)"
-            : $"{practice.Name}: {practice.Period} ({practice.Source})";
+        var window = context.Court is { } court ? await UrgencyWindows.ForCourtAsync(db, court, ct) : null;
+        var period = DeadlinePeriod.TryParse(window?.Period, out var parsed) ? parsed : DeadlineRuleCatalogue.StrictestUrgency;
+        var whose = window switch
+        {
+            null => $"{(context.Court is null ? "no court named" : $"the court '{context.Court}' has no recorded practice")}: the shortest window courts apply, one month "
+                + "(OLG München 6 U 4127/10, OLG Hamm 4 W 97/10)",
+            { Origin: UrgencyWindowOrigin.Organisation } => $"window of {window.Period} set by the organisation for {window.Name}: {window.Reason}; the court's "
+                + $"published practice is {window.DefaultPeriod} ({window.DefaultSource})",
+            _ => $"{window.Name}: {window.Period} ({window.DefaultSource})",
+        };
         return await OpenAsync(context, DeadlineRuleCatalogue.UrgencyWindow, context.OccurredOn,
             $"UWG § 12(1) presumes urgency; waiting refutes it after the court's window, from knowledge on {Iso(context.OccurredOn)}, {whose}. Not a statutory "
             + "period: counted without the BGB § 193 shift (OLG Hamm 4 W 97/10 refused it; KG 5 W 240/14 allowed it): file by the last day as counted.",

@@ -297,7 +297,7 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
             $"Reg. (EU) 2025/2518 Art. 4(2): the authority lodged with declares a complaint concerning cross-border processing inadmissible, for lacking the "
             + $"information of Art. 4(1), within two weeks of receiving it on {lodgedOn:yyyy-MM-dd} (lodged from 2 April 2027, Art. 37).",
             $"Reg. (EU) 2025/2518 Art. 4: the authority lodged with transmits a complaint concerning cross-border processing to the lead authority within six "
-            + $"weeks of receiving it on {lodgedOn:yyyy-MM-dd} (lodged from 2 April 2027, Art. 37; the period per Arthur Cox, 19 December 2025).",
+            + $"weeks of receiving it on {lodgedOn:yyyy-MM-dd} (lodged from 2 April 2027, Art. 37; the six weeks per Arthur Cox, 19 December 2025: the paragraph of Art. 4 is not yet checked against the Official Journal).",
         ];
         foreach (var (code, text) in new[] { DeadlineRuleCatalogue.ProcAdmissibility, DeadlineRuleCatalogue.ProcTransmission }.Zip(why))
         {
@@ -309,25 +309,56 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
     }
 
     /// <summary>
+    /// Reg. (EU) 2025/2518 Chapter III: once the lead authority investigates (the step <c>under_investigation</c>, its confirmation of competence
+    /// under Art. 4(6)), it has fifteen months to submit its draft decision (Art. 12), or twelve in the simple cooperation procedure (Art. 6(1),
+    /// 12(6)). Art. 36 applies Chapter III only to complaints lodged after 2 April 2027: one lodged on that day or before gets neither.
+    /// </summary>
+    public async Task StartInvestigationAsync(Guid caseId, Guid complaintId, Guid leadDpaId, DateOnly lodgedOn, DateTimeOffset startedAt, bool simpleCooperation,
+        CancellationToken ct)
+    {
+        if (!DeadlineRuleCatalogue.ChapterThreeApplies(lodgedOn))
+        {
+            return;
+        }
+
+        var rules = await RulesForDpaAsync(leadDpaId, ct);
+        var rule = DeadlineRuleCatalogue.Get(simpleCooperation ? DeadlineRuleCatalogue.ProcSimpleCooperation : DeadlineRuleCatalogue.ProcInvestigation);
+        var due = rules.FromPeriod(startedAt, rule.ParsedPeriod!, rule.Counting);
+        var why = simpleCooperation
+            ? $"Reg. (EU) 2025/2518 Art. 6(1), 12(6): in the simple cooperation procedure the lead authority submits its draft decision within twelve months "
+                + $"of starting its investigation on {rules.LocalDay(startedAt):yyyy-MM-dd}; not extendable."
+            : $"Reg. (EU) 2025/2518 Art. 12: the lead authority submits its draft decision within fifteen months of starting its investigation on "
+                + $"{rules.LocalDay(startedAt):yyyy-MM-dd}, extendable once by at most twelve months in complex cases.";
+        await OpenAsync(new NewDeadline(caseId, DeadlineKind.Procedural,
+            due with { Computation = $"{why} Chapter III applies as the complaint was lodged after 2 April 2027, on {lodgedOn:yyyy-MM-dd} (Art. 36). {due.Computation}" },
+            rule.Period, ComplaintId: complaintId, DpaId: leadDpaId, Rule: rule.Code), rules, ct);
+    }
+
+    /// <summary>
     /// A step ends the Reg. (EU) 2025/2518 periods it answers: a transfer is the transmission (and shows the complaint admissible), an
     /// investigation or a decision is the authority's answer on admissibility (a decision of the authority lodged with also makes the
-    /// transmission moot); a withdrawal or closing ends the complaint.
+    /// transmission moot), a decision is the end of the investigation (Art. 12); a transfer during an investigation hands it to a lead
+    /// authority that starts its own (waived); a withdrawal or closing ends the complaint.
     /// </summary>
     public async Task EndProceduralRegulationAsync(Guid complaintId, string step, DateTimeOffset at, CancellationToken ct)
     {
+        string[] investigation = [DeadlineRuleCatalogue.ProcInvestigation, DeadlineRuleCatalogue.ProcSimpleCooperation];
         string[] met = step switch
         {
             "transferred" => [DeadlineRuleCatalogue.ProcAdmissibility, DeadlineRuleCatalogue.ProcTransmission],
-            "under_investigation" or "decided" => [DeadlineRuleCatalogue.ProcAdmissibility],
+            "under_investigation" => [DeadlineRuleCatalogue.ProcAdmissibility],
+            "decided" => [DeadlineRuleCatalogue.ProcAdmissibility, .. investigation],
             _ => [],
         };
         string[] waived = step switch
         {
+            "transferred" => investigation,
             "decided" => [DeadlineRuleCatalogue.ProcTransmission],
-            "withdrawn" or "closed" => [DeadlineRuleCatalogue.ProcAdmissibility, DeadlineRuleCatalogue.ProcTransmission],
+            "withdrawn" or "closed" => [DeadlineRuleCatalogue.ProcAdmissibility, DeadlineRuleCatalogue.ProcTransmission, .. investigation],
             _ => [],
         };
-        var reason = $"The complaint was {step} on {at.UtcDateTime:yyyy-MM-dd}: nothing is left to transmit or to declare inadmissible (Reg. (EU) 2025/2518 Art. 4).";
+        var reason = $"The complaint was {step} on {at.UtcDateTime:yyyy-MM-dd}: the Reg. (EU) 2025/2518 time limit no longer runs (Art. 4; Art. 12, "
+            + "which a lead authority starts anew after a transfer).";
         var rows = await db.QueryAsync<DeadlineRow>($"""
             UPDATE deadlines SET status = CASE WHEN rule = ANY (@met) THEN 'met' ELSE 'waived' END,
                 met_at = CASE WHEN rule = ANY (@met) THEN @at END, waived_reason = CASE WHEN rule = ANY (@met) THEN NULL ELSE @reason END,

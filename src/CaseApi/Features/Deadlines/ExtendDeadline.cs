@@ -57,10 +57,10 @@ public static class ExtendDeadline
             var row = await DeadlineReader.LoadRowAsync(db, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("deadline", cmd.Id);
             var current = row.ToDto();
             DeadlineTransitions.Require(current, cmd.ExpectedVersion, "extended");
-            // An authority's own duty keeps the authority's calendar when extended (Reg. 1182/71 Art. 2(1)).
-            var rules = current is { Kind: DeadlineKind.DpaProgress, DpaId: { } dpaId } ? await keeper.RulesForDpaAsync(dpaId, ct) : await keeper.RulesAsync(ct);
             var rule = DeadlineRuleCatalogue.Get(row.Rule);
             RequireExtendable(rule);
+            // An authority's own duty keeps the authority's calendar when extended (Reg. 1182/71 Art. 2(1)).
+            var rules = rule.Calendar == RuleCalendar.Authority && current.DpaId is { } dpaId ? await keeper.RulesForDpaAsync(dpaId, ct) : await keeper.RulesAsync(ct);
             DeadlinePeriod.TryParse(cmd.Extension.Period, out var period);
             // A date is checked before computing from it: one before the deadline's start is no date to compute from.
             var extended = cmd.Extension.DueDate is { } date
@@ -76,6 +76,8 @@ public static class ExtendDeadline
             {
                 DataSubjectRequestDeadline.CheckExtension(row, extended, rules, clock.GetUtcNow());
             }
+
+            RequireWithinMaximum(rule, row, extended, rules);
 
             var moved = await keeper.MoveAsync(cmd.Id, extended, $"{current.Computation} Extended: {extended.Computation}", extension: true, period?.ToString(), ct);
             await timeline.AppendAsync(current.CaseId, "deadline.extended", $"Deadline extended from {current.DueDate:yyyy-MM-dd} to {extended.DueDate:yyyy-MM-dd}.",
@@ -100,6 +102,28 @@ public static class ExtendDeadline
         }
     }
 
+    // A rule that allows one extension of at most a given length (Reg. (EU) 2025/2518 Art. 12: once, by up to twelve months): the bound counts
+    // from the end as computed before a weekend or holiday moved it, as the extension itself does.
+    private static void RequireWithinMaximum(DeadlineRule rule, DeadlineRow current, ComputedDeadline extended, DeadlineRules rules)
+    {
+        if (!DeadlinePeriod.TryParse(rule.MaxExtension, out var maximum))
+        {
+            return;
+        }
+
+        var longest = rules.Extend(current.Computed(), maximum, rule.Counting);
+        var (reason, detail) =
+            current.ExtendedAt is not null ? ("second_extension", $"{rule.Basis} allows one extension, and this deadline was already extended.")
+            : extended.DueDate > longest.DueDate ? ("longer_than_maximum",
+                $"{rule.Basis} allows an extension of at most {rule.MaxExtension}, to {longest.DueDate:yyyy-MM-dd}; the extension asked for ends on {extended.DueDate:yyyy-MM-dd}.")
+            : (null, null);
+        if (reason is not null)
+        {
+            throw new ConflictException("extension_not_allowed", detail!,
+                new Dictionary<string, object?> { ["rule"] = rule.Basis, ["ruleCode"] = rule.Code, ["reason"] = reason });
+        }
+    }
+
     internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id:guid}/extend", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
@@ -112,7 +136,8 @@ public static class ExtendDeadline
             most two further months, recorded before its first month ends (GDPR Art. 12(3)); anything else is a 409
             `extension_not_allowed` naming the rule and the `reason` (`second_extension`, `after_deadline`, `longer_than_two_months`). A rule
             of the catalogue that is not extendable is a 409 `extension_not_allowed` too, with `ruleCode` and `reason` `notfrist` (ZPO § 517:
-            never extended, ZPO § 224) or `not_extendable`.
+            never extended, ZPO § 224) or `not_extendable`; a rule with a `maxExtension` (Reg. (EU) 2025/2518 Art. 12: once, by at most twelve
+            months) answers a second extension or a longer one with `reason` `second_extension` or `longer_than_maximum`.
             On the timeline with the reason. Requires `If-Match`.
             """)
         .Produces<DeadlineDto>();

@@ -29,8 +29,9 @@ public static class RecordDeadlineTrigger
         public DateOnly? PronouncedOn { get; init; }
 
         /// <summary>
-        /// The Oberlandesgericht whose practice sets the urgency window, for <c>infringement_known</c> (one of <c>urgencyPractices</c> at
-        /// <c>GET /v1/deadline-rules</c>); left out, the shortest window, one month.
+        /// The Oberlandesgericht whose window applies, for <c>infringement_known</c> (one of <c>GET /v1/organisation/urgency-windows</c>):
+        /// the organisation's own window for it where set, else the court's practice (<c>urgencyPractices</c> at <c>GET /v1/deadline-rules</c>);
+        /// left out, the shortest window, one month.
         /// </summary>
         /// <example>de-kg</example>
         public string? Court { get; init; }
@@ -103,7 +104,8 @@ public static class RecordDeadlineTrigger
         .WithDescription("""
             Records an event on the case and opens every deadline that follows from it, each with its `rule` from `GET /v1/deadline-rules`
             and a `computation` citing the provision; ends (meets or waives) those it makes moot. `infringement_known`: the urgency window
-            for a preliminary injunction (UWG § 12(1); per `court`, one month when none is named; no § 193 shift) and limitation (UWG § 11:
+            for a preliminary injunction (UWG § 12(1); per `court`: the organisation's window from `GET /v1/organisation/urgency-windows`,
+            else the court's practice; one month when none is named; no § 193 shift) and limitation (UWG § 11:
             six months). `preliminary_injunction_applied`: meets the urgency window. `judgment_served` (with `pronouncedOn`): appeal (ZPO § 517:
             one month, a Notfrist) and grounds (ZPO § 520(2): two months), both beginning five months after pronouncement at the latest.
             `injunction_order_issued`: enforcement within one month (ZPO § 929(2)). `dpa_decision_received`: the action within one month

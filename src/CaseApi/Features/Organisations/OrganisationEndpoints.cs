@@ -7,5 +7,9 @@ public static class OrganisationEndpoints
         var organisation = v1.MapGroup("/organisation").WithTags("Organisation");
         GetOrganisation.Map(organisation);
         UpdateOrganisation.Map(organisation);
+        var windows = organisation.MapGroup("/urgency-windows");
+        ListUrgencyWindows.Map(windows);
+        SetUrgencyWindow.Map(windows);
+        ResetUrgencyWindow.Map(windows);
     }
 }

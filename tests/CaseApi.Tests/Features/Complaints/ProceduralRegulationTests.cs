@@ -108,6 +108,126 @@ public sealed class ProceduralRegulationTests : IAsyncLifetime
         Assert.Equal((admissibility, transmission), (Status(after, "gdpr_proc.admissibility"), Status(after, "gdpr_proc.transmission")));
     }
 
+    [Fact]
+    public async Task Art_36_a_complaint_lodged_on_2_April_2027_gets_the_Art_4_periods_but_no_Chapter_III_time_limit_when_investigated()
+    {
+        // Art. 36: Chapter III applies where "the complaint was lodged after 2 April 2027". Lodged Friday 2 April 2027 with the DPC (Art. 4 applies
+        // from that day, Art. 37), investigated Wednesday 7 April 2027: admissibility met, transmission still open, and no Art. 12 time limit.
+        var (client, complaint) = await LodgedAsync(Dpc, "2027-04-02");
+        MoveClockTo("2027-04-08T09:00:00Z");
+
+        await StepAsync(client, complaint, new { to = "under_investigation", at = "2027-04-07T10:00:00+02:00" });
+
+        Assert.Equal([("gdpr.art78_2", "2027-07-02"), ("gdpr_proc.admissibility", "2027-04-16"), ("gdpr_proc.transmission", "2027-05-14")],
+            (await DeadlinesAsync(client, complaint)).Select(Summary).OrderBy(d => d.Rule, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Art_36_and_37_a_complaint_lodged_on_1_April_2027_gets_no_time_limit_of_the_Regulation_when_investigated()
+    {
+        // Thursday 1 April 2027: neither Art. 4 (Art. 37) nor Chapter III (Art. 36); GDPR Art. 78(2) alone, to Thursday 1 July 2027.
+        var (client, complaint) = await LodgedAsync(Dpc, "2027-04-01");
+        MoveClockTo("2027-04-08T09:00:00Z");
+
+        await StepAsync(client, complaint, new { to = "under_investigation", at = "2027-04-07T10:00:00+02:00" });
+
+        Assert.Equal([("gdpr.art78_2", "2027-07-01")], (await DeadlinesAsync(client, complaint)).Select(Summary));
+    }
+
+    [Fact]
+    public async Task Art_12_a_complaint_lodged_on_3_April_2027_investigated_from_10_May_2027_gives_the_lead_authority_fifteen_months_to_10_August_2028()
+    {
+        // Lodged Saturday 3 April 2027 with the DPC, after 2 April (Art. 36): Art. 4(2) two weeks end Saturday 17 April, so Monday 19 April 2027;
+        // six weeks end Saturday 15 May, so Monday 17 May 2027; GDPR Art. 78(2) three months end Saturday 3 July, so Monday 5 July 2027
+        // (Reg. 1182/71 Art. 3(4)). Under investigation from Monday 10 May 2027: Art. 12 fifteen months to Thursday 10 August 2028
+        // (Art. 3(2)(c); Ireland's August bank holiday, Monday 7 August 2028, lies before it). A transfer then hands the case to a lead
+        // authority that starts its own investigation: the limit is waived.
+        var (client, complaint) = await LodgedAsync(Dpc, "2027-04-03");
+        MoveClockTo("2027-05-11T09:00:00Z");
+
+        await StepAsync(client, complaint, new { to = "under_investigation", at = "2027-05-10T10:00:00+02:00" });
+
+        var deadlines = await DeadlinesAsync(client, complaint);
+        Assert.Equal([("gdpr.art78_2", "2027-07-05"), ("gdpr_proc.admissibility", "2027-04-19"), ("gdpr_proc.investigation", "2027-05-10"),
+            ("gdpr_proc.transmission", "2027-05-17")], deadlines.Select(d => (d.GetProperty("rule").GetString()!,
+                d.GetProperty("rule").GetString() == "gdpr_proc.investigation" ? d.GetProperty("startsOn").GetString()! : d.GetProperty("dueDate").GetString()!))
+            .OrderBy(d => d.Item1, StringComparer.Ordinal));
+        var investigation = deadlines.Single(d => d.GetProperty("rule").GetString() == "gdpr_proc.investigation");
+        Assert.Equal(("2028-08-10", "open", Dpc), (investigation.GetProperty("dueDate").GetString(), investigation.GetProperty("status").GetString(),
+            investigation.GetProperty("dpaId").GetGuid()));
+        Assert.Contains("Reg. (EU) 2025/2518 Art. 12", investigation.GetProperty("computation").GetString(), StringComparison.Ordinal);
+        Assert.Contains("(Art. 36)", investigation.GetProperty("computation").GetString(), StringComparison.Ordinal);
+
+        MoveClockTo("2027-06-02T09:00:00Z");
+        await StepAsync(client, complaint, new { to = "transferred", at = "2027-06-01T10:00:00+02:00", transferredToDpaId = Hamburg });
+
+        Assert.Equal("waived", Status(await DeadlinesAsync(client, complaint), "gdpr_proc.investigation"));
+    }
+
+    [Fact]
+    public async Task Art_12_fifteen_months_from_30_November_2027_end_on_28_February_2029_and_extend_once_by_at_most_twelve_months()
+    {
+        // Investigated from Tuesday 30 November 2027: fifteen months reach February 2029, which has no 30th, so the period ends on its last day,
+        // Wednesday 28 February 2029 (Reg. 1182/71 Art. 3(2)(c)). One extension of at most twelve months (Art. 12): P13M is a 409; P12M from
+        // the end as computed runs to Thursday 28 February 2030; a second extension is a 409.
+        var (client, complaint) = await LodgedAsync(Dpc, "2027-04-03");
+        MoveClockTo("2027-12-01T09:00:00Z");
+        await StepAsync(client, complaint, new { to = "under_investigation", at = "2027-11-30T10:00:00+01:00" });
+        var investigation = (await DeadlinesAsync(client, complaint)).Single(d => d.GetProperty("rule").GetString() == "gdpr_proc.investigation");
+        Assert.Equal("2029-02-28", investigation.GetProperty("dueDate").GetString());
+
+        var tooLong = await ExtendAsync(client, investigation, "P13M");
+        var problem = await ProblemAssert.IsProblemAsync(tooLong, HttpStatusCode.Conflict, "extension_not_allowed");
+        Assert.Equal(("longer_than_maximum", "gdpr_proc.investigation"), (problem.GetProperty("reason").GetString(), problem.GetProperty("ruleCode").GetString()));
+
+        var extended = await ExtendAsync(client, investigation, "P12M");
+        Assert.Equal(HttpStatusCode.OK, extended.StatusCode);
+        var afterExtension = await extended.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("2030-02-28", afterExtension.GetProperty("dueDate").GetString());
+
+        var second = await ExtendAsync(client, afterExtension, "P1D");
+        Assert.Equal("second_extension", (await ProblemAssert.IsProblemAsync(second, HttpStatusCode.Conflict, "extension_not_allowed")).GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Art_6_and_12_6_in_the_simple_cooperation_procedure_the_draft_decision_is_due_in_twelve_months_not_extendable_and_met_by_the_decision()
+    {
+        // Investigated from Wednesday 30 June 2027 in the simple cooperation procedure: twelve months to Friday 30 June 2028 (Art. 6(1), 12(6));
+        // no fifteen-month limit beside it; an extension is a 409; the decision on Monday 3 July 2028 (after the end) meets it late.
+        var (client, complaint) = await LodgedAsync(Dpc, "2027-04-03");
+        MoveClockTo("2027-07-01T09:00:00Z");
+
+        await StepAsync(client, complaint, new { to = "under_investigation", at = "2027-06-30T10:00:00+02:00", simpleCooperation = true });
+
+        var deadlines = await DeadlinesAsync(client, complaint);
+        Assert.DoesNotContain(deadlines, d => d.GetProperty("rule").GetString() == "gdpr_proc.investigation");
+        var simple = deadlines.Single(d => d.GetProperty("rule").GetString() == "gdpr_proc.simple_cooperation");
+        Assert.Equal("2028-06-30", simple.GetProperty("dueDate").GetString());
+        Assert.Equal("not_extendable",
+            (await ProblemAssert.IsProblemAsync(await ExtendAsync(client, simple, "P1M"), HttpStatusCode.Conflict, "extension_not_allowed")).GetProperty("reason").GetString());
+
+        MoveClockTo("2028-07-04T09:00:00Z");
+        await StepAsync(client, complaint, new { to = "decided", at = "2028-07-03T10:00:00+02:00", outcome = "upheld" });
+
+        Assert.Equal("met", Status(await DeadlinesAsync(client, complaint), "gdpr_proc.simple_cooperation"));
+    }
+
+    [Fact]
+    public async Task Only_the_under_investigation_step_says_whether_the_simple_cooperation_procedure_applies()
+    {
+        var (client, complaint) = await LodgedAsync(Dpc, "2027-04-03");
+        var current = await client.GetFromJsonAsync<JsonElement>($"/v1/complaints/{complaint.Id()}");
+
+        var response = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id()}/transitions",
+            new { to = "acknowledged", simpleCooperation = true }, current.GetProperty("version").GetInt32());
+
+        await ProblemAssert.NamesInvalidFieldAsync(response, "simpleCooperation");
+    }
+
+    private static Task<HttpResponseMessage> ExtendAsync(HttpClient client, JsonElement deadline, string period) =>
+        client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{deadline.Id()}/extend",
+            new { period, reason = "The lead authority extended its investigation for complexity (Reg. (EU) 2025/2518 Art. 12)." }, deadline.GetProperty("version").GetInt32());
+
     private static string? Status(JsonElement[] deadlines, string rule) =>
         deadlines.Single(d => d.GetProperty("rule").GetString() == rule).GetProperty("status").GetString();
 

@@ -16,8 +16,8 @@ public sealed class DeadlineRuleCatalogueTests(CaseApiFactory api) : IClassFixtu
         var rules = catalogue.GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("code").GetString()!);
         Assert.Equal(
             ["bgb.letter_response", "gdpr.art12_3", "gdpr.art78_2", "gdpr.art78_appeal", "uwg.urgency_window", "uwg.limitation_11", "zpo.appeal_517",
-             "zpo.appeal_grounds_520_2", "zpo.enforcement_929_2", "vwgo.action_74", "vdug.register_closing_46", "gdpr_proc.admissibility", "gdpr_proc.transmission", "bgb.penalty_limitation_195",
-             "vdug.settlement_opt_out_10"],
+             "zpo.appeal_grounds_520_2", "zpo.enforcement_929_2", "vwgo.action_74", "vdug.register_closing_46", "gdpr_proc.admissibility", "gdpr_proc.transmission",
+             "gdpr_proc.investigation", "gdpr_proc.simple_cooperation", "bgb.penalty_limitation_195", "vdug.settlement_opt_out_10"],
             rules.Keys);
         Assert.All(rules.Values, rule => Assert.False(string.IsNullOrWhiteSpace(rule.GetProperty("basis").GetString())));
         // Hand-written from the statutes: ZPO § 517 "einen Monat; sie ist eine Notfrist"; § 520(2) "zwei Monate", extendable (sentences 2, 3);
@@ -35,6 +35,12 @@ public sealed class DeadlineRuleCatalogueTests(CaseApiFactory api) : IClassFixtu
         Assert.Equal(("Reg. (EU) 2025/2518 Art. 4(2), with Art. 37", "authority"),
             (rules["gdpr_proc.admissibility"].GetProperty("basis").GetString(), rules["gdpr_proc.admissibility"].GetProperty("calendar").GetString()));
         Assert.StartsWith("Reg. (EU) 2025/2518 Art. 4", rules["gdpr_proc.transmission"].GetProperty("basis").GetString(), StringComparison.Ordinal);
+        // Chapter III (Art. 36: complaints lodged after 2 April 2027): fifteen months, extendable once by at most twelve (Art. 12); twelve months in the
+        // simple cooperation procedure (Art. 6(1), 12(6)), not extendable.
+        Assert.Equal(("P15M", "reg1182", false, true), Shape(rules["gdpr_proc.investigation"]));
+        Assert.Equal("P12M", rules["gdpr_proc.investigation"].GetProperty("maxExtension").GetString());
+        Assert.Equal(("P12M", "reg1182", false, false), Shape(rules["gdpr_proc.simple_cooperation"]));
+        Assert.Equal("Reg. (EU) 2025/2518 Art. 6(1), 12(6), with Art. 36", rules["gdpr_proc.simple_cooperation"].GetProperty("basis").GetString());
         // BGB § 195 "drei Jahre", from the year's end (§ 199(1)); § 193 by analogy; suspended (§ 204), not extended.
         Assert.Equal(("P3Y", "bgb", false, false), Shape(rules["bgb.penalty_limitation_195"]));
         Assert.Contains(catalogue.GetProperty("urgencyPractices").EnumerateArray(),

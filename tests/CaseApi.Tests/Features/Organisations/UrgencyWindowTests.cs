@@ -1,0 +1,161 @@
+using CaseApi.Infrastructure.Auth;
+
+namespace CaseApi.Tests.Features.Organisations;
+
+/// <summary>
+/// Issue 13 point 2: the urgency window for a preliminary injunction (UWG § 12(1)) per Oberlandesgericht, "configurable per court with a
+/// sourced default". Dates by hand: knowledge on Friday 30 January 2026; the window is counted without the BGB § 193 shift (DE-NW).
+/// One month ends on 28 February 2026 (no 30 February, BGB § 188(3)), a Saturday, kept; six weeks end on Friday 13 March 2026; two weeks on
+/// Friday 13 February 2026; two months on Monday 30 March 2026.
+/// </summary>
+public sealed class UrgencyWindowTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
+{
+    private const string Path = "/v1/organisation/urgency-windows";
+    private const string Reason = "Senate 6 accepted six weeks in our last three cases (6 W 12/26).";
+
+    [Fact]
+    public async Task Every_Oberlandesgericht_of_the_court_registry_has_a_default_window_and_Cologne_Frankfurt_and_Duesseldorf_have_their_own()
+    {
+        var world = await WorldAsync();
+        var courts = await world.Client.GetFromJsonAsync<JsonElement>("/v1/courts?kind=higher_regional_court&limit=100");
+
+        var windows = await ListAsync(world.Client);
+
+        Assert.Equal(courts.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("code").GetString()!).Order(StringComparer.Ordinal),
+            windows.Keys.Order(StringComparer.Ordinal));
+        Assert.All(windows.Values, w => Assert.Equal(("default", 0), (w.GetProperty("origin").GetString(), w.GetProperty("version").GetInt32())));
+        // OLG Köln GRUR-RR 2010, 493: one month; OLG Frankfurt 6 W 94/12: about six weeks; OLG Düsseldorf I-20 U 151/07: two months.
+        Assert.Equal(("P1M", true), Default(windows["de-olg-koeln"]));
+        Assert.Contains("GRUR-RR 2010, 493", windows["de-olg-koeln"].GetProperty("defaultSource").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("P6W", true), Default(windows["de-olg-frankfurt"]));
+        Assert.Contains("6 W 94/12", windows["de-olg-frankfurt"].GetProperty("defaultSource").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("P2M", true), Default(windows["de-olg-duesseldorf"]));
+        Assert.Contains("I-20 U 151/07", windows["de-olg-duesseldorf"].GetProperty("defaultSource").GetString(), StringComparison.Ordinal);
+        // Unsourced: the safe month, said so.
+        Assert.Equal(("P1M", false), Default(windows["de-olg-rostock"]));
+    }
+
+    [Fact]
+    public async Task An_organisation_s_six_weeks_for_OLG_Koeln_end_the_window_from_30_January_2026_on_13_March_and_reverting_restores_28_February()
+    {
+        var world = await WorldAsync();
+        var before = await TriggerAsync(world, "de-olg-koeln");
+        Assert.Equal("2026-02-28", before.GetProperty("dueDate").GetString());
+
+        var set = await world.Client.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-koeln", new { period = "P6W", reason = Reason }, 0);
+
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal("\"1\"", set.Headers.ETag?.Tag);
+        var window = (await ListAsync(world.Client))["de-olg-koeln"];
+        Assert.Equal(("P6W", "organisation", Reason, "P1M", 1), (window.GetProperty("period").GetString(), window.GetProperty("origin").GetString(),
+            window.GetProperty("reason").GetString(), window.GetProperty("defaultPeriod").GetString(), window.GetProperty("version").GetInt32()));
+        var overridden = await TriggerAsync(world, "de-olg-koeln");
+        Assert.Equal("2026-03-13", overridden.GetProperty("dueDate").GetString());
+        var computation = overridden.GetProperty("computation").GetString()!;
+        Assert.Contains($"window of P6W set by the organisation for OLG Köln: {Reason}; the court's published practice is P1M (OLG Köln GRUR-RR 2010, 493",
+            computation, StringComparison.Ordinal);
+        // The deadline opened before keeps its date.
+        Assert.Equal("2026-02-28", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{before.Id()}")).GetProperty("dueDate").GetString());
+
+        var reset = await DeleteAsync(world.Client, "de-olg-koeln", 1);
+
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        Assert.Equal(("default", 0), ((await reset.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("origin").GetString(), (await ListAsync(world.Client))["de-olg-koeln"].GetProperty("version").GetInt32()));
+        var after = await TriggerAsync(world, "de-olg-koeln");
+        Assert.Equal("2026-02-28", after.GetProperty("dueDate").GetString());
+        Assert.DoesNotContain("set by the organisation", after.GetProperty("computation").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_change_needs_the_current_version_and_two_weeks_for_Duesseldorf_end_on_13_February()
+    {
+        var world = await WorldAsync();
+        Assert.Equal(HttpStatusCode.OK, (await world.Client.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-duesseldorf", new { period = "P1M", reason = Reason }, 0)).StatusCode);
+
+        await ProblemAssert.IsProblemAsync(await world.Client.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-duesseldorf", new { period = "P2W", reason = Reason }, 0),
+            HttpStatusCode.PreconditionFailed, "precondition_failed");
+        await ProblemAssert.IsProblemAsync(await world.Client.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-duesseldorf", new { period = "P2W", reason = Reason }, null),
+            HttpStatusCode.PreconditionRequired, "precondition_required");
+        var changed = await world.Client.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-duesseldorf", new { period = "P2W", reason = Reason }, 1);
+
+        Assert.Equal("\"2\"", changed.Headers.ETag?.Tag);
+        Assert.Equal("2026-02-13", (await TriggerAsync(world, "de-olg-duesseldorf")).GetProperty("dueDate").GetString());
+        await ProblemAssert.IsProblemAsync(await DeleteAsync(world.Client, "de-olg-duesseldorf", 1), HttpStatusCode.PreconditionFailed, "precondition_failed");
+    }
+
+    [Theory]
+    [InlineData("P13D")]
+    [InlineData("P1W")]
+    [InlineData("P13W")]
+    [InlineData("P3M1D")]
+    [InlineData("P4M")]
+    [InlineData("two months")]
+    public async Task A_window_shorter_than_two_weeks_or_longer_than_three_months_is_a_400_naming_period(string period)
+    {
+        var world = await WorldAsync();
+
+        var response = await world.Client.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-koeln", new { period, reason = Reason }, 0);
+
+        await ProblemAssert.NamesInvalidFieldAsync(response, "period");
+    }
+
+    [Fact]
+    public async Task A_window_needs_a_reason_a_known_Oberlandesgericht_and_an_admin()
+    {
+        var organisation = await api.CreateOrganisationAsync();
+        using var admin = api.ClientFor(organisation.AdminKey);
+        using var lawyer = api.ClientFor(await api.CreateKeyAsync(organisation, ApiKeyRole.Lawyer));
+
+        await ProblemAssert.NamesInvalidFieldAsync(await admin.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-koeln", new { period = "P2M" }, 0), "reason");
+        await ProblemAssert.IsProblemAsync(await admin.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-lg-koeln", new { period = "P2M", reason = Reason }, 0),
+            HttpStatusCode.NotFound, "not_found");
+        await ProblemAssert.IsProblemAsync(await lawyer.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-koeln", new { period = "P2M", reason = Reason }, 0),
+            HttpStatusCode.Forbidden);
+        Assert.Equal("default", (await ListAsync(lawyer))["de-olg-koeln"].GetProperty("origin").GetString());
+    }
+
+    [Fact]
+    public async Task One_organisation_s_window_changes_neither_another_s_list_nor_its_deadlines()
+    {
+        var a = await WorldAsync();
+        var b = await WorldAsync();
+        Assert.Equal(HttpStatusCode.OK, (await a.Client.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-koeln", new { period = "P6W", reason = Reason }, 0)).StatusCode);
+
+        Assert.Equal("default", (await ListAsync(b.Client))["de-olg-koeln"].GetProperty("origin").GetString());
+        Assert.Equal("2026-02-28", (await TriggerAsync(b, "de-olg-koeln")).GetProperty("dueDate").GetString());
+        await ProblemAssert.IsProblemAsync(await DeleteAsync(b.Client, "de-olg-koeln", 1), HttpStatusCode.PreconditionFailed, "precondition_failed");
+        Assert.Equal("organisation", (await ListAsync(a.Client))["de-olg-koeln"].GetProperty("origin").GetString());
+    }
+
+    // After every date the tests record knowledge on.
+    private async Task<Letters.World> WorldAsync()
+    {
+        var now = new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
+        if (api.Clock.GetUtcNow() < now)
+        {
+            api.Clock.SetUtcNow(now);
+        }
+
+        return await Letters.WorldAsync(api);
+    }
+
+    private static (string?, bool) Default(JsonElement window) =>
+        (window.GetProperty("defaultPeriod").GetString(), window.GetProperty("defaultSourced").GetBoolean());
+
+    private static async Task<Dictionary<string, JsonElement>> ListAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>(Path)).EnumerateArray().ToDictionary(w => w.GetProperty("court").GetString()!);
+
+    private static async Task<JsonElement> TriggerAsync(Letters.World world, string court)
+    {
+        var result = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/deadline-triggers",
+            new { kind = "infringement_known", occurredOn = "2026-01-30", court, courtJurisdiction = "DE-NW" });
+        return result.GetProperty("created").EnumerateArray().Single(d => d.GetProperty("rule").GetString() == "uwg.urgency_window");
+    }
+
+    private static Task<HttpResponseMessage> DeleteAsync(HttpClient client, string court, int version)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Delete, $"{Path}/{court}");
+        request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"{version}\""));
+        return client.SendAsync(request);
+    }
+}
