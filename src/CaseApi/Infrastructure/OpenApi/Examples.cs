@@ -192,18 +192,194 @@ public static class Examples
         [typeof(UpdateWebhook.Body)] = """{ "enabled": false }""",
     };
 
-    /// <summary>Puts <see cref="RequestBodies"/> in each operation's JSON body.</summary>
-    internal sealed class RequestBodyExamplesFilter : IOperationFilter
+    private const string CaseId = "01970b9b-0c00-7415-adc6-6611c89bd8c5";
+    private const string LetterId = "01970b9b-0c00-7490-b5e7-a6f4ab942c4d";
+    private const string DeadlineId = "01970b9b-0c00-7289-a63a-6dec2cf8f604";
+
+    private const string Deadline = $$"""
+        {
+          "id": "{{DeadlineId}}",
+          "caseId": "{{CaseId}}",
+          "kind": "response",
+          "rule": "bgb.letter_response",
+          "proceedingId": null,
+          "letterId": "{{LetterId}}",
+          "complaintId": null,
+          "defendantId": "{{MetaDefendantId}}",
+          "dpaId": null,
+          "startsOn": "2025-04-30",
+          "period": "P14D",
+          "dueDate": "2025-05-14",
+          "dueAt": "2025-05-14T22:00:00+00:00",
+          "computation": "P14D from 2025-04-30: 2025-05-14, a Wednesday. Holidays: DE-NW, the organisation's (Reg. 1182/71 Art. 2(1); BGB §193).",
+          "status": "open",
+          "metAt": null,
+          "metByLetterId": null,
+          "waivedReason": null,
+          "version": 1,
+          "createdAt": "2025-04-30T08:00:00+00:00",
+          "updatedAt": "2025-04-30T08:00:00+00:00"
+        }
+        """;
+
+    /// <summary>
+    /// The main resources as the API returns them in the Meta case, shown for every operation that answers with one
+    /// (<c>OpenApiExampleTests</c> checks each against its schema).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<Type, string> Responses = new Dictionary<Type, string>
+    {
+        [typeof(CaseDto)] = $$"""
+            {
+              "id": "{{CaseId}}",
+              "reference": "VZ-2025-0142",
+              "title": "Meta: training AI on EU users' Instagram and Facebook posts",
+              "summary": "Meta announced that from 27 May 2025 it would train AI on the public posts of EU users, on legitimate interest with only an objection. Cease-and-desist letter of 30 April 2025.",
+              "status": "open",
+              "outcome": null,
+              "legalBases": ["GDPR Art. 6(1)(f)", "GDPR Art. 21", "UKlaG § 2"],
+              "tags": ["ai-training", "meta"],
+              "defendantIds": ["{{MetaDefendantId}}"],
+              "responsibleLawyer": "Team Digitales und Verbraucherrecht",
+              "openedOn": "2025-04-14",
+              "closedOn": null,
+              "complaintCount": 1,
+              "letterCount": 1,
+              "openDeadlineCount": 1,
+              "nextDeadlineId": "{{DeadlineId}}",
+              "nextDeadlineDueAt": "2025-05-14T22:00:00+00:00",
+              "version": 3,
+              "createdAt": "2025-04-14T09:12:00+00:00",
+              "updatedAt": "2025-04-30T08:00:00+00:00"
+            }
+            """,
+        [typeof(LetterDto)] = $$"""
+            {
+              "id": "{{LetterId}}",
+              "caseId": "{{CaseId}}",
+              "complaintId": null,
+              "direction": "outgoing",
+              "type": "cease_and_desist",
+              "defendantId": "{{MetaDefendantId}}",
+              "dpaId": null,
+              "channel": "email",
+              "subject": "Unterlassungsaufforderung: KI-Training mit Nutzerdaten",
+              "body": "Wir fordern Sie auf, es zu unterlassen, personenbezogene Daten von Nutzern in der EU ohne deren Einwilligung zum Training von KI-Modellen zu verwenden, und die beigefügte strafbewehrte Unterlassungserklärung abzugeben.",
+              "inReplyToId": null,
+              "status": "sent",
+              "sentAt": "2025-04-30T08:00:00+00:00",
+              "receivedAt": null,
+              "deliveredOn": "2025-04-30",
+              "ceaseAndDesistReply": null,
+              "deadline": {{Deadline}},
+              "attachments": [
+                {
+                  "id": "01970b9b-0c00-719d-b924-87f3487ffc65",
+                  "fileName": "Unterlassungserklärung.pdf",
+                  "contentType": "application/pdf",
+                  "size": 48213,
+                  "sha256": "b5bffdcffe3865f6b1397a790a9a3fe63d934319b84e3a594741c7825d763d1f"
+                }
+              ],
+              "version": 2,
+              "createdAt": "2025-04-29T15:40:00+00:00",
+              "updatedAt": "2025-04-30T08:00:00+00:00"
+            }
+            """,
+        [typeof(DeadlineDto)] = Deadline,
+        [typeof(ComplaintDto)] = $$"""
+            {
+              "id": "01970b9b-0c00-7b18-877d-6a56fbf0b6af",
+              "caseId": "{{CaseId}}",
+              "defendantId": "{{MetaDefendantId}}",
+              "dpaId": "{{DpcIrelandId}}",
+              "onBehalfOf": "complainants",
+              "mandateDocument": "Mandate Jane Doe (GDPR Art. 80(1)), signed 2024-05-30.pdf",
+              "mandateSignedOn": "2024-05-30",
+              "dpaReference": null,
+              "filedOn": "2024-06-06",
+              "provisions": ["GDPR Art. 5(1)", "GDPR Art. 6(1)", "GDPR Art. 21(1)", "GDPR Art. 25"],
+              "status": "filed",
+              "transferredToDpaId": null,
+              "decisionOutcome": null,
+              "decidedByDpaId": null,
+              "decidedOn": null,
+              "fineAmount": null,
+              "fineCurrency": null,
+              "appealedBy": null,
+              "appealCourt": null,
+              "complainants": null,
+              "version": 1,
+              "createdAt": "2024-06-06T10:05:00+00:00",
+              "updatedAt": "2024-06-06T10:05:00+00:00"
+            }
+            """,
+        [typeof(DefendantDto)] = $$"""
+            {
+              "id": "{{MetaDefendantId}}",
+              "legalName": "Meta Platforms Ireland Limited",
+              "otherNames": ["Facebook Ireland Limited", "Instagram", "Facebook"],
+              "legalForm": "Private company limited by shares",
+              "registerNumber": "462932",
+              "country": "IE",
+              "address": "Merrion Road, Dublin 4, D04 X2K5, Ireland",
+              "website": "https://about.meta.com",
+              "dpoContact": null,
+              "parentCompany": "Meta Platforms, Inc.",
+              "mainEstablishmentCountry": "IE",
+              "mainEstablishmentRegion": null,
+              "language": "en",
+              "leadDpaId": "{{DpcIrelandId}}",
+              "leadDpaProposed": true,
+              "leadAuthorityNote": null,
+              "version": 1,
+              "createdAt": "2025-04-14T09:05:00+00:00",
+              "updatedAt": "2025-04-14T09:05:00+00:00"
+            }
+            """,
+        [typeof(ProceedingDto)] = $$"""
+            {
+              "id": "01970b9b-0c00-7771-99f3-8ce3700cd87d",
+              "caseId": "{{CaseId}}",
+              "kind": "preliminary_injunction",
+              "courtId": "{{OlgKoelnId}}",
+              "fileNumber": "15 UKl 2/25",
+              "status": "final",
+              "parties": [
+                { "name": "Verbraucherzentrale Nordrhein-Westfalen e.V.", "role": "applicant", "defendantId": null },
+                { "name": "Meta Platforms Ireland Limited", "role": "respondent", "defendantId": "{{MetaDefendantId}}" }
+              ],
+              "decision": { "outcome": "rejected", "decidedOn": "2025-05-23", "ecli": null, "appealable": false },
+              "version": 4,
+              "createdAt": "2025-05-16T11:30:00+00:00",
+              "updatedAt": "2025-05-23T14:00:00+00:00"
+            }
+            """,
+    };
+
+    /// <summary>Puts <see cref="RequestBodies"/> in each operation's JSON body, and <see cref="Responses"/> in its JSON answers.</summary>
+    internal sealed class ExamplesOperationFilter : IOperationFilter
     {
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
             var body = context.ApiDescription.ParameterDescriptions.FirstOrDefault(p => p.Source.Id == "Body")?.Type;
-            if (body is not null && RequestBodies.TryGetValue(body, out var example)
-                && operation.RequestBody?.Content?.TryGetValue("application/json", out var json) == true && json is OpenApiMediaType media)
+            if (body is not null && RequestBodies.TryGetValue(body, out var request) && Json(operation.RequestBody?.Content) is { } requestMedia)
             {
-                media.Example = JsonNode.Parse(example);
+                requestMedia.Example = JsonNode.Parse(request);
+            }
+
+            foreach (var answer in context.ApiDescription.SupportedResponseTypes)
+            {
+                if (answer.Type is { } type && Responses.TryGetValue(type, out var response)
+                    && operation.Responses?.GetValueOrDefault(answer.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)) is { } documented
+                    && Json(documented.Content) is { } responseMedia)
+                {
+                    responseMedia.Example = JsonNode.Parse(response);
+                }
             }
         }
+
+        private static OpenApiMediaType? Json(IDictionary<string, OpenApiMediaType>? content) =>
+            content?.TryGetValue("application/json", out var media) == true ? media : null;
     }
 
     /// <summary>

@@ -62,7 +62,7 @@ public static class SwaggerSetup
             options.SchemaFilter<NullableReferencesSchemaFilter>();
             options.SchemaFilter<ProblemDetailsSchemaFilter>();
             options.SchemaFilter<Examples.TextExamplesSchemaFilter>();
-            options.OperationFilter<Examples.RequestBodyExamplesFilter>();
+            options.OperationFilter<Examples.ExamplesOperationFilter>();
             options.DocumentFilter<DocumentInfoFilter>();
         });
         // Swashbuckle reads MVC's JSON options by default; the API serialises with the minimal-API options.

@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using CaseApi.Infrastructure.OpenApi;
+using CaseApi.Tests.Support.Contract;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.Swagger;
@@ -9,10 +11,10 @@ namespace CaseApi.Tests.Infrastructure;
 
 /// <summary>
 /// Issue 14 point 8: a lawyer who presses "Try it out" in Swagger UI sends the example as it is, so every request body
-/// has one and the API accepts each (no 400); and the document says whom to ask, under what terms, where, and what each
-/// tag is about.
+/// has one and the API accepts each; the main answers show an example that matches their schema; and the document says
+/// whom to ask, under what terms, where, and what each tag is about.
 /// </summary>
-public sealed class RequestExampleTests(CaseApiFactory api, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<CaseApiFactory>
+public sealed class OpenApiExampleTests(CaseApiFactory api, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<CaseApiFactory>
 {
     private OpenApiDocument Document => api.Services.GetRequiredService<ISwaggerProvider>().GetSwagger(SwaggerSetup.DocumentName);
 
@@ -70,6 +72,39 @@ public sealed class RequestExampleTests(CaseApiFactory api, Xunit.Abstractions.I
 
         Assert.True(refused.Count == 0, string.Join("\n", refused));
         Assert.Equal(Examples.RequestBodies.Count, sent - SharedBodies);
+    }
+
+    [Fact]
+    public async Task Every_response_example_matches_the_schema_of_its_answer()
+    {
+        var document = Document;
+        var contract = OpenApiContract.Load(await document.SerializeAsYamlAsync(OpenApiSpecVersion.OpenApi3_1));
+        var wrong = new List<string>();
+        var shown = new HashSet<string>();
+        foreach (var (path, item) in document.Paths)
+        {
+            foreach (var (method, operation) in item.Operations ?? [])
+            {
+                foreach (var (status, response) in operation.Responses ?? [])
+                {
+                    if (response.Content?.TryGetValue("application/json", out var json) == true && json.Example is { } example)
+                    {
+                        var concrete = Regex.Replace(path, "\\{[^}]+\\}", Guid.NewGuid().ToString());
+                        var problems = contract.Check(method, concrete, int.Parse(status, System.Globalization.CultureInfo.InvariantCulture),
+                            MediaTypeHeaderValue.Parse("application/json"), System.Text.Encoding.UTF8.GetBytes(example.ToJsonString()));
+                        wrong.AddRange(problems.Select(problem => $"{method.Method} {path} {status}: {problem}"));
+                        shown.Add($"{method.Method} {path}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+        Assert.Subset(shown, new HashSet<string>
+        {
+            "GET /v1/cases/{id}", "POST /v1/cases", "GET /v1/letters/{id}", "POST /v1/letters/{id}/send", "GET /v1/complaints/{id}",
+            "GET /v1/defendants/{id}", "GET /v1/deadlines/{id}", "GET /v1/proceedings/{id}",
+        });
     }
 
     // Example is where Swashbuckle writes XML examples (OpenAPI 3.0's keyword, deprecated in 3.1).
@@ -132,7 +167,7 @@ public sealed class RequestExampleTests(CaseApiFactory api, Xunit.Abstractions.I
             "webhooks" => (await client.CreatedAsync("/v1/webhooks", new { url = "https://cases.example.org/hook", enabled = false })).GetProperty("webhook").Id(),
             var other => throw new InvalidOperationException($"{template}: say here which {other} the example acts on."),
         };
-        return System.Text.RegularExpressions.Regex.Replace(template, "\\{[^}]+\\}", id.ToString());
+        return Regex.Replace(template, "\\{[^}]+\\}", id.ToString());
     }
 
     private static async Task<Guid> ObligationAsync(Letters.World world)
