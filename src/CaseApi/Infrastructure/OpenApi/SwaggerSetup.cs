@@ -41,7 +41,7 @@ public static class SwaggerSetup
             options.IncludeXmlComments(Assembly.GetExecutingAssembly(), includeControllerXmlComments: false);
             options.SupportNonNullableReferenceTypes();
             options.NonNullableReferenceTypesAsRequired();
-            options.CustomSchemaIds(SchemaId);
+            options.CustomSchemaIds(SchemaNames.For);
             options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
@@ -93,15 +93,6 @@ public static class SwaggerSetup
                 concrete.Required.Remove(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name));
             }
         }
-    }
-
-    /// <summary>Nested request types are all called Command or Query; name them by their use case (CreateApiKeyCommand).</summary>
-    private static string SchemaId(Type type)
-    {
-        var name = type.IsGenericType
-            ? $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}Of{string.Concat(type.GetGenericArguments().Select(SchemaId))}"
-            : type.Name;
-        return type.DeclaringType is { } outer && !type.IsGenericType ? $"{outer.Name}{name}" : name;
     }
 
     /// <summary>Marks operations that need a key with the lock icon and documents their 401 and 403.</summary>
