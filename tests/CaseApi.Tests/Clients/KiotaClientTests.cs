@@ -24,47 +24,47 @@ public sealed class KiotaClientTests(CaseApiFactory api) : IClassFixture<CaseApi
         var client = ClientFor(organisation.AdminKey);
 
         var dpc = await client.V1.Dpas.Competent.GetAsync(c => c.QueryParameters.Country = "IE");
-        var meta = await client.V1.Defendants.PostAsync(new CreateDefendantCommand
+        var meta = await client.V1.Defendants.PostAsync(new NewDefendant
         {
             LegalName = "Meta Platforms Ireland Limited", Country = "IE", MainEstablishmentCountry = "IE",
         });
-        var opened = await client.V1.Cases.PostAsync(new OpenCaseCommand
+        var opened = await client.V1.Cases.PostAsync(new NewCase
         {
             Reference = "META-AI-2025", Title = "Meta: training AI on EU users' posts", DefendantIds = [meta!.Id], Tags = ["ai-training"],
         });
         var caseId = opened!.Id!.Value;
 
-        var complaint = await client.V1.Cases[caseId].Complaints.PostAsync(new FileComplaintBody
+        var complaint = await client.V1.Cases[caseId].Complaints.PostAsync(new NewComplaint
         {
             DefendantId = meta.Id, DpaId = dpc!.Id, OnBehalfOf = OnBehalfOf.Organisation,
         });
         var filed = await client.V1.Complaints[complaint!.Id!.Value].Transitions.PostAsync(
-            new TransitionComplaintBody { To = ComplaintStatus.Filed, At = CaseApiFactory.Start }, IfMatch(complaint.Version));
+            new ComplaintTransition { To = ComplaintStatus.Filed, At = CaseApiFactory.Start }, IfMatch(complaint.Version));
         var acknowledged = await client.V1.Complaints[complaint.Id.Value].Transitions.PostAsync(
-            new TransitionComplaintBody { To = ComplaintStatus.Acknowledged, DpaReference = "DPC-C-25-0001" }, IfMatch(filed!.Version));
+            new ComplaintTransition { To = ComplaintStatus.Acknowledged, DpaReference = "DPC-C-25-0001" }, IfMatch(filed!.Version));
 
         var template = await client.V1.LetterTemplates.PostAsync(new LetterTemplateFields
         {
             Name = "Cease and desist (AI training)", LetterType = LetterType.Cease_and_desist, Language = "en",
             Subject = "Cease and desist – our reference {{ case.reference }}", Body = "To {{ defendant.legal_name }}",
         });
-        var draft = await client.V1.Cases[caseId].Letters.PostAsync(new RecordLetterNewLetter
+        var draft = await client.V1.Cases[caseId].Letters.PostAsync(new NewLetter
         {
             Direction = LetterDirection.Outgoing, Type = LetterType.Cease_and_desist, Channel = LetterChannel.Email, DefendantId = meta.Id,
             TemplateId = template!.Id,
         });
         var sent = await client.V1.Letters[draft!.Id!.Value].Send.PostAsync(
-            new SendLetterBody { SentAt = DateTimeOffset.Parse("2025-04-30T10:00:00+02:00"), ResponsePeriod = "P14D" }, IfMatch(draft.Version));
+            new LetterSending { SentAt = DateTimeOffset.Parse("2025-04-30T10:00:00+02:00"), ResponsePeriod = "P14D" }, IfMatch(draft.Version));
         var deadline = await client.V1.Deadlines[sent!.Deadline!.Id!.Value].GetAsync();
         var caseDeadlines = await client.V1.Deadlines.GetAsync(c => c.QueryParameters.CaseId = caseId);
 
-        var webhook = await client.V1.Webhooks.PostAsync(new CreateWebhookCommand
+        var webhook = await client.V1.Webhooks.PostAsync(new NewWebhook
         {
             Url = "https://cases.example.org/caseapi-webhook", EventTypes = ["letter.sent", "deadline.missed"],
         });
         var webhooks = await client.V1.Webhooks.GetAsync();
         // The feed hands out an event once every older transaction in the cluster has ended (see ChangeFeed).
-        PageOfListEventsEventDto? feed = null;
+        EventPage? feed = null;
         await Poll.UntilAsync(async () => (feed = await client.V1.Events.GetAsync(c => c.QueryParameters.Limit = 200))!.Items!
             .Any(e => e.Type == "letter.sent"), "letter.sent in the change feed");
 

@@ -36,35 +36,35 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Dpas.Competent
         /// <summary>
         /// The authority a data subject complains to under GDPR Art. 77(1), by where they live: `country` (ISO 3166-1 alpha-2,required except for `eu_institution`) and, where the country has regional authorities for the sector (Germany),`region` (ISO 3166-2, e.g. `DE-BY`; required there, 400 without it). `sector` is the kind of body complained about:`private` (the default: most complaints are against companies) or `public` matter only where a region has oneauthority for each (Bavaria). The others name bodies with an authority of their own in place of the general one:`church_protestant` (the EKD&apos;s commissioner, all of Germany), `church_catholic` (the Catholic diocesan authority ofthe region; each bishop appoints the one for his diocese, KDG § 42(1), and where dioceses cross a Land border theanswer is the authority for most of the Land, so a parish in Vorpommern, Archdiocese of Berlin, KDSA Ost, or inthe Hessian part of Paderborn, KDSZ Dortmund, gets Mecklenburg-Vorpommern&apos;s or Hesse&apos;s: check the diocese of thebody complained about), `broadcasting` (the public broadcaster&apos;s data protection commissioner; `region` is the broadcaster&apos;sarea, for ZDF and Deutschlandradio their seat, `DE-RP` and `DE-NW`), `telecommunications` and `postal` (in Germanythe federal commissioner, BfDI) and `eu_institution` (the EDPS, for the EU&apos;s institutions and agencies, wherever thedata subject lives). Art. 77 also allows a complaint where the data subject works or where the infringement tookplace; ask again with that place. In Germany, complaints about federal public bodies go to the BfDI (`de-bfdi`)rather than to the authority of the Land; Radio Bremen and, outside journalism, Deutsche Welle are supervised byBremen&apos;s commissioner and the BfDI. 404 `no_competent_dpa` when the registry has no authority for the place andsector (the Bavarian dioceses&apos; authority, KDSZ Bayern, is not in the registry yet: `church_catholic` in `DE-BY`gets 404).
         /// </summary>
-        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.DpaDto"/></returns>
+        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.Dpa"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 401 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 404 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 429 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 500 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 503 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 500 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.DpaDto?> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Dpas.Competent.CompetentRequestBuilder.CompetentRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.Dpa?> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Dpas.Competent.CompetentRequestBuilder.CompetentRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.DpaDto> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Dpas.Competent.CompetentRequestBuilder.CompetentRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.Dpa> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Dpas.Competent.CompetentRequestBuilder.CompetentRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
-                { "400", global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
-                { "401", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "404", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "429", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "500", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "503", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "400", global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem.CreateFromDiscriminatorValue },
+                { "401", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "404", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "503", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.DpaDto>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.DpaDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.Dpa>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.Dpa.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// The authority a data subject complains to under GDPR Art. 77(1), by where they live: `country` (ISO 3166-1 alpha-2,required except for `eu_institution`) and, where the country has regional authorities for the sector (Germany),`region` (ISO 3166-2, e.g. `DE-BY`; required there, 400 without it). `sector` is the kind of body complained about:`private` (the default: most complaints are against companies) or `public` matter only where a region has oneauthority for each (Bavaria). The others name bodies with an authority of their own in place of the general one:`church_protestant` (the EKD&apos;s commissioner, all of Germany), `church_catholic` (the Catholic diocesan authority ofthe region; each bishop appoints the one for his diocese, KDG § 42(1), and where dioceses cross a Land border theanswer is the authority for most of the Land, so a parish in Vorpommern, Archdiocese of Berlin, KDSA Ost, or inthe Hessian part of Paderborn, KDSZ Dortmund, gets Mecklenburg-Vorpommern&apos;s or Hesse&apos;s: check the diocese of thebody complained about), `broadcasting` (the public broadcaster&apos;s data protection commissioner; `region` is the broadcaster&apos;sarea, for ZDF and Deutschlandradio their seat, `DE-RP` and `DE-NW`), `telecommunications` and `postal` (in Germanythe federal commissioner, BfDI) and `eu_institution` (the EDPS, for the EU&apos;s institutions and agencies, wherever thedata subject lives). Art. 77 also allows a complaint where the data subject works or where the infringement tookplace; ask again with that place. In Germany, complaints about federal public bodies go to the BfDI (`de-bfdi`)rather than to the authority of the Land; Radio Bremen and, outside journalism, Deutsche Welle are supervised byBremen&apos;s commissioner and the BfDI. 404 `no_competent_dpa` when the registry has no authority for the place andsector (the Bavarian dioceses&apos; authority, KDSZ Bayern, is not in the registry yet: `church_catholic` in `DE-BY`gets 404).

@@ -36,80 +36,80 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Cases.Item.Letters
         /// <summary>
         /// The case&apos;s correspondence, in and out, in the order it was recorded, each with its deadline.
         /// </summary>
-        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.PageOfLetterDto"/></returns>
+        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.LetterPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 401 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 404 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 429 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 500 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 503 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 500 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.PageOfLetterDto?> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Cases.Item.Letters.LettersRequestBuilder.LettersRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.LetterPage?> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Cases.Item.Letters.LettersRequestBuilder.LettersRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.PageOfLetterDto> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Cases.Item.Letters.LettersRequestBuilder.LettersRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.LetterPage> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Cases.Item.Letters.LettersRequestBuilder.LettersRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
-                { "400", global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
-                { "401", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "404", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "429", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "500", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "503", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "400", global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem.CreateFromDiscriminatorValue },
+                { "401", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "404", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "503", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.PageOfLetterDto>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.PageOfLetterDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.LetterPage>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.LetterPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Outgoing letters start as drafts (change them with PATCH, then send them). Incoming letters are recorded as received:one `inReplyTo` a letter we sent meets that letter&apos;s deadline (the first reply counts; a late one still stops reminders),except that a reply to a cease-and-desist letter classified by `ceaseAndDesistReply` meets it only as a declaration accepted as adequate(kept as the defendant&apos;s obligation); a refusal, a partial or an inadequate declaration ends it as `refused` and escalates the case(to a preliminary injunction while the urgency window is open); an extension request leaves it running. One from an authority on a complaint meets its GDPR Art. 78(2) deadline and starts the next three months.
         /// </summary>
-        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.LetterDto"/></returns>
+        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.Letter"/></returns>
         /// <param name="body">A letter to record: an outgoing draft, or an incoming letter as received.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 401 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 403 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 404 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 409 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 413 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 415 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 422 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 429 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 500 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 503 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 403 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 409 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 413 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 415 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 422 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 500 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.LetterDto?> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.RecordLetterNewLetter body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.Letter?> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.NewLetter body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.LetterDto> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.RecordLetterNewLetter body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.Letter> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.NewLetter body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
             var requestInfo = ToPostRequestInformation(body, requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
-                { "400", global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
-                { "401", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "403", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "404", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "409", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "413", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "415", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "422", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "429", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "500", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "503", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "400", global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem.CreateFromDiscriminatorValue },
+                { "401", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "403", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "404", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "409", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "413", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "415", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "422", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "503", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.LetterDto>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.LetterDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.Letter>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.Letter.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// The case&apos;s correspondence, in and out, in the order it was recorded, each with its deadline.
@@ -138,11 +138,11 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Cases.Item.Letters
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.RecordLetterNewLetter body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.NewLetter body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.RecordLetterNewLetter body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.NewLetter body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));

@@ -36,51 +36,51 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Deadlines.Item.Waive
         /// <summary>
         /// Marks an open, missed or escalated deadline as no longer needed, with the reason; escalation stops. Requires `If-Match`.
         /// </summary>
-        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.DeadlineDto"/></returns>
+        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.Deadline"/></returns>
         /// <param name="body">Why the deadline no longer matters.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 401 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 403 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 404 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 409 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 412 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 413 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 415 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 422 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 428 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 429 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 500 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 503 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 403 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 409 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 412 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 413 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 415 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 422 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 428 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 500 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.DeadlineDto?> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.WaiveDeadlineBody body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.Deadline?> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.DeadlineWaiver body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.DeadlineDto> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.WaiveDeadlineBody body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.Deadline> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.DeadlineWaiver body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
             var requestInfo = ToPostRequestInformation(body, requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
-                { "400", global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
-                { "401", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "403", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "404", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "409", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "412", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "413", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "415", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "422", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "428", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "429", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "500", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "503", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "400", global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem.CreateFromDiscriminatorValue },
+                { "401", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "403", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "404", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "409", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "412", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "413", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "415", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "422", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "428", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "503", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.DeadlineDto>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.DeadlineDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.Deadline>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.Deadline.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Marks an open, missed or escalated deadline as no longer needed, with the reason; escalation stops. Requires `If-Match`.
@@ -90,11 +90,11 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Deadlines.Item.Waive
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.WaiveDeadlineBody body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.DeadlineWaiver body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.WaiveDeadlineBody body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.DeadlineWaiver body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));

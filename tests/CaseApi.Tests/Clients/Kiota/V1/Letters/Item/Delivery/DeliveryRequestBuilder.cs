@@ -36,51 +36,51 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Letters.Item.Delivery
         /// <summary>
         /// Records the day a sent letter reached the other side, from a delivery receipt, and replaces a day recorded before. A`data_subject_request`&apos;s running GDPR Art. 12(3) deadline is computed anew from it (&quot;one month of receipt of the request&quot;),an extension by a period with it (BGB § 190): `deadline.recomputed` on the timeline and as an event, with `letter.delivered`.400 naming `deliveredOn` for a day before sending or in the future; 409 `letter_not_sent` for a draft or an incoming letter.Requires `If-Match`.
         /// </summary>
-        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.LetterDto"/></returns>
+        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.Letter"/></returns>
         /// <param name="body">The day the letter reached the other side.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 401 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 403 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 404 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 409 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 412 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 413 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 415 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 422 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 428 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 429 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 500 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 503 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 403 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 409 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 412 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 413 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 415 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 422 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 428 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 500 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.LetterDto?> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.RecordDeliveryBody body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.Letter?> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.LetterDelivery body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.LetterDto> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.RecordDeliveryBody body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.Letter> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.LetterDelivery body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
             var requestInfo = ToPostRequestInformation(body, requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
-                { "400", global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
-                { "401", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "403", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "404", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "409", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "412", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "413", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "415", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "422", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "428", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "429", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "500", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "503", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "400", global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem.CreateFromDiscriminatorValue },
+                { "401", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "403", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "404", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "409", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "412", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "413", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "415", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "422", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "428", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "503", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.LetterDto>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.LetterDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.Letter>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.Letter.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Records the day a sent letter reached the other side, from a delivery receipt, and replaces a day recorded before. A`data_subject_request`&apos;s running GDPR Art. 12(3) deadline is computed anew from it (&quot;one month of receipt of the request&quot;),an extension by a period with it (BGB § 190): `deadline.recomputed` on the timeline and as an event, with `letter.delivered`.400 naming `deliveredOn` for a day before sending or in the future; 409 `letter_not_sent` for a draft or an incoming letter.Requires `If-Match`.
@@ -90,11 +90,11 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Letters.Item.Delivery
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.RecordDeliveryBody body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.LetterDelivery body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.RecordDeliveryBody body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.LetterDelivery body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));

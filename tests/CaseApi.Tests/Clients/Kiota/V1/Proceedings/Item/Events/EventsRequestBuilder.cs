@@ -36,80 +36,80 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Proceedings.Item.Events
         /// <summary>
         /// The proceeding&apos;s history, in the order recorded.
         /// </summary>
-        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.PageOfProceedingEventDto"/></returns>
+        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.ProceedingEventPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 401 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 404 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 429 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 500 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 503 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 500 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.PageOfProceedingEventDto?> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Proceedings.Item.Events.EventsRequestBuilder.EventsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.ProceedingEventPage?> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Proceedings.Item.Events.EventsRequestBuilder.EventsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.PageOfProceedingEventDto> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Proceedings.Item.Events.EventsRequestBuilder.EventsRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.ProceedingEventPage> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Proceedings.Item.Events.EventsRequestBuilder.EventsRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
-                { "400", global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
-                { "401", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "404", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "429", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "500", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "503", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "400", global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem.CreateFromDiscriminatorValue },
+                { "401", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "404", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "503", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.PageOfProceedingEventDto>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.PageOfProceedingEventDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.ProceedingEventPage>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.ProceedingEventPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Records what happened: `filed` (a `preparing` proceeding becomes `pending`), `served`, `hearing_scheduled` (with `hearingAt` and`place`; the hearing appears in the calendar feed), `hearing_held`, `decision_pronounced` (with `outcome`, `appealable` and the`ecli` where there is one; the proceeding becomes `decided` and carries the decision), `decision_served`, and `final`. A finalproceeding takes no more events (409 `proceeding_final`). Answers with the event and the proceeding after it, whose ETag it sends.
         /// </summary>
-        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.RecordProceedingEventResult"/></returns>
+        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.RecordedProceedingEvent"/></returns>
         /// <param name="body">Something that happened in the proceeding.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 401 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 403 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 404 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 409 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 413 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 415 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 422 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 429 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 500 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 503 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 403 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 409 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 413 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 415 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 422 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 500 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.RecordProceedingEventResult?> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.RecordProceedingEventBody body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.RecordedProceedingEvent?> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.NewProceedingEvent body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.RecordProceedingEventResult> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.RecordProceedingEventBody body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.RecordedProceedingEvent> PostAsync(global::CaseApi.Tests.Clients.Kiota.Models.NewProceedingEvent body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
             var requestInfo = ToPostRequestInformation(body, requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
-                { "400", global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
-                { "401", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "403", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "404", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "409", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "413", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "415", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "422", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "429", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "500", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "503", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "400", global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem.CreateFromDiscriminatorValue },
+                { "401", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "403", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "404", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "409", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "413", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "415", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "422", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "503", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.RecordProceedingEventResult>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.RecordProceedingEventResult.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.RecordedProceedingEvent>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.RecordedProceedingEvent.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// The proceeding&apos;s history, in the order recorded.
@@ -138,11 +138,11 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Proceedings.Item.Events
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.RecordProceedingEventBody body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.NewProceedingEvent body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.RecordProceedingEventBody body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.NewProceedingEvent body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));

@@ -49,37 +49,37 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Webhooks.Item.Deliveries
         /// <summary>
         /// The delivery log, newest first: each event queued for the webhook, its status and every attempt with the receiver&apos;s answer.
         /// </summary>
-        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.PageOfWebhookDeliveryDto"/></returns>
+        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.WebhookDeliveryPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 401 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 403 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 404 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 429 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 500 status code</exception>
-        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails">When receiving a 503 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 403 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 500 status code</exception>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.PageOfWebhookDeliveryDto?> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Webhooks.Item.Deliveries.DeliveriesRequestBuilder.DeliveriesRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.WebhookDeliveryPage?> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Webhooks.Item.Deliveries.DeliveriesRequestBuilder.DeliveriesRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.PageOfWebhookDeliveryDto> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Webhooks.Item.Deliveries.DeliveriesRequestBuilder.DeliveriesRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.WebhookDeliveryPage> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Webhooks.Item.Deliveries.DeliveriesRequestBuilder.DeliveriesRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
-                { "400", global::CaseApi.Tests.Clients.Kiota.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
-                { "401", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "403", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "404", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "429", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "500", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
-                { "503", global::CaseApi.Tests.Clients.Kiota.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "400", global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem.CreateFromDiscriminatorValue },
+                { "401", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "403", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "404", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "500", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
+                { "503", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.PageOfWebhookDeliveryDto>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.PageOfWebhookDeliveryDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.WebhookDeliveryPage>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.WebhookDeliveryPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// The delivery log, newest first: each event queued for the webhook, its status and every attempt with the receiver&apos;s answer.
