@@ -11,8 +11,17 @@ namespace CaseApi.Tests.Clients.Kiota.Models
     /// Per kind of letter (`cease_and_desist`, `data_subject_request`, …) or `dpa_progress` for an authority&apos;s GDPR Art. 78(2) period; `default` for the rest.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class EscalationPolicy_rules : IParsable
+    public partial class EscalationPolicy_rules : IAdditionalDataHolder, IParsable
     {
+        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
+        public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>
+        /// Instantiates a new <see cref="global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicy_rules"/> and sets the default values.
+        /// </summary>
+        public EscalationPolicy_rules()
+        {
+            AdditionalData = new Dictionary<string, object>();
+        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -40,6 +49,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

@@ -10,9 +10,11 @@ namespace CaseApi.Tests.Clients.Kiota.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class ValidationProblem : ApiException, IParsable
+    public partial class ValidationProblem : ApiException, IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
+        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
+        public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The stable problem code, e.g. `validation_failed`; `type` is `urn:caseapi:problem:` and this code.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -74,6 +76,13 @@ namespace CaseApi.Tests.Clients.Kiota.Models
         public string Type { get; set; }
 #endif
         /// <summary>
+        /// Instantiates a new <see cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem"/> and sets the default values.
+        /// </summary>
+        public ValidationProblem()
+        {
+            AdditionalData = new Dictionary<string, object>();
+        }
+        /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
         /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem"/></returns>
@@ -116,6 +125,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             writer.WriteStringValue("title", Title);
             writer.WriteStringValue("traceId", TraceId);
             writer.WriteStringValue("type", Type);
+            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }
