@@ -61,6 +61,9 @@ public static class SwaggerSetup
             options.OperationFilter<ProblemResponsesOperationFilter>();
             options.SchemaFilter<NullableReferencesSchemaFilter>();
             options.SchemaFilter<ProblemDetailsSchemaFilter>();
+            options.SchemaFilter<Examples.TextExamplesSchemaFilter>();
+            options.OperationFilter<Examples.RequestBodyExamplesFilter>();
+            options.DocumentFilter<DocumentInfoFilter>();
         });
         // Swashbuckle reads MVC's JSON options by default; the API serialises with the minimal-API options.
         services.AddTransient<ISerializerDataContractResolver>(provider => new OptionalAwareContractResolver(new JsonSerializerDataContractResolver(

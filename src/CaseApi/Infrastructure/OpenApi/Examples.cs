@@ -1,0 +1,227 @@
+using System.Text.Json.Nodes;
+using CaseApi.Features.ApiKeys;
+using CaseApi.Features.CalendarFeeds;
+using CaseApi.Features.Cases;
+using CaseApi.Features.Complaints;
+using CaseApi.Features.Correspondence;
+using CaseApi.Features.Deadlines;
+using CaseApi.Features.Defendants;
+using CaseApi.Features.LetterTemplates;
+using CaseApi.Features.Obligations;
+using CaseApi.Features.Organisations;
+using CaseApi.Features.Proceedings;
+using CaseApi.Features.Webhooks;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace CaseApi.Infrastructure.OpenApi;
+
+/// <summary>
+/// One example for every request body, from the Meta case (Verbraucherzentrale NRW against Meta Platforms Ireland
+/// Limited over training AI on EU users' posts: the cease-and-desist letter of 30 April 2025, the application to the
+/// Oberlandesgericht Köln, 15 UKl 2/25, rejected on 23 May 2025, and the complaints that reached the Irish DPC), which
+/// Swagger UI puts in the editor and the API accepts as it is (issue 14 point 8; <c>RequestExampleTests</c> sends each).
+/// Ids of authorities and courts are the real ones, the same in every database; a defendant's id is this organisation's
+/// own, so the one shown stands for the id of your Meta defendant.
+/// </summary>
+public static class Examples
+{
+    /// <summary>Stands for the id <c>POST /v1/defendants</c> gave Meta Platforms Ireland Limited.</summary>
+    public const string MetaDefendantId = "01966b3e-7c4a-7d2e-9a10-4d6574610001";
+
+    /// <summary>The Irish Data Protection Commission (<c>ie-dpc</c>), Meta's lead supervisory authority (GDPR Art. 56).</summary>
+    public const string DpcIrelandId = "f5bdda9f-07f1-c1df-d9d7-68274782c186";
+
+    /// <summary>The Oberlandesgericht Köln (<c>de-olg-koeln</c>), first instance for injunctions under UKlaG § 6.</summary>
+    public const string OlgKoelnId = "f0aa8688-5832-8c3a-7245-f3bd01555889";
+
+    public static readonly IReadOnlyDictionary<Type, string> RequestBodies = new Dictionary<Type, string>
+    {
+        [typeof(CreateApiKey.Command)] = """{ "name": "Case system sync", "role": "integration" }""",
+        [typeof(CreateCalendarFeed.Command)] = """{ "name": "Meta case deadlines" }""",
+        [typeof(OpenCase.Command)] = """
+            {
+              "reference": "VZ-2025-0142",
+              "title": "Meta: training AI on EU users' Instagram and Facebook posts",
+              "summary": "Meta announced that from 27 May 2025 it would train AI on the public posts of EU users, on legitimate interest with only an objection. Cease-and-desist letter of 30 April 2025.",
+              "legalBases": ["GDPR Art. 6(1)(f)", "GDPR Art. 21", "UKlaG § 2"],
+              "tags": ["ai-training", "meta"],
+              "responsibleLawyer": "Team Digitales und Verbraucherrecht",
+              "openedOn": "2025-04-14"
+            }
+            """,
+        [typeof(UpdateCase.Body)] = """
+            {
+              "status": "closed",
+              "outcome": "OLG Köln rejected the application for a preliminary injunction on 23 May 2025 (15 UKl 2/25).",
+              "closedOn": "2025-05-23"
+            }
+            """,
+        [typeof(FileComplaint.Body)] = $$"""
+            {
+              "defendantId": "{{MetaDefendantId}}",
+              "dpaId": "{{DpcIrelandId}}",
+              "onBehalfOf": "complainants",
+              "mandateDocument": "Mandate Jane Doe (GDPR Art. 80(1)), signed 2024-05-30.pdf",
+              "mandateSignedOn": "2024-05-30",
+              "filedOn": "2024-06-06",
+              "provisions": ["GDPR Art. 5(1)", "GDPR Art. 6(1)", "GDPR Art. 21(1)", "GDPR Art. 25"],
+              "complainants": [{ "name": "Jane Doe", "email": "jane@example.org" }]
+            }
+            """,
+        [typeof(TransitionComplaint.Body)] = """
+            {
+              "to": "acknowledged",
+              "at": "2024-06-20T09:00:00+02:00",
+              "dpaReference": "C-24-6-123",
+              "note": "The DPC confirmed receipt and assigned its reference."
+            }
+            """,
+        [typeof(RecordLetter.NewLetter)] = $$"""
+            {
+              "direction": "outgoing",
+              "type": "cease_and_desist",
+              "defendantId": "{{MetaDefendantId}}",
+              "channel": "email",
+              "subject": "Unterlassungsaufforderung: KI-Training mit Nutzerdaten",
+              "body": "Wir fordern Sie auf, es zu unterlassen, personenbezogene Daten von Nutzern in der EU ohne deren Einwilligung zum Training von KI-Modellen zu verwenden, und die beigefügte strafbewehrte Unterlassungserklärung abzugeben."
+            }
+            """,
+        [typeof(UpdateDraftLetter.Changes)] = """
+            {
+              "subject": "Unterlassungsaufforderung: KI-Training mit Daten von Instagram- und Facebook-Nutzern",
+              "channel": "registered_post"
+            }
+            """,
+        [typeof(SendLetter.Body)] = """{ "sentAt": "2025-04-30T10:00:00+02:00", "responsePeriod": "P14D" }""",
+        [typeof(RecordDelivery.Body)] = """{ "deliveredOn": "2025-04-30" }""",
+        [typeof(ExtendDeadline.Body)] = """
+            {
+              "dueDate": "2025-05-21",
+              "reason": "Illustrative: one more week granted at the defendant's request."
+            }
+            """,
+        [typeof(WaiveDeadline.Body)] = """{ "reason": "Moot: the court rejected the application on 23 May 2025." }""",
+        [typeof(RecordDeadlineTrigger.Body)] = """{ "kind": "infringement_known", "occurredOn": "2025-04-14" }""",
+        [typeof(CreateDefendant.Command)] = """
+            {
+              "legalName": "Meta Platforms Ireland Limited",
+              "otherNames": ["Facebook Ireland Limited", "Instagram", "Facebook"],
+              "legalForm": "Private company limited by shares",
+              "registerNumber": "462932",
+              "country": "IE",
+              "address": "Merrion Road, Dublin 4, D04 X2K5, Ireland",
+              "website": "https://about.meta.com",
+              "parentCompany": "Meta Platforms, Inc.",
+              "mainEstablishmentCountry": "IE",
+              "language": "en"
+            }
+            """,
+        [typeof(UpdateDefendant.Body)] = """{ "dpoContact": "Data Protection Officer, Meta Platforms Ireland Limited, Merrion Road, Dublin 4, D04 X2K5, Ireland" }""",
+        [typeof(EscalationPolicyDto)] = """
+            {
+              "dueSoonWorkingDays": 3,
+              "reminderPeriod": "P7D",
+              "rules": {
+                "cease_and_desist": { "remind": false, "escalate": true, "recommendation": "Apply to the Oberlandesgericht for a preliminary injunction (UKlaG § 6) within the urgency window." },
+                "default": { "remind": true, "escalate": true, "recommendation": "Call the counterparty, then decide on the next step." }
+              },
+              "version": 0
+            }
+            """,
+        [typeof(LetterTemplateFields)] = """
+            {
+              "name": "Abmahnung KI-Training",
+              "letterType": "cease_and_desist",
+              "language": "de",
+              "subject": "Unterlassungsaufforderung – Unser Zeichen {{ case.reference }}",
+              "body": "{{ defendant.legal_name }}\n{{ defendant.address }}\n\n{{ today | date_long }}\n\nSehr geehrte Damen und Herren,\n\nwir fordern Sie auf, es zu unterlassen, Daten von Nutzern in der EU ohne Einwilligung zum Training von KI zu verwenden.\n\nMit freundlichen Grüßen\n\n{{ organisation.name }}"
+            }
+            """,
+        [typeof(RecordBreach.Body)] = """
+            {
+              "occurredOn": "2025-06-03",
+              "knownOn": "2025-06-10",
+              "description": "Illustrative: the conduct the undertaking covers was resumed."
+            }
+            """,
+        [typeof(UpdateOrganisation.Body)] = """{ "jurisdiction": "DE-NW", "timeZone": "Europe/Berlin" }""",
+        [typeof(OpenProceeding.Body)] = $$"""
+            {
+              "kind": "preliminary_injunction",
+              "courtId": "{{OlgKoelnId}}",
+              "fileNumber": "15 UKl 2/25",
+              "parties": [
+                { "name": "Verbraucherzentrale Nordrhein-Westfalen e.V.", "role": "applicant" },
+                { "name": "Meta Platforms Ireland Limited", "role": "respondent" }
+              ]
+            }
+            """,
+        [typeof(UpdateProceeding.Body)] = """{ "fileNumber": "15 UKl 2/25" }""",
+        [typeof(RecordProceedingEvent.Body)] = """
+            {
+              "kind": "decision_pronounced",
+              "occurredOn": "2025-05-23",
+              "outcome": "rejected",
+              "appealable": false,
+              "note": "Urgent application rejected; no appeal on points of law lies in injunction proceedings (ZPO § 542(2))."
+            }
+            """,
+        [typeof(UpdateRepresentativeAction.Body)] = """
+            {
+              "qualifiedEntity": { "name": "Verbraucherzentrale Nordrhein-Westfalen e.V.", "list": "uklag" },
+              "registerEntryOn": "2025-06-02",
+              "implementationStage": "none"
+            }
+            """,
+        [typeof(RecordRegistrationCount.Body)] = """
+            { "countedOn": "2025-07-01", "registered": 1234, "source": "Bundesamt für Justiz, Verbandsklageregister" }
+            """,
+        [typeof(RecordSettlement.Body)] = """
+            {
+              "approvedOn": "2025-08-28",
+              "servedOn": "2025-09-01",
+              "publishedOn": "2025-09-04",
+              "summary": "EUR 120 per registered consumer, paid within three months."
+            }
+            """,
+        [typeof(AddRepresentedConsumer.Body)] = """{ "name": "Jane Doe", "email": "jane@example.org", "registeredOn": "2025-06-16" }""",
+        [typeof(CreateWebhook.Command)] = """
+            { "url": "https://cases.example.org/caseapi-webhook", "eventTypes": ["letter.sent", "deadline.missed"] }
+            """,
+        [typeof(UpdateWebhook.Body)] = """{ "enabled": false }""",
+    };
+
+    /// <summary>Puts <see cref="RequestBodies"/> in each operation's JSON body.</summary>
+    internal sealed class RequestBodyExamplesFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var body = context.ApiDescription.ParameterDescriptions.FirstOrDefault(p => p.Source.Id == "Body")?.Type;
+            if (body is not null && RequestBodies.TryGetValue(body, out var example)
+                && operation.RequestBody?.Content?.TryGetValue("application/json", out var json) == true && json is OpenApiMediaType media)
+            {
+                media.Example = JsonNode.Parse(example);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Swashbuckle reads an XML <c>&lt;example&gt;</c> of a nullable string as JSON, so that "462932" came out a number,
+    /// which the API refuses for a text field; an example of a text field is text.
+    /// </summary>
+    internal sealed class TextExamplesSchemaFilter : ISchemaFilter
+    {
+        // Example is the keyword Swashbuckle writes the XML examples to (OpenAPI 3.0's, deprecated in 3.1 for examples).
+#pragma warning disable CS0618
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema is OpenApiSchema { Example: JsonValue value } concrete && concrete.Type is { } type
+                && type.HasFlag(JsonSchemaType.String) && value.GetValueKind() is not System.Text.Json.JsonValueKind.String)
+            {
+                concrete.Example = JsonValue.Create(value.ToJsonString());
+            }
+        }
+#pragma warning restore CS0618
+    }
+}
