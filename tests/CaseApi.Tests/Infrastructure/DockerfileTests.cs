@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CaseApi.Infrastructure.Data;
@@ -30,7 +29,7 @@ public sealed partial class DockerfileTests(DockerfileTests.PublishedApp publish
             arguments[arguments.IndexOf("-o") + 1] = Output;
             // The image restores in an earlier layer; here the restore is part of the same command.
             arguments.Remove("--no-restore");
-            (ExitCode, Log) = await RunAsync("dotnet", arguments);
+            (ExitCode, Log) = await Tool.RunAsync("dotnet", arguments, RepositoryRoot.Path);
         }
 
         public Task DisposeAsync()
@@ -114,21 +113,6 @@ public sealed partial class DockerfileTests(DockerfileTests.PublishedApp publish
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Any(fields => fields.Length > 3 && fields[3] == "0A" && fields[1].Split(':') is [var address, var hexPort]
                            && address.All(digit => digit == '0') && Convert.ToInt32(hexPort, 16) == port);
-
-    private static async Task<(int ExitCode, string Log)> RunAsync(string program, IEnumerable<string> arguments)
-    {
-        var info = new ProcessStartInfo(program) { WorkingDirectory = RepositoryRoot.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
 
     [GeneratedRegex(@":(?<port>\d+)")]
     private static partial Regex PortPattern();
