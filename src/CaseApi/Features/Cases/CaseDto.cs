@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Json;
 
@@ -50,6 +51,10 @@ public sealed record CaseDto : IVersioned
     /// <summary>The defendants the case is against.</summary>
     public required Guid[] DefendantIds { get; init; }
 
+    /// <summary>The defendants with their names, in the order of <c>defendantIds</c>; only with <c>expand=defendants</c>, left out otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<CaseDefendantDto>? Defendants { get; init; }
+
     /// <summary>The lawyer responsible, by name.</summary>
     public string? ResponsibleLawyer { get; init; }
 
@@ -82,6 +87,17 @@ public sealed record CaseDto : IVersioned
 
     /// <summary>When it last changed.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>A defendant as a case names it, for lists that show names without a request per case.</summary>
+public sealed record CaseDefendantDto
+{
+    /// <summary>The defendant's id.</summary>
+    public Guid Id { get; init; }
+
+    /// <summary>The registered legal name.</summary>
+    /// <example>Meta Platforms Ireland Limited</example>
+    public required string LegalName { get; init; }
 }
 
 internal sealed record CaseRow

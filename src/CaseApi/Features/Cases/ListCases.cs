@@ -8,7 +8,8 @@ namespace CaseApi.Features.Cases;
 
 public static class ListCases
 {
-    public sealed record Query(int Limit, string? Cursor, string Sort, string? Status, string? Tag, Guid? DefendantId, string? Q) : IQuery<Page<CaseDto>>;
+    public sealed record Query(int Limit, string? Cursor, string Sort, string? Status, string? Tag, Guid? DefendantId, string? Q, string? Expand = null)
+        : IQuery<Page<CaseDto>>;
 
     internal sealed record Key(string Sort, string Value, Guid Id);
 
@@ -48,6 +49,7 @@ public static class ListCases
             RuleFor(q => q.Status).IsNameOf<Query, CaseStatus>();
             RuleFor(q => q.Tag).IsShortText(50);
             RuleFor(q => q.Q).IsShortText(200);
+            RuleFor(q => q.Expand).IsCaseExpansion();
         }
     }
 
@@ -57,7 +59,8 @@ public static class ListCases
         {
             var rows = await db.QueryAsync<CaseRow>(Sql(query.Sort), Parameters(query), ct);
             var order = Sorts[query.Sort];
-            return Infrastructure.Json.Cursor.ToPage(rows.Select(r => r.ToDto()).ToArray(), query.Limit, c => new Key(query.Sort, order.ValueOf(c), c.Id));
+            var page = Infrastructure.Json.Cursor.ToPage(rows.Select(r => r.ToDto()).ToArray(), query.Limit, c => new Key(query.Sort, order.ValueOf(c), c.Id));
+            return query.Expand is CaseExpansion.Defendants ? page with { Items = await CaseExpansion.WithDefendantsAsync(db, page.Items, ct) } : page;
         }
     }
 
@@ -91,9 +94,9 @@ public static class ListCases
     }
 
     internal static void Map(RouteGroupBuilder cases) => cases.MapGet("", (IMediator mediator, CancellationToken ct, int? limit, string? cursor, string? sort,
-            string? status, string? tag, Guid? defendantId, string? q) =>
-            mediator.Send(new Query(limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor, sort ?? DefaultSort, status, tag, defendantId, q), ct))
+            string? status, string? tag, Guid? defendantId, string? q, string? expand) =>
+            mediator.Send(new Query(limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor, sort ?? DefaultSort, status, tag, defendantId, q, expand), ct))
         .WithName("ListCases")
         .WithSummary("List cases")
-        .WithDescription("The organisation's cases, newest first by default. `sort` is one of `openedOn`, `updatedAt`, `reference`, each optionally prefixed with `-` for descending. Filters: `status`, `tag`, `defendantId`, and `q`, a full-text search over references, titles and summaries (words, \"quoted phrases\", -excluded words).");
+        .WithDescription("The organisation's cases, newest first by default. `sort` is one of `openedOn`, `updatedAt`, `reference`, each optionally prefixed with `-` for descending. Filters: `status`, `tag`, `defendantId`, and `q`, a full-text search over references, titles and summaries (words, \"quoted phrases\", -excluded words). " + CaseExpansion.Description);
 }

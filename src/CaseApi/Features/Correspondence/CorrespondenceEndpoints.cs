@@ -8,6 +8,7 @@ public static class CorrespondenceEndpoints
         RecordLetter.Map(cases);
         ListCaseLetters.Map(cases);
         var letters = v1.MapGroup("/letters").WithTags("Correspondence");
+        ListLetters.Map(letters);
         GetLetter.Map(letters);
         UpdateDraftLetter.Map(letters);
         SendLetter.Map(letters);

@@ -40,11 +40,14 @@ internal static class LetterReader
     public static async Task<LetterDto?> LoadAsync(DbSession db, Guid id, CancellationToken ct, bool forUpdate = false) =>
         (await LoadManyAsync(db, $"id = @id{(forUpdate ? " FOR UPDATE" : "")}", new { id }, ct)).SingleOrDefault();
 
+    /// <summary>The first of <see cref="LoadManyAsync"/>'s queries, the one that picks the letters; the plan test runs it.</summary>
+    internal static string RowsSql(string where) =>
+        $"SELECT {LetterRow.Columns} FROM letters WHERE organisation_id = current_organisation_id() AND {where}";
+
     /// <summary>Letters matching <paramref name="where"/> (SQL over the letters table, organisation already applied), three queries in all.</summary>
     public static async Task<IReadOnlyList<LetterDto>> LoadManyAsync(DbSession db, string where, object parameters, CancellationToken ct)
     {
-        var rows = await db.QueryAsync<LetterRow>(
-            $"SELECT {LetterRow.Columns} FROM letters WHERE organisation_id = current_organisation_id() AND {where}", parameters, ct);
+        var rows = await db.QueryAsync<LetterRow>(RowsSql(where), parameters, ct);
         if (rows.Count == 0)
         {
             return [];
