@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CaseApi.Infrastructure.Http;
@@ -13,6 +14,8 @@ public static class ProblemDetailsSetup
 {
     public static IServiceCollection AddProblemResponses(this IServiceCollection services)
     {
+        // Before AddProblemDetails: the service asks its writers in order, and this one writes every problem.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
@@ -35,6 +38,27 @@ public static class ProblemDetailsSetup
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         return services;
+    }
+}
+
+/// <summary>
+/// Writes every problem as <c>application/problem+json</c>, whatever <c>Accept</c> says. The framework's writer declines
+/// when <c>Accept</c> leaves out JSON (Swagger UI sends <c>text/html</c> or <c>application/pdf</c>, calendar clients
+/// <c>text/calendar</c>); errors then went out as empty bodies, as <c>text/plain</c>, or as an empty 500 where a 404 was
+/// due (issue 14). An error has no other representation, and RFC 9110 §12.5.1 lets a server disregard Accept rather
+/// than answer 406.
+/// </summary>
+internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IProblemDetailsWriter
+{
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        problem.Status ??= context.HttpContext.Response.StatusCode;
+        options.Value.CustomizeProblemDetails?.Invoke(context);
+        return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(
+            problem, problem.GetType(), json.Value.SerializerOptions, "application/problem+json"));
     }
 }
 
