@@ -86,7 +86,7 @@ public static class TransitionComplaint
         public DateOnly? AppealDueOn { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Transition) : ICommand<ComplaintDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Body Transition) : ICommand<ComplaintDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -131,10 +131,7 @@ public static class TransitionComplaint
         public async Task<ComplaintDto> Handle(Command cmd, CancellationToken ct)
         {
             var current = await ComplaintReader.LoadAsync(db, caller, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("complaint", cmd.Id);
-            if (current.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("complaint", cmd.Id);
-            }
+            EntityTags.Require(cmd.ExpectedVersion, current.Version, "complaint", cmd.Id);
 
             var transition = cmd.Transition;
             var allowed = Allowed[current.Status];

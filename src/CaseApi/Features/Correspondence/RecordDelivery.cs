@@ -25,7 +25,7 @@ public static class RecordDelivery
         public required DateOnly DeliveredOn { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Delivery) : ICommand<LetterDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Body Delivery) : ICommand<LetterDto>;
 
     internal sealed class Handler(DbSession db, DeadlineKeeper deadlines, TimelineWriter timeline, EventWriter events, TimeProvider clock)
         : IRequestHandler<Command, LetterDto>
@@ -35,10 +35,7 @@ public static class RecordDelivery
         public async Task<LetterDto> Handle(Command cmd, CancellationToken ct)
         {
             var letter = await LetterReader.LoadAsync(db, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("letter", cmd.Id);
-            if (letter.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("letter", cmd.Id);
-            }
+            EntityTags.Require(cmd.ExpectedVersion, letter.Version, "letter", cmd.Id);
 
             if (letter is not { Direction: LetterDirection.Outgoing, Status: LetterStatus.Sent, SentAt: { } sentAt })
             {

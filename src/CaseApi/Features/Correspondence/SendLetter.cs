@@ -43,7 +43,7 @@ public static class SendLetter
         public string? ResponsePeriod { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Sending) : ICommand<LetterDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Body Sending) : ICommand<LetterDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {

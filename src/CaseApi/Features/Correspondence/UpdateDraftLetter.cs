@@ -27,7 +27,7 @@ public static class UpdateDraftLetter
         public Optional<LetterType> Type { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Changes Changes) : ICommand<LetterDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Changes Changes) : ICommand<LetterDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {

@@ -106,7 +106,7 @@ public static class GetEscalationPolicy
 
 public static class PutEscalationPolicy
 {
-    public sealed record Command(int ExpectedVersion, EscalationPolicyDto Policy) : ICommand<EscalationPolicyDto>;
+    public sealed record Command(int? ExpectedVersion, EscalationPolicyDto Policy) : ICommand<EscalationPolicyDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -129,10 +129,7 @@ public static class PutEscalationPolicy
         public async Task<EscalationPolicyDto> Handle(Command cmd, CancellationToken ct)
         {
             var current = await EscalationPolicies.LoadAsync(db, ct);
-            if (current.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("escalation policy", Guid.Empty);
-            }
+            EntityTags.Require(cmd.ExpectedVersion, current.Version, "escalation policy", Guid.Empty);
 
             var version = await db.QuerySingleAsync<int>("""
                 INSERT INTO escalation_policies (organisation_id, policy, version, updated_at)

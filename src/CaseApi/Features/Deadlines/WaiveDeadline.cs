@@ -20,7 +20,7 @@ public static class WaiveDeadline
         public required string Reason { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Waiver) : ICommand<DeadlineDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Body Waiver) : ICommand<DeadlineDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {

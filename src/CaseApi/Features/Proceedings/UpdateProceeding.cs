@@ -29,7 +29,7 @@ public static class UpdateProceeding
         public Optional<IReadOnlyList<ProceedingParty>?> Parties { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Changes) : ICommand<ProceedingDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Body Changes) : ICommand<ProceedingDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -46,10 +46,7 @@ public static class UpdateProceeding
         public async Task<ProceedingDto> Handle(Command cmd, CancellationToken ct)
         {
             var current = await ProceedingReader.LoadAsync(db, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("proceeding", cmd.Id);
-            if (current.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("proceeding", cmd.Id);
-            }
+            EntityTags.Require(cmd.ExpectedVersion, current.Version, "proceeding", cmd.Id);
 
             var changes = cmd.Changes;
             var now = clock.GetUtcNow();

@@ -23,7 +23,7 @@ public static class UpdateWebhook
         public Optional<bool> Enabled { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Changes) : ICommand<WebhookDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Body Changes) : ICommand<WebhookDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -41,10 +41,7 @@ public static class UpdateWebhook
             var current = await db.QuerySingleOrDefaultAsync<WebhookDto>(
                 $"SELECT {WebhookDto.Columns} FROM webhooks WHERE id = @Id AND organisation_id = current_organisation_id() FOR UPDATE", new { cmd.Id }, ct)
                 ?? throw new NotFoundException("webhook", cmd.Id);
-            if (current.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("webhook", cmd.Id);
-            }
+            EntityTags.Require(cmd.ExpectedVersion, current.Version, "webhook", cmd.Id);
 
             var changes = cmd.Changes;
             var enabled = changes.Enabled.Or(current.Enabled);

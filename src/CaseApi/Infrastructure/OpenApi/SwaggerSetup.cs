@@ -171,7 +171,7 @@ public static class SwaggerSetup
             if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == "If-Match" && p.In == ParameterLocation.Header) is { } ifMatch)
             {
                 ifMatch.Required = true;
-                ifMatch.Description = "The `ETag` of your last read of the resource, so that you do not overwrite a change you have not seen.";
+                ifMatch.Description = "The `ETag` of your last read of the resource, so that you do not overwrite a change you have not seen; `*` for whatever version is current.";
                 ifMatch.Example = System.Text.Json.Nodes.JsonValue.Create("\"1\"");
                 Add(operation, context, "412", "The resource has changed since the `ETag` you sent; read it again and reapply your change.");
                 Add(operation, context, "428", "No `If-Match`: send the `ETag` of your last read.");
