@@ -29,6 +29,8 @@ public sealed class ProblemAcceptTests(CaseApiFactory api) : IClassFixture<CaseA
             _ => Json(HttpMethod.Post, "/v1/api-keys", new { name = "", role = "admin" })),
         ["400 malformed body"] = new(HttpStatusCode.BadRequest, "malformed_body", Caller.Admin,
             _ => Json(HttpMethod.Post, "/v1/api-keys", new { name = 42, role = "admin" })),
+        ["400 path id not a UUID"] = new(HttpStatusCode.BadRequest, "validation_failed", Caller.Admin,
+            _ => new(HttpMethod.Get, "/v1/cases/not-a-uuid")),
         ["401 no key"] = new(HttpStatusCode.Unauthorized, "unauthenticated", Caller.Nobody,
             _ => new(HttpMethod.Get, "/v1/organisation")),
         ["401 attachment without a key"] = new(HttpStatusCode.Unauthorized, "unauthenticated", Caller.Nobody,

@@ -130,7 +130,7 @@ public static class UpdateCase
         }
     }
 
-    internal static void Map(RouteGroupBuilder cases) => cases.MapPatch("{id:guid}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder cases) => cases.MapPatch("{id}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateCase")

@@ -245,7 +245,7 @@ public static class TransitionComplaint
         return named;
     }
 
-    internal static void Map(RouteGroupBuilder complaints) => complaints.MapPost("{id:guid}/transitions", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder complaints) => complaints.MapPost("{id}/transitions", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("TransitionComplaint")

@@ -106,7 +106,7 @@ public static class RecordDelivery
         public DateOnly Today { get; init; }
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id:guid}/delivery", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id}/delivery", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("RecordDelivery")

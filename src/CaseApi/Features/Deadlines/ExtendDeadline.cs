@@ -100,7 +100,7 @@ public static class ExtendDeadline
         }
     }
 
-    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id:guid}/extend", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id}/extend", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("ExtendDeadline")

@@ -52,7 +52,7 @@ public static class ReplaceLetterTemplate
         }
     }
 
-    internal static void Map(RouteGroupBuilder templates) => templates.MapPut("{id:guid}", async (Guid id, LetterTemplateFields body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder templates) => templates.MapPut("{id}", async (Guid id, LetterTemplateFields body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("ReplaceLetterTemplate")

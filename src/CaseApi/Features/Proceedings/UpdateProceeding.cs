@@ -67,7 +67,7 @@ public static class UpdateProceeding
         }
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPatch("{id:guid}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPatch("{id}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateProceeding")

@@ -83,7 +83,7 @@ public static class UpdateRepresentativeAction
         }
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPut("{id:guid}/representative", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPut("{id}/representative", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateRepresentativeAction")

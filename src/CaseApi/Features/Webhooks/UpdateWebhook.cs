@@ -64,7 +64,7 @@ public static class UpdateWebhook
         }
     }
 
-    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapPatch("{id:guid}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapPatch("{id}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .WithName("UpdateWebhook")
         .WithSummary("Change a webhook")

@@ -137,10 +137,11 @@ public static class SwaggerSetup
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
             var description = context.ApiDescription;
-            var takesInput = description.ParameterDescriptions.Any(p => p.Source.Id is "Body" or "Form" or "FormFile" or "Query");
+            // Path ids too: one that is not a UUID is a 400 naming the parameter, not a 404 (issue 14).
+            var takesInput = description.ParameterDescriptions.Any(p => p.Source.Id is "Body" or "Form" or "FormFile" or "Query" or "Path");
             if (takesInput)
             {
-                Add(operation, context, "400", "Malformed JSON, a field of the wrong type, an unknown field or an invalid value; `errors` names each field.", typeof(HttpValidationProblemDetails));
+                Add(operation, context, "400", "Malformed JSON, a field of the wrong type, an unknown field, a field given twice, an invalid value, or an id in the path that is not a UUID; `errors` names each field or parameter.", typeof(HttpValidationProblemDetails));
             }
 
             if (description.ParameterDescriptions.Any(p => p.Source.Id == "Path"))
