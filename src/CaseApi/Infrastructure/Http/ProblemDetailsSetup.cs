@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CaseApi.Infrastructure.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -94,35 +95,15 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
     private static ProblemDetails Map(Exception exception) => exception switch
     {
-        ValidationException validation => new HttpValidationProblemDetails(
+        ValidationException validation => Invalid(
             validation.Errors
                 .GroupBy(e => JsonPath(e.PropertyName))
-                .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()))
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "One or more fields are invalid.",
-            Extensions = { ["code"] = "validation_failed" },
-        },
-        BadHttpRequestException { InnerException: JsonException json } => new HttpValidationProblemDetails(JsonErrors(json))
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "The request body is not valid JSON for this operation.",
-            Extensions = { ["code"] = "malformed_body" },
-        },
-        BadHttpRequestException bad when BindFailure.Match(bad.Message) is { Success: true } failure => new HttpValidationProblemDetails(
-            new Dictionary<string, string[]> { [failure.Groups["name"].Value] = [$"'{failure.Groups["value"].Value}' is not a valid value here."] })
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "One or more fields are invalid.",
-            Extensions = { ["code"] = "validation_failed" },
-        },
-        BadHttpRequestException bad when ReadFailure.Match(bad.Message) is { Success: true } failure => new HttpValidationProblemDetails(
-            new Dictionary<string, string[]> { [failure.Groups["name"].Value] = [$"Could not be read from the request body as {failure.Groups["what"].Value}."] })
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "One or more fields are invalid.",
-            Extensions = { ["code"] = "validation_failed" },
-        },
+                .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray())),
+        BadHttpRequestException { InnerException: JsonException json } => JsonProblem(json),
+        BadHttpRequestException bad when BindFailure.Match(bad.Message) is { Success: true } failure =>
+            Invalid(new() { [failure.Groups["name"].Value] = [$"'{failure.Groups["value"].Value}' is not a valid value here."] }),
+        BadHttpRequestException bad when ReadFailure.Match(bad.Message) is { Success: true } failure =>
+            Invalid(new() { [failure.Groups["name"].Value] = [$"Could not be read from the request body as {failure.Groups["what"].Value}."] }),
         BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == 413 ? "payload_too_large" : "bad_request", bad.Message),
         ApiProblemException api => WithExtensions(Problem(api.Status, api.Code, api.Message), api.Extensions),
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg =>
@@ -151,6 +132,17 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
     private static readonly Regex BindFailure = new("""^Failed to bind parameter "(?:[^"]* )?(?<name>\w+)" from "(?<value>.*)"\.$""", RegexOptions.Compiled);
 
+    private static HttpValidationProblemDetails Invalid(Dictionary<string, string[]> errors, string code = "validation_failed", string title = "One or more fields are invalid.") =>
+        new(errors) { Status = StatusCodes.Status400BadRequest, Title = title, Extensions = { ["code"] = code } };
+
+    /// <summary>
+    /// A body that is not JSON, or has a value of the wrong type, an unknown field or one given twice, is malformed. A
+    /// date out of <see cref="DateBounds"/> is well-formed: a value to correct, reported as a validator would.
+    /// </summary>
+    private static HttpValidationProblemDetails JsonProblem(JsonException json) => Unwrap(json).Failure is DateOutOfBoundsException
+        ? Invalid(JsonErrors(json))
+        : Invalid(JsonErrors(json), "malformed_body", "The request body is not valid JSON for this operation.");
+
     private static ProblemDetails Problem(int status, string code, string detail) => new()
     {
         Status = status,
@@ -176,8 +168,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     /// <summary>System.Text.Json's messages name .NET types; say which field is wrong, in the client's terms.</summary>
     private static Dictionary<string, string[]> JsonErrors(JsonException json)
     {
-        var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "$";
-        var message = json.Message;
+        var (failure, fullPath) = Unwrap(json);
+        var field = fullPath is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "$";
+        var message = failure.Message;
         if (message.Contains("missing required properties", StringComparison.Ordinal))
         {
             // The path is the object that lacks them: complainants[0].name, not name.
@@ -193,9 +186,24 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
         return new()
         {
-            [field] = [message.Contains("non-nullable", StringComparison.Ordinal) ? "This field must not be null."
+            [field] = [failure is DateOutOfBoundsException ? failure.Message
+                : message.StartsWith("Duplicate propert", StringComparison.Ordinal) ? "This field is given more than once."
+                : message.Contains("non-nullable", StringComparison.Ordinal) ? "This field must not be null."
                 : json.Path is null || json.LineNumber is null ? "The body is not valid JSON."
                 : "This value has the wrong type or format."],
         };
+    }
+
+    /// <summary>A failure inside a PATCH field has two paths: the body's, to the field, and the field's own, within it.</summary>
+    private static (JsonException Failure, string? Path) Unwrap(JsonException json)
+    {
+        var path = json.Path;
+        while (json is OptionalFieldException { InnerException: JsonException inner })
+        {
+            path = path is null || inner.Path is null ? path : path + inner.Path[1..];
+            json = inner;
+        }
+
+        return (json, path);
     }
 }

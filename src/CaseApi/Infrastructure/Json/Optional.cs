@@ -30,10 +30,31 @@ public sealed class OptionalConverterFactory : JsonConverterFactory
         // Called for null tokens too, so that an explicit null becomes "set to null" rather than "absent".
         public override bool HandleNull => true;
 
-        public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            new(true, reader.TokenType == JsonTokenType.Null ? default! : JsonSerializer.Deserialize<T>(ref reader, options)!);
+        public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                return new(true, default!);
+            }
+
+            try
+            {
+                return new(true, JsonSerializer.Deserialize<T>(ref reader, options)!);
+            }
+            catch (JsonException failure)
+            {
+                throw new OptionalFieldException(failure);
+            }
+        }
 
         public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.IsSet ? value.Value : default, options);
     }
 }
+
+/// <summary>
+/// A PATCH field's value that could not be read. The nested read reports its path from the field ("$"), and a failure
+/// with a path keeps it; this one has none, so that the outer read adds the field's, and the problem names
+/// <c>openedOn</c> rather than <c>$</c> (issue 14). <see cref="Exception.InnerException"/> holds the path within the field.
+/// </summary>
+public sealed class OptionalFieldException(JsonException failure) : JsonException(failure.Message, failure);
