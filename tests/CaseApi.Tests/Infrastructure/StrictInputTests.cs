@@ -1,5 +1,9 @@
 using System.Text;
+using CaseApi.Features.Correspondence;
 using CaseApi.Infrastructure.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CaseApi.Tests.Infrastructure;
 
@@ -91,11 +95,22 @@ public sealed class StrictInputTests(CaseApiFactory api) : IClassFixture<CaseApi
     [Theory]
     [InlineData("""{"entries":[{"at":"2025-01-01T00:00:00Z"},{"at":"0001-01-01T00:00:00Z"}]}""", "$.entries[1].at")]
     [InlineData("""{"entries":[{"at":"2025-01-01T00:00:00Z","on":"9999-12-31"}]}""", "$.entries[0].on")]
-    public void Every_date_and_instant_read_with_the_API_rules_is_bounded_wherever_it_sits(string json, string path)
+    public void Every_date_and_instant_a_client_sends_is_bounded_wherever_it_sits(string json, string path)
     {
-        var failure = Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<Nested>(json, JsonSetup.Api));
+        var requests = api.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+
+        var failure = Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<Nested>(json, requests));
 
         Assert.Equal(path, failure.Path);
+    }
+
+    /// <summary>Replies and idempotent responses stored before the bounds are read back with them unchecked.</summary>
+    [Fact]
+    public void What_was_stored_before_the_bounds_is_still_read()
+    {
+        var reply = JsonSerializer.Deserialize<CeaseAndDesistReply>("""{"kind":"extension_request","requestedUntil":"9999-12-31"}""", JsonSetup.Api);
+
+        Assert.Equal(new DateOnly(9999, 12, 31), reply!.RequestedUntil);
     }
 
     [Theory]
