@@ -71,7 +71,7 @@ public static class CaseApiSetup
         // After the database: Data Protection loads its key ring from it at start.
         services.AddSecrets();
         services.AddMediation();
-        services.Configure<JsonOptions>(options => JsonSetup.Configure(options.SerializerOptions));
+        services.Configure<JsonOptions>(options => JsonSetup.ConfigureRequests(options.SerializerOptions));
         // Malformed bodies become exceptions, so that the one exception handler answers them as problem+json.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemResponses();

@@ -81,7 +81,7 @@ public sealed class ErrorResponseTests(CaseApiFactory api) : IClassFixture<CaseA
 
         await ProblemAssert.IsProblemAsync(await admin.GetAsync("/v1/no-such-thing"), HttpStatusCode.NotFound, "not_found");
         await ProblemAssert.IsProblemAsync(await admin.GetAsync($"/v1/api-keys/{Guid.NewGuid()}"), HttpStatusCode.NotFound, "not_found");
-        await ProblemAssert.IsProblemAsync(await admin.GetAsync("/v1/api-keys/not-a-uuid"), HttpStatusCode.NotFound, "not_found");
+        await ProblemAssert.NamesInvalidFieldAsync(await admin.GetAsync("/v1/api-keys/not-a-uuid"), "id");
     }
 
     [Fact]

@@ -28,12 +28,31 @@ public sealed class ProblemMappingTests(CaseApiFactory api) : IClassFixture<Case
         { new InvalidOperationException("secret internals"), 500, "internal_error" },
     };
 
+    /// <summary>
+    /// With and without Accept, and with Accepts that leave out JSON: the framework's writer declined those, and the
+    /// handler then wrote nothing (issue 14).
+    /// </summary>
+    public static TheoryData<Exception, int, string, string?> FailuresByAccept()
+    {
+        var data = new TheoryData<Exception, int, string, string?>();
+        foreach (var row in Failures)
+        {
+            foreach (var accept in new[] { null, "*/*", "text/html", "application/pdf", "text/calendar", "application/xml" })
+            {
+                data.Add((Exception)row[0], (int)row[1], (string)row[2], accept);
+            }
+        }
+
+        return data;
+    }
+
     [Theory]
-    [MemberData(nameof(Failures))]
-    public async Task Each_failure_maps_to_its_status_and_stable_code(Exception failure, int status, string code)
+    [MemberData(nameof(FailuresByAccept))]
+    public async Task Each_failure_maps_to_its_status_and_stable_code_as_problem_json(Exception failure, int status, string code, string? accept)
     {
         await using var scope = api.Services.CreateAsyncScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        context.Request.Headers.Accept = accept;
         context.Response.Body = new MemoryStream();
         var handler = scope.ServiceProvider.GetServices<IExceptionHandler>().OfType<ProblemExceptionHandler>().Single();
 
@@ -42,7 +61,9 @@ public sealed class ProblemMappingTests(CaseApiFactory api) : IClassFixture<Case
         context.Response.Body.Position = 0;
         var problem = await JsonDocument.ParseAsync(context.Response.Body);
         Assert.Equal(status, context.Response.StatusCode);
+        Assert.Equal("application/problem+json", context.Response.ContentType?.Split(';')[0]);
         Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("traceId").GetString()));
         Assert.Equal($"urn:caseapi:problem:{code}", problem.RootElement.GetProperty("type").GetString());
         Assert.DoesNotContain("secret internals", problem.RootElement.ToString(), StringComparison.Ordinal);
         // Only an unavailable database says when to come back.

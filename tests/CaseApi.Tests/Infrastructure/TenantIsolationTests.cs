@@ -15,8 +15,8 @@ public sealed class TenantIsolationTests(CaseApiFactory api) : IClassFixture<Cas
     /// </summary>
     private static readonly Dictionary<string, string> GlobalReferenceData = new()
     {
-        ["GET /v1/dpas/{id:guid}"] = "/v1/dpas",
-        ["GET /v1/courts/{id:guid}"] = "/v1/courts",
+        ["GET /v1/dpas/{id}"] = "/v1/dpas",
+        ["GET /v1/courts/{id}"] = "/v1/courts",
     };
 
     [Fact]

@@ -19,7 +19,7 @@ public static class CreateApiKey
         /// <example>integration</example>
         public required ApiKeyRole Role { get; init; }
 
-        /// <summary>When the key stops working; omit for a key that does not expire.</summary>
+        /// <summary>When the key stops working, at most 10 years ahead; omit for a key that does not expire.</summary>
         /// <example>2027-01-01T00:00:00+01:00</example>
         public DateTimeOffset? ExpiresAt { get; init; }
     }
@@ -35,7 +35,7 @@ public static class CreateApiKey
         {
             RuleFor(c => c.Name).NotEmpty().IsShortText(200);
             RuleFor(c => c.Role).IsInEnum();
-            RuleFor(c => c.ExpiresAt).Must(at => at is null || at > clock.GetUtcNow()).WithMessage("Must lie in the future.");
+            RuleFor(c => c.ExpiresAt).IsExpiry(clock);
         }
     }
 

@@ -16,7 +16,7 @@ public static class GetApiKey
             ?? throw new NotFoundException("API key", query.Id);
     }
 
-    internal static void Map(RouteGroupBuilder keys) => keys.MapGet("{id:guid}", (Guid id, IMediator mediator, CancellationToken ct) => mediator.Send(new Query(id), ct))
+    internal static void Map(RouteGroupBuilder keys) => keys.MapGet("{id}", (Guid id, IMediator mediator, CancellationToken ct) => mediator.Send(new Query(id), ct))
         .WithName("GetApiKey")
         .WithSummary("Get an API key")
         .WithDescription("One key, without its secret.");

@@ -30,7 +30,7 @@ public static class RevokeApiKey
         }
     }
 
-    internal static void Map(RouteGroupBuilder keys) => keys.MapDelete("{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder keys) => keys.MapDelete("{id}", async (Guid id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new Command(id), ct);
             return Results.NoContent();

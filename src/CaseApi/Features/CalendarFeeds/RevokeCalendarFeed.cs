@@ -20,7 +20,7 @@ public static class RevokeCalendarFeed
                 : throw new NotFoundException("calendar feed", cmd.Id);
     }
 
-    internal static void Map(RouteGroupBuilder feeds) => feeds.MapDelete("{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder feeds) => feeds.MapDelete("{id}", async (Guid id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new Command(id), ct);
             return Results.NoContent();

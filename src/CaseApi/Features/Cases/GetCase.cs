@@ -37,7 +37,7 @@ public static class GetCase
             $"SELECT {CaseRow.Columns} FROM cases c WHERE c.id = ANY (@ids) AND c.organisation_id = current_organisation_id()", new { ids = ids.ToArray() }, ct))
         .ToDictionary(r => r.Id, r => r.ToDto());
 
-    internal static void Map(RouteGroupBuilder cases) => cases.MapGet("{id:guid}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct, string? expand) =>
+    internal static void Map(RouteGroupBuilder cases) => cases.MapGet("{id}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct, string? expand) =>
             EntityTags.Ok(http, await mediator.Send(new Query(id, expand), ct)))
         .WithName("GetCase")
         .WithSummary("Get a case")

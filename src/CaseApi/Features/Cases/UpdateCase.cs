@@ -52,7 +52,7 @@ public static class UpdateCase
         public Optional<DateOnly?> ClosedOn { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Changes) : ICommand<CaseDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Body Changes) : ICommand<CaseDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -78,10 +78,7 @@ public static class UpdateCase
             var current = (await db.QuerySingleOrDefaultAsync<CaseRow>(
                 $"SELECT {CaseRow.Columns} FROM cases c WHERE c.id = @Id AND c.organisation_id = current_organisation_id() FOR UPDATE OF c", new { cmd.Id }, ct))?.ToDto()
                 ?? throw new NotFoundException("case", cmd.Id);
-            if (current.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("case", cmd.Id);
-            }
+            EntityTags.Require(cmd.ExpectedVersion, current.Version, "case", cmd.Id);
 
             var now = clock.GetUtcNow();
             var changes = cmd.Changes;
@@ -133,7 +130,7 @@ public static class UpdateCase
         }
     }
 
-    internal static void Map(RouteGroupBuilder cases) => cases.MapPatch("{id:guid}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder cases) => cases.MapPatch("{id}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateCase")

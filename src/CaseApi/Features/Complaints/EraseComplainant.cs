@@ -35,7 +35,7 @@ public static class EraseComplainant
         }
     }
 
-    internal static void Map(RouteGroupBuilder v1) => v1.MapDelete("/complainants/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder v1) => v1.MapDelete("/complainants/{id}", async (Guid id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new Command(id), ct);
             return Results.NoContent();

@@ -159,7 +159,7 @@ public static class FileComplaint
         }
     }
 
-    internal static void Map(RouteGroupBuilder cases) => cases.MapPost("{caseId:guid}/complaints", async (Guid caseId, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder cases) => cases.MapPost("{caseId}/complaints", async (Guid caseId, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
             var created = await mediator.Send(new Command(caseId, body), ct);
             return EntityTags.Created(http, $"/v1/complaints/{created.Id}", created);

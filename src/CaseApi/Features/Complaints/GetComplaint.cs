@@ -16,7 +16,7 @@ public static class GetComplaint
             await ComplaintReader.LoadAsync(db, caller, query.Id, ct) ?? throw new NotFoundException("complaint", query.Id);
     }
 
-    internal static void Map(RouteGroupBuilder complaints) => complaints.MapGet("{id:guid}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder complaints) => complaints.MapGet("{id}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Query(id), ct)))
         .WithName("GetComplaint")
         .WithSummary("Get a complaint")

@@ -92,7 +92,7 @@ public static class TransitionComplaint
         public DateOnly? AppealDueOn { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Transition) : ICommand<ComplaintDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Body Transition) : ICommand<ComplaintDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -139,10 +139,7 @@ public static class TransitionComplaint
         public async Task<ComplaintDto> Handle(Command cmd, CancellationToken ct)
         {
             var current = await ComplaintReader.LoadAsync(db, caller, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("complaint", cmd.Id);
-            if (current.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("complaint", cmd.Id);
-            }
+            EntityTags.Require(cmd.ExpectedVersion, current.Version, "complaint", cmd.Id);
 
             var transition = cmd.Transition;
             var allowed = Allowed[current.Status];
@@ -262,7 +259,7 @@ public static class TransitionComplaint
         return named;
     }
 
-    internal static void Map(RouteGroupBuilder complaints) => complaints.MapPost("{id:guid}/transitions", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder complaints) => complaints.MapPost("{id}/transitions", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("TransitionComplaint")

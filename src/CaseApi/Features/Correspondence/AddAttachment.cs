@@ -53,7 +53,7 @@ public static class AddAttachment
         }
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id:guid}/attachments", async (Guid id, IFormFile file, IMediator mediator, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id}/attachments", async (Guid id, IFormFile file, IMediator mediator, CancellationToken ct) =>
         {
             if (file.Length > MaxBytes)
             {

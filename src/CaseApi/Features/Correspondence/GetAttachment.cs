@@ -30,7 +30,7 @@ public static class GetAttachment
             ?? throw new NotFoundException("attachment", query.AttachmentId);
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapGet("{id:guid}/attachments/{attachmentId:guid}",
+    internal static void Map(RouteGroupBuilder letters) => letters.MapGet("{id}/attachments/{attachmentId}",
             async (Guid id, Guid attachmentId, IMediator mediator, HttpContext http, CancellationToken ct) =>
             {
                 var attachment = await mediator.Send(new Query(id, attachmentId), ct);

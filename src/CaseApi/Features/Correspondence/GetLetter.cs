@@ -15,7 +15,7 @@ public static class GetLetter
             await LetterReader.LoadAsync(db, query.Id, ct) ?? throw new NotFoundException("letter", query.Id);
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapGet("{id:guid}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder letters) => letters.MapGet("{id}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Query(id), ct)))
         .WithName("GetLetter")
         .WithSummary("Get a letter")

@@ -24,13 +24,10 @@ internal static class LetterReader
     }
 
     /// <summary>A draft about to change or go out: 404, 412 for a stale version, 409 for a letter already sent or received.</summary>
-    public static async Task<LetterDto> LoadDraftForChangeAsync(DbSession db, Guid id, int expectedVersion, string change, CancellationToken ct)
+    public static async Task<LetterDto> LoadDraftForChangeAsync(DbSession db, Guid id, int? expectedVersion, string change, CancellationToken ct)
     {
         var letter = await LoadAsync(db, id, ct, forUpdate: true) ?? throw new NotFoundException("letter", id);
-        if (letter.Version != expectedVersion)
-        {
-            throw new PreconditionFailedException("letter", id);
-        }
+        EntityTags.Require(expectedVersion, letter.Version, "letter", id);
 
         return letter.Status == LetterStatus.Draft
             ? letter

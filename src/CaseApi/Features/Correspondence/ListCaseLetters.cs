@@ -37,7 +37,7 @@ public static class ListCaseLetters
         }
     }
 
-    internal static void Map(RouteGroupBuilder cases) => cases.MapGet("{caseId:guid}/letters", (Guid caseId, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
+    internal static void Map(RouteGroupBuilder cases) => cases.MapGet("{caseId}/letters", (Guid caseId, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
             mediator.Send(new Query(caseId, limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor), ct))
         .WithTags("Correspondence")
         .WithName("ListCaseLetters")

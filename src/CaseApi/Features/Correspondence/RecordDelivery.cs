@@ -25,7 +25,7 @@ public static class RecordDelivery
         public required DateOnly DeliveredOn { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Delivery) : ICommand<LetterDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Body Delivery) : ICommand<LetterDto>;
 
     internal sealed class Handler(DbSession db, DeadlineKeeper deadlines, TimelineWriter timeline, EventWriter events, TimeProvider clock)
         : IRequestHandler<Command, LetterDto>
@@ -35,10 +35,7 @@ public static class RecordDelivery
         public async Task<LetterDto> Handle(Command cmd, CancellationToken ct)
         {
             var letter = await LetterReader.LoadAsync(db, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("letter", cmd.Id);
-            if (letter.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("letter", cmd.Id);
-            }
+            EntityTags.Require(cmd.ExpectedVersion, letter.Version, "letter", cmd.Id);
 
             if (letter is not { Direction: LetterDirection.Outgoing, Status: LetterStatus.Sent, SentAt: { } sentAt })
             {
@@ -109,7 +106,7 @@ public static class RecordDelivery
         public DateOnly Today { get; init; }
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id:guid}/delivery", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id}/delivery", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("RecordDelivery")

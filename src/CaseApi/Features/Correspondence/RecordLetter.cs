@@ -198,7 +198,7 @@ public static class RecordLetter
         }
     }
 
-    internal static void Map(RouteGroupBuilder cases) => cases.MapPost("{caseId:guid}/letters", async (Guid caseId, NewLetter body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder cases) => cases.MapPost("{caseId}/letters", async (Guid caseId, NewLetter body, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
             var created = await mediator.Send(new Command(caseId, body), ct);
             return EntityTags.Created(http, $"/v1/letters/{created.Id}", created);

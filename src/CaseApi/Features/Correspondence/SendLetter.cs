@@ -43,7 +43,7 @@ public static class SendLetter
         public string? ResponsePeriod { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Sending) : ICommand<LetterDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Body Sending) : ICommand<LetterDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -127,7 +127,7 @@ public static class SendLetter
         }
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id:guid}/send", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id}/send", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("SendLetter")

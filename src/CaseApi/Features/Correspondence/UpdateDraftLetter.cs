@@ -27,7 +27,7 @@ public static class UpdateDraftLetter
         public Optional<LetterType> Type { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Changes Changes) : ICommand<LetterDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Changes Changes) : ICommand<LetterDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -61,7 +61,7 @@ public static class UpdateDraftLetter
         }
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapPatch("{id:guid}", async (Guid id, Changes body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder letters) => letters.MapPatch("{id}", async (Guid id, Changes body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateDraftLetter")

@@ -16,7 +16,7 @@ public static class GetCourt
             ?? throw new NotFoundException("court", query.Id);
     }
 
-    internal static void Map(RouteGroupBuilder courts) => courts.MapGet("{id:guid}", (Guid id, IMediator mediator, CancellationToken ct) => mediator.Send(new Query(id), ct))
+    internal static void Map(RouteGroupBuilder courts) => courts.MapGet("{id}", (Guid id, IMediator mediator, CancellationToken ct) => mediator.Send(new Query(id), ct))
         .WithName("GetCourt")
         .WithSummary("Get a court")
         .WithDescription("One court of the registry. Ids are the same in every CaseApi installation.");

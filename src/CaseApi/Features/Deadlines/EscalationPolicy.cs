@@ -119,7 +119,7 @@ public static class PutEscalationPolicy
         public required IReadOnlyDictionary<string, EscalationRule> Rules { get; init; }
     }
 
-    public sealed record Command(int ExpectedVersion, Body Policy) : ICommand<EscalationPolicyDto>;
+    public sealed record Command(int? ExpectedVersion, Body Policy) : ICommand<EscalationPolicyDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -142,10 +142,7 @@ public static class PutEscalationPolicy
         public async Task<EscalationPolicyDto> Handle(Command cmd, CancellationToken ct)
         {
             var current = await EscalationPolicies.LoadAsync(db, ct);
-            if (current.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("escalation policy", Guid.Empty);
-            }
+            EntityTags.Require(cmd.ExpectedVersion, current.Version, "escalation policy", Guid.Empty);
 
             var policy = new EscalationPolicyDto { DueSoonWorkingDays = cmd.Policy.DueSoonWorkingDays, ReminderPeriod = cmd.Policy.ReminderPeriod, Rules = cmd.Policy.Rules };
 

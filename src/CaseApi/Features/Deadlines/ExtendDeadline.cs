@@ -34,7 +34,7 @@ public static class ExtendDeadline
         public required string Reason { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Extension) : ICommand<DeadlineDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Body Extension) : ICommand<DeadlineDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -124,7 +124,7 @@ public static class ExtendDeadline
         }
     }
 
-    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id:guid}/extend", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id}/extend", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("ExtendDeadline")
@@ -148,12 +148,9 @@ internal static class DeadlineTransitions
 {
     private static readonly DeadlineStatus[] Changeable = [DeadlineStatus.Open, DeadlineStatus.Missed, DeadlineStatus.Escalated];
 
-    public static void Require(DeadlineDto current, int expectedVersion, string change)
+    public static void Require(DeadlineDto current, int? expectedVersion, string change)
     {
-        if (current.Version != expectedVersion)
-        {
-            throw new PreconditionFailedException("deadline", current.Id);
-        }
+        EntityTags.Require(expectedVersion, current.Version, "deadline", current.Id);
 
         if (!Changeable.Contains(current.Status))
         {

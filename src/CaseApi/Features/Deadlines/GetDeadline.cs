@@ -15,7 +15,7 @@ public static class GetDeadline
             await DeadlineReader.LoadAsync(db, query.Id, ct) ?? throw new NotFoundException("deadline", query.Id);
     }
 
-    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapGet("{id:guid}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapGet("{id}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Query(id), ct)))
         .WithName("GetDeadline")
         .WithSummary("Get a deadline")

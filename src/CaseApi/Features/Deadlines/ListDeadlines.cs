@@ -20,6 +20,8 @@ public static class ListDeadlines
             RuleFor(q => q.Limit).IsPageSize();
             RuleFor(q => q.Cursor).IsCursorOf<Query, Key>();
             RuleFor(q => q.Status).IsNameOf<Query, DeadlineStatus>();
+            RuleFor(q => q.DueBefore).IsWithinDateBounds();
+            RuleFor(q => q.DueAfter).IsWithinDateBounds();
         }
     }
 

@@ -96,7 +96,7 @@ public static class RecordDeadlineTrigger
         }
     }
 
-    internal static void Map(RouteGroupBuilder cases) => cases.MapPost("{caseId:guid}/deadline-triggers", async (Guid caseId, Body body, IMediator mediator, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder cases) => cases.MapPost("{caseId}/deadline-triggers", async (Guid caseId, Body body, IMediator mediator, CancellationToken ct) =>
             Results.Json(await mediator.Send(new Command(caseId, body), ct), statusCode: StatusCodes.Status201Created))
         .RequireAuthorization(Policies.Write)
         .WithName("RecordDeadlineTrigger")

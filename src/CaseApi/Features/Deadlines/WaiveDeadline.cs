@@ -20,7 +20,7 @@ public static class WaiveDeadline
         public required string Reason { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Waiver) : ICommand<DeadlineDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Body Waiver) : ICommand<DeadlineDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -46,7 +46,7 @@ public static class WaiveDeadline
         }
     }
 
-    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id:guid}/waive", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id}/waive", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("WaiveDeadline")

@@ -28,7 +28,7 @@ public static class DeleteDefendant
         }
     }
 
-    internal static void Map(RouteGroupBuilder defendants) => defendants.MapDelete("{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder defendants) => defendants.MapDelete("{id}", async (Guid id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new Command(id), ct);
             return Results.NoContent();

@@ -16,7 +16,7 @@ public static class GetDefendant
             ?? throw new NotFoundException("defendant", query.Id);
     }
 
-    internal static void Map(RouteGroupBuilder defendants) => defendants.MapGet("{id:guid}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder defendants) => defendants.MapGet("{id}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Query(id), ct)))
         .WithName("GetDefendant")
         .WithSummary("Get a defendant")

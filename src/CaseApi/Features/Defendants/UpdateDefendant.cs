@@ -54,7 +54,7 @@ public static class UpdateDefendant
         public Optional<string?> Language { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Changes) : ICommand<DefendantDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Body Changes) : ICommand<DefendantDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -82,10 +82,7 @@ public static class UpdateDefendant
             var current = await db.QuerySingleOrDefaultAsync<DefendantDto>(
                 $"SELECT {DefendantDto.Columns} FROM defendants WHERE id = @Id AND organisation_id = current_organisation_id() FOR UPDATE", new { cmd.Id }, ct)
                 ?? throw new NotFoundException("defendant", cmd.Id);
-            if (current.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("defendant", cmd.Id);
-            }
+            EntityTags.Require(cmd.ExpectedVersion, current.Version, "defendant", cmd.Id);
 
             var changes = cmd.Changes;
             var country = changes.MainEstablishmentCountry.Or(current.MainEstablishmentCountry);
@@ -120,7 +117,7 @@ public static class UpdateDefendant
         }
     }
 
-    internal static void Map(RouteGroupBuilder defendants) => defendants.MapPatch("{id:guid}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder defendants) => defendants.MapPatch("{id}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateDefendant")

@@ -16,7 +16,7 @@ public static class GetDpa
             ?? throw new NotFoundException("data protection authority", query.Id);
     }
 
-    internal static void Map(RouteGroupBuilder dpas) => dpas.MapGet("{id:guid}", (Guid id, IMediator mediator, CancellationToken ct) => mediator.Send(new Query(id), ct))
+    internal static void Map(RouteGroupBuilder dpas) => dpas.MapGet("{id}", (Guid id, IMediator mediator, CancellationToken ct) => mediator.Send(new Query(id), ct))
         .WithName("GetDpa")
         .WithSummary("Get a data protection authority")
         .WithDescription("One authority with its contact details. Ids are the same in every CaseApi installation, so they may be stored and exchanged.");

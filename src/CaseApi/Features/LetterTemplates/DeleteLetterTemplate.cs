@@ -25,7 +25,7 @@ public static class DeleteLetterTemplate
         }
     }
 
-    internal static void Map(RouteGroupBuilder templates) => templates.MapDelete("{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder templates) => templates.MapDelete("{id}", async (Guid id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new Command(id), ct);
             return Results.NoContent();

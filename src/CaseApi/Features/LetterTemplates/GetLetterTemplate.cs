@@ -23,7 +23,7 @@ public static class GetLetterTemplate
             $"SELECT {LetterTemplateRow.Columns} FROM letter_templates WHERE id = @id AND organisation_id = current_organisation_id(){(forUpdate ? " FOR UPDATE" : "")}",
             new { id }, ct);
 
-    internal static void Map(RouteGroupBuilder templates) => templates.MapGet("{id:guid}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder templates) => templates.MapGet("{id}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Query(id), ct)))
         .WithName("GetLetterTemplate")
         .WithSummary("Get a letter template")

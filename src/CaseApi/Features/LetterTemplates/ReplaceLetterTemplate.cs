@@ -12,7 +12,7 @@ namespace CaseApi.Features.LetterTemplates;
 
 public static class ReplaceLetterTemplate
 {
-    public sealed record Command(Guid Id, int ExpectedVersion, LetterTemplateFields Template) : ICommand<LetterTemplateDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, LetterTemplateFields Template) : ICommand<LetterTemplateDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -30,10 +30,7 @@ public static class ReplaceLetterTemplate
             }
 
             var current = await GetLetterTemplate.LoadAsync(db, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("letter template", cmd.Id);
-            if (current.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("letter template", cmd.Id);
-            }
+            EntityTags.Require(cmd.ExpectedVersion, current.Version, "letter template", cmd.Id);
 
             var template = cmd.Template;
             try
@@ -55,7 +52,7 @@ public static class ReplaceLetterTemplate
         }
     }
 
-    internal static void Map(RouteGroupBuilder templates) => templates.MapPut("{id:guid}", async (Guid id, LetterTemplateFields body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder templates) => templates.MapPut("{id}", async (Guid id, LetterTemplateFields body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("ReplaceLetterTemplate")

@@ -22,7 +22,7 @@ public static class ListCaseObligations
         }
     }
 
-    internal static void Map(RouteGroupBuilder cases) => cases.MapGet("{caseId:guid}/obligations", (Guid caseId, IMediator mediator, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder cases) => cases.MapGet("{caseId}/obligations", (Guid caseId, IMediator mediator, CancellationToken ct) =>
             mediator.Send(new Query(caseId), ct))
         .WithName("ListCaseObligations")
         .WithSummary("List the defendants' obligations in a case")

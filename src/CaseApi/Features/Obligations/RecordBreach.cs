@@ -97,7 +97,7 @@ public static class RecordBreach
         private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 
-    internal static void Map(RouteGroupBuilder obligations) => obligations.MapPost("{id:guid}/breaches", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder obligations) => obligations.MapPost("{id}/breaches", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("RecordObligationBreach")

@@ -36,7 +36,7 @@ public static class UpdateOrganisation
         public Optional<IReadOnlyList<LocalHoliday>?> LocalHolidays { get; init; }
     }
 
-    public sealed record Command(int ExpectedVersion, Body Changes) : ICommand<OrganisationDto>;
+    public sealed record Command(int? ExpectedVersion, Body Changes) : ICommand<OrganisationDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -59,10 +59,7 @@ public static class UpdateOrganisation
         {
             var current = await db.QuerySingleAsync<OrganisationDto>(
                 $"SELECT {OrganisationDto.Columns} FROM organisations WHERE id = current_organisation_id() FOR UPDATE", ct: ct);
-            if (current.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("organisation", current.Id);
-            }
+            EntityTags.Require(cmd.ExpectedVersion, current.Version, "organisation", current.Id);
 
             var jurisdiction = cmd.Changes.Jurisdiction.Or(current.Jurisdiction);
             var localHolidays = cmd.Changes.LocalHolidays.IsSet ? cmd.Changes.LocalHolidays.Value ?? [] : current.LocalHolidays;

@@ -57,7 +57,7 @@ public static class AddRepresentedConsumer
         }
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPost("{id:guid}/consumers", async (Guid id, Body body, IMediator mediator, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPost("{id}/consumers", async (Guid id, Body body, IMediator mediator, CancellationToken ct) =>
         {
             var consumer = await mediator.Send(new Command(id, body), ct);
             return Results.Created($"/v1/proceedings/{id}/consumers", consumer);

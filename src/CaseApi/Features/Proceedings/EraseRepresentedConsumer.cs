@@ -34,7 +34,7 @@ public static class EraseRepresentedConsumer
         }
     }
 
-    internal static void Map(RouteGroupBuilder v1) => v1.MapDelete("/represented-consumers/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder v1) => v1.MapDelete("/represented-consumers/{id}", async (Guid id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new Command(id), ct);
             return Results.NoContent();

@@ -15,7 +15,7 @@ public static class GetProceeding
             await ProceedingReader.LoadAsync(db, query.Id, ct) ?? throw new NotFoundException("proceeding", query.Id);
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id:guid}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Query(id), ct)))
         .WithName("GetProceeding")
         .WithSummary("Get a proceeding")

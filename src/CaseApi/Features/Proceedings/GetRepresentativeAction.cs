@@ -15,7 +15,7 @@ public static class GetRepresentativeAction
             await RepresentativeReader.LoadAsync(db, await RepresentativeReader.ProceedingAsync(db, query.ProceedingId, ct), ct);
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id:guid}/representative", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id}/representative", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Query(id), ct)))
         .ProducesProblem(StatusCodes.Status409Conflict)
         .WithName("GetRepresentativeAction")

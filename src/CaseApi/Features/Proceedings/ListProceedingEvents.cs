@@ -43,7 +43,7 @@ public static class ListProceedingEvents
         }
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id:guid}/events", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id}/events", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
             mediator.Send(new Query(id, limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor), ct))
         .WithName("ListProceedingEvents")
         .WithSummary("List a proceeding's events")

@@ -60,7 +60,7 @@ public static class ListProceedings
             .WithName("ListProceedings")
             .WithSummary("List proceedings")
             .WithDescription("The organisation's court proceedings, oldest first, filtered by `caseId`, `courtId`, `kind` and `status`.");
-        v1.MapGet("/cases/{caseId:guid}/proceedings", (Guid caseId, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
+        v1.MapGet("/cases/{caseId}/proceedings", (Guid caseId, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
                 mediator.Send(new Query(limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor, caseId, null, null, null, InCase: true), ct))
             .WithTags("Proceedings")
             .WithName("ListCaseProceedings")

@@ -51,7 +51,7 @@ public static class ListRegistrationCounts
         };
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id:guid}/registrations", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id}/registrations", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
             mediator.Send(new Query(id, limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor), ct))
         .ProducesProblem(StatusCodes.Status409Conflict)
         .WithName("ListRegistrationCounts")

@@ -56,7 +56,7 @@ public static class ListRepresentedConsumers
         }
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id:guid}/consumers", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id}/consumers", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
             mediator.Send(new Query(id, limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor), ct))
         .RequireAuthorization(Policies.PersonalData)
         .ProducesProblem(StatusCodes.Status409Conflict)

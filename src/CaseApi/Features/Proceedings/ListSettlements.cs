@@ -55,7 +55,7 @@ public static class ListSettlements
         }
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id:guid}/settlements", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id}/settlements", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
             mediator.Send(new Query(id, limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor), ct))
         .ProducesProblem(StatusCodes.Status409Conflict)
         .WithName("ListSettlements")

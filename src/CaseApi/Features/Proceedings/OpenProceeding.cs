@@ -71,7 +71,7 @@ public static class OpenProceeding
         }
     }
 
-    internal static void Map(RouteGroupBuilder cases) => cases.MapPost("{caseId:guid}/proceedings", async (Guid caseId, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder cases) => cases.MapPost("{caseId}/proceedings", async (Guid caseId, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
             var created = await mediator.Send(new Command(caseId, body), ct);
             return EntityTags.Created(http, $"/v1/proceedings/{created.Id}", created);

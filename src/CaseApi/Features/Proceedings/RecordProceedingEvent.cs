@@ -178,7 +178,7 @@ public static class RecordProceedingEvent
         };
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPost("{id:guid}/events", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPost("{id}/events", async (Guid id, Body body, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
             var result = await mediator.Send(new Command(id, body), ct);
             return EntityTags.Created(http, $"/v1/proceedings/{id}/events", result);

@@ -60,7 +60,7 @@ public static class RecordRegistrationCount
         }
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPost("{id:guid}/registrations", async (Guid id, Body body, IMediator mediator, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPost("{id}/registrations", async (Guid id, Body body, IMediator mediator, CancellationToken ct) =>
         {
             var count = await mediator.Send(new Command(id, body), ct);
             return Results.Created($"/v1/proceedings/{id}/registrations", count);

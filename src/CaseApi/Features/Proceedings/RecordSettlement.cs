@@ -93,7 +93,7 @@ public static class RecordSettlement
         }
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPost("{id:guid}/settlements", async (Guid id, Body body, IMediator mediator, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPost("{id}/settlements", async (Guid id, Body body, IMediator mediator, CancellationToken ct) =>
         {
             var result = await mediator.Send(new Command(id, body), ct);
             return Results.Created($"/v1/proceedings/{id}/settlements", result);

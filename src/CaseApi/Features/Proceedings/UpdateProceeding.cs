@@ -29,7 +29,7 @@ public static class UpdateProceeding
         public Optional<IReadOnlyList<ProceedingParty>?> Parties { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Changes) : ICommand<ProceedingDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Body Changes) : ICommand<ProceedingDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -46,10 +46,7 @@ public static class UpdateProceeding
         public async Task<ProceedingDto> Handle(Command cmd, CancellationToken ct)
         {
             var current = await ProceedingReader.LoadAsync(db, cmd.Id, ct, forUpdate: true) ?? throw new NotFoundException("proceeding", cmd.Id);
-            if (current.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("proceeding", cmd.Id);
-            }
+            EntityTags.Require(cmd.ExpectedVersion, current.Version, "proceeding", cmd.Id);
 
             var changes = cmd.Changes;
             var now = clock.GetUtcNow();
@@ -70,7 +67,7 @@ public static class UpdateProceeding
         }
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPatch("{id:guid}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPatch("{id}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateProceeding")

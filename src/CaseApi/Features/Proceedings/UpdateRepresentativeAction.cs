@@ -28,7 +28,7 @@ public static class UpdateRepresentativeAction
         public required ImplementationStage ImplementationStage { get; init; }
     }
 
-    public sealed record Command(Guid ProceedingId, int ExpectedVersion, Body Representative) : ICommand<RepresentativeActionDto>;
+    public sealed record Command(Guid ProceedingId, int? ExpectedVersion, Body Representative) : ICommand<RepresentativeActionDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -48,10 +48,7 @@ public static class UpdateRepresentativeAction
         {
             var proceeding = await RepresentativeReader.ProceedingAsync(db, cmd.ProceedingId, ct, forUpdate: true);
             var current = await RepresentativeReader.LoadAsync(db, proceeding, ct);
-            if (current.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("representative action", cmd.ProceedingId);
-            }
+            EntityTags.Require(cmd.ExpectedVersion, current.Version, "representative action", cmd.ProceedingId);
 
             var body = cmd.Representative;
             // The implementation procedure follows a judgment in a redress action only (VDuG §§ 18, 22): a model declaratory action has none.
@@ -86,7 +83,7 @@ public static class UpdateRepresentativeAction
         }
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPut("{id:guid}/representative", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPut("{id}/representative", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateRepresentativeAction")

@@ -110,7 +110,7 @@ public static class GetCaseTimeline
         }
     }
 
-    internal static void Map(RouteGroupBuilder cases) => cases.MapGet("{id:guid}/timeline", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
+    internal static void Map(RouteGroupBuilder cases) => cases.MapGet("{id}/timeline", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
             mediator.Send(new Query(id, limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor), ct))
         .WithName("GetCaseTimeline")
         .WithSummary("A case's timeline")

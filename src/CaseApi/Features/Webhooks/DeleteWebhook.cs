@@ -19,7 +19,7 @@ public static class DeleteWebhook
         }
     }
 
-    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapDelete("{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapDelete("{id}", async (Guid id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new Command(id), ct);
             return Results.NoContent();

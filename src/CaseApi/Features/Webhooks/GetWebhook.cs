@@ -16,7 +16,7 @@ public static class GetWebhook
             ?? throw new NotFoundException("webhook", query.Id);
     }
 
-    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapGet("{id:guid}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapGet("{id}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Query(id), ct)))
         .WithName("GetWebhook")
         .WithSummary("Get a webhook")

@@ -41,7 +41,7 @@ public static class ListWebhookDeliveries
         }
     }
 
-    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapGet("{id:guid}/deliveries", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
+    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapGet("{id}/deliveries", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>
             mediator.Send(new Query(id, limit ?? Infrastructure.Json.Cursor.DefaultLimit, cursor), ct))
         .WithName("ListWebhookDeliveries")
         .WithSummary("List a webhook's deliveries")

@@ -39,7 +39,7 @@ public static class RedeliverWebhook
         }
     }
 
-    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapPost("{id:guid}/deliveries/{deliveryId:guid}/redeliver",
+    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapPost("{id}/deliveries/{deliveryId}/redeliver",
             async (Guid id, Guid deliveryId, IMediator mediator, CancellationToken ct) => Results.Accepted(value: await mediator.Send(new Command(id, deliveryId), ct)))
         .WithName("RedeliverWebhook")
         .WithSummary("Deliver an event again")

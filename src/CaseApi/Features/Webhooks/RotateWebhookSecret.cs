@@ -25,7 +25,7 @@ public static class RotateWebhookSecret
         }
     }
 
-    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapPost("{id:guid}/rotate-secret", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapPost("{id}/rotate-secret", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
         {
             var rotated = await mediator.Send(new Command(id), ct);
             http.Response.Headers.ETag = EntityTags.Of(rotated.Webhook.Version);

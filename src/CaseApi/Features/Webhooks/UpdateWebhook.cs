@@ -23,7 +23,7 @@ public static class UpdateWebhook
         public Optional<bool> Enabled { get; init; }
     }
 
-    public sealed record Command(Guid Id, int ExpectedVersion, Body Changes) : ICommand<WebhookDto>;
+    public sealed record Command(Guid Id, int? ExpectedVersion, Body Changes) : ICommand<WebhookDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -41,10 +41,7 @@ public static class UpdateWebhook
             var current = await db.QuerySingleOrDefaultAsync<WebhookDto>(
                 $"SELECT {WebhookDto.Columns} FROM webhooks WHERE id = @Id AND organisation_id = current_organisation_id() FOR UPDATE", new { cmd.Id }, ct)
                 ?? throw new NotFoundException("webhook", cmd.Id);
-            if (current.Version != cmd.ExpectedVersion)
-            {
-                throw new PreconditionFailedException("webhook", cmd.Id);
-            }
+            EntityTags.Require(cmd.ExpectedVersion, current.Version, "webhook", cmd.Id);
 
             var changes = cmd.Changes;
             var enabled = changes.Enabled.Or(current.Enabled);
@@ -67,7 +64,7 @@ public static class UpdateWebhook
         }
     }
 
-    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapPatch("{id:guid}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapPatch("{id}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
             EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
         .WithName("UpdateWebhook")
         .WithSummary("Change a webhook")

@@ -21,11 +21,13 @@ public static class EntityTags
     public static string Of(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
     /// <summary>
-    /// The version the client last read, from <c>If-Match</c>: 428 without one, 412 for anything but one of our tags.
+    /// The version the client last read, from <c>If-Match</c>: 428 without one, 412 for anything but one of our tags or
+    /// <c>*</c>. <c>*</c> is null: it matches whatever version is current (RFC 9110 §13.1.1), and a resource that does not
+    /// exist is still a 404, since preconditions are evaluated only where the request would otherwise succeed (§13.2.1).
     /// Endpoints bind the header as a parameter (<c>[FromHeader(Name = "If-Match")]</c>), so that the OpenAPI document
     /// and Swagger UI offer it.
     /// </summary>
-    public static int RequiredVersion(string? header)
+    public static int? RequiredVersion(string? header)
     {
         if (string.IsNullOrWhiteSpace(header))
         {
@@ -34,6 +36,11 @@ public static class EntityTags
         }
 
         var tag = header.Trim();
+        if (tag == "*")
+        {
+            return null;
+        }
+
         if (tag.StartsWith("W/", StringComparison.Ordinal))
         {
             tag = tag[2..];
@@ -42,6 +49,15 @@ public static class EntityTags
         return tag.Length > 2 && tag[0] == '"' && tag[^1] == '"' && int.TryParse(tag[1..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var version)
             ? version
             : throw new ApiProblemException(StatusCodes.Status412PreconditionFailed, "precondition_failed", "If-Match does not name a current version of this resource.");
+    }
+
+    /// <summary>412 unless the version from <see cref="RequiredVersion"/> is the current one; null (<c>*</c>) is any.</summary>
+    public static void Require(int? expected, int current, string resource, Guid id)
+    {
+        if (expected is not null && expected != current)
+        {
+            throw new PreconditionFailedException(resource, id);
+        }
     }
 
     public static IResult Ok<T>(HttpContext http, T resource) where T : IVersioned

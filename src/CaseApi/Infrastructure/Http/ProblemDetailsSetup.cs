@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CaseApi.Infrastructure.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CaseApi.Infrastructure.Http;
@@ -13,6 +15,8 @@ public static class ProblemDetailsSetup
 {
     public static IServiceCollection AddProblemResponses(this IServiceCollection services)
     {
+        // Before AddProblemDetails: the service asks its writers in order, and this one writes every problem.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
@@ -35,6 +39,27 @@ public static class ProblemDetailsSetup
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         return services;
+    }
+}
+
+/// <summary>
+/// Writes every problem as <c>application/problem+json</c>, whatever <c>Accept</c> says. The framework's writer declines
+/// when <c>Accept</c> leaves out JSON (Swagger UI sends <c>text/html</c> or <c>application/pdf</c>, calendar clients
+/// <c>text/calendar</c>); errors then went out as empty bodies, as <c>text/plain</c>, or as an empty 500 where a 404 was
+/// due (issue 14). An error has no other representation, and RFC 9110 §12.5.1 lets a server disregard Accept rather
+/// than answer 406.
+/// </summary>
+internal sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IProblemDetailsWriter
+{
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        problem.Status ??= context.HttpContext.Response.StatusCode;
+        options.Value.CustomizeProblemDetails?.Invoke(context);
+        return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(
+            problem, problem.GetType(), json.Value.SerializerOptions, "application/problem+json"));
     }
 }
 
@@ -70,42 +95,15 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
     private static ProblemDetails Map(Exception exception) => exception switch
     {
-        ValidationException validation => new HttpValidationProblemDetails(
+        ValidationException validation => Invalid(
             validation.Errors
                 .GroupBy(e => JsonPath(e.PropertyName))
-                .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()))
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "One or more fields are invalid.",
-            Extensions = { ["code"] = "validation_failed" },
-        },
-        // A required field left out is well-formed JSON that breaks the contract, like an empty one (issue 14, point 5).
-        BadHttpRequestException { InnerException: JsonException json } when MissingFields(json) is { } missing => new HttpValidationProblemDetails(missing)
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "One or more fields are invalid.",
-            Extensions = { ["code"] = "validation_failed" },
-        },
-        BadHttpRequestException { InnerException: JsonException json } => new HttpValidationProblemDetails(JsonErrors(json))
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "The request body is not valid JSON for this operation.",
-            Extensions = { ["code"] = "malformed_body" },
-        },
-        BadHttpRequestException bad when BindFailure.Match(bad.Message) is { Success: true } failure => new HttpValidationProblemDetails(
-            new Dictionary<string, string[]> { [failure.Groups["name"].Value] = [$"'{failure.Groups["value"].Value}' is not a valid value here."] })
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "One or more fields are invalid.",
-            Extensions = { ["code"] = "validation_failed" },
-        },
-        BadHttpRequestException bad when ReadFailure.Match(bad.Message) is { Success: true } failure => new HttpValidationProblemDetails(
-            new Dictionary<string, string[]> { [failure.Groups["name"].Value] = [$"Could not be read from the request body as {failure.Groups["what"].Value}."] })
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "One or more fields are invalid.",
-            Extensions = { ["code"] = "validation_failed" },
-        },
+                .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray())),
+        BadHttpRequestException { InnerException: JsonException json } => JsonProblem(json),
+        BadHttpRequestException bad when BindFailure.Match(bad.Message) is { Success: true } failure =>
+            Invalid(new() { [failure.Groups["name"].Value] = [$"'{failure.Groups["value"].Value}' is not a valid value here."] }),
+        BadHttpRequestException bad when ReadFailure.Match(bad.Message) is { Success: true } failure =>
+            Invalid(new() { [failure.Groups["name"].Value] = [$"Could not be read from the request body as {failure.Groups["what"].Value}."] }),
         BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == 413 ? "payload_too_large" : "bad_request", bad.Message),
         ApiProblemException api => WithExtensions(Problem(api.Status, api.Code, api.Message), api.Extensions),
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg =>
@@ -134,6 +132,20 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
     private static readonly Regex BindFailure = new("""^Failed to bind parameter "(?:[^"]* )?(?<name>\w+)" from "(?<value>.*)"\.$""", RegexOptions.Compiled);
 
+    private static HttpValidationProblemDetails Invalid(Dictionary<string, string[]> errors, string code = "validation_failed", string title = "One or more fields are invalid.") =>
+        new(errors) { Status = StatusCodes.Status400BadRequest, Title = title, Extensions = { ["code"] = code } };
+
+    /// <summary>
+    /// A body that is not JSON, or has a value of the wrong type, an unknown field or one given twice, is malformed. A
+    /// date out of <see cref="DateBounds"/> is well-formed: a value to correct, reported as a validator would.
+    /// </summary>
+    // A date out of bounds or a required field left out is well-formed JSON that breaks the contract, like an empty field
+    // (issue 14, point 5); the rest is a body the operation cannot read.
+    private static HttpValidationProblemDetails JsonProblem(JsonException json) =>
+        Unwrap(json).Failure is var failure && (failure is DateOutOfBoundsException || IsMissingRequired(failure))
+        ? Invalid(JsonErrors(json))
+        : Invalid(JsonErrors(json), "malformed_body", "The request body is not valid JSON for this operation.");
+
     private static ProblemDetails Problem(int status, string code, string detail) => new()
     {
         Status = status,
@@ -156,29 +168,19 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     private static string JsonPath(string propertyName) =>
         string.Join('.', propertyName.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
 
-    private static string JsonField(JsonException json) =>
-        json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "$";
-
-    /// <summary>The required fields a body left out, named from the body's root; null when none is missing.</summary>
-    private static Dictionary<string, string[]>? MissingFields(JsonException json)
-    {
-        var message = json.Message;
-        if (!message.Contains("missing required properties", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        // The path is the object that lacks them: complainants[0].name, not name.
-        var field = JsonField(json);
-        return QuotedNames.Matches(message[message.IndexOf("including:", StringComparison.Ordinal)..])
-            .ToDictionary(m => field == "$" ? m.Groups["name"].Value : $"{field}.{m.Groups["name"].Value}", _ => new[] { "This field is required." });
-    }
-
     /// <summary>System.Text.Json's messages name .NET types; say which field is wrong, in the client's terms.</summary>
     private static Dictionary<string, string[]> JsonErrors(JsonException json)
     {
-        var field = JsonField(json);
-        var message = json.Message;
+        var (failure, fullPath) = Unwrap(json);
+        var field = fullPath is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "$";
+        var message = failure.Message;
+        if (IsMissingRequired(failure))
+        {
+            // The path is the object that lacks them: complainants[0].name, not name.
+            return QuotedNames.Matches(message[message.IndexOf("including:", StringComparison.Ordinal)..])
+                .ToDictionary(m => field == "$" ? m.Groups["name"].Value : $"{field}.{m.Groups["name"].Value}", _ => new[] { "This field is required." });
+        }
+
         if (message.Contains("could not be mapped", StringComparison.Ordinal) && QuotedNames.Match(message) is { Success: true } unknown)
         {
             // The path already ends in the unknown member's name; at the root it may be only "$".
@@ -187,9 +189,27 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
         return new()
         {
-            [field] = [message.Contains("non-nullable", StringComparison.Ordinal) ? "This field must not be null."
+            [field] = [failure is DateOutOfBoundsException ? failure.Message
+                : message.StartsWith("Duplicate propert", StringComparison.Ordinal) ? "This field is given more than once."
+                : message.Contains("non-nullable", StringComparison.Ordinal) ? "This field must not be null."
                 : json.Path is null || json.LineNumber is null ? "The body is not valid JSON."
                 : "This value has the wrong type or format."],
         };
+    }
+
+    /// <summary>A failure inside a PATCH field has two paths: the body's, to the field, and the field's own, within it.</summary>
+    private static bool IsMissingRequired(JsonException failure) =>
+        failure.Message.Contains("missing required properties", StringComparison.Ordinal);
+
+    private static (JsonException Failure, string? Path) Unwrap(JsonException json)
+    {
+        var path = json.Path;
+        while (json is OptionalFieldException { InnerException: JsonException inner })
+        {
+            path = path is null || inner.Path is null ? path : path + inner.Path[1..];
+            json = inner;
+        }
+
+        return (json, path);
     }
 }

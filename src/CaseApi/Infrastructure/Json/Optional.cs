@@ -30,12 +30,31 @@ public sealed class OptionalConverterFactory : JsonConverterFactory
         // Called for null tokens too, so that an explicit null becomes "set to null" rather than "absent".
         public override bool HandleNull => true;
 
-        // The value's own converter, not a nested JsonSerializer.Deserialize: that would start a new path at "$", and a
-        // wrong type ({"title": 123}) would name "$" instead of "title" (issue 14, point 4).
-        public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            new(true, reader.TokenType == JsonTokenType.Null ? default! : ((JsonConverter<T>)options.GetConverter(typeof(T))).Read(ref reader, typeof(T), options)!);
+        public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                return new(true, default!);
+            }
+
+            try
+            {
+                return new(true, JsonSerializer.Deserialize<T>(ref reader, options)!);
+            }
+            catch (JsonException failure)
+            {
+                throw new OptionalFieldException(failure);
+            }
+        }
 
         public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.IsSet ? value.Value : default, options);
     }
 }
+
+/// <summary>
+/// A PATCH field's value that could not be read. The nested read reports its path from the field ("$"), and a failure
+/// with a path keeps it; this one has none, so that the outer read adds the field's, and the problem names
+/// <c>openedOn</c> rather than <c>$</c> (issue 14). <see cref="Exception.InnerException"/> holds the path within the field.
+/// </summary>
+public sealed class OptionalFieldException(JsonException failure) : JsonException(failure.Message, failure);

@@ -94,6 +94,7 @@ public sealed class IdempotencyBehavior<TRequest, TResponse>(
         return stored.Response is null
             ? throw new ConflictException("idempotent_secret_not_replayable",
                 "This request already succeeded, but its response held a secret that is shown only once. Revoke what it created if the secret was lost, and create a new one.")
-            : JsonSerializer.Deserialize<TResponse>(stored.Response, options)!;
+            // Read as stored, without the bounds on what clients send: a response stored before them is still replayed.
+            : JsonSerializer.Deserialize<TResponse>(stored.Response, Json.JsonSetup.Api)!;
     }
 }

@@ -34,6 +34,23 @@ public static class ValidationRules
     public static IRuleBuilderOptions<T, string?> IsNameOf<T, TEnum>(this IRuleBuilder<T, string?> rule) where TEnum : struct, Enum =>
         rule.Must(value => value is null || Json.SnakeCase.IsNameOf<TEnum>(value)).WithMessage($"One of {Json.SnakeCase.Names<TEnum>()}.");
 
+    /// <summary>
+    /// An instant from the query string, bounded like every date in a body (<see cref="Json.DateBounds"/>, which the body's
+    /// JSON reading checks).
+    /// </summary>
+    public static IRuleBuilderOptions<T, DateTimeOffset?> IsWithinDateBounds<T>(this IRuleBuilder<T, DateTimeOffset?> rule) =>
+        rule.Must(at => at is null || Json.DateBounds.Contains(at.Value)).WithMessage(Json.DateBounds.Message);
+
+    /// <summary>
+    /// When a credential stops working: in the future, and at most <see cref="MaxExpiryYears"/> years ahead. Further is no
+    /// expiry at all (9999-12-31 was accepted, issue 14): a credential that should not expire leaves the field out.
+    /// </summary>
+    public static IRuleBuilderOptions<T, DateTimeOffset?> IsExpiry<T>(this IRuleBuilder<T, DateTimeOffset?> rule, TimeProvider clock) =>
+        rule.Must(at => at is null || (at > clock.GetUtcNow() && at <= clock.GetUtcNow().AddYears(MaxExpiryYears)))
+            .WithMessage($"Must lie in the future, at most {MaxExpiryYears} years ahead; leave it out for no expiry.");
+
+    public const int MaxExpiryYears = 10;
+
     public static IRuleBuilderOptions<T, int> IsPageSize<T>(this IRuleBuilder<T, int> rule) =>
         rule.InclusiveBetween(1, Json.Cursor.MaxLimit);
 

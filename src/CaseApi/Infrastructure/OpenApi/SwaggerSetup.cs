@@ -131,10 +131,11 @@ public static class SwaggerSetup
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
             var description = context.ApiDescription;
-            var takesInput = description.ParameterDescriptions.Any(p => p.Source.Id is "Body" or "Form" or "FormFile" or "Query");
+            // Path ids too: one that is not a UUID is a 400 naming the parameter, not a 404 (issue 14).
+            var takesInput = description.ParameterDescriptions.Any(p => p.Source.Id is "Body" or "Form" or "FormFile" or "Query" or "Path");
             if (takesInput)
             {
-                Add(operation, context, "400", "Malformed JSON, a field of the wrong type, an unknown field or an invalid value; `errors` names each field.", typeof(HttpValidationProblemDetails));
+                Add(operation, context, "400", "Malformed JSON, a field of the wrong type, an unknown field, a field given twice, an invalid value, or an id in the path that is not a UUID; `errors` names each field or parameter.", typeof(HttpValidationProblemDetails));
             }
 
             if (description.ParameterDescriptions.Any(p => p.Source.Id == "Path"))
@@ -165,7 +166,7 @@ public static class SwaggerSetup
             if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p.Name == "If-Match" && p.In == ParameterLocation.Header) is { } ifMatch)
             {
                 ifMatch.Required = true;
-                ifMatch.Description = "The `ETag` of your last read of the resource, so that you do not overwrite a change you have not seen.";
+                ifMatch.Description = "The `ETag` of your last read of the resource, so that you do not overwrite a change you have not seen; `*` for whatever version is current.";
                 ifMatch.Example = System.Text.Json.Nodes.JsonValue.Create("\"1\"");
                 Add(operation, context, "412", "The resource has changed since the `ETag` you sent; read it again and reapply your change.");
                 Add(operation, context, "428", "No `If-Match`: send the `ETag` of your last read.");
