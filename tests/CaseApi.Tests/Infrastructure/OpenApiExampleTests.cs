@@ -42,7 +42,9 @@ public sealed class OpenApiExampleTests(CaseApiFactory api, Xunit.Abstractions.I
                 var world = await Letters.WorldAsync(api);
                 var target = await PathAsync(world, path);
                 var ifMatch = operation.Parameters?.Any(p => p.Name == "If-Match") == true
-                    ? await ETagAsync(world.Client, item.Operations!.ContainsKey(HttpMethod.Get) ? target : target[..target.LastIndexOf('/')])
+                    ? target.Contains("/urgency-windows/", StringComparison.Ordinal)
+                        ? new EntityTagHeaderValue("\"0\"") // the court's default is in effect, version 0; the list has no ETag of its own
+                        : await ETagAsync(world.Client, item.Operations!.ContainsKey(HttpMethod.Get) ? target : target[..target.LastIndexOf('/')])
                     : null;
                 var body = example.ToJsonString();
                 if (body.Contains(Examples.MetaDefendantId, StringComparison.Ordinal))
@@ -151,6 +153,11 @@ public sealed class OpenApiExampleTests(CaseApiFactory api, Xunit.Abstractions.I
         if (!template.Contains('{', StringComparison.Ordinal))
         {
             return template;
+        }
+
+        if (template.StartsWith("/v1/organisation/urgency-windows/", StringComparison.Ordinal))
+        {
+            return "/v1/organisation/urgency-windows/de-olg-koeln";
         }
 
         var id = template.Split('/')[2] switch

@@ -133,7 +133,7 @@ public sealed class RequiredFieldTests(CaseApiFactory api) : IClassFixture<CaseA
     {
         { "/v1/cases/{case}", """{"title":123}""", "title" },
         { "/v1/cases/{case}", """{"tags":"x"}""", "tags" },
-        { "/v1/cases/{case}", """{"tags":[1]}""", "tags" },
+        { "/v1/cases/{case}", """{"tags":[1]}""", "tags[0]" },
         { "/v1/defendants/{defendant}", """{"legalName":123}""", "legalName" },
         { "/v1/defendants/{defendant}", """{"otherNames":"x"}""", "otherNames" },
         { "/v1/organisation", """{"name":123}""", "name" },

@@ -158,9 +158,10 @@ public sealed class StrictInputTests(CaseApiFactory api) : IClassFixture<CaseApi
     public async Task A_key_given_twice_in_a_map_is_a_400_naming_it()
     {
         using var admin = await AdminAsync();
-        var rule = """{"recommendation":"Call the lawyer."}""";
+        var rule = """{"remind":true,"escalate":true,"recommendation":"Call the lawyer."}""";
 
-        var response = await SendAsync(admin, HttpMethod.Put, "/v1/escalation-policy", $$$"""{"rules":{"default":{{{rule}}},"default":{{{rule}}}}}""", "*");
+        var response = await SendAsync(admin, HttpMethod.Put, "/v1/escalation-policy",
+            $$$"""{"dueSoonWorkingDays":3,"reminderPeriod":"P7D","rules":{"default":{{{rule}}},"default":{{{rule}}}}}""", "*");
 
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "malformed_body");
         Assert.True(problem.GetProperty("errors").TryGetProperty("rules.default", out _), $"errors should name rules.default: {problem}");

@@ -22,7 +22,7 @@ public static class SetUrgencyWindow
         public string? Reason { get; init; }
     }
 
-    public sealed record Command(string CourtCode, int ExpectedVersion, Body Window) : ICommand<UrgencyWindowDto>;
+    public sealed record Command(string CourtCode, int? ExpectedVersion, Body Window) : ICommand<UrgencyWindowDto>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -38,18 +38,28 @@ public static class SetUrgencyWindow
         public async Task<UrgencyWindowDto> Handle(Command cmd, CancellationToken ct)
         {
             UrgencyWindows.RequirePractice(cmd.CourtCode);
-            // If-Match "0" creates the window; the version of the one set replaces it. Either way one statement checks and writes, so of two
-            // admins racing only one wins: the other's insert finds the row there, or its update no row of its version (both 412).
-            var written = cmd.ExpectedVersion == 0
-                ? await db.ExecuteAsync("""
+            // If-Match "0" creates the window; the version of the one set replaces it; "*" (RFC 9110 § 13.1.1) sets it whatever is in
+            // effect. Either way one statement checks and writes, so of two admins racing with versions only one wins: the other's
+            // insert finds the row there, or its update no row of its version (both 412).
+            var window = new { cmd.CourtCode, cmd.ExpectedVersion, period = cmd.Window.Period, reason = cmd.Window.Reason, now = clock.GetUtcNow() };
+            var written = cmd.ExpectedVersion switch
+            {
+                null => await db.ExecuteAsync("""
+                    INSERT INTO organisation_urgency_windows (organisation_id, court_code, period, reason, version, updated_at)
+                    VALUES (current_organisation_id(), @CourtCode, @period, @reason, 1, @now)
+                    ON CONFLICT (organisation_id, court_code) DO UPDATE
+                    SET period = EXCLUDED.period, reason = EXCLUDED.reason, version = organisation_urgency_windows.version + 1, updated_at = EXCLUDED.updated_at
+                    """, window, ct),
+                0 => await db.ExecuteAsync("""
                     INSERT INTO organisation_urgency_windows (organisation_id, court_code, period, reason, version, updated_at)
                     VALUES (current_organisation_id(), @CourtCode, @period, @reason, 1, @now)
                     ON CONFLICT (organisation_id, court_code) DO NOTHING
-                    """, new { cmd.CourtCode, period = cmd.Window.Period, reason = cmd.Window.Reason, now = clock.GetUtcNow() }, ct)
-                : await db.ExecuteAsync("""
+                    """, window, ct),
+                _ => await db.ExecuteAsync("""
                     UPDATE organisation_urgency_windows SET period = @period, reason = @reason, version = version + 1, updated_at = @now
                     WHERE organisation_id = current_organisation_id() AND court_code = @CourtCode AND version = @ExpectedVersion
-                    """, new { cmd.CourtCode, cmd.ExpectedVersion, period = cmd.Window.Period, reason = cmd.Window.Reason, now = clock.GetUtcNow() }, ct);
+                    """, window, ct),
+            };
             if (written == 0)
             {
                 throw new ApiProblemException(StatusCodes.Status412PreconditionFailed, "precondition_failed",
@@ -70,7 +80,7 @@ public static class SetUrgencyWindow
             Admins set the organisation's own window for an Oberlandesgericht (`courtCode` from `GET /v1/organisation/urgency-windows`),
             with the reason or source it relies on: from then on `infringement_known` naming the court opens a window of this `period`
             (ISO 8601, two weeks to three months), and its `computation` quotes the reason beside the court's published practice. Deadlines
-            already open keep their dates. Requires `If-Match`: "0" while the default applies, else the window's version (412 when stale).
+            already open keep their dates. Requires `If-Match`: "0" while the default applies, else the window's version (412 when stale), or `*` to set it whatever is in effect.
             An unknown court is a 404.
             """)
         .Produces<UrgencyWindowDto>();

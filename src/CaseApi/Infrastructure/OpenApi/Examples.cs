@@ -118,16 +118,18 @@ public static class Examples
             }
             """,
         [typeof(UpdateDefendant.Body)] = """{ "dpoContact": "Data Protection Officer, Meta Platforms Ireland Limited, Merrion Road, Dublin 4, D04 X2K5, Ireland" }""",
-        [typeof(EscalationPolicyDto)] = """
+        [typeof(PutEscalationPolicy.Body)] = """
             {
               "dueSoonWorkingDays": 3,
               "reminderPeriod": "P7D",
               "rules": {
                 "cease_and_desist": { "remind": false, "escalate": true, "recommendation": "Apply to the Oberlandesgericht for a preliminary injunction (UKlaG § 6) within the urgency window." },
                 "default": { "remind": true, "escalate": true, "recommendation": "Call the counterparty, then decide on the next step." }
-              },
-              "version": 0
+              }
             }
+            """,
+        [typeof(SetUrgencyWindow.Body)] = """
+            { "period": "P6W", "reason": "Senate 6 of OLG Köln accepted six weeks in our last three cases." }
             """,
         [typeof(LetterTemplateFields)] = """
             {

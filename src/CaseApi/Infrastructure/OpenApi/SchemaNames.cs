@@ -42,6 +42,7 @@ public static class SchemaNames
         [typeof(CreateCalendarFeed.CreatedCalendarFeedDto)] = "CalendarFeedWithToken",
 
         [typeof(CaseDto)] = "Case",
+        [typeof(CaseDefendantDto)] = "CaseDefendant",
         [typeof(OpenCase.Command)] = "NewCase",
         [typeof(UpdateCase.Body)] = "CaseChanges",
         [typeof(GetCaseTimeline.TimelineEntryDto)] = "TimelineEntry",
@@ -71,6 +72,7 @@ public static class SchemaNames
         [typeof(ChainResult)] = "TriggeredDeadlines",
         [typeof(UrgencyWarningDto)] = "UrgencyWarning",
         [typeof(EscalationPolicyDto)] = "EscalationPolicy",
+        [typeof(PutEscalationPolicy.Body)] = "EscalationPolicyFields",
 
         [typeof(DefendantDto)] = "Defendant",
         [typeof(CreateDefendant.Command)] = "NewDefendant",
@@ -86,6 +88,8 @@ public static class SchemaNames
 
         [typeof(OrganisationDto)] = "Organisation",
         [typeof(UpdateOrganisation.Body)] = "OrganisationChanges",
+        [typeof(UrgencyWindowDto)] = "UrgencyWindow",
+        [typeof(SetUrgencyWindow.Body)] = "UrgencyWindowFields",
 
         [typeof(ProceedingDto)] = "Proceeding",
         [typeof(OpenProceeding.Body)] = "NewProceeding",

@@ -83,6 +83,24 @@ public sealed class UrgencyWindowTests(CaseApiFactory api) : IClassFixture<CaseA
         await ProblemAssert.IsProblemAsync(await DeleteAsync(world.Client, "de-olg-duesseldorf", 1), HttpStatusCode.PreconditionFailed, "precondition_failed");
     }
 
+    [Fact]
+    public async Task If_Match_star_sets_and_removes_the_window_whatever_is_in_effect()
+    {
+        // RFC 9110 § 13.1.1: "*" matches any current representation, and the default in effect is one.
+        var world = await WorldAsync();
+
+        var created = await world.Client.SendAsync(AnyVersion(HttpMethod.Put, "de-olg-koeln", new { period = "P6W", reason = Reason }));
+        var replaced = await world.Client.SendAsync(AnyVersion(HttpMethod.Put, "de-olg-koeln", new { period = "P5W", reason = Reason }));
+        Assert.Equal("\"1\"", created.Headers.ETag?.Tag);
+        Assert.Equal("\"2\"", replaced.Headers.ETag?.Tag);
+        // Knowledge on Friday 30 January 2026 + five weeks = Friday 6 March 2026.
+        Assert.Equal("2026-03-06", (await TriggerAsync(world, "de-olg-koeln")).GetProperty("dueDate").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await world.Client.SendAsync(AnyVersion(HttpMethod.Delete, "de-olg-koeln", null))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await world.Client.SendAsync(AnyVersion(HttpMethod.Delete, "de-olg-koeln", null))).StatusCode);
+        Assert.Equal("default", (await ListAsync(world.Client))["de-olg-koeln"].GetProperty("origin").GetString());
+    }
+
     [Theory]
     [InlineData("P13D")]
     [InlineData("P1W")]
@@ -157,5 +175,12 @@ public sealed class UrgencyWindowTests(CaseApiFactory api) : IClassFixture<CaseA
         var request = new HttpRequestMessage(HttpMethod.Delete, $"{Path}/{court}");
         request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"{version}\""));
         return client.SendAsync(request);
+    }
+
+    private static HttpRequestMessage AnyVersion(HttpMethod method, string court, object? body)
+    {
+        var request = new HttpRequestMessage(method, $"{Path}/{court}") { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.IfMatch.Add(System.Net.Http.Headers.EntityTagHeaderValue.Any);
+        return request;
     }
 }
