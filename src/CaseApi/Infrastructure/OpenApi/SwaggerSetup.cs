@@ -61,6 +61,7 @@ public static class SwaggerSetup
             options.OperationFilter<ProblemResponsesOperationFilter>();
             options.SchemaFilter<NullableReferencesSchemaFilter>();
             options.SchemaFilter<ProblemDetailsSchemaFilter>();
+            options.DocumentFilter<RelativeServerDocumentFilter>();
         });
         // Swashbuckle reads MVC's JSON options by default; the API serialises with the minimal-API options.
         services.AddTransient<ISerializerDataContractResolver>(provider => new OptionalAwareContractResolver(new JsonSerializerDataContractResolver(
