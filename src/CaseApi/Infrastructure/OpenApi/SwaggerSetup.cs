@@ -62,7 +62,9 @@ public static class SwaggerSetup
             options.SchemaFilter<NullableReferencesSchemaFilter>();
             options.SchemaFilter<ProblemDetailsSchemaFilter>();
             options.DocumentFilter<RelativeServerDocumentFilter>();
+            options.OperationFilter<ValidatorConstraintsOperationFilter>();
         });
+        services.AddSingleton<ValidatorConstraintReport>();
         // Swashbuckle reads MVC's JSON options by default; the API serialises with the minimal-API options.
         services.AddTransient<ISerializerDataContractResolver>(provider => new OptionalAwareContractResolver(new JsonSerializerDataContractResolver(
             provider.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions)));
