@@ -85,6 +85,20 @@ public sealed partial class OpenApiConstraintTests(CaseApiFactory api) : IClassF
         Assert.Equal("^[A-Z]{2}(-[A-Z0-9]{1,3})?$", Parameter(document, Operation(document, "ListCourts"), "jurisdiction").Pattern);
     }
 
+    [Fact]
+    public void Every_query_parameter_is_described_and_every_enumerated_one_lists_its_values()
+    {
+        string[] enumerated = ["status", "sort", "groupBy", "letterType", "kind", "sector", "language", "types"];
+        var parameters = Operations(Document())
+            .SelectMany(o => (o.Operation.Parameters ?? []).Where(p => p.In == ParameterLocation.Query).Select(p => (Name: $"{o.Operation.OperationId}.{p.Name}", Parameter: p)))
+            .ToArray();
+
+        Assert.True(parameters.Length > 50, $"only {parameters.Length} query parameters found");
+        Assert.Empty(parameters.Where(p => string.IsNullOrWhiteSpace(p.Parameter.Description)).Select(p => p.Name));
+        Assert.Empty(parameters.Where(p => enumerated.Contains(p.Parameter.Name) && (p.Parameter.Schema?.Enum ?? p.Parameter.Schema?.Items?.Enum) is not { Count: > 0 })
+            .Select(p => p.Name));
+    }
+
     [System.Text.RegularExpressions.GeneratedRegex(":[^}]+}")]
     private static partial System.Text.RegularExpressions.Regex RouteConstraint();
 

@@ -63,6 +63,8 @@ public static class SwaggerSetup
             options.SchemaFilter<ProblemDetailsSchemaFilter>();
             options.DocumentFilter<RelativeServerDocumentFilter>();
             options.OperationFilter<ValidatorConstraintsOperationFilter>();
+            options.OperationFilter<QueryParametersOperationFilter>();
+            options.OperationFilter<ResponseHeadersOperationFilter>();
         });
         services.AddSingleton<ValidatorConstraintReport>();
         // Swashbuckle reads MVC's JSON options by default; the API serialises with the minimal-API options.
