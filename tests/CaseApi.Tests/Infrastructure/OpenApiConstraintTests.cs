@@ -99,6 +99,25 @@ public sealed partial class OpenApiConstraintTests(CaseApiFactory api) : IClassF
             .Select(p => p.Name));
     }
 
+    [Fact]
+    public void A_merge_patch_field_that_null_clears_allows_null_and_the_others_do_not()
+    {
+        var document = Document();
+        var fields = typeof(SwaggerSetup).Assembly.GetTypes()
+            .Where(t => document.Components!.Schemas!.ContainsKey($"{t.DeclaringType?.Name}{t.Name}"))
+            .SelectMany(t => t.GetProperties().Where(p => p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(CaseApi.Infrastructure.Json.Optional<>))
+                .Select(p => (Name: $"{t.DeclaringType?.Name}{t.Name}.{JsonNamingPolicy.CamelCase.ConvertName(p.Name)}", Property: p)))
+            .ToArray();
+        bool AllowsNull(string field) =>
+            document.Components!.Schemas![field.Split('.')[0]].Properties![field.Split('.')[1]] is var schema
+            && (schema.Type?.HasFlag(JsonSchemaType.Null) == true || schema.OneOf?.Any(s => s.Type == JsonSchemaType.Null) == true);
+
+        Assert.True(fields.Length > 30, $"only {fields.Length} merge-patch fields found");
+        Assert.True(AllowsNull("UpdateCaseBody.summary"));
+        Assert.False(AllowsNull("UpdateCaseBody.reference"));
+        Assert.Empty(fields.Where(f => AllowsNull(f.Name) != MergePatchNullabilitySchemaFilter.ClearsWithNull(f.Property)).Select(f => f.Name));
+    }
+
     [System.Text.RegularExpressions.GeneratedRegex(":[^}]+}")]
     private static partial System.Text.RegularExpressions.Regex RouteConstraint();
 

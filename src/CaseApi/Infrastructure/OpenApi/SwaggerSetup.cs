@@ -65,6 +65,7 @@ public static class SwaggerSetup
             options.OperationFilter<ValidatorConstraintsOperationFilter>();
             options.OperationFilter<QueryParametersOperationFilter>();
             options.OperationFilter<ResponseHeadersOperationFilter>();
+            options.SchemaFilter<MergePatchNullabilitySchemaFilter>();
         });
         services.AddSingleton<ValidatorConstraintReport>();
         // Swashbuckle reads MVC's JSON options by default; the API serialises with the minimal-API options.
