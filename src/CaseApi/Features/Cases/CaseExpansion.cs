@@ -1,4 +1,5 @@
 using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 
 namespace CaseApi.Features.Cases;
@@ -15,7 +16,7 @@ internal static class CaseExpansion
         "`expand=defendants` adds `defendants` to each case: every defendant's `id` and `legalName`, read for the whole page at once; without it the field is left out. Any other `expand` value is a 400.";
 
     public static IRuleBuilderOptions<T, string?> IsCaseExpansion<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(value => value is null or Defendants).WithMessage($"Only {Defendants}.");
+        rule.IsOneOf([Defendants]);
 
     /// <summary>The same cases with their defendants' names, read for all of them in one query (not one per case).</summary>
     public static async Task<IReadOnlyList<CaseDto>> WithDefendantsAsync(DbSession db, IReadOnlyList<CaseDto> cases, CancellationToken ct)

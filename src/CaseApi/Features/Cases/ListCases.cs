@@ -42,7 +42,7 @@ public static class ListCases
         public Validator()
         {
             RuleFor(q => q.Limit).IsPageSize();
-            RuleFor(q => q.Sort).Must(Sorts.ContainsKey).WithMessage($"One of {string.Join(", ", Sorts.Keys)}.");
+            RuleFor(q => q.Sort).IsOneOf(Sorts.Keys);
             RuleFor(q => q.Cursor).Must((q, cursor) => Infrastructure.Json.Cursor.TryDecode<Key>(cursor, out var key)
                     && (key is null || (key.Sort == q.Sort && Sorts[q.Sort].Holds(key.Value))))
                 .WithMessage("Not a cursor from this list in this order.");

@@ -28,7 +28,7 @@ public sealed record EscalationRule
 }
 
 /// <summary>An organisation's escalation policy: when to warn, how long reminders give, and what each kind of letter escalates to.</summary>
-public sealed record EscalationPolicyDto
+public sealed record EscalationPolicyDto : IVersioned
 {
     /// <summary>Warn this many working days before a deadline expires (0: no warning). Counted with the last day, so 3 means "from the start of the third-last working day".</summary>
     /// <example>3</example>

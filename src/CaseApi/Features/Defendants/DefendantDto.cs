@@ -26,7 +26,7 @@ public sealed record DefendantDto : IVersioned
     public string? LegalForm { get; init; }
 
     /// <summary>Company register number.</summary>
-    /// <example>462932</example>
+    /// <example>"462932"</example>
     public string? RegisterNumber { get; init; }
 
     /// <summary>Country of registration (ISO 3166-1 alpha-2).</summary>

@@ -20,8 +20,6 @@ public static class FindCompetentDpa
     // Sector arrives as text: minimal APIs parse enums case-sensitively (Public), the API spells them snake_case (public).
     public sealed record Query(string? Country, string? Region, string? Sector) : IQuery<DpaDto>;
 
-    private static readonly string[] Sectors = Enum.GetValues<DpaSector>().Select(SnakeCase.From).ToArray();
-
     private static readonly string EuInstitution = SnakeCase.From(DpaSector.EuInstitution);
 
     private static readonly string[] GeneralSectors = [SnakeCase.From(DpaSector.Public), SnakeCase.From(DpaSector.Private)];
@@ -35,7 +33,7 @@ public static class FindCompetentDpa
             RuleFor(q => q.Region).IsRegionCode()
                 .Must((q, region) => region is null || q.Country is null || region.StartsWith($"{q.Country}-", StringComparison.Ordinal))
                 .WithMessage("Must be a region of the country given as country.");
-            RuleFor(q => q.Sector).Must(sector => sector is null || Sectors.Contains(sector)).WithMessage($"One of: {string.Join(", ", Sectors)}.");
+            RuleFor(q => q.Sector).IsNameOf<Query, DpaSector>();
         }
     }
 

@@ -95,7 +95,7 @@ public sealed record LetterTemplateFields
 internal static class LetterTemplateRules
 {
     public static IRuleBuilderOptions<T, string?> IsTemplateLanguage<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(language => language is null || LetterTemplateEngine.Languages.Contains(language))
+        rule.IsOneOf(LetterTemplateEngine.Languages)
             .WithMessage($"One of {string.Join(", ", LetterTemplateEngine.Languages)} (ISO 639-1).");
 }
 

@@ -42,7 +42,7 @@ public static class GetResponseTimes
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator() => RuleFor(q => q.GroupBy).Must(g => g is "defendant" or "dpa").WithMessage("One of defendant, dpa.");
+        public Validator() => RuleFor(q => q.GroupBy).IsOneOf(["defendant", "dpa"]);
     }
 
     internal sealed class Handler(DbSession db, TimeProvider clock) : IRequestHandler<Query, ResponseTimesDto>

@@ -41,4 +41,8 @@ public sealed record WebhookDto : IVersioned
 /// <summary>A webhook with its signing secret, shown this once: store it now.</summary>
 /// <param name="Webhook">The webhook's record.</param>
 /// <param name="Secret">The signing secret (<c>whsec_…</c>) to verify <c>webhook-signature</c> with.</param>
-public sealed record WebhookWithSecretDto(WebhookDto Webhook, string Secret);
+public sealed record WebhookWithSecretDto(WebhookDto Webhook, string Secret) : Infrastructure.Http.IVersioned
+{
+    // The webhook's version is the response's ETag; explicit, so that JSON shows it once, in webhook.
+    int Infrastructure.Http.IVersioned.Version => Webhook.Version;
+}

@@ -45,6 +45,8 @@ internal sealed class WebhookPayloadsDocumentFilter : IDocumentFilter
                         OperationId = $"webhook_{eventType.Name.Replace('.', '_')}",
                         Tags = new HashSet<OpenApiTagReference> { new("Webhooks", document) },
                         Summary = eventType.Name,
+                        // The receiver authenticates the call by its signature headers, which no OpenAPI security scheme can express.
+                        Security = [],
                         Description = $"""
                             {eventType.Summary}
 

@@ -11,11 +11,6 @@ public static class SnakeCase
     public static string From<TEnum>(TEnum value) where TEnum : struct, Enum =>
         JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
-    public static bool IsNameOf<TEnum>(string? value) where TEnum : struct, Enum =>
-        value is not null && Enum.GetValues<TEnum>().Any(v => From(v) == value);
-
-    public static string Names<TEnum>() where TEnum : struct, Enum => string.Join(", ", Enum.GetValues<TEnum>().Select(From));
-
     public static TEnum ToEnum<TEnum>(string value) where TEnum : struct, Enum =>
         (TEnum)Parsed.GetOrAdd((typeof(TEnum), value), static key =>
             Enum.GetValues(key.Item1).Cast<Enum>().FirstOrDefault(v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()) == key.Item2)

@@ -1,4 +1,7 @@
+using CaseApi.Infrastructure.OpenApi;
 using FluentValidation;
+using FluentValidation.Validators;
+using Microsoft.OpenApi;
 
 namespace CaseApi.Infrastructure.Mediation;
 
@@ -24,15 +27,18 @@ public static class ValidationRules
             .WithMessage("Must not contain control characters.");
 
     public static IRuleBuilderOptions<T, IReadOnlyList<string>?> AreShortTexts<T>(this IRuleBuilder<T, IReadOnlyList<string>?> rule, int maxItems = 50, int maxLength = 200) =>
-        rule.Must(items => items is null || (items.Count <= maxItems && items.All(item => !string.IsNullOrWhiteSpace(item) && item.Length <= maxLength)))
-            .WithMessage($"At most {maxItems} entries, each 1 to {maxLength} characters.");
+        rule.SetValidator(new ShortTextsValidator<T>(maxItems, maxLength)).WithMessage($"At most {maxItems} entries, each 1 to {maxLength} characters.");
+
+    /// <summary>A value from a fixed set (a sort order, a grouping), or none.</summary>
+    public static IRuleBuilderOptions<T, string?> IsOneOf<T>(this IRuleBuilder<T, string?> rule, IReadOnlyCollection<string> values) =>
+        rule.SetValidator(new OneOfValidator<T>(values)).WithMessage($"One of {string.Join(", ", values)}.");
 
     /// <summary>
     /// Enum filters arrive as query strings in the API's snake_case spelling, which minimal-API binding
     /// (Enum.TryParse) does not read; they stay strings and are checked here, so a bad value is a 400 naming the field.
     /// </summary>
     public static IRuleBuilderOptions<T, string?> IsNameOf<T, TEnum>(this IRuleBuilder<T, string?> rule) where TEnum : struct, Enum =>
-        rule.Must(value => value is null || Json.SnakeCase.IsNameOf<TEnum>(value)).WithMessage($"One of {Json.SnakeCase.Names<TEnum>()}.");
+        rule.IsOneOf(Enum.GetValues<TEnum>().Select(Json.SnakeCase.From).ToArray());
 
     /// <summary>
     /// An instant from the query string, bounded like every date in a body (<see cref="Json.DateBounds"/>, which the body's
@@ -56,4 +62,33 @@ public static class ValidationRules
 
     public static IRuleBuilderOptions<T, string?> IsCursorOf<T, TKey>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(cursor => Json.Cursor.TryDecode<TKey>(cursor, out _)).WithMessage("Not a cursor from this list.");
+}
+
+/// <summary>Written as a validator of its own, rather than <c>Must</c>, so that the OpenAPI document can show its limits.</summary>
+internal sealed class OneOfValidator<T>(IReadOnlyCollection<string> values) : PropertyValidator<T, string?>, ISchemaConstraint
+{
+    public override string Name => nameof(OneOfValidator<T>);
+
+    public override bool IsValid(ValidationContext<T> context, string? value) => value is null || values.Contains(value);
+
+    public void ApplyTo(OpenApiSchema schema) => schema.Enum = values.Select(value => (System.Text.Json.Nodes.JsonNode)value).ToList();
+}
+
+/// <inheritdoc cref="OneOfValidator{T}"/>
+internal sealed class ShortTextsValidator<T>(int maxItems, int maxLength) : PropertyValidator<T, IReadOnlyList<string>?>, ISchemaConstraint
+{
+    public override string Name => nameof(ShortTextsValidator<T>);
+
+    public override bool IsValid(ValidationContext<T> context, IReadOnlyList<string>? items) =>
+        items is null || (items.Count <= maxItems && items.All(item => !string.IsNullOrWhiteSpace(item) && item.Length <= maxLength));
+
+    public void ApplyTo(OpenApiSchema schema)
+    {
+        schema.MaxItems = maxItems;
+        if (schema.Items is OpenApiSchema item)
+        {
+            item.MinLength = 1;
+            item.MaxLength = maxLength;
+        }
+    }
 }

@@ -64,7 +64,12 @@ public static class SwaggerSetup
             options.SchemaFilter<Examples.TextExamplesSchemaFilter>();
             options.OperationFilter<Examples.ExamplesOperationFilter>();
             options.DocumentFilter<DocumentInfoFilter>();
+            options.OperationFilter<ValidatorConstraintsOperationFilter>();
+            options.OperationFilter<QueryParametersOperationFilter>();
+            options.OperationFilter<ResponseHeadersOperationFilter>();
+            options.SchemaFilter<MergePatchNullabilitySchemaFilter>();
         });
+        services.AddSingleton<ValidatorConstraintReport>();
         // Swashbuckle reads MVC's JSON options by default; the API serialises with the minimal-API options.
         services.AddTransient<ISerializerDataContractResolver>(provider => new OptionalAwareContractResolver(new JsonSerializerDataContractResolver(
             provider.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions)));

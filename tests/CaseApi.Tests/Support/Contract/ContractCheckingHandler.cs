@@ -10,8 +10,10 @@ public sealed class ContractCheckingHandler(OpenApiContract contract) : Delegati
     {
         var response = await base.SendAsync(request, cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        var violations = contract.Check(request.Method, request.RequestUri!.AbsolutePath, (int)response.StatusCode, response.Content.Headers.ContentType, body);
-        if (violations.Count > 0)
+        var violations = contract.Check(request.Method, request.RequestUri!.AbsolutePath, (int)response.StatusCode, response.Content.Headers.ContentType, body)
+            .Concat(contract.CheckHeaders(request.Method, request.RequestUri.AbsolutePath, (int)response.StatusCode, response.Headers.Select(h => h.Key)))
+            .ToArray();
+        if (violations.Length > 0)
         {
             throw new ContractViolationException(
                 $"{request.Method} {request.RequestUri.PathAndQuery} answered {(int)response.StatusCode} contrary to openapi.yaml:\n  {string.Join("\n  ", violations)}\n"

@@ -64,8 +64,7 @@ public sealed class OpenApiContract
         }
 
         var responses = operation["responses"]?.AsObject() ?? [];
-        var documented = new[] { status.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{status / 100}XX", "default" }
-            .FirstOrDefault(responses.ContainsKey);
+        var documented = DocumentedStatus(responses, status);
         if (documented is null)
         {
             return [$"status {status} is not documented (documented: {string.Join(", ", responses.Select(r => r.Key))})"];
@@ -101,6 +100,43 @@ public sealed class OpenApiContract
 
         return Validate($"{template}|{method.Method}|{documented}|{mediaType}", schema, instance);
     }
+
+    /// <summary>
+    /// The headers a client acts on (<see cref="CheckedHeaders"/>) that a response sends without the document declaring
+    /// them, or that the document declares required and the response leaves out; empty when they match.
+    /// </summary>
+    public IReadOnlyList<string> CheckHeaders(HttpMethod method, string path, int status, IEnumerable<string> sent)
+    {
+        if (OperationAt(method, path) is not (not null, { } operation) || operation["responses"] is not JsonObject responses
+            || DocumentedStatus(responses, status) is not { } documented)
+        {
+            return [];
+        }
+
+        var declared = responses[documented]?["headers"]?.AsObject() ?? [];
+        var sentNames = sent.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var violations = new List<string>();
+        foreach (var name in CheckedHeaders)
+        {
+            var header = declared.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+            if (sentNames.Contains(name) && header is null)
+            {
+                violations.Add($"status {status} sends {name}, which the document does not declare");
+            }
+            else if (!sentNames.Contains(name) && header?["required"]?.GetValue<bool>() == true)
+            {
+                violations.Add($"status {status} has no {name}, which the document declares required");
+            }
+        }
+
+        return violations;
+    }
+
+    /// <summary>The response headers with a meaning for clients: where a new resource is, its version, when to retry.</summary>
+    public static IReadOnlyList<string> CheckedHeaders { get; } = ["Location", "ETag", "Retry-After"];
+
+    private static string? DocumentedStatus(JsonObject responses, int status) =>
+        new[] { status.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{status / 100}XX", "default" }.FirstOrDefault(responses.ContainsKey);
 
     /// <summary>What is wrong with a webhook delivery's body, compared with the document's <c>webhooks</c> section.</summary>
     public IReadOnlyList<string> CheckWebhook(string eventType, string body)

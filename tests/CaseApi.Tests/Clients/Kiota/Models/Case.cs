@@ -28,6 +28,14 @@ namespace CaseApi.Tests.Clients.Kiota.Models
 #else
         public List<Guid?> DefendantIds { get; set; }
 #endif
+        /// <summary>The defendants with their names, in the order of `defendantIds`; only with `expand=defendants`, left out otherwise.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::CaseApi.Tests.Clients.Kiota.Models.CaseDefendant>? Defendants { get; set; }
+#nullable restore
+#else
+        public List<global::CaseApi.Tests.Clients.Kiota.Models.CaseDefendant> Defendants { get; set; }
+#endif
         /// <summary>The case&apos;s id.</summary>
         public Guid? Id { get; set; }
         /// <summary>The provisions the case relies on.</summary>
@@ -124,6 +132,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
                 { "complaintCount", n => { ComplaintCount = n.GetIntValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "defendantIds", n => { DefendantIds = n.GetCollectionOfPrimitiveValues<Guid?>()?.AsList(); } },
+                { "defendants", n => { Defendants = n.GetCollectionOfObjectValues<global::CaseApi.Tests.Clients.Kiota.Models.CaseDefendant>(global::CaseApi.Tests.Clients.Kiota.Models.CaseDefendant.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "legalBases", n => { LegalBases = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "letterCount", n => { LetterCount = n.GetIntValue(); } },
@@ -153,6 +162,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             writer.WriteIntValue("complaintCount", ComplaintCount);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteCollectionOfPrimitiveValues<Guid?>("defendantIds", DefendantIds);
+            writer.WriteCollectionOfObjectValues<global::CaseApi.Tests.Clients.Kiota.Models.CaseDefendant>("defendants", Defendants);
             writer.WriteGuidValue("id", Id);
             writer.WriteCollectionOfPrimitiveValues<string>("legalBases", LegalBases);
             writer.WriteIntValue("letterCount", LetterCount);

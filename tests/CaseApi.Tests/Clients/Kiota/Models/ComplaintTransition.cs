@@ -58,6 +58,8 @@ namespace CaseApi.Tests.Clients.Kiota.Models
 #endif
         /// <summary>The outcome property</summary>
         public global::CaseApi.Tests.Clients.Kiota.Models.DecisionOutcome? Outcome { get; set; }
+        /// <summary>For `under_investigation`: the lead authority applies the simple cooperation procedure (Reg. (EU) 2025/2518 Art. 6), so itsdraft decision is due within twelve months (Art. 12(6)) instead of fifteen (Art. 12). Only for complaints lodged after 2 April 2027 (Art. 36).</summary>
+        public bool? SimpleCooperation { get; set; }
         /// <summary>Where a complaint stands with the authority.</summary>
         public global::CaseApi.Tests.Clients.Kiota.Models.ComplaintStatus? To { get; set; }
         /// <summary>Required for `transferred`: the lead authority.</summary>
@@ -90,6 +92,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
                 { "fineCurrency", n => { FineCurrency = n.GetStringValue(); } },
                 { "note", n => { Note = n.GetStringValue(); } },
                 { "outcome", n => { Outcome = n.GetEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.DecisionOutcome>(); } },
+                { "simpleCooperation", n => { SimpleCooperation = n.GetBoolValue(); } },
                 { "to", n => { To = n.GetEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.ComplaintStatus>(); } },
                 { "transferredToDpaId", n => { TransferredToDpaId = n.GetGuidValue(); } },
             };
@@ -111,6 +114,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             writer.WriteStringValue("fineCurrency", FineCurrency);
             writer.WriteStringValue("note", Note);
             writer.WriteEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.DecisionOutcome>("outcome", Outcome);
+            writer.WriteBoolValue("simpleCooperation", SimpleCooperation);
             writer.WriteEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.ComplaintStatus>("to", To);
             writer.WriteGuidValue("transferredToDpaId", TransferredToDpaId);
         }

@@ -35,6 +35,14 @@ namespace CaseApi.Tests.Clients.Kiota.Models
         public global::CaseApi.Tests.Clients.Kiota.Models.CountingRules? Counting { get; set; }
         /// <summary>The extendable property</summary>
         public bool? Extendable { get; set; }
+        /// <summary>Where the law allows one extension of at most a given length (ISO 8601): a second one, or a longer one, is a 409. Null where anextendable rule sets no such bound in the catalogue.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? MaxExtension { get; set; }
+#nullable restore
+#else
+        public string MaxExtension { get; set; }
+#endif
         /// <summary>The note property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -92,6 +100,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
                 { "code", n => { Code = n.GetStringValue(); } },
                 { "counting", n => { Counting = n.GetEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.CountingRules>(); } },
                 { "extendable", n => { Extendable = n.GetBoolValue(); } },
+                { "maxExtension", n => { MaxExtension = n.GetStringValue(); } },
                 { "note", n => { Note = n.GetStringValue(); } },
                 { "notfrist", n => { Notfrist = n.GetBoolValue(); } },
                 { "parsedPeriod", n => { ParsedPeriod = n.GetObjectValue<global::CaseApi.Tests.Clients.Kiota.Models.DeadlinePeriod>(global::CaseApi.Tests.Clients.Kiota.Models.DeadlinePeriod.CreateFromDiscriminatorValue); } },
@@ -111,6 +120,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             writer.WriteStringValue("code", Code);
             writer.WriteEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.CountingRules>("counting", Counting);
             writer.WriteBoolValue("extendable", Extendable);
+            writer.WriteStringValue("maxExtension", MaxExtension);
             writer.WriteStringValue("note", Note);
             writer.WriteBoolValue("notfrist", Notfrist);
             writer.WriteObjectValue<global::CaseApi.Tests.Clients.Kiota.Models.DeadlinePeriod>("parsedPeriod", ParsedPeriod);

@@ -79,6 +79,22 @@ namespace CaseApi.Tests.Clients.Kiota.Models
 #endif
         /// <summary>The authority&apos;s id; the same in every CaseApi installation.</summary>
         public Guid? Id { get; set; }
+        /// <summary>Set when the authority publishes no address for complaints by e-mail: the page (one of `sources`) that lists itscomplaint channels without one. Null when `complaintEmail` is set or the registry has not settled it.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? NoComplaintEmailSource { get; set; }
+#nullable restore
+#else
+        public string NoComplaintEmailSource { get; set; }
+#endif
+        /// <summary>Set when the authority publishes no complaint web form (complaints go by e-mail, post or an e-government mailbox):the page (one of `sources`) that lists its complaint channels without one. Null when `complaintWebForm` is set orthe registry has not settled it.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? NoComplaintWebFormSource { get; set; }
+#nullable restore
+#else
+        public string NoComplaintWebFormSource { get; set; }
+#endif
         /// <summary>The name in the authority&apos;s own language(s).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -172,6 +188,8 @@ namespace CaseApi.Tests.Clients.Kiota.Models
                 { "englishName", n => { EnglishName = n.GetStringValue(); } },
                 { "fax", n => { Fax = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
+                { "noComplaintEmailSource", n => { NoComplaintEmailSource = n.GetStringValue(); } },
+                { "noComplaintWebFormSource", n => { NoComplaintWebFormSource = n.GetStringValue(); } },
                 { "officialName", n => { OfficialName = n.GetStringValue(); } },
                 { "pgpFingerprint", n => { PgpFingerprint = n.GetStringValue(); } },
                 { "phone", n => { Phone = n.GetStringValue(); } },
@@ -199,6 +217,8 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             writer.WriteStringValue("englishName", EnglishName);
             writer.WriteStringValue("fax", Fax);
             writer.WriteGuidValue("id", Id);
+            writer.WriteStringValue("noComplaintEmailSource", NoComplaintEmailSource);
+            writer.WriteStringValue("noComplaintWebFormSource", NoComplaintWebFormSource);
             writer.WriteStringValue("officialName", OfficialName);
             writer.WriteStringValue("pgpFingerprint", PgpFingerprint);
             writer.WriteStringValue("phone", Phone);

@@ -13,7 +13,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class NewApiKey : IParsable
     {
-        /// <summary>When the key stops working; omit for a key that does not expire.</summary>
+        /// <summary>When the key stops working, at most 10 years ahead; omit for a key that does not expire.</summary>
         public DateTimeOffset? ExpiresAt { get; set; }
         /// <summary>What the key is for.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

@@ -8,7 +8,7 @@ using System;
 namespace CaseApi.Tests.Clients.Kiota.Models
 {
     /// <summary>
-    /// An Oberlandesgericht&apos;s practice on how long after knowledge an application for a preliminary injunction is still urgent(§ 12(1) UWG presumes urgency; the courts decide when waiting refutes it). Not statute: a court&apos;s rule of thumb, with its source.
+    /// An Oberlandesgericht&apos;s practice on how long after knowledge an application for a preliminary injunction is still urgent(§ 12(1) UWG presumes urgency; the courts decide when waiting refutes it). Not statute: a court&apos;s rule of thumb, with its source;Sourced false where no decision was found and the period is the safe default of one month.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class UrgencyPractice : IParsable
@@ -45,6 +45,8 @@ namespace CaseApi.Tests.Clients.Kiota.Models
 #else
         public string Source { get; set; }
 #endif
+        /// <summary>The sourced property</summary>
+        public bool? Sourced { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -67,6 +69,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "period", n => { Period = n.GetStringValue(); } },
                 { "source", n => { Source = n.GetStringValue(); } },
+                { "sourced", n => { Sourced = n.GetBoolValue(); } },
             };
         }
         /// <summary>
@@ -80,6 +83,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("period", Period);
             writer.WriteStringValue("source", Source);
+            writer.WriteBoolValue("sourced", Sourced);
         }
     }
 }

@@ -35,7 +35,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Cases
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public CasesRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/cases{?cursor*,defendantId*,limit*,q*,sort*,status*,tag*}", pathParameters)
+        public CasesRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/cases{?cursor*,defendantId*,expand*,limit*,q*,sort*,status*,tag*}", pathParameters)
         {
         }
         /// <summary>
@@ -43,11 +43,11 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Cases
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public CasesRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/cases{?cursor*,defendantId*,limit*,q*,sort*,status*,tag*}", rawUrl)
+        public CasesRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/cases{?cursor*,defendantId*,expand*,limit*,q*,sort*,status*,tag*}", rawUrl)
         {
         }
         /// <summary>
-        /// The organisation&apos;s cases, newest first by default. `sort` is one of `openedOn`, `updatedAt`, `reference`, each optionally prefixed with `-` for descending. Filters: `status`, `tag`, `defendantId`, and `q`, a full-text search over references, titles and summaries (words, &quot;quoted phrases&quot;, -excluded words).
+        /// The organisation&apos;s cases, newest first by default. `sort` is one of `openedOn`, `updatedAt`, `reference`, each optionally prefixed with `-` for descending. Filters: `status`, `tag`, `defendantId`, and `q`, a full-text search over references, titles and summaries (words, &quot;quoted phrases&quot;, -excluded words). `expand=defendants` adds `defendants` to each case: every defendant&apos;s `id` and `legalName`, read for the whole page at once; without it the field is left out. Any other `expand` value is a 400.
         /// </summary>
         /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.CasePage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -121,7 +121,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Cases
             return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.Case>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.Case.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The organisation&apos;s cases, newest first by default. `sort` is one of `openedOn`, `updatedAt`, `reference`, each optionally prefixed with `-` for descending. Filters: `status`, `tag`, `defendantId`, and `q`, a full-text search over references, titles and summaries (words, &quot;quoted phrases&quot;, -excluded words).
+        /// The organisation&apos;s cases, newest first by default. `sort` is one of `openedOn`, `updatedAt`, `reference`, each optionally prefixed with `-` for descending. Filters: `status`, `tag`, `defendantId`, and `q`, a full-text search over references, titles and summaries (words, &quot;quoted phrases&quot;, -excluded words). `expand=defendants` adds `defendants` to each case: every defendant&apos;s `id` and `legalName`, read for the whole page at once; without it the field is left out. Any other `expand` value is a 400.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -171,83 +171,55 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Cases
             return new global::CaseApi.Tests.Clients.Kiota.V1.Cases.CasesRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// The organisation&apos;s cases, newest first by default. `sort` is one of `openedOn`, `updatedAt`, `reference`, each optionally prefixed with `-` for descending. Filters: `status`, `tag`, `defendantId`, and `q`, a full-text search over references, titles and summaries (words, &quot;quoted phrases&quot;, -excluded words).
+        /// The organisation&apos;s cases, newest first by default. `sort` is one of `openedOn`, `updatedAt`, `reference`, each optionally prefixed with `-` for descending. Filters: `status`, `tag`, `defendantId`, and `q`, a full-text search over references, titles and summaries (words, &quot;quoted phrases&quot;, -excluded words). `expand=defendants` adds `defendants` to each case: every defendant&apos;s `id` and `legalName`, read for the whole page at once; without it the field is left out. Any other `expand` value is a 400.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class CasesRequestBuilderGetQueryParameters 
         {
+            /// <summary>The `nextCursor` of the previous page; left out for the first page.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("cursor")]
             public string? Cursor { get; set; }
-            #pragma warning restore CS1591
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("cursor")]
             public string Cursor { get; set; }
-            #pragma warning restore CS1591
 #endif
-            #pragma warning disable CS1591
+            /// <summary>Only those against this defendant.</summary>
             [QueryParameter("defendantId")]
             public Guid? DefendantId { get; set; }
-            #pragma warning restore CS1591
-            #pragma warning disable CS1591
+            /// <summary>`defendants` adds each case&apos;s defendants (`id`, `legalName`), read for the whole page at once.</summary>
+            [QueryParameter("expand")]
+            public global::CaseApi.Tests.Clients.Kiota.V1.Cases.GetExpandQueryParameterType? Expand { get; set; }
+            /// <summary>Items per page, 1 to 200.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
-            #pragma warning restore CS1591
+            /// <summary>Full-text search over references, titles and summaries: words, &quot;quoted phrases&quot;, -excluded words.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("q")]
             public string? Q { get; set; }
-            #pragma warning restore CS1591
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("q")]
             public string Q { get; set; }
-            #pragma warning restore CS1591
 #endif
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            #pragma warning disable CS1591
+            /// <summary>The order: `openedOn`, `updatedAt` or `reference`, with `-` in front for descending; `-openedOn` when left out.</summary>
             [QueryParameter("sort")]
-            public string? Sort { get; set; }
-            #pragma warning restore CS1591
-#nullable restore
-#else
-            #pragma warning disable CS1591
-            [QueryParameter("sort")]
-            public string Sort { get; set; }
-            #pragma warning restore CS1591
-#endif
+            public global::CaseApi.Tests.Clients.Kiota.V1.Cases.GetSortQueryParameterType? Sort { get; set; }
+            /// <summary>Only those in this status.</summary>
+            [QueryParameter("status")]
+            public global::CaseApi.Tests.Clients.Kiota.V1.Cases.GetStatusQueryParameterType? Status { get; set; }
+            /// <summary>Only cases with this tag.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
-            [QueryParameter("status")]
-            public string? Status { get; set; }
-            #pragma warning restore CS1591
-#nullable restore
-#else
-            #pragma warning disable CS1591
-            [QueryParameter("status")]
-            public string Status { get; set; }
-            #pragma warning restore CS1591
-#endif
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("tag")]
             public string? Tag { get; set; }
-            #pragma warning restore CS1591
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("tag")]
             public string Tag { get; set; }
-            #pragma warning restore CS1591
 #endif
         }
     }

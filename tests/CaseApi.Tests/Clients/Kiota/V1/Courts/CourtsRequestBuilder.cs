@@ -111,49 +111,32 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Courts
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class CourtsRequestBuilderGetQueryParameters 
         {
+            /// <summary>The `nextCursor` of the previous page; left out for the first page.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("cursor")]
             public string? Cursor { get; set; }
-            #pragma warning restore CS1591
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("cursor")]
             public string Cursor { get; set; }
-            #pragma warning restore CS1591
 #endif
+            /// <summary>Only courts whose seat has this holiday jurisdiction: a country (`LU`) or an ISO 3166-2 subdivision (`DE-NW`).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("jurisdiction")]
             public string? Jurisdiction { get; set; }
-            #pragma warning restore CS1591
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("jurisdiction")]
             public string Jurisdiction { get; set; }
-            #pragma warning restore CS1591
 #endif
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            #pragma warning disable CS1591
+            /// <summary>Only those of this kind.</summary>
             [QueryParameter("kind")]
-            public string? Kind { get; set; }
-            #pragma warning restore CS1591
-#nullable restore
-#else
-            #pragma warning disable CS1591
-            [QueryParameter("kind")]
-            public string Kind { get; set; }
-            #pragma warning restore CS1591
-#endif
-            #pragma warning disable CS1591
+            public global::CaseApi.Tests.Clients.Kiota.V1.Courts.GetKindQueryParameterType? Kind { get; set; }
+            /// <summary>Items per page, 1 to 200.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
-            #pragma warning restore CS1591
         }
     }
 }

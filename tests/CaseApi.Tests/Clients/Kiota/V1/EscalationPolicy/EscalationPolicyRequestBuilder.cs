@@ -63,10 +63,10 @@ namespace CaseApi.Tests.Clients.Kiota.V1.EscalationPolicy
             return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicy>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicy.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Admins set the policy; it applies to deadlines opened from then on (warning times) and to every later escalation. Requires `If-Match` (&quot;0&quot; to replace the built-in default).
+        /// Admins set the policy; it applies to deadlines opened from then on (warning times) and to every later escalation. Every setting, and `remind` and `escalate` in every rule, must be given: a PUT replaces the whole policy, and a setting left out is a 400 naming it, never a default. Requires `If-Match` (&quot;0&quot; to replace the built-in default); the version goes only there, and a `version` in the body is refused as an unknown field.
         /// </summary>
         /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicy"/></returns>
-        /// <param name="body">An organisation&apos;s escalation policy: when to warn, how long reminders give, and what each kind of letter escalates to.</param>
+        /// <param name="body">A whole policy: a PUT replaces it, so every setting is given (a setting left out is a 400 naming it, not the default).The version is not part of it: it goes in `If-Match`, as for every other versioned write.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
@@ -83,11 +83,11 @@ namespace CaseApi.Tests.Clients.Kiota.V1.EscalationPolicy
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicy?> PutAsync(global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicy body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicy?> PutAsync(global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicyFields body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicy> PutAsync(global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicy body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicy> PutAsync(global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicyFields body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -129,18 +129,18 @@ namespace CaseApi.Tests.Clients.Kiota.V1.EscalationPolicy
             return requestInfo;
         }
         /// <summary>
-        /// Admins set the policy; it applies to deadlines opened from then on (warning times) and to every later escalation. Requires `If-Match` (&quot;0&quot; to replace the built-in default).
+        /// Admins set the policy; it applies to deadlines opened from then on (warning times) and to every later escalation. Every setting, and `remind` and `escalate` in every rule, must be given: a PUT replaces the whole policy, and a setting left out is a 400 naming it, never a default. Requires `If-Match` (&quot;0&quot; to replace the built-in default); the version goes only there, and a `version` in the body is refused as an unknown field.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
-        /// <param name="body">An organisation&apos;s escalation policy: when to warn, how long reminders give, and what each kind of letter escalates to.</param>
+        /// <param name="body">A whole policy: a PUT replaces it, so every setting is given (a setting left out is a 400 naming it, not the default).The version is not part of it: it goes in `If-Match`, as for every other versioned write.</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPutRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicy body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPutRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicyFields body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPutRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicy body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPutRequestInformation(global::CaseApi.Tests.Clients.Kiota.Models.EscalationPolicyFields body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));

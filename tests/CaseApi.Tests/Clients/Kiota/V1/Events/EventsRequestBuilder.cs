@@ -22,7 +22,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Events
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public EventsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/events{?after*,limit*,types*}", pathParameters)
+        public EventsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/events{?after*,limit*,types}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Events
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public EventsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/events{?after*,limit*,types*}", rawUrl)
+        public EventsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/events{?after*,limit*,types}", rawUrl)
         {
         }
         /// <summary>
@@ -98,35 +98,28 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Events
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class EventsRequestBuilderGetQueryParameters 
         {
+            /// <summary>The `nextCursor` of your last page; left out to start at the oldest event.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("after")]
             public string? After { get; set; }
-            #pragma warning restore CS1591
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("after")]
             public string After { get; set; }
-            #pragma warning restore CS1591
 #endif
-            #pragma warning disable CS1591
+            /// <summary>Items per page, 1 to 200.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
-            #pragma warning restore CS1591
+            /// <summary>Only events of these types, comma-separated, e.g. `letter.sent,deadline.missed`; all types when left out.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("types")]
-            public string? Types { get; set; }
-            #pragma warning restore CS1591
+            public global::CaseApi.Tests.Clients.Kiota.V1.Events.GetTypesQueryParameterType[]? Types { get; set; }
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("types")]
-            public string Types { get; set; }
-            #pragma warning restore CS1591
+            public global::CaseApi.Tests.Clients.Kiota.V1.Events.GetTypesQueryParameterType[] Types { get; set; }
 #endif
         }
     }

@@ -176,49 +176,25 @@ namespace CaseApi.Tests.Clients.Kiota.V1.LetterTemplates
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class LetterTemplatesRequestBuilderGetQueryParameters 
         {
+            /// <summary>The `nextCursor` of the previous page; left out for the first page.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("cursor")]
             public string? Cursor { get; set; }
-            #pragma warning restore CS1591
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("cursor")]
             public string Cursor { get; set; }
-            #pragma warning restore CS1591
 #endif
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            #pragma warning disable CS1591
+            /// <summary>Only templates in this language (ISO 639-1).</summary>
             [QueryParameter("language")]
-            public string? Language { get; set; }
-            #pragma warning restore CS1591
-#nullable restore
-#else
-            #pragma warning disable CS1591
-            [QueryParameter("language")]
-            public string Language { get; set; }
-            #pragma warning restore CS1591
-#endif
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            #pragma warning disable CS1591
+            public global::CaseApi.Tests.Clients.Kiota.V1.LetterTemplates.GetLanguageQueryParameterType? Language { get; set; }
+            /// <summary>Only templates for this type of letter.</summary>
             [QueryParameter("letterType")]
-            public string? LetterType { get; set; }
-            #pragma warning restore CS1591
-#nullable restore
-#else
-            #pragma warning disable CS1591
-            [QueryParameter("letterType")]
-            public string LetterType { get; set; }
-            #pragma warning restore CS1591
-#endif
-            #pragma warning disable CS1591
+            public global::CaseApi.Tests.Clients.Kiota.V1.LetterTemplates.GetLetterTypeQueryParameterType? LetterType { get; set; }
+            /// <summary>Items per page, 1 to 200.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
-            #pragma warning restore CS1591
         }
     }
 }

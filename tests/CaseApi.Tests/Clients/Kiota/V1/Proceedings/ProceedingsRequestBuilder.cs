@@ -111,57 +111,31 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Proceedings
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ProceedingsRequestBuilderGetQueryParameters 
         {
-            #pragma warning disable CS1591
+            /// <summary>Only those of this case.</summary>
             [QueryParameter("caseId")]
             public Guid? CaseId { get; set; }
-            #pragma warning restore CS1591
-            #pragma warning disable CS1591
+            /// <summary>Only those before this court.</summary>
             [QueryParameter("courtId")]
             public Guid? CourtId { get; set; }
-            #pragma warning restore CS1591
+            /// <summary>The `nextCursor` of the previous page; left out for the first page.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("cursor")]
             public string? Cursor { get; set; }
-            #pragma warning restore CS1591
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("cursor")]
             public string Cursor { get; set; }
-            #pragma warning restore CS1591
 #endif
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            #pragma warning disable CS1591
+            /// <summary>Only those of this kind.</summary>
             [QueryParameter("kind")]
-            public string? Kind { get; set; }
-            #pragma warning restore CS1591
-#nullable restore
-#else
-            #pragma warning disable CS1591
-            [QueryParameter("kind")]
-            public string Kind { get; set; }
-            #pragma warning restore CS1591
-#endif
-            #pragma warning disable CS1591
+            public global::CaseApi.Tests.Clients.Kiota.V1.Proceedings.GetKindQueryParameterType? Kind { get; set; }
+            /// <summary>Items per page, 1 to 200.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
-            #pragma warning restore CS1591
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            #pragma warning disable CS1591
+            /// <summary>Only those in this status.</summary>
             [QueryParameter("status")]
-            public string? Status { get; set; }
-            #pragma warning restore CS1591
-#nullable restore
-#else
-            #pragma warning disable CS1591
-            [QueryParameter("status")]
-            public string Status { get; set; }
-            #pragma warning restore CS1591
-#endif
+            public global::CaseApi.Tests.Clients.Kiota.V1.Proceedings.GetStatusQueryParameterType? Status { get; set; }
         }
     }
 }

@@ -58,7 +58,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Cases.Item
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public CaseItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/cases/{case%2Did}", pathParameters)
+        public CaseItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/cases/{case%2Did}{?expand*}", pathParameters)
         {
         }
         /// <summary>
@@ -66,15 +66,16 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Cases.Item
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public CaseItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/cases/{case%2Did}", rawUrl)
+        public CaseItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/cases/{case%2Did}{?expand*}", rawUrl)
         {
         }
         /// <summary>
-        /// One case with its defendants and counts, and its `ETag` for a later PATCH.
+        /// One case with its defendants and counts, and its `ETag` for a later PATCH. `expand=defendants` adds `defendants` to each case: every defendant&apos;s `id` and `legalName`, read for the whole page at once; without it the field is left out. Any other `expand` value is a 400.
         /// </summary>
         /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.Case"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 429 status code</exception>
@@ -82,16 +83,17 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Cases.Item
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.Case?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.Case?> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Cases.Item.CaseItemRequestBuilder.CaseItemRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.Case> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.Case> GetAsync(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Cases.Item.CaseItemRequestBuilder.CaseItemRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem.CreateFromDiscriminatorValue },
                 { "401", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
@@ -150,17 +152,17 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Cases.Item
             return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.Case>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.Case.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// One case with its defendants and counts, and its `ETag` for a later PATCH.
+        /// One case with its defendants and counts, and its `ETag` for a later PATCH. `expand=defendants` adds `defendants` to each case: every defendant&apos;s `id` and `legalName`, read for the whole page at once; without it the field is left out. Any other `expand` value is a 400.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Cases.Item.CaseItemRequestBuilder.CaseItemRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::CaseApi.Tests.Clients.Kiota.V1.Cases.Item.CaseItemRequestBuilder.CaseItemRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -198,6 +200,16 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Cases.Item
         public global::CaseApi.Tests.Clients.Kiota.V1.Cases.Item.CaseItemRequestBuilder WithUrl(string rawUrl)
         {
             return new global::CaseApi.Tests.Clients.Kiota.V1.Cases.Item.CaseItemRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// One case with its defendants and counts, and its `ETag` for a later PATCH. `expand=defendants` adds `defendants` to each case: every defendant&apos;s `id` and `legalName`, read for the whole page at once; without it the field is left out. Any other `expand` value is a 400.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class CaseItemRequestBuilderGetQueryParameters 
+        {
+            /// <summary>`defendants` adds each case&apos;s defendants (`id`, `legalName`), read for the whole page at once.</summary>
+            [QueryParameter("expand")]
+            public global::CaseApi.Tests.Clients.Kiota.V1.Cases.Item.GetExpandQueryParameterType? Expand { get; set; }
         }
     }
 }

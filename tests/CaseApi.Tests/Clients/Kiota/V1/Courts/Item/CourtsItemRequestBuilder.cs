@@ -39,6 +39,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Courts.Item
         /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.Court"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 429 status code</exception>
@@ -56,6 +57,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Courts.Item
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem.CreateFromDiscriminatorValue },
                 { "401", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },

@@ -38,6 +38,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Defendants.Item
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 404 status code</exception>
@@ -58,6 +59,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Defendants.Item
             var requestInfo = ToDeleteRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem.CreateFromDiscriminatorValue },
                 { "401", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
@@ -75,6 +77,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Defendants.Item
         /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.Defendant"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 429 status code</exception>
@@ -92,6 +95,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Defendants.Item
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem.CreateFromDiscriminatorValue },
                 { "401", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },

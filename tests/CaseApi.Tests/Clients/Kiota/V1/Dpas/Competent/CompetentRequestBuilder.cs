@@ -100,45 +100,29 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Dpas.Competent
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class CompetentRequestBuilderGetQueryParameters 
         {
+            /// <summary>Where the data subject lives (ISO 3166-1 alpha-2, e.g. `DE`); required except for `eu_institution`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("country")]
             public string? Country { get; set; }
-            #pragma warning restore CS1591
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("country")]
             public string Country { get; set; }
-            #pragma warning restore CS1591
 #endif
+            /// <summary>Where the data subject lives (ISO 3166-2, e.g. `DE-BY`); required where the country has regional authorities for the sector.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-            #pragma warning disable CS1591
             [QueryParameter("region")]
             public string? Region { get; set; }
-            #pragma warning restore CS1591
 #nullable restore
 #else
-            #pragma warning disable CS1591
             [QueryParameter("region")]
             public string Region { get; set; }
-            #pragma warning restore CS1591
 #endif
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            #pragma warning disable CS1591
+            /// <summary>The kind of body complained about; `private` when left out.</summary>
             [QueryParameter("sector")]
-            public string? Sector { get; set; }
-            #pragma warning restore CS1591
-#nullable restore
-#else
-            #pragma warning disable CS1591
-            [QueryParameter("sector")]
-            public string Sector { get; set; }
-            #pragma warning restore CS1591
-#endif
+            public global::CaseApi.Tests.Clients.Kiota.V1.Dpas.Competent.GetSectorQueryParameterType? Sector { get; set; }
         }
     }
 }

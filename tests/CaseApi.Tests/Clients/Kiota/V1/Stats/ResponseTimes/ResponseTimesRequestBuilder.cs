@@ -98,19 +98,9 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Stats.ResponseTimes
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ResponseTimesRequestBuilderGetQueryParameters 
         {
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            #pragma warning disable CS1591
+            /// <summary>One row per `defendant` (when left out) or per authority (`dpa`).</summary>
             [QueryParameter("groupBy")]
-            public string? GroupBy { get; set; }
-            #pragma warning restore CS1591
-#nullable restore
-#else
-            #pragma warning disable CS1591
-            [QueryParameter("groupBy")]
-            public string GroupBy { get; set; }
-            #pragma warning restore CS1591
-#endif
+            public global::CaseApi.Tests.Clients.Kiota.V1.Stats.ResponseTimes.GetGroupByQueryParameterType? GroupBy { get; set; }
         }
     }
 }

@@ -50,6 +50,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Webhooks.Item
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 404 status code</exception>
@@ -70,6 +71,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Webhooks.Item
             var requestInfo = ToDeleteRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem.CreateFromDiscriminatorValue },
                 { "401", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
@@ -87,6 +89,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Webhooks.Item
         /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.Webhook"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 404 status code</exception>
@@ -105,6 +108,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Webhooks.Item
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem.CreateFromDiscriminatorValue },
                 { "401", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },

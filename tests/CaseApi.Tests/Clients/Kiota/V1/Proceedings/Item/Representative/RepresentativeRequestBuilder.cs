@@ -39,6 +39,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Proceedings.Item.Representative
         /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.RepresentativeAction"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem">When receiving a 400 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 409 status code</exception>
@@ -57,6 +58,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Proceedings.Item.Representative
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::CaseApi.Tests.Clients.Kiota.Models.ValidationProblem.CreateFromDiscriminatorValue },
                 { "401", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
                 { "409", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
