@@ -15,7 +15,7 @@ public static class ResetUrgencyWindow
     {
         public async Task<UrgencyWindowDto> Handle(Command cmd, CancellationToken ct)
         {
-            UrgencyWindows.RequirePractice(cmd.CourtCode);
+            await UrgencyWindows.RequirePracticeAsync(db, cmd.CourtCode, ct);
             var deleted = await db.ExecuteAsync("""
                 DELETE FROM organisation_urgency_windows
                 WHERE organisation_id = current_organisation_id() AND court_code = @CourtCode AND version = @ExpectedVersion
