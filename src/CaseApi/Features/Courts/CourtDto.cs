@@ -54,11 +54,18 @@ public sealed record CourtDto
 
     /// <summary>Where its name and seat come from.</summary>
     public required string Source { get; init; }
+
+    /// <summary>
+    /// For a Landgericht, the code of the Oberlandesgericht above it, which hears appeals and complaints against its decisions (GVG § 119(1)
+    /// no. 2) and whose urgency window applies to applications for a preliminary injunction made to it; null for every other court.
+    /// </summary>
+    /// <example>de-olg-koeln</example>
+    public string? HigherRegionalCourt { get; init; }
 }
 
 internal sealed record CourtRow
 {
-    public const string Columns = "id, code, kind, name, city, jurisdiction, source";
+    public const string Columns = "id, code, kind, name, city, jurisdiction, source, higher_regional_court_code";
 
     public Guid Id { get; init; }
 
@@ -74,8 +81,11 @@ internal sealed record CourtRow
 
     public required string Source { get; init; }
 
+    public string? HigherRegionalCourtCode { get; init; }
+
     public CourtDto ToDto() => new()
     {
         Id = Id, Code = Code, Kind = SnakeCase.ToEnum<CourtKind>(Kind), Name = Name, City = City, Jurisdiction = Jurisdiction, Source = Source,
+        HigherRegionalCourt = HigherRegionalCourtCode,
     };
 }

@@ -44,7 +44,8 @@ public static class ListCourts
         .WithSummary("List courts")
         .WithDescription("""
             The registry of courts a proceeding can be before, ordered by `code`: the Court of Justice of the EU, the Bundesgerichtshof,
-            the Bundesverwaltungsgericht, the 24 Oberlandesgerichte, the Landgerichte at their seats, and the Verwaltungsgerichte in whose
+            the Bundesverwaltungsgericht, the 24 Oberlandesgerichte, the Landgerichte at their seats (each with the Oberlandesgericht above it,
+            `higherRegionalCourt`, GVG § 119(1) no. 2), and the Verwaltungsgerichte in whose
             district a German data protection authority sits (with Oberverwaltungsgerichte above the busiest). Filter by `kind` and by
             `jurisdiction` (the seat's holiday jurisdiction, e.g. `DE-NW`).
             """);

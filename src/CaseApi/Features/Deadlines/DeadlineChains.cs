@@ -31,7 +31,7 @@ public enum TriggerKind
 
 /// <summary>
 /// What a trigger needs: the case, the local day the event happened on, and where it applies. <see cref="Court"/> names an
-/// Oberlandesgericht of <see cref="DeadlineRuleCatalogue.UrgencyPractices"/> (for the urgency window); <see cref="CourtJurisdiction"/>
+/// Oberlandesgericht of <see cref="DeadlineRuleCatalogue.UrgencyPractices"/> or a Landgericht below one (for the urgency window); <see cref="CourtJurisdiction"/>
 /// the court's place, whose holidays count (ZPO § 222(2)); <see cref="PronouncedOn"/> the day a judgment served was pronounced
 /// (ZPO §§ 517, 520(2)); <see cref="DpaId"/> the authority that decided (its seat gives the administrative court, BDSG § 20(3)).
 /// </summary>
@@ -159,10 +159,12 @@ public sealed class DeadlineChains(DbSession db, DeadlineKeeper keeper, UrgencyW
     }
 
     // The organisation's own window for the court where it set one (issue 13 point 2: "configurable per court with a sourced default"),
-    // quoted with the court's published practice so that a reader sees both; else the court's practice; else the shortest window.
+    // quoted with the court's published practice so that a reader sees both; else the court's practice; else the shortest window. At a
+    // Landgericht, the Oberlandesgericht's above it (GVG § 119(1) no. 2), said so.
     private async Task<DeadlineDto> UrgencyWindowAsync(TriggerContext context, CancellationToken ct)
     {
-        var window = context.Court is { } court ? await UrgencyWindows.ForCourtAsync(db, court, ct) : null;
+        var applied = context.Court is { } court ? await UrgencyWindows.AtCourtAsync(db, court, ct) : null;
+        var window = applied?.Window;
         var period = DeadlinePeriod.TryParse(window?.Period, out var parsed) ? parsed : DeadlineRuleCatalogue.StrictestUrgency;
         var whose = window switch
         {
@@ -172,8 +174,9 @@ public sealed class DeadlineChains(DbSession db, DeadlineKeeper keeper, UrgencyW
                 + $"published practice is {window.DefaultPeriod} ({window.DefaultSource})",
             _ => $"{window.Name}: {window.Period} ({window.DefaultSource})",
         };
+        var at = applied?.RegionalCourt is { } regional ? $"{regional}: the practice of {window!.Name} above it (GVG § 119(1) no. 2) applies: " : "";
         return await OpenAsync(context, DeadlineRuleCatalogue.UrgencyWindow, context.OccurredOn,
-            $"UWG § 12(1) presumes urgency; waiting refutes it after the court's window, from knowledge on {Iso(context.OccurredOn)}, {whose}. Not a statutory "
+            $"UWG § 12(1) presumes urgency; waiting refutes it after the court's window, from knowledge on {Iso(context.OccurredOn)}, {at}{whose}. Not a statutory "
             + "period: counted without the BGB § 193 shift (OLG Hamm 4 W 97/10 refused it; KG 5 W 240/14 allowed it): file by the last day as counted.",
             ct, period);
     }

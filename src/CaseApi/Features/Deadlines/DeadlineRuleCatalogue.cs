@@ -106,7 +106,8 @@ public static class DeadlineRuleCatalogue
             "The date the complaint's appeal names (appealDueOn)."),
         new(UrgencyWindow, "Urgency window for a preliminary injunction", "UWG § 12(1) (urgency presumed); the court's practice on when waiting refutes it",
             "P1M", CountingRules.NoShift, Extendable: false, Notfrist: false, RuleCalendar.Court,
-            "Not a statutory period: the courts' rule of thumb, per Oberlandesgericht (urgencyPractices); one month unless the court is known to allow more. "
+            "Not a statutory period: the courts' rule of thumb, per Oberlandesgericht (urgencyPractices), at a Landgericht that of the Oberlandesgericht "
+            + "above it (GVG § 119(1) no. 2); one month unless the court is known to allow more. "
             + "Counted without the BGB § 193 shift, as OLG Hamm 4 W 97/10 (9 September 2010) refused it for a month ending on a Sunday."),
         new(UwgLimitation, "Limitation of claims under UWG §§ 8, 9(1), 13(3)", "UWG § 11(1), (2)", "P6M", CountingRules.Bgb,
             Extendable: false, Notfrist: false, RuleCalendar.Court,

@@ -1,3 +1,4 @@
+using CaseApi.Features.Organisations;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -29,9 +30,11 @@ public static class RecordDeadlineTrigger
         public DateOnly? PronouncedOn { get; init; }
 
         /// <summary>
-        /// The Oberlandesgericht whose window applies, for <c>infringement_known</c> (one of <c>GET /v1/organisation/urgency-windows</c>):
-        /// the organisation's own window for it where set, else the court's practice (<c>urgencyPractices</c> at <c>GET /v1/deadline-rules</c>);
-        /// left out, the shortest window, one month.
+        /// The court the application for a preliminary injunction goes to, for <c>infringement_known</c>: an Oberlandesgericht (one of
+        /// <c>GET /v1/organisation/urgency-windows</c>) or a Landgericht (<c>GET /v1/courts?kind=regional_court</c>), where the window of the
+        /// Oberlandesgericht above it applies (its <c>higherRegionalCourt</c>; GVG § 119(1) no. 2). The organisation's own window for that
+        /// Oberlandesgericht where set, else the court's practice (<c>urgencyPractices</c> at <c>GET /v1/deadline-rules</c>); left out, the
+        /// shortest window, one month.
         /// </summary>
         /// <example>de-kg</example>
         public string? Court { get; init; }
@@ -59,9 +62,6 @@ public static class RecordDeadlineTrigger
                 .WithMessage("A judgment is pronounced before it is served.").OverridePropertyName("pronouncedOn");
             RuleFor(c => c.Trigger.PronouncedOn).Null().When(c => c.Trigger.Kind != TriggerKind.JudgmentServed)
                 .WithMessage("Only a judgment_served has a pronouncedOn.").OverridePropertyName("pronouncedOn");
-            RuleFor(c => c.Trigger.Court).Must(court => court is null || DeadlineRuleCatalogue.Practice(court) is not null)
-                .WithMessage($"One of {string.Join(", ", DeadlineRuleCatalogue.UrgencyPractices.Select(p => p.Court))}, or left out for the shortest window.")
-                .OverridePropertyName("court");
             RuleFor(c => c.Trigger.CourtJurisdiction).IsRegionCode().OverridePropertyName("courtJurisdiction");
             RuleFor(c => c.Trigger.DpaId).Null().When(c => c.Trigger.Kind != TriggerKind.DpaDecisionReceived)
                 .WithMessage("Only a dpa_decision_received names the authority.").OverridePropertyName("dpaId");
@@ -85,6 +85,14 @@ public static class RecordDeadlineTrigger
                 throw new FluentValidation.ValidationException([new("dpaId", "No authority with this id.")]);
             }
 
+            // The registry says which Landgericht lies below which Oberlandesgericht, so the check needs the database.
+            if (trigger.Court is { } court && await UrgencyWindows.AtCourtAsync(db, court, ct) is null)
+            {
+                throw new FluentValidation.ValidationException([new("court", $"No Oberlandesgericht or Landgericht with the code '{court}': one of "
+                    + "GET /v1/organisation/urgency-windows, or a Landgericht of GET /v1/courts?kind=regional_court (the window of the Oberlandesgericht "
+                    + "above it applies); left out, the shortest window.")]);
+            }
+
             Jurisdiction.TryParse(trigger.CourtJurisdiction, out var place);
             var kind = SnakeCase.From(trigger.Kind);
             await timeline.AppendAsync(cmd.CaseId, "deadline.trigger_recorded", $"Recorded: {kind.Replace('_', ' ')} on {trigger.OccurredOn:yyyy-MM-dd}.", "case",
@@ -105,7 +113,7 @@ public static class RecordDeadlineTrigger
             Records an event on the case and opens every deadline that follows from it, each with its `rule` from `GET /v1/deadline-rules`
             and a `computation` citing the provision; ends (meets or waives) those it makes moot. `infringement_known`: the urgency window
             for a preliminary injunction (UWG § 12(1); per `court`: the organisation's window from `GET /v1/organisation/urgency-windows`,
-            else the court's practice; one month when none is named; no § 193 shift) and limitation (UWG § 11:
+            else the court's practice; at a Landgericht those of the Oberlandesgericht above it; one month when none is named; no § 193 shift) and limitation (UWG § 11:
             six months). `preliminary_injunction_applied`: meets the urgency window. `judgment_served` (with `pronouncedOn`): appeal (ZPO § 517:
             one month, a Notfrist) and grounds (ZPO § 520(2): two months), both beginning five months after pronouncement at the latest.
             `injunction_order_issued`: enforcement within one month (ZPO § 929(2)). `dpa_decision_received`: the action within one month

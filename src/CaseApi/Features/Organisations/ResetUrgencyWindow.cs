@@ -15,7 +15,7 @@ public static class ResetUrgencyWindow
     {
         public async Task<UrgencyWindowDto> Handle(Command cmd, CancellationToken ct)
         {
-            UrgencyWindows.RequirePractice(cmd.CourtCode);
+            await UrgencyWindows.RequirePracticeAsync(db, cmd.CourtCode, ct);
             // If-Match "*" matches whatever is in effect, the default too (RFC 9110 § 13.1.1): nothing to remove is then no conflict.
             var deleted = await db.ExecuteAsync("""
                 DELETE FROM organisation_urgency_windows

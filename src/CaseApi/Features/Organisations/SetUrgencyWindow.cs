@@ -37,7 +37,7 @@ public static class SetUrgencyWindow
     {
         public async Task<UrgencyWindowDto> Handle(Command cmd, CancellationToken ct)
         {
-            UrgencyWindows.RequirePractice(cmd.CourtCode);
+            await UrgencyWindows.RequirePracticeAsync(db, cmd.CourtCode, ct);
             // If-Match "0" creates the window; the version of the one set replaces it; "*" (RFC 9110 § 13.1.1) sets it whatever is in
             // effect. Either way one statement checks and writes, so of two admins racing with versions only one wins: the other's
             // insert finds the row there, or its update no row of its version (both 412).
@@ -81,7 +81,7 @@ public static class SetUrgencyWindow
             with the reason or source it relies on: from then on `infringement_known` naming the court opens a window of this `period`
             (ISO 8601, two weeks to three months), and its `computation` quotes the reason beside the court's published practice. Deadlines
             already open keep their dates. Requires `If-Match`: "0" while the default applies, else the window's version (412 when stale), or `*` to set it whatever is in effect.
-            An unknown court is a 404.
+            An unknown court is a 404; so is a Landgericht, whose windows are those of the Oberlandesgericht above it (the 404 names it).
             """)
         .Produces<UrgencyWindowDto>();
 }

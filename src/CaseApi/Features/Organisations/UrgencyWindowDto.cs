@@ -54,6 +54,9 @@ public sealed record UrgencyWindowDto : IVersioned
     public DateTimeOffset? UpdatedAt { get; init; }
 }
 
+/// <summary>The window that applies at a court; <paramref name="RegionalCourt"/> names the Landgericht it was asked for, below the window's Oberlandesgericht.</summary>
+public sealed record AppliedUrgencyWindow(UrgencyWindowDto Window, string? RegionalCourt);
+
 /// <summary>The organisation's windows per court, over the catalogue's defaults: one reader for the list, the changes and the deadline chain.</summary>
 public static class UrgencyWindows
 {
@@ -61,6 +64,13 @@ public static class UrgencyWindows
     public static readonly DeadlinePeriod Shortest = new(0, 0, 2, 0);
 
     public static readonly DeadlinePeriod Longest = new(0, 3, 0, 0);
+
+    private sealed record CourtRow
+    {
+        public required string Name { get; init; }
+
+        public string? HigherRegionalCourtCode { get; init; }
+    }
 
     private sealed record Row
     {
@@ -83,7 +93,7 @@ public static class UrgencyWindows
         return DeadlineRuleCatalogue.UrgencyPractices.Select(practice => Effective(practice, own.GetValueOrDefault(practice.Court))).ToArray();
     }
 
-    /// <summary>The window for <paramref name="court"/>: the organisation's where set, else the court's practice; null for a court without one.</summary>
+    /// <summary>The window for the Oberlandesgericht <paramref name="court"/>: the organisation's where set, else the court's practice; null for another code.</summary>
     public static async Task<UrgencyWindowDto?> ForCourtAsync(DbSession db, string court, CancellationToken ct)
     {
         if (DeadlineRuleCatalogue.Practice(court) is not { } practice)
@@ -98,10 +108,37 @@ public static class UrgencyWindows
         return Effective(practice, own);
     }
 
-    /// <summary>The court's practice, or a 404 naming the code: only an Oberlandesgericht of the catalogue has a window.</summary>
-    public static UrgencyPractice RequirePractice(string court) =>
-        DeadlineRuleCatalogue.Practice(court) ?? throw new ApiProblemException(StatusCodes.Status404NotFound, "not_found",
-            $"No Oberlandesgericht with the code '{court}': one of {string.Join(", ", DeadlineRuleCatalogue.UrgencyPractices.Select(p => p.Court))}.");
+    /// <summary>
+    /// The window that applies to an application made to <paramref name="court"/>: an Oberlandesgericht's own; at a Landgericht, the one of the
+    /// Oberlandesgericht above it (GVG § 119(1) no. 2: it hears the appeals and complaints, and the Landgericht follows its case law on urgency),
+    /// with the Landgericht's name. Null for an unknown code and for courts of other kinds.
+    /// </summary>
+    public static async Task<AppliedUrgencyWindow?> AtCourtAsync(DbSession db, string court, CancellationToken ct)
+    {
+        var found = await db.QuerySingleOrDefaultAsync<CourtRow>("""
+            SELECT name, higher_regional_court_code FROM courts WHERE code = @court AND kind IN ('higher_regional_court', 'regional_court')
+            """, new { court }, ct);
+        return found is null || await ForCourtAsync(db, found.HigherRegionalCourtCode ?? court, ct) is not { } window
+            ? null
+            : new AppliedUrgencyWindow(window, found.HigherRegionalCourtCode is null ? null : found.Name);
+    }
+
+    /// <summary>
+    /// A 404 naming the code unless it is an Oberlandesgericht of the catalogue: only these have a window. For a Landgericht the 404 names
+    /// the Oberlandesgericht above it, whose window applies there: one window per appellate district, as the list shows them.
+    /// </summary>
+    public static async Task RequirePracticeAsync(DbSession db, string court, CancellationToken ct)
+    {
+        if (DeadlineRuleCatalogue.Practice(court) is not null)
+        {
+            return;
+        }
+
+        var above = await db.QuerySingleOrDefaultAsync<string>("SELECT higher_regional_court_code FROM courts WHERE code = @court", new { court }, ct);
+        throw new ApiProblemException(StatusCodes.Status404NotFound, "not_found", above is null
+            ? $"No Oberlandesgericht with the code '{court}': one of {string.Join(", ", DeadlineRuleCatalogue.UrgencyPractices.Select(p => p.Court))}."
+            : $"'{court}' is a Landgericht: the window of the Oberlandesgericht above it applies there (GVG § 119(1) no. 2); set it for '{above}'.");
+    }
 
     /// <summary>A period that parses and lies between <see cref="Shortest"/> and <see cref="Longest"/> from any day of a year (months differ in length).</summary>
     public static IRuleBuilderOptions<T, string?> IsUrgencyWindow<T>(this IRuleBuilder<T, string?> rule) =>

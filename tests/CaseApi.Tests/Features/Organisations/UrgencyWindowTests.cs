@@ -1,4 +1,5 @@
 using CaseApi.Infrastructure.Auth;
+using Npgsql;
 
 namespace CaseApi.Tests.Features.Organisations;
 
@@ -125,11 +126,101 @@ public sealed class UrgencyWindowTests(CaseApiFactory api) : IClassFixture<CaseA
         using var lawyer = api.ClientFor(await api.CreateKeyAsync(organisation, ApiKeyRole.Lawyer));
 
         await ProblemAssert.NamesInvalidFieldAsync(await admin.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-koeln", new { period = "P2M" }, 0), "reason");
-        await ProblemAssert.IsProblemAsync(await admin.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-lg-koeln", new { period = "P2M", reason = Reason }, 0),
+        await ProblemAssert.IsProblemAsync(await admin.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-vg-koeln", new { period = "P2M", reason = Reason }, 0),
             HttpStatusCode.NotFound, "not_found");
         await ProblemAssert.IsProblemAsync(await lawyer.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-koeln", new { period = "P2M", reason = Reason }, 0),
             HttpStatusCode.Forbidden);
         Assert.Equal("default", (await ListAsync(lawyer))["de-olg-koeln"].GetProperty("origin").GetString());
+    }
+
+    // GVG § 119(1) no. 2: OLG Düsseldorf hears the appeals from LG Düsseldorf, whose urgency practice is its own: two months (I-20 U 151/07).
+    // Knowledge on Friday 30 January 2026: two months end on Monday 30 March 2026 (BGB § 188(2)).
+    [Fact]
+    public async Task Knowledge_on_30_January_2026_at_LG_Duesseldorf_gets_OLG_Duesseldorf_s_two_months_ending_30_March_and_says_why()
+    {
+        var world = await WorldAsync();
+
+        var window = await TriggerAsync(world, "de-lg-duesseldorf");
+
+        Assert.Equal("2026-03-30", window.GetProperty("dueDate").GetString());
+        Assert.Equal("P2M", window.GetProperty("period").GetString());
+        Assert.Contains("Landgericht Düsseldorf: the practice of OLG Düsseldorf above it (GVG § 119(1) no. 2) applies: OLG Düsseldorf: P2M (OLG Düsseldorf I-20 U 151/07",
+            window.GetProperty("computation").GetString(), StringComparison.Ordinal);
+    }
+
+    // The organisation's six weeks for OLG Köln apply at LG Köln below it: from Friday 30 January 2026 to Friday 13 March 2026. Without them,
+    // OLG Köln's month: Saturday 28 February 2026, kept.
+    [Fact]
+    public async Task The_organisation_s_six_weeks_for_OLG_Koeln_apply_at_LG_Koeln_and_a_window_for_LG_Koeln_itself_is_a_404_naming_OLG_Koeln()
+    {
+        var world = await WorldAsync();
+        Assert.Equal("2026-02-28", (await TriggerAsync(world, "de-lg-koeln")).GetProperty("dueDate").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await world.Client.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-koeln", new { period = "P6W", reason = Reason }, 0)).StatusCode);
+
+        var window = await TriggerAsync(world, "de-lg-koeln");
+
+        Assert.Equal("2026-03-13", window.GetProperty("dueDate").GetString());
+        Assert.Contains($"Landgericht Köln: the practice of OLG Köln above it (GVG § 119(1) no. 2) applies: window of P6W set by the organisation for OLG Köln: {Reason}",
+            window.GetProperty("computation").GetString(), StringComparison.Ordinal);
+        var refused = await ProblemAssert.IsProblemAsync(
+            await world.Client.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-lg-koeln", new { period = "P2M", reason = Reason }, 0), HttpStatusCode.NotFound, "not_found");
+        Assert.Contains("'de-lg-koeln' is a Landgericht", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("set it for 'de-olg-koeln'", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await ProblemAssert.IsProblemAsync(await DeleteAsync(world.Client, "de-lg-koeln", 1), HttpStatusCode.NotFound, "not_found");
+        Assert.DoesNotContain("de-lg-koeln", (await ListAsync(world.Client)).Keys);
+    }
+
+    [Theory]
+    [InlineData("de-vg-koeln")]
+    [InlineData("de-bgh")]
+    [InlineData("de-lg-nirgendwo")]
+    public async Task A_trigger_naming_a_court_that_is_neither_an_Oberlandesgericht_nor_a_Landgericht_is_a_400_naming_court(string court)
+    {
+        var world = await WorldAsync();
+
+        var response = await world.Client.PostAsJsonAsync($"/v1/cases/{world.CaseId}/deadline-triggers",
+            new { kind = "infringement_known", occurredOn = "2026-01-30", court, courtJurisdiction = "DE-NW" });
+
+        await ProblemAssert.NamesInvalidFieldAsync(response, "court");
+    }
+
+    [Fact]
+    public async Task Every_Landgericht_of_the_registry_lies_below_an_Oberlandesgericht_with_a_window_and_no_other_court_has_one()
+    {
+        var world = await WorldAsync();
+        var windows = await ListAsync(world.Client);
+
+        var courts = (await world.Client.GetFromJsonAsync<JsonElement>("/v1/courts?limit=100")).GetProperty("items").EnumerateArray().ToArray();
+
+        var olgs = courts.Where(c => c.GetProperty("kind").GetString() == "higher_regional_court").Select(c => c.GetProperty("code").GetString()!).ToHashSet();
+        var lgs = courts.Where(c => c.GetProperty("kind").GetString() == "regional_court").ToArray();
+        Assert.Equal(18, lgs.Length);
+        Assert.All(lgs, lg => Assert.Contains(lg.GetProperty("higherRegionalCourt").GetString()!, olgs));
+        Assert.All(lgs, lg => Assert.Contains(lg.GetProperty("higherRegionalCourt").GetString()!, windows.Keys));
+        Assert.All(courts.Where(c => c.GetProperty("kind").GetString() != "regional_court"),
+            c => Assert.Equal(JsonValueKind.Null, c.GetProperty("higherRegionalCourt").ValueKind));
+        var seats = lgs.ToDictionary(lg => lg.GetProperty("code").GetString()!, lg => lg.GetProperty("higherRegionalCourt").GetString());
+        Assert.Equal(("de-kg", "de-olg-zweibruecken", "de-olg-muenchen", "de-olg-nuernberg"),
+            (seats["de-lg-berlin-2"], seats["de-lg-zweibruecken"], seats["de-lg-muenchen-1"], seats["de-lg-nuernberg-fuerth"]));
+        var koeln = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/courts/{CaseApi.Features.Demo.DemoData.CourtId("de-lg-koeln")}");
+        Assert.Equal("de-olg-koeln", koeln.GetProperty("higherRegionalCourt").GetString());
+    }
+
+    // Migration 0030's CHECK: the registry cannot hold a Landgericht without its Oberlandesgericht, nor another court with one.
+    [Theory]
+    [InlineData("UPDATE courts SET higher_regional_court_code = NULL WHERE code = 'de-lg-koeln'")]
+    [InlineData("INSERT INTO courts (code, kind, name, city, jurisdiction, source) VALUES ('de-lg-bonn', 'regional_court', 'Landgericht Bonn', 'Bonn', 'DE-NW', 'test')")]
+    [InlineData("UPDATE courts SET higher_regional_court_code = 'de-olg-koeln' WHERE code = 'de-vg-koeln'")]
+    public async Task The_registry_refuses_a_Landgericht_without_an_Oberlandesgericht_and_any_other_court_with_one(string sql)
+    {
+        await using var connection = new NpgsqlConnection(api.Database.Migrations);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+
+        Assert.Equal((PostgresErrorCodes.CheckViolation, "courts_higher_regional_court_of_regional_courts"), (refused.SqlState, refused.ConstraintName));
     }
 
     [Fact]

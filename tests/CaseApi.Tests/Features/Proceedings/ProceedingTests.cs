@@ -14,11 +14,12 @@ public sealed class ProceedingTests(CaseApiFactory api) : IClassFixture<CaseApiF
         return (client, defendant, await client.CaseAsync(null, defendant.Id()));
     }
 
-    private static Task<JsonElement> ProceedingAsync(HttpClient client, JsonElement @case, JsonElement defendant, string kind = "preliminary_injunction") =>
+    private static Task<JsonElement> ProceedingAsync(HttpClient client, JsonElement @case, JsonElement defendant, string kind = "preliminary_injunction",
+        Guid? courtId = null) =>
         client.CreatedAsync($"/v1/cases/{@case.Id()}/proceedings", new
         {
             kind,
-            courtId = OlgKoeln,
+            courtId = courtId ?? OlgKoeln,
             fileNumber = "15 UKl 2/25",
             parties = new object[]
             {
@@ -197,6 +198,35 @@ public sealed class ProceedingTests(CaseApiFactory api) : IClassFixture<CaseApiF
 
         var after = await client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{window.Id()}");
         Assert.Equal("met", after.GetProperty("status").GetString());
+    }
+
+    // An application for a preliminary injunction at LG Köln: its urgency window is OLG Köln's (GVG § 119(1) no. 2), here the organisation's
+    // six weeks for OLG Köln. Knowledge on Friday 30 January 2026: six weeks end on Friday 13 March 2026; filed on Monday 2 March 2026, met.
+    [Fact]
+    public async Task An_application_to_LG_Koeln_meets_the_window_of_the_organisation_s_six_weeks_for_OLG_Koeln_above_it()
+    {
+        var now = new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
+        if (api.Clock.GetUtcNow() < now)
+        {
+            api.Clock.SetUtcNow(now);
+        }
+
+        var (client, defendant, @case) = await WorldAsync();
+        var lgKoeln = await client.GetFromJsonAsync<JsonElement>($"/v1/courts/{DemoData.CourtId("de-lg-koeln")}");
+        Assert.Equal("de-olg-koeln", lgKoeln.GetProperty("higherRegionalCourt").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.SendWithIfMatchAsync(HttpMethod.Put, "/v1/organisation/urgency-windows/de-olg-koeln",
+            new { period = "P6W", reason = "Senate 6 accepted six weeks (6 W 12/26)." }, 0)).StatusCode);
+        var proceeding = await ProceedingAsync(client, @case, defendant, courtId: lgKoeln.Id());
+
+        var window = (await client.CreatedAsync($"/v1/cases/{@case.Id()}/deadline-triggers",
+                new { kind = "infringement_known", occurredOn = "2026-01-30", court = lgKoeln.GetProperty("code").GetString(), courtJurisdiction = "DE-NW" }))
+            .GetProperty("created").EnumerateArray().Single(d => d.GetProperty("rule").GetString() == "uwg.urgency_window");
+        await client.CreatedAsync($"/v1/proceedings/{proceeding.Id()}/events", new { kind = "filed", occurredOn = "2026-03-02" });
+
+        Assert.Equal("2026-03-13", window.GetProperty("dueDate").GetString());
+        Assert.Contains("Landgericht Köln: the practice of OLG Köln above it (GVG § 119(1) no. 2) applies: window of P6W set by the organisation for OLG Köln",
+            window.GetProperty("computation").GetString(), StringComparison.Ordinal);
+        Assert.Equal("met", (await client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{window.Id()}")).GetProperty("status").GetString());
     }
 
     [Fact]

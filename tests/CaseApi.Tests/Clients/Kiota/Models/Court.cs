@@ -29,6 +29,14 @@ namespace CaseApi.Tests.Clients.Kiota.Models
 #else
         public string Code { get; set; }
 #endif
+        /// <summary>For a Landgericht, the code of the Oberlandesgericht above it, which hears appeals and complaints against its decisions (GVG § 119(1)no. 2) and whose urgency window applies to applications for a preliminary injunction made to it; null for every other court.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? HigherRegionalCourt { get; set; }
+#nullable restore
+#else
+        public string HigherRegionalCourt { get; set; }
+#endif
         /// <summary>The court&apos;s id.</summary>
         public Guid? Id { get; set; }
         /// <summary>The jurisdiction of its seat, whose public holidays it keeps (ISO 3166-2 such as DE-NW, or a country code).</summary>
@@ -77,6 +85,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             {
                 { "city", n => { City = n.GetStringValue(); } },
                 { "code", n => { Code = n.GetStringValue(); } },
+                { "higherRegionalCourt", n => { HigherRegionalCourt = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "jurisdiction", n => { Jurisdiction = n.GetStringValue(); } },
                 { "kind", n => { Kind = n.GetEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.CourtKind>(); } },
@@ -93,6 +102,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("city", City);
             writer.WriteStringValue("code", Code);
+            writer.WriteStringValue("higherRegionalCourt", HigherRegionalCourt);
             writer.WriteGuidValue("id", Id);
             writer.WriteStringValue("jurisdiction", Jurisdiction);
             writer.WriteEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.CourtKind>("kind", Kind);

@@ -14,7 +14,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class NewDeadlineTrigger : IParsable
     {
-        /// <summary>The Oberlandesgericht whose window applies, for `infringement_known` (one of `GET /v1/organisation/urgency-windows`):the organisation&apos;s own window for it where set, else the court&apos;s practice (`urgencyPractices` at `GET /v1/deadline-rules`);left out, the shortest window, one month.</summary>
+        /// <summary>The court the application for a preliminary injunction goes to, for `infringement_known`: an Oberlandesgericht (one of`GET /v1/organisation/urgency-windows`) or a Landgericht (`GET /v1/courts?kind=regional_court`), where the window of theOberlandesgericht above it applies (its `higherRegionalCourt`; GVG § 119(1) no. 2). The organisation&apos;s own window for thatOberlandesgericht where set, else the court&apos;s practice (`urgencyPractices` at `GET /v1/deadline-rules`); left out, theshortest window, one month.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Court { get; set; }

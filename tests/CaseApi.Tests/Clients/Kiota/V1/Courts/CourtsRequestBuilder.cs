@@ -47,7 +47,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Courts
         {
         }
         /// <summary>
-        /// The registry of courts a proceeding can be before, ordered by `code`: the Court of Justice of the EU, the Bundesgerichtshof,the Bundesverwaltungsgericht, the 24 Oberlandesgerichte, the Landgerichte at their seats, and the Verwaltungsgerichte in whosedistrict a German data protection authority sits (with Oberverwaltungsgerichte above the busiest). Filter by `kind` and by`jurisdiction` (the seat&apos;s holiday jurisdiction, e.g. `DE-NW`).
+        /// The registry of courts a proceeding can be before, ordered by `code`: the Court of Justice of the EU, the Bundesgerichtshof,the Bundesverwaltungsgericht, the 24 Oberlandesgerichte, the Landgerichte at their seats (each with the Oberlandesgericht above it,`higherRegionalCourt`, GVG § 119(1) no. 2), and the Verwaltungsgerichte in whosedistrict a German data protection authority sits (with Oberverwaltungsgerichte above the busiest). Filter by `kind` and by`jurisdiction` (the seat&apos;s holiday jurisdiction, e.g. `DE-NW`).
         /// </summary>
         /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.CourtPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -78,7 +78,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Courts
             return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.CourtPage>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.CourtPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The registry of courts a proceeding can be before, ordered by `code`: the Court of Justice of the EU, the Bundesgerichtshof,the Bundesverwaltungsgericht, the 24 Oberlandesgerichte, the Landgerichte at their seats, and the Verwaltungsgerichte in whosedistrict a German data protection authority sits (with Oberverwaltungsgerichte above the busiest). Filter by `kind` and by`jurisdiction` (the seat&apos;s holiday jurisdiction, e.g. `DE-NW`).
+        /// The registry of courts a proceeding can be before, ordered by `code`: the Court of Justice of the EU, the Bundesgerichtshof,the Bundesverwaltungsgericht, the 24 Oberlandesgerichte, the Landgerichte at their seats (each with the Oberlandesgericht above it,`higherRegionalCourt`, GVG § 119(1) no. 2), and the Verwaltungsgerichte in whosedistrict a German data protection authority sits (with Oberverwaltungsgerichte above the busiest). Filter by `kind` and by`jurisdiction` (the seat&apos;s holiday jurisdiction, e.g. `DE-NW`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -106,7 +106,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Courts
             return new global::CaseApi.Tests.Clients.Kiota.V1.Courts.CourtsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// The registry of courts a proceeding can be before, ordered by `code`: the Court of Justice of the EU, the Bundesgerichtshof,the Bundesverwaltungsgericht, the 24 Oberlandesgerichte, the Landgerichte at their seats, and the Verwaltungsgerichte in whosedistrict a German data protection authority sits (with Oberverwaltungsgerichte above the busiest). Filter by `kind` and by`jurisdiction` (the seat&apos;s holiday jurisdiction, e.g. `DE-NW`).
+        /// The registry of courts a proceeding can be before, ordered by `code`: the Court of Justice of the EU, the Bundesgerichtshof,the Bundesverwaltungsgericht, the 24 Oberlandesgerichte, the Landgerichte at their seats (each with the Oberlandesgericht above it,`higherRegionalCourt`, GVG § 119(1) no. 2), and the Verwaltungsgerichte in whosedistrict a German data protection authority sits (with Oberverwaltungsgerichte above the busiest). Filter by `kind` and by`jurisdiction` (the seat&apos;s holiday jurisdiction, e.g. `DE-NW`).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class CourtsRequestBuilderGetQueryParameters 

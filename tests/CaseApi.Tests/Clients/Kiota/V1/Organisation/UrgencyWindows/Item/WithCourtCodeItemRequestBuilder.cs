@@ -77,7 +77,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Organisation.UrgencyWindows.Item
             return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.UrgencyWindow>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.UrgencyWindow.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Admins set the organisation&apos;s own window for an Oberlandesgericht (`courtCode` from `GET /v1/organisation/urgency-windows`),with the reason or source it relies on: from then on `infringement_known` naming the court opens a window of this `period`(ISO 8601, two weeks to three months), and its `computation` quotes the reason beside the court&apos;s published practice. Deadlinesalready open keep their dates. Requires `If-Match`: &quot;0&quot; while the default applies, else the window&apos;s version (412 when stale), or `*` to set it whatever is in effect.An unknown court is a 404.
+        /// Admins set the organisation&apos;s own window for an Oberlandesgericht (`courtCode` from `GET /v1/organisation/urgency-windows`),with the reason or source it relies on: from then on `infringement_known` naming the court opens a window of this `period`(ISO 8601, two weeks to three months), and its `computation` quotes the reason beside the court&apos;s published practice. Deadlinesalready open keep their dates. Requires `If-Match`: &quot;0&quot; while the default applies, else the window&apos;s version (412 when stale), or `*` to set it whatever is in effect.An unknown court is a 404; so is a Landgericht, whose windows are those of the Oberlandesgericht above it (the 404 names it).
         /// </summary>
         /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.UrgencyWindow"/></returns>
         /// <param name="body">The organisation&apos;s own urgency window for a court.</param>
@@ -145,7 +145,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Organisation.UrgencyWindows.Item
             return requestInfo;
         }
         /// <summary>
-        /// Admins set the organisation&apos;s own window for an Oberlandesgericht (`courtCode` from `GET /v1/organisation/urgency-windows`),with the reason or source it relies on: from then on `infringement_known` naming the court opens a window of this `period`(ISO 8601, two weeks to three months), and its `computation` quotes the reason beside the court&apos;s published practice. Deadlinesalready open keep their dates. Requires `If-Match`: &quot;0&quot; while the default applies, else the window&apos;s version (412 when stale), or `*` to set it whatever is in effect.An unknown court is a 404.
+        /// Admins set the organisation&apos;s own window for an Oberlandesgericht (`courtCode` from `GET /v1/organisation/urgency-windows`),with the reason or source it relies on: from then on `infringement_known` naming the court opens a window of this `period`(ISO 8601, two weeks to three months), and its `computation` quotes the reason beside the court&apos;s published practice. Deadlinesalready open keep their dates. Requires `If-Match`: &quot;0&quot; while the default applies, else the window&apos;s version (412 when stale), or `*` to set it whatever is in effect.An unknown court is a 404; so is a Landgericht, whose windows are those of the Oberlandesgericht above it (the 404 names it).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The organisation&apos;s own urgency window for a court.</param>
