@@ -191,15 +191,12 @@ public static class SwaggerSetup
 
             Add(operation, context, "429", "Too many requests from this API key (or calendar feed, or address when no key is sent); see `Retry-After`.");
             Add(operation, context, "500", "An unexpected error; quote the `traceId` when reporting it.");
-            Add(operation, context, "503", "The database is unavailable (`database_unavailable`); retry after the seconds in `Retry-After`.",
-                headers: new Dictionary<string, IOpenApiHeader>
-                {
-                    ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before retrying.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
-                });
+            // Retry-After on 429 and 503 is declared with the other response headers (ResponseHeadersOperationFilter).
+            Add(operation, context, "503", "The database is unavailable (`database_unavailable`); retry after the seconds in `Retry-After`.");
         }
 
         public static void Add(
-            OpenApiOperation operation, OperationFilterContext context, string status, string description, Type? schema = null, Dictionary<string, IOpenApiHeader>? headers = null)
+            OpenApiOperation operation, OperationFilterContext context, string status, string description, Type? schema = null)
         {
             operation.Responses ??= [];
             if (operation.Responses.ContainsKey(status))
@@ -210,7 +207,6 @@ public static class SwaggerSetup
             operation.Responses[status] = new OpenApiResponse
             {
                 Description = description,
-                Headers = headers,
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
                     ["application/problem+json"] = new() { Schema = context.SchemaGenerator.GenerateSchema(schema ?? typeof(ProblemDetails), context.SchemaRepository) },
