@@ -170,7 +170,8 @@ internal static partial class LetterDocument
     [GeneratedRegex(@"^\s*(?<marker>(\d{1,3}|[a-z])[.)])\s+(?<text>.*)$")]
     private static partial Regex NumberedItem();
 
-    [GeneratedRegex(@"^([A-Z]{1,2}-)?\d{4,5}\s+")]
+    // Postcodes before the town: 40215, D-40215, 1010 (AT), 02-068 (PL), 1012 AB (NL).
+    [GeneratedRegex(@"^([A-Z]{1,2}-)?\d[\d-]{2,6}(\s[A-Z]{2})?\s+")]
     private static partial Regex PostcodePrefix();
 
     private sealed record Labels(string Reference, string PageOf, string Draft, string Letter);

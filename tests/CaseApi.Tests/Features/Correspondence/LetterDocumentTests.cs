@@ -118,9 +118,28 @@ public sealed class LetterDocumentTests(CaseApiFactory api) : IClassFixture<Case
         Assert.True(watch.ElapsedMilliseconds < 1000, $"rendering took {watch.ElapsedMilliseconds} ms");
     }
 
+    [Fact]
+    public void Text_outside_Latin_1_stays_extractable()
+    {
+        var sheet = new LetterSheet
+        {
+            Language = "en", SenderName = "Fundacja Panoptykon", SenderAddress = "ul. Orzechowska 4/4\n02-068 Warszawa",
+            RecipientName = "Urząd Ochrony Danych Osobowych", RecipientAddress = "ul. Stawki 2, 00-193 Warszawa, Poland",
+            Date = new DateOnly(2025, 4, 30), Reference = "PL-2025-7", Subject = "Skarga – Łódź", Body = "Zażółć gęślą jaźń; € 1 000; Ελληνικά.",
+            RenderedAt = new DateTimeOffset(2025, 4, 30, 12, 0, 0, TimeSpan.Zero),
+        };
+
+        var pdf = LetterDocument.Render(sheet);
+
+        AssertContainsAll(Text(pdf), "Urząd Ochrony Danych Osobowych", "Skarga – Łódź", "Zażółć gęślą jaźń; € 1 000; Ελληνικά.");
+        AssertFontsEmbeddedAndNoScript(pdf);
+    }
+
     [Theory]
     [InlineData("Helmholtzstraße 19\n40215 Düsseldorf", "Düsseldorf")]
     [InlineData("Postfach 1\nD-10115 Berlin", "Berlin")]
+    [InlineData("ul. Orzechowska 4/4\n02-068 Warszawa", "Warszawa")]
+    [InlineData("Postbus 93374\n2509 AJ Den Haag", "Den Haag")]
     [InlineData("1 Main Street\nLondon", "London")]
     [InlineData(null, null)]
     public void The_place_in_the_date_line_is_the_town_of_the_address_s_last_line(string? address, string? place) =>
