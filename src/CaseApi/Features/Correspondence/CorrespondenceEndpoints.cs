@@ -15,5 +15,6 @@ public static class CorrespondenceEndpoints
         RecordDelivery.Map(letters);
         AddAttachment.Map(letters);
         GetAttachment.Map(letters);
+        RenderLetterDocument.Map(letters);
     }
 }

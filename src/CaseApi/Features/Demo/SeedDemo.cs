@@ -15,6 +15,8 @@ public static class SeedDemo
 {
     public static readonly Guid OrganisationId = Guid.Parse("0192f1d0-0000-7000-8000-00000000de40");
     public const string OrganisationName = "Demo consumer organisation";
+    /// <summary>Verbraucherzentrale NRW's address: the demo case is its case against Meta.</summary>
+    public const string PostalAddress = "Helmholtzstraße 19\n40215 Düsseldorf";
     public const string KeyName = "Demo admin key (printed at start)";
 
     public sealed record Command : ICommand<string>;
@@ -26,10 +28,10 @@ public static class SeedDemo
             var now = clock.GetUtcNow();
             await db.EnterOrganisationAsync(OrganisationId, ct);
             await db.ExecuteAsync("""
-                INSERT INTO organisations (id, name, jurisdiction, time_zone, created_at)
-                VALUES (@OrganisationId, @OrganisationName, 'DE-NW', 'Europe/Berlin', @now)
+                INSERT INTO organisations (id, name, postal_address, jurisdiction, time_zone, created_at)
+                VALUES (@OrganisationId, @OrganisationName, @PostalAddress, 'DE-NW', 'Europe/Berlin', @now)
                 ON CONFLICT (id) DO NOTHING
-                """, new { OrganisationId, OrganisationName, now }, ct);
+                """, new { OrganisationId, OrganisationName, PostalAddress, now }, ct);
             await db.ExecuteAsync(
                 "UPDATE api_keys SET revoked_at = @now WHERE organisation_id = @OrganisationId AND name = @KeyName AND revoked_at IS NULL",
                 new { OrganisationId, KeyName, now }, ct);

@@ -6,7 +6,7 @@ namespace CaseApi.Features.Organisations;
 /// <summary>The organisation an API key belongs to, and the settings its deadlines are computed with.</summary>
 public sealed record OrganisationDto : IVersioned
 {
-    internal const string Columns = "id, name, jurisdiction, time_zone, local_holidays, version, created_at";
+    internal const string Columns = "id, name, postal_address, jurisdiction, time_zone, local_holidays, version, created_at";
 
     /// <summary>The organisation's id.</summary>
     public Guid Id { get; init; }
@@ -14,6 +14,13 @@ public sealed record OrganisationDto : IVersioned
     /// <summary>Its name.</summary>
     /// <example>Verbraucherzentrale NRW</example>
     public required string Name { get; init; }
+
+    /// <summary>
+    /// Its postal address, one line per line of the envelope: the letterhead of its letters as PDF. The last line is the
+    /// postcode and town; the town (without the postcode) is the place in the letters' date line. Null until set.
+    /// </summary>
+    /// <example>Helmholtzstraße 19&#10;40215 Düsseldorf</example>
+    public string? PostalAddress { get; init; }
 
     /// <summary>Whose public holidays deadlines skip: an ISO 3166-1 country, or an ISO 3166-2 region where holidays differ by region.</summary>
     /// <example>DE-NW</example>

@@ -19,6 +19,9 @@ public static class UpdateOrganisation
         /// <summary>The organisation's name.</summary>
         public Optional<string> Name { get; init; }
 
+        /// <summary>Its postal address, one line per line, the postcode and town last (null removes it): the letterhead of its letters as PDF.</summary>
+        public Optional<string?> PostalAddress { get; init; }
+
         /// <summary>Whose public holidays deadlines skip.</summary>
         /// <example>DE-NW</example>
         public Optional<string> Jurisdiction { get; init; }
@@ -43,6 +46,8 @@ public static class UpdateOrganisation
         public Validator()
         {
             When(c => c.Changes.Name.IsSet, () => RuleFor(c => c.Changes.Name.Value).NotEmpty().IsShortText(200).OverridePropertyName("name"));
+            When(c => c.Changes.PostalAddress.IsSet, () => RuleFor(c => c.Changes.PostalAddress.Value).Must(address => address is null || address.Trim().Length > 0)
+                .WithMessage("Must not be blank; send null to remove the address.").IsShortText(500).OverridePropertyName("postalAddress"));
             When(c => c.Changes.Jurisdiction.IsSet, () => RuleFor(c => c.Changes.Jurisdiction.Value).NotEmpty().IsJurisdiction().OverridePropertyName("jurisdiction"));
             When(c => c.Changes.TimeZone.IsSet, () => RuleFor(c => c.Changes.TimeZone.Value).NotEmpty().IsTimeZone().OverridePropertyName("timeZone"));
             When(c => c.Changes.LocalHolidays is { IsSet: true, Value: not null }, () =>
@@ -66,14 +71,14 @@ public static class UpdateOrganisation
             await RequireRemovedHolidaysExistAsync(jurisdiction, localHolidays, ct);
 
             return await db.QuerySingleAsync<OrganisationDto>($"""
-                UPDATE organisations SET name = @name, jurisdiction = @jurisdiction, time_zone = @timeZone, local_holidays = @localHolidays::jsonb,
+                UPDATE organisations SET name = @name, postal_address = @postalAddress, jurisdiction = @jurisdiction, time_zone = @timeZone, local_holidays = @localHolidays::jsonb,
                     version = version + 1
                 WHERE id = current_organisation_id()
                 RETURNING {OrganisationDto.Columns}
                 """,
                 new
                 {
-                    name = cmd.Changes.Name.Or(current.Name), jurisdiction, timeZone = cmd.Changes.TimeZone.Or(current.TimeZone), localHolidays,
+                    name = cmd.Changes.Name.Or(current.Name), postalAddress = cmd.Changes.PostalAddress.Or(current.PostalAddress), jurisdiction, timeZone = cmd.Changes.TimeZone.Or(current.TimeZone), localHolidays,
                 },
                 ct);
         }
@@ -112,6 +117,6 @@ public static class UpdateOrganisation
         .RequireAuthorization(Policies.Admin)
         .WithName("UpdateOrganisation")
         .WithSummary("Change your organisation's settings")
-        .WithDescription("Admins set the name, the jurisdiction whose public holidays deadlines skip, the municipality's local holidays on top of them, and the time zone in which days end. Requires `If-Match`.")
+        .WithDescription("Admins set the name, the postal address (the letterhead of letters as PDF), the jurisdiction whose public holidays deadlines skip, the municipality's local holidays on top of them, and the time zone in which days end. Requires `If-Match`.")
         .Produces<OrganisationDto>();
 }

@@ -147,7 +147,7 @@ public static class Examples
               "description": "Illustrative: the conduct the undertaking covers was resumed."
             }
             """,
-        [typeof(UpdateOrganisation.Body)] = """{ "jurisdiction": "DE-NW", "timeZone": "Europe/Berlin" }""",
+        [typeof(UpdateOrganisation.Body)] = """{ "jurisdiction": "DE-NW", "timeZone": "Europe/Berlin", "postalAddress": "Helmholtzstraße 19\n40215 Düsseldorf" }""",
         [typeof(OpenProceeding.Body)] = $$"""
             {
               "kind": "preliminary_injunction",

@@ -51,6 +51,7 @@ internal sealed class QueryParametersOperationFilter : IOperationFilter
         ["ListLetters.defendantId"] = "Only letters to or from this defendant.",
         ["ListLetters.dpaId"] = "Only letters to or from this data protection authority.",
         ["ListLetterTemplates.letterType"] = "Only templates for this type of letter.",
+        ["GetLetterDocument.language"] = "The language of the labels, the date and the page numbers (ISO 639-1); German for an organisation in DE, AT, CH or LI when left out, else English.",
         ["ListLetterTemplates.language"] = "Only templates in this language (ISO 639-1).",
         ["GetResponseTimes.groupBy"] = "One row per `defendant` (when left out) or per authority (`dpa`).",
     };

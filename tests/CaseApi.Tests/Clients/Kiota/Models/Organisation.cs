@@ -41,6 +41,14 @@ namespace CaseApi.Tests.Clients.Kiota.Models
 #else
         public string Name { get; set; }
 #endif
+        /// <summary>Its postal address, one line per line of the envelope: the letterhead of its letters as PDF. The last line is thepostcode and town; the town (without the postcode) is the place in the letters&apos; date line. Null until set.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? PostalAddress { get; set; }
+#nullable restore
+#else
+        public string PostalAddress { get; set; }
+#endif
         /// <summary>The IANA time zone in which a day ends at 24:00 for its deadlines.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -74,6 +82,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
                 { "jurisdiction", n => { Jurisdiction = n.GetStringValue(); } },
                 { "localHolidays", n => { LocalHolidays = n.GetCollectionOfObjectValues<global::CaseApi.Tests.Clients.Kiota.Models.LocalHoliday>(global::CaseApi.Tests.Clients.Kiota.Models.LocalHoliday.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
+                { "postalAddress", n => { PostalAddress = n.GetStringValue(); } },
                 { "timeZone", n => { TimeZone = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetIntValue(); } },
             };
@@ -90,6 +99,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             writer.WriteStringValue("jurisdiction", Jurisdiction);
             writer.WriteCollectionOfObjectValues<global::CaseApi.Tests.Clients.Kiota.Models.LocalHoliday>("localHolidays", LocalHolidays);
             writer.WriteStringValue("name", Name);
+            writer.WriteStringValue("postalAddress", PostalAddress);
             writer.WriteStringValue("timeZone", TimeZone);
             writer.WriteIntValue("version", Version);
         }

@@ -37,6 +37,14 @@ namespace CaseApi.Tests.Clients.Kiota.Models
 #else
         public string Name { get; set; }
 #endif
+        /// <summary>Its postal address, one line per line, the postcode and town last (null removes it): the letterhead of its letters as PDF.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? PostalAddress { get; set; }
+#nullable restore
+#else
+        public string PostalAddress { get; set; }
+#endif
         /// <summary>The IANA time zone in which a day ends for deadlines.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -66,6 +74,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
                 { "jurisdiction", n => { Jurisdiction = n.GetStringValue(); } },
                 { "localHolidays", n => { LocalHolidays = n.GetCollectionOfObjectValues<global::CaseApi.Tests.Clients.Kiota.Models.LocalHoliday>(global::CaseApi.Tests.Clients.Kiota.Models.LocalHoliday.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
+                { "postalAddress", n => { PostalAddress = n.GetStringValue(); } },
                 { "timeZone", n => { TimeZone = n.GetStringValue(); } },
             };
         }
@@ -79,6 +88,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             writer.WriteStringValue("jurisdiction", Jurisdiction);
             writer.WriteCollectionOfObjectValues<global::CaseApi.Tests.Clients.Kiota.Models.LocalHoliday>("localHolidays", LocalHolidays);
             writer.WriteStringValue("name", Name);
+            writer.WriteStringValue("postalAddress", PostalAddress);
             writer.WriteStringValue("timeZone", TimeZone);
         }
     }

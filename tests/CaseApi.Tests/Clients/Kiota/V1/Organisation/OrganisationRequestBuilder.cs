@@ -69,7 +69,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Organisation
             return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.Organisation>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.Organisation.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Admins set the name, the jurisdiction whose public holidays deadlines skip, the municipality&apos;s local holidays on top of them, and the time zone in which days end. Requires `If-Match`.
+        /// Admins set the name, the postal address (the letterhead of letters as PDF), the jurisdiction whose public holidays deadlines skip, the municipality&apos;s local holidays on top of them, and the time zone in which days end. Requires `If-Match`.
         /// </summary>
         /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.Organisation"/></returns>
         /// <param name="body">The settings to change (JSON Merge Patch). Deadlines already computed keep their dates; new ones use the new settings.</param>
@@ -135,7 +135,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Organisation
             return requestInfo;
         }
         /// <summary>
-        /// Admins set the name, the jurisdiction whose public holidays deadlines skip, the municipality&apos;s local holidays on top of them, and the time zone in which days end. Requires `If-Match`.
+        /// Admins set the name, the postal address (the letterhead of letters as PDF), the jurisdiction whose public holidays deadlines skip, the municipality&apos;s local holidays on top of them, and the time zone in which days end. Requires `If-Match`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The settings to change (JSON Merge Patch). Deadlines already computed keep their dates; new ones use the new settings.</param>
