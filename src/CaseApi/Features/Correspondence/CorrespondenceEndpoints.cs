@@ -6,6 +6,7 @@ public static class CorrespondenceEndpoints
     {
         var cases = v1.MapGroup("/cases");
         RecordLetter.Map(cases);
+        ImportLetter.Map(cases);
         ListCaseLetters.Map(cases);
         var letters = v1.MapGroup("/letters").WithTags("Correspondence");
         ListLetters.Map(letters);
@@ -15,5 +16,6 @@ public static class CorrespondenceEndpoints
         RecordDelivery.Map(letters);
         AddAttachment.Map(letters);
         GetAttachment.Map(letters);
+        GetLetterOriginal.Map(letters);
     }
 }
