@@ -54,7 +54,8 @@ public sealed record MailMessageContent(MimeMessage Message, string? MessageId, 
     private static List<MailAttachment> ReadAttachments(MimeMessage message)
     {
         var found = new List<MailAttachment>();
-        foreach (var entity in message.Attachments)
+        // A forwarded message is kept whether it came as an attachment or inline; inline images and the like stay in the original only.
+        foreach (var entity in message.BodyParts.Where(e => e is MessagePart or MimePart { IsAttachment: true }))
         {
             if (found.Count == MaxAttachments)
             {

@@ -52,6 +52,8 @@ internal sealed class QueryParametersOperationFilter : IOperationFilter
         ["ListLetters.dpaId"] = "Only letters to or from this data protection authority.",
         ["ListLetterTemplates.letterType"] = "Only templates for this type of letter.",
         ["ListLetterTemplates.language"] = "Only templates in this language (ISO 639-1).",
+        ["ImportLetter.defendantId"] = "The sender, when a defendant; needed only when it cannot be told from the message and the case (see the description).",
+        ["ImportLetter.dpaId"] = "The sender, when a data protection authority.",
         ["GetResponseTimes.groupBy"] = "One row per `defendant` (when left out) or per authority (`dpa`).",
     };
 
