@@ -78,16 +78,17 @@ public static class ImportLetter
                     "Name the sender: a defendantId or dpaId. It cannot be told from the message, which answers no letter of the case, and the case has not exactly one defendant.")]);
             }
 
+            var answers = mail.AutoSubmitted ? null : match?.AnsweredLetterId;
             var id = await recorder.RecordAsync(cmd.CaseId, new RecordLetter.NewLetter
             {
                 Direction = LetterDirection.Incoming,
-                Type = match?.AnsweredLetterId is null ? LetterType.Other : LetterType.Reply,
+                Type = mail.AutoSubmitted ? LetterType.Acknowledgement : answers is null ? LetterType.Other : LetterType.Reply,
                 DefendantId = defendantId,
                 DpaId = dpaId,
                 Channel = LetterChannel.Email,
                 Subject = mail.Subject,
                 Body = mail.Body.Length == 0 ? null : mail.Body,
-                InReplyTo = match?.AnsweredLetterId,
+                InReplyTo = answers,
                 ReceivedAt = mail.ReceivedAt,
             }, mail.MessageId, ct);
             foreach (var attachment in mail.Attachments)
@@ -155,7 +156,9 @@ public static class ImportLetter
             `inReplyTo` it and meets its deadline as `POST /v1/cases/{caseId}/letters` records a reply (a reply to a cease-and-desist letter is not
             classified, so it meets the deadline as an unclassified reply does); one found by the case's reply address or its reference in the subject
             answers the case's one sent letter with an open deadline, if there is exactly one. A message that belongs to another case of the
-            organisation is refused with 409 `message_belongs_to_other_case` naming it. Another organisation's letters are never matched.
+            organisation is refused with 409 `message_belongs_to_other_case` naming it. Another organisation's letters are never matched. An automatic
+            answer (`Auto-Submitted` other than `no`, RFC 3834: an out-of-office notice) is filed in the case as an `acknowledgement` answering
+            nothing, so that it meets no deadline.
 
             The sender (`defendantId` or `dpaId`) is the answered letter's other side, or the case's only defendant, unless given here; 422 when
             none can be told. A message imported before (the same bytes, or the same Message-ID) is not recorded again: 200 with the letter it became,

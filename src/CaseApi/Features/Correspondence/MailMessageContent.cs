@@ -12,7 +12,8 @@ public sealed record MailAttachment(string FileName, byte[] Content);
 /// What a letter takes from an e-mail message (issue 15): subject, plain text, when it came, who sent it and its attachments, each bounded
 /// so that a hostile message is recorded within the letter's limits or refused with a reason, never a 500.
 /// </summary>
-public sealed record MailMessageContent(MimeMessage Message, string? MessageId, string Subject, string Body, DateTimeOffset ReceivedAt, string? From, IReadOnlyList<MailAttachment> Attachments)
+public sealed record MailMessageContent(
+    MimeMessage Message, string? MessageId, string Subject, string Body, DateTimeOffset ReceivedAt, string? From, bool AutoSubmitted, IReadOnlyList<MailAttachment> Attachments)
 {
     /// <summary>The largest message taken: an attachment of the maximum size, base64-encoded, with room for the rest.</summary>
     public const long MaxMessageBytes = 40 * 1024 * 1024;
@@ -48,7 +49,17 @@ public sealed record MailMessageContent(MimeMessage Message, string? MessageId, 
         var receivedAt = message.Date > now || message.Date.Year < 1990 ? now : message.Date.ToUniversalTime();
         var messageId = message.MessageId is { Length: > 0 and <= 998 } id && !id.Any(char.IsControl) ? id : null;
         return new MailMessageContent(message, messageId, subject.Length > 0 ? subject : "(no subject)", body, receivedAt,
-            message.From.Mailboxes.FirstOrDefault()?.Address, ReadAttachments(message));
+            message.From.Mailboxes.FirstOrDefault()?.Address, IsAutoSubmitted(message), ReadAttachments(message));
+    }
+
+    /// <summary>
+    /// An out-of-office notice or other automatic answer (RFC 3834 § 5: <c>Auto-Submitted</c> other than <c>no</c>) carries the In-Reply-To of
+    /// the letter it bounces off, but answers nothing: it must not meet a deadline.
+    /// </summary>
+    private static bool IsAutoSubmitted(MimeMessage message)
+    {
+        var value = message.Headers[HeaderId.AutoSubmitted]?.Trim();
+        return !string.IsNullOrEmpty(value) && !value.StartsWith("no", StringComparison.OrdinalIgnoreCase);
     }
 
     private static List<MailAttachment> ReadAttachments(MimeMessage message)

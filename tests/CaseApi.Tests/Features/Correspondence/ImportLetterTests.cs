@@ -85,6 +85,25 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
     }
 
     [Fact]
+    public async Task An_out_of_office_notice_is_filed_in_the_case_but_meets_no_deadline()
+    {
+        var world = await Letters.WorldAsync(api);
+        var sent = await SendEmailAsync(world);
+        var message = Reply("Abwesenheitsnotiz: Unterlassungsaufforderung", "Ich bin bis zum 19. Mai nicht im Büro.");
+        message.InReplyTo = sent.GetProperty("messageId").GetString();
+        message.Headers.Add(HeaderId.AutoSubmitted, "auto-replied");
+
+        var response = await ImportAsync(world, Bytes(message));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var letter = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("acknowledgement", letter.GetProperty("type").GetString());
+        Assert.Equal(JsonValueKind.Null, letter.GetProperty("inReplyToId").ValueKind);
+        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
+        Assert.Equal("open", deadline.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task The_same_message_imported_twice_is_one_letter()
     {
         var world = await Letters.WorldAsync(api);
