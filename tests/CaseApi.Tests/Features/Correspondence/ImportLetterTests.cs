@@ -240,6 +240,24 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
     }
 
     [Fact]
+    public async Task Multiparts_nested_ten_thousand_deep_are_recorded_without_breaking_the_parser()
+    {
+        var world = await Letters.WorldAsync(api);
+        var raw = new StringBuilder("From: legal@meta.example\r\nSubject: Verschachtelt\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b0\"\r\n\r\n");
+        for (var depth = 1; depth <= 10_000; depth++)
+        {
+            raw.Append($"--b{depth - 1}\r\nContent-Type: multipart/mixed; boundary=\"b{depth}\"\r\n\r\n");
+        }
+
+        raw.Append("--b10000\r\nContent-Type: text/plain\r\n\r\nTief unten.\r\n");
+
+        var response = await ImportAsync(world, Encoding.ASCII.GetBytes(raw.ToString()));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("Verschachtelt", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("subject").GetString());
+    }
+
+    [Fact]
     public async Task An_html_only_message_is_recorded_as_text_without_its_script()
     {
         var world = await Letters.WorldAsync(api);
