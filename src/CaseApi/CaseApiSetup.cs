@@ -66,6 +66,9 @@ public static class CaseApiSetup
         services.AddScoped<UrgencyWindowRisk>();
         services.AddScoped<CeaseAndDesistOutcomes>();
         services.AddScoped<LetterTemplateRenderer>();
+        services.AddScoped<LetterRecorder>();
+        services.AddScoped<MessageThreading>();
+        services.AddSingleton(new MessageIds(builder.Configuration));
         services.AddWebhooks();
         services.AddDatabase();
         // After the database: Data Protection loads its key ring from it at start.

@@ -27,6 +27,13 @@ public sealed record CaseDto : IVersioned
     /// <example>VZ-2025-0142</example>
     public required string Reference { get; init; }
 
+    /// <summary>
+    /// The case's random mail token: replies to <c>cases+{mailToken}@</c> the organisation's mailbox are filed in this case (see the README's
+    /// matching rules). Unguessable, unlike the reference.
+    /// </summary>
+    /// <example>3f9c2a7e5b1d08c46a92</example>
+    public required string MailToken { get; init; }
+
     /// <summary>Title.</summary>
     /// <example>Meta: training AI on EU users' posts</example>
     public required string Title { get; init; }
@@ -104,7 +111,7 @@ internal sealed record CaseRow
 {
     /// <summary>The columns of <see cref="CaseRow"/> for a query whose cases table is aliased <c>c</c>.</summary>
     public const string Columns = """
-        c.id, c.reference, c.title, c.summary, c.status, c.outcome, c.legal_bases, c.tags, c.responsible_lawyer, c.opened_on, c.closed_on,
+        c.id, c.reference, c.mail_token, c.title, c.summary, c.status, c.outcome, c.legal_bases, c.tags, c.responsible_lawyer, c.opened_on, c.closed_on,
         c.version, c.created_at, c.updated_at,
         ARRAY(SELECT cd.defendant_id FROM case_defendants cd WHERE cd.organisation_id = c.organisation_id AND cd.case_id = c.id ORDER BY cd.defendant_id) AS defendant_ids,
         (SELECT count(*) FROM complaints k WHERE k.organisation_id = c.organisation_id AND k.case_id = c.id)::int AS complaint_count,
@@ -118,6 +125,8 @@ internal sealed record CaseRow
     public Guid Id { get; init; }
 
     public required string Reference { get; init; }
+
+    public required string MailToken { get; init; }
 
     public required string Title { get; init; }
 
@@ -157,7 +166,7 @@ internal sealed record CaseRow
 
     public CaseDto ToDto() => new()
     {
-        Id = Id, Reference = Reference, Title = Title, Summary = Summary, Status = SnakeCase.ToEnum<CaseStatus>(Status), Outcome = Outcome,
+        Id = Id, Reference = Reference, MailToken = MailToken, Title = Title, Summary = Summary, Status = SnakeCase.ToEnum<CaseStatus>(Status), Outcome = Outcome,
         LegalBases = LegalBases, Tags = Tags, DefendantIds = DefendantIds, ResponsibleLawyer = ResponsibleLawyer, OpenedOn = OpenedOn,
         ClosedOn = ClosedOn, ComplaintCount = ComplaintCount, LetterCount = LetterCount, OpenDeadlineCount = OpenDeadlineCount,
         NextDeadlineId = NextDeadlineId, NextDeadlineDueAt = NextDeadlineDueAt, Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -12,7 +11,7 @@ namespace CaseApi.Features.Correspondence;
 
 public static class AddAttachment
 {
-    public const long MaxBytes = 25 * 1024 * 1024;
+    public const long MaxBytes = AttachmentStore.MaxBytes;
 
     // Room for the multipart envelope around a file of the maximum size.
     private const long MaxRequestBytes = MaxBytes + (64 * 1024);
@@ -34,22 +33,13 @@ public static class AddAttachment
     {
         public async Task<AttachmentDto> Handle(Command cmd, CancellationToken ct)
         {
-            var contentType = AttachmentTypes.Detect(cmd.Content, cmd.FileName)
-                ?? throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "unsupported_attachment_type",
-                    $"'{cmd.FileName}' is not a file of a type we accept, or its content does not match its name. Accepted: {AttachmentTypes.Accepted}.");
             var caseId = await db.QuerySingleOrDefaultAsync<Guid?>(
                 "SELECT case_id FROM letters WHERE id = @LetterId AND organisation_id = current_organisation_id()", new { cmd.LetterId }, ct)
                 ?? throw new NotFoundException("letter", cmd.LetterId);
-            var now = clock.GetUtcNow();
-            var id = Guid.CreateVersion7(now);
-            var sha256 = SHA256.HashData(cmd.Content);
-            await db.ExecuteAsync("""
-                INSERT INTO letter_attachments (id, organisation_id, letter_id, file_name, content_type, size, sha256, content, created_at)
-                VALUES (@id, current_organisation_id(), @LetterId, @FileName, @contentType, @size, @sha256, @Content, @now)
-                """, new { id, cmd.LetterId, cmd.FileName, contentType, size = cmd.Content.LongLength, sha256, cmd.Content, now }, ct);
+            var stored = await AttachmentStore.StoreAsync(db, cmd.LetterId, cmd.FileName, cmd.Content, clock.GetUtcNow(), ct);
             await timeline.AppendAsync(caseId, "letter.attachment_added", $"Attachment added: {cmd.FileName}.", "letter", cmd.LetterId,
-                details: new { attachmentId = id, cmd.FileName, contentType, sha256 = Convert.ToHexStringLower(sha256) }, ct: ct);
-            return new AttachmentDto { Id = id, FileName = cmd.FileName, ContentType = contentType, Size = cmd.Content.LongLength, Sha256 = Convert.ToHexStringLower(sha256) };
+                details: new { attachmentId = stored.Id, cmd.FileName, stored.ContentType, stored.Sha256 }, ct: ct);
+            return stored;
         }
     }
 

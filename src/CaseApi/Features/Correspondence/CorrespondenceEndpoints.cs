@@ -6,6 +6,7 @@ public static class CorrespondenceEndpoints
     {
         var cases = v1.MapGroup("/cases");
         RecordLetter.Map(cases);
+        ImportLetter.Map(cases);
         ListCaseLetters.Map(cases);
         var letters = v1.MapGroup("/letters").WithTags("Correspondence");
         ListLetters.Map(letters);
@@ -16,5 +17,6 @@ public static class CorrespondenceEndpoints
         AddAttachment.Map(letters);
         GetAttachment.Map(letters);
         RenderLetterDocument.Map(letters);
+        GetLetterOriginal.Map(letters);
     }
 }

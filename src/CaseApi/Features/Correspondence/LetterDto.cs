@@ -139,6 +139,13 @@ public sealed record LetterDto : IVersioned
     /// <summary>The letter this one answers.</summary>
     public Guid? InReplyToId { get; init; }
 
+    /// <summary>
+    /// For an e-mail letter: its RFC 5322 Message-ID, without angle brackets. CaseApi gives an outgoing one when it is sent; an imported
+    /// message keeps its own. A reply naming it in <c>In-Reply-To</c> or <c>References</c> is filed as the answer to this letter.
+    /// </summary>
+    /// <example>0193f2a4-6c1e-7d2a-9b4e-5f0a1c2d3e4f@caseapi.invalid</example>
+    public string? MessageId { get; init; }
+
     /// <summary>Where it stands.</summary>
     public LetterStatus Status { get; init; }
 
@@ -174,7 +181,7 @@ public sealed record LetterDto : IVersioned
 internal sealed record LetterRow
 {
     public const string Columns = """
-        id, case_id, complaint_id, direction, type, defendant_id, dpa_id, channel, subject, body, in_reply_to_id, status,
+        id, case_id, complaint_id, direction, type, defendant_id, dpa_id, channel, subject, body, in_reply_to_id, message_id, status,
         sent_at, received_at, delivered_on, cease_and_desist_reply::text AS cease_and_desist_reply, version, created_at, updated_at
         """;
 
@@ -200,6 +207,8 @@ internal sealed record LetterRow
 
     public Guid? InReplyToId { get; init; }
 
+    public string? MessageId { get; init; }
+
     public required string Status { get; init; }
 
     public DateTimeOffset? SentAt { get; init; }
@@ -220,7 +229,7 @@ internal sealed record LetterRow
     {
         Id = Id, CaseId = CaseId, ComplaintId = ComplaintId, Direction = SnakeCase.ToEnum<LetterDirection>(Direction),
         Type = SnakeCase.ToEnum<LetterType>(Type), DefendantId = DefendantId, DpaId = DpaId, Channel = SnakeCase.ToEnum<LetterChannel>(Channel),
-        Subject = Subject, Body = Body, InReplyToId = InReplyToId, Status = SnakeCase.ToEnum<LetterStatus>(Status), SentAt = SentAt,
+        Subject = Subject, Body = Body, InReplyToId = InReplyToId, MessageId = MessageId, Status = SnakeCase.ToEnum<LetterStatus>(Status), SentAt = SentAt,
         ReceivedAt = ReceivedAt, DeliveredOn = DeliveredOn,
         CeaseAndDesistReply = CeaseAndDesistReply is null ? null : JsonSerializer.Deserialize<CeaseAndDesistReply>(CeaseAndDesistReply, JsonSetup.Api), Deadline = deadline, Attachments = attachments, Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
     };

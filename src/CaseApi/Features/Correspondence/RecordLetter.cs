@@ -1,12 +1,5 @@
-using CaseApi.Features.Deadlines;
-using CaseApi.Features.LetterTemplates;
-using CaseApi.Features.Events;
-using CaseApi.Features.Obligations;
-using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
-using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
@@ -93,109 +86,10 @@ public static class RecordLetter
         }
     }
 
-    internal sealed class Handler(
-        DbSession db, DeadlineKeeper deadlines, CeaseAndDesistOutcomes ceaseAndDesist, TimelineWriter timeline, LetterTemplateRenderer templates, EventWriter events, TimeProvider clock)
-        : IRequestHandler<Command, LetterDto>
+    internal sealed class Handler(LetterRecorder recorder) : IRequestHandler<Command, LetterDto>
     {
-        public async Task<LetterDto> Handle(Command cmd, CancellationToken ct)
-        {
-            var letter = cmd.Letter;
-            await RequireSameCaseAsync(db, "cases", cmd.CaseId, cmd.CaseId, "case", ct);
-            if (letter.ComplaintId is { } complaintId)
-            {
-                await RequireSameCaseAsync(db, "complaints", complaintId, cmd.CaseId, "complaint", ct);
-            }
-
-            if (letter.InReplyTo is { } answered)
-            {
-                await RequireSameCaseAsync(db, "letters", answered, cmd.CaseId, "letter", ct);
-                if (letter.CeaseAndDesistReply is not null)
-                {
-                    await CeaseAndDesistOutcomes.RequireCeaseAndDesistAsync(db, answered, ct);
-                }
-            }
-
-            var (subject, body) = await DraftAsync(cmd.CaseId, letter, ct);
-            var now = clock.GetUtcNow();
-            var id = Guid.CreateVersion7(now);
-            var incoming = letter.Direction == LetterDirection.Incoming;
-            var receivedAt = incoming ? letter.ReceivedAt ?? now : (DateTimeOffset?)null;
-            await db.ExecuteAsync("""
-                INSERT INTO letters (id, organisation_id, case_id, complaint_id, direction, type, defendant_id, dpa_id, channel, subject, body,
-                    in_reply_to_id, status, received_at, cease_and_desist_reply, created_at, updated_at)
-                VALUES (@id, current_organisation_id(), @CaseId, @ComplaintId, @direction, @type, @DefendantId, @DpaId, @channel, @subject, @body,
-                    @InReplyTo, @status, @receivedAt, @reply::jsonb, @now, @now)
-                """,
-                new
-                {
-                    id, cmd.CaseId, letter.ComplaintId, direction = SnakeCase.From(letter.Direction), type = SnakeCase.From(letter.Type),
-                    letter.DefendantId, letter.DpaId, channel = SnakeCase.From(letter.Channel), subject, body, letter.InReplyTo,
-                    status = incoming ? "received" : "draft", receivedAt, now,
-                    reply = letter.CeaseAndDesistReply is null ? null : System.Text.Json.JsonSerializer.Serialize(letter.CeaseAndDesistReply, JsonSetup.Api),
-                },
-                ct);
-
-            if (incoming)
-            {
-                await timeline.AppendAsync(cmd.CaseId, "letter.received", $"Letter received: {subject}", "letter", id, occurredAt: receivedAt, ct: ct);
-                if (letter.InReplyTo is { } answeredLetter)
-                {
-                    await (letter.CeaseAndDesistReply is { } classified
-                        ? ceaseAndDesist.RecordReplyAsync(cmd.CaseId, answeredLetter, id, classified, receivedAt!.Value, ct)
-                        : deadlines.MeetByReplyAsync(answeredLetter, id, receivedAt!.Value, ct));
-                }
-
-                if (letter is { ComplaintId: { } complaint, DpaId: { } dpa })
-                {
-                    await deadlines.MeetDpaProgressAsync(cmd.CaseId, complaint, dpa, id, receivedAt!.Value, ct);
-                }
-            }
-            else
-            {
-                await timeline.AppendAsync(cmd.CaseId, "letter.created", $"Draft letter: {subject}", "letter", id,
-                    details: letter.TemplateId is { } templateId ? new { templateId } : null, ct: ct);
-            }
-
-            var recorded = (await LetterReader.LoadAsync(db, id, ct))!;
-            await events.AppendAsync(incoming ? "letter.received" : "letter.created", "letter", id, recorded, ct);
-            return recorded;
-        }
-
-        /// <summary>The subject and text as given, with what is left out drafted from the template, if there is one.</summary>
-        private async Task<(string Subject, string? Body)> DraftAsync(Guid caseId, NewLetter letter, CancellationToken ct)
-        {
-            if (letter.TemplateId is not { } templateId)
-            {
-                return (letter.Subject!, letter.Body);
-            }
-
-            var drafted = await templates.RenderAsync(templateId, new TemplateInput(caseId, letter.DefendantId, letter.DpaId, letter.InReplyTo, letter.ComplaintId), ct);
-            var subject = letter.Subject ?? drafted.Subject;
-            return subject.Length is > 0 and <= LetterLimits.MaxSubjectLength
-                ? (subject, letter.Body ?? drafted.Body)
-                : throw new ValidationException([new("subject", $"The template drafts a subject of {subject.Length} characters (1 to {LetterLimits.MaxSubjectLength} allowed); give a subject.")]);
-        }
-    }
-
-    /// <summary>
-    /// A letter may only refer to its own case's complaint and letters. The composite keys already keep other
-    /// organisations' rows out; this keeps the organisation's own cases apart.
-    /// </summary>
-    private static async Task RequireSameCaseAsync(DbSession db, string table, Guid id, Guid caseId, string resource, CancellationToken ct)
-    {
-        var column = table == "cases" ? "id" : "case_id";
-        var found = await db.QuerySingleOrDefaultAsync<Guid?>(
-            $"SELECT {column} FROM {table} WHERE id = @id AND organisation_id = current_organisation_id()", new { id }, ct);
-        if (found is null)
-        {
-            throw table == "cases" ? new NotFoundException(resource, id)
-                : new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "unknown_reference", $"No {resource} {id} in this organisation.");
-        }
-
-        if (found != caseId)
-        {
-            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "other_case", $"The {resource} {id} belongs to another case.");
-        }
+        public async Task<LetterDto> Handle(Command cmd, CancellationToken ct) =>
+            await recorder.PublishAsync(await recorder.RecordAsync(cmd.CaseId, cmd.Letter, messageId: null, ct), ct);
     }
 
     internal static void Map(RouteGroupBuilder cases) => cases.MapPost("{caseId}/letters", async (Guid caseId, NewLetter body, IMediator mediator, HttpContext http, CancellationToken ct) =>

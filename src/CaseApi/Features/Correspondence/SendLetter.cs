@@ -60,7 +60,7 @@ public static class SendLetter
         }
     }
 
-    internal sealed class Handler(DbSession db, DeadlineKeeper deadlines, UrgencyWindowRisk urgency, TimelineWriter timeline, EventWriter events, TimeProvider clock) : IRequestHandler<Command, LetterDto>
+    internal sealed class Handler(DbSession db, MessageIds messageIds, DeadlineKeeper deadlines, UrgencyWindowRisk urgency, TimelineWriter timeline, EventWriter events, TimeProvider clock) : IRequestHandler<Command, LetterDto>
     {
         public async Task<LetterDto> Handle(Command cmd, CancellationToken ct)
         {
@@ -74,10 +74,10 @@ public static class SendLetter
             }
 
             await db.ExecuteAsync("""
-                UPDATE letters SET status = 'sent', sent_at = @sentAt, delivered_on = @deliveredOn, version = version + 1, updated_at = @now
+                UPDATE letters SET status = 'sent', sent_at = @sentAt, delivered_on = @deliveredOn, message_id = @messageId, version = version + 1, updated_at = @now
                 WHERE id = @id AND organisation_id = current_organisation_id()
                 """,
-                new { id = cmd.Id, sentAt, cmd.Sending.DeliveredOn, now }, ct);
+                new { id = cmd.Id, sentAt, cmd.Sending.DeliveredOn, messageId = letter.Channel == LetterChannel.Email ? messageIds.For(cmd.Id) : null, now }, ct);
             await timeline.AppendAsync(letter.CaseId, "letter.sent", $"Letter sent: {letter.Subject}", "letter", cmd.Id, occurredAt: sentAt, ct: ct);
 
             if (await DeadlineForAsync(letter, cmd.Sending, sentAt, ct) is var (deadline, rules))

@@ -95,11 +95,12 @@ public static class DemoData
         }), ct);
         await SendAsync(services, new AddAttachment.Command(letter.Id, "undertaking.txt",
             "Undertaking to cease and desist (demo text).\n"u8.ToArray()), ct);
-        await SendAsync(services, new SendLetter.Command(letter.Id, letter.Version, new SendLetter.Body
+        var sent = await SendAsync(services, new SendLetter.Command(letter.Id, letter.Version, new SendLetter.Body
         {
             SentAt = new DateTimeOffset(2025, 4, 30, 10, 0, 0, TimeSpan.FromHours(2)),
             ResponsePeriod = "P14D",
         }), ct);
+        await SendAsync(services, new ImportLetter.Command(@case.Id, AutomaticAcknowledgement(sent), null, null), ct);
 
         // The application for a preliminary injunction against the AI training before the Oberlandesgericht Köln, which has
         // exclusive jurisdiction under UKlaG § 6. It was rejected by judgment of 23 May 2025 (15 UKl 2/25), final at once: no
@@ -207,6 +208,25 @@ public static class DemoData
 
     /// <summary>The court registry's ids are derived from the courts' codes (see the courts migration).</summary>
     public static Guid CourtId(string code) => Guid.Parse(Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes($"court:{code}"))));
+
+    /// <summary>An invented automatic answer to the e-mail, as a mail client saves it: filed in the case by its In-Reply-To, meeting no deadline.</summary>
+    private static byte[] AutomaticAcknowledgement(LetterDto sent)
+    {
+        var message = new MimeKit.MimeMessage
+        {
+            Subject = $"Automatic reply: {sent.Subject}",
+            Date = sent.SentAt!.Value.AddMinutes(2),
+            MessageId = "ack-0001@meta.example",
+            InReplyTo = sent.MessageId,
+            Body = new MimeKit.TextPart("plain") { Text = "Thank you for your message. We have received it and will reply in due course." },
+        };
+        message.From.Add(new MimeKit.MailboxAddress("Meta Platforms Ireland Ltd.", "noreply@meta.example"));
+        message.To.Add(new MimeKit.MailboxAddress(SeedDemo.OrganisationName, "cases@verbraucherzentrale.example"));
+        message.Headers.Add(MimeKit.HeaderId.AutoSubmitted, "auto-replied");
+        using var saved = new MemoryStream();
+        message.WriteTo(saved);
+        return saved.ToArray();
+    }
 
     private static async Task<T> SendAsync<T>(IServiceProvider services, IRequest<T> request, CancellationToken ct)
     {

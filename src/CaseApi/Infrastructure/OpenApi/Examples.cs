@@ -234,6 +234,7 @@ public static class Examples
             {
               "id": "{{CaseId}}",
               "reference": "VZ-2025-0142",
+              "mailToken": "3f9c2a7e5b1d08c46a92",
               "title": "Meta: training AI on EU users' Instagram and Facebook posts",
               "summary": "Meta announced that from 27 May 2025 it would train AI on the public posts of EU users, on legitimate interest with only an objection. Cease-and-desist letter of 30 April 2025.",
               "status": "open",
@@ -267,6 +268,7 @@ public static class Examples
               "subject": "Unterlassungsaufforderung: KI-Training mit Nutzerdaten",
               "body": "Wir fordern Sie auf, es zu unterlassen, personenbezogene Daten von Nutzern in der EU ohne deren Einwilligung zum Training von KI-Modellen zu verwenden, und die beigefügte strafbewehrte Unterlassungserklärung abzugeben.",
               "inReplyToId": null,
+              "messageId": "{{LetterId}}@caseapi.invalid",
               "status": "sent",
               "sentAt": "2025-04-30T08:00:00+00:00",
               "receivedAt": null,

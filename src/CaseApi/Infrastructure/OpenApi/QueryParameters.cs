@@ -53,6 +53,8 @@ internal sealed class QueryParametersOperationFilter : IOperationFilter
         ["ListLetterTemplates.letterType"] = "Only templates for this type of letter.",
         ["GetLetterDocument.language"] = "The language of the labels, the date and the page numbers (ISO 639-1); German for an organisation in DE, AT, CH or LI when left out, else English.",
         ["ListLetterTemplates.language"] = "Only templates in this language (ISO 639-1).",
+        ["ImportLetter.defendantId"] = "The sender, when a defendant; needed only when it cannot be told from the message and the case (see the description).",
+        ["ImportLetter.dpaId"] = "The sender, when a data protection authority.",
         ["GetResponseTimes.groupBy"] = "One row per `defendant` (when left out) or per authority (`dpa`).",
     };
 

@@ -48,6 +48,14 @@ namespace CaseApi.Tests.Clients.Kiota.Models
 #endif
         /// <summary>How many letters, in and out.</summary>
         public int? LetterCount { get; set; }
+        /// <summary>The case&apos;s random mail token: replies to `cases+{mailToken}@` the organisation&apos;s mailbox are filed in this case (see the README&apos;smatching rules). Unguessable, unlike the reference.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? MailToken { get; set; }
+#nullable restore
+#else
+        public string MailToken { get; set; }
+#endif
         /// <summary>When it expires.</summary>
         public DateTimeOffset? NextDeadlineDueAt { get; set; }
         /// <summary>The running deadline that expires first.</summary>
@@ -136,6 +144,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "legalBases", n => { LegalBases = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "letterCount", n => { LetterCount = n.GetIntValue(); } },
+                { "mailToken", n => { MailToken = n.GetStringValue(); } },
                 { "nextDeadlineDueAt", n => { NextDeadlineDueAt = n.GetDateTimeOffsetValue(); } },
                 { "nextDeadlineId", n => { NextDeadlineId = n.GetGuidValue(); } },
                 { "openDeadlineCount", n => { OpenDeadlineCount = n.GetIntValue(); } },
@@ -166,6 +175,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             writer.WriteGuidValue("id", Id);
             writer.WriteCollectionOfPrimitiveValues<string>("legalBases", LegalBases);
             writer.WriteIntValue("letterCount", LetterCount);
+            writer.WriteStringValue("mailToken", MailToken);
             writer.WriteDateTimeOffsetValue("nextDeadlineDueAt", NextDeadlineDueAt);
             writer.WriteGuidValue("nextDeadlineId", NextDeadlineId);
             writer.WriteIntValue("openDeadlineCount", OpenDeadlineCount);

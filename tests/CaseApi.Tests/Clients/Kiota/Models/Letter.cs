@@ -66,6 +66,14 @@ namespace CaseApi.Tests.Clients.Kiota.Models
         public Guid? Id { get; set; }
         /// <summary>The letter this one answers.</summary>
         public Guid? InReplyToId { get; set; }
+        /// <summary>For an e-mail letter: its RFC 5322 Message-ID, without angle brackets. CaseApi gives an outgoing one when it is sent; an importedmessage keeps its own. A reply naming it in `In-Reply-To` or `References` is filed as the answer to this letter.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? MessageId { get; set; }
+#nullable restore
+#else
+        public string MessageId { get; set; }
+#endif
         /// <summary>When it was received (incoming).</summary>
         public DateTimeOffset? ReceivedAt { get; set; }
         /// <summary>When it was sent (outgoing).</summary>
@@ -118,6 +126,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
                 { "dpaId", n => { DpaId = n.GetGuidValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "inReplyToId", n => { InReplyToId = n.GetGuidValue(); } },
+                { "messageId", n => { MessageId = n.GetStringValue(); } },
                 { "receivedAt", n => { ReceivedAt = n.GetDateTimeOffsetValue(); } },
                 { "sentAt", n => { SentAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.LetterStatus>(); } },
@@ -148,6 +157,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             writer.WriteGuidValue("dpaId", DpaId);
             writer.WriteGuidValue("id", Id);
             writer.WriteGuidValue("inReplyToId", InReplyToId);
+            writer.WriteStringValue("messageId", MessageId);
             writer.WriteDateTimeOffsetValue("receivedAt", ReceivedAt);
             writer.WriteDateTimeOffsetValue("sentAt", SentAt);
             writer.WriteEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.LetterStatus>("status", Status);

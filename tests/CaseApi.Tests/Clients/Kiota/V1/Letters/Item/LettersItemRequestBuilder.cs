@@ -4,6 +4,7 @@ using CaseApi.Tests.Clients.Kiota.Models;
 using CaseApi.Tests.Clients.Kiota.V1.Letters.Item.Attachments;
 using CaseApi.Tests.Clients.Kiota.V1.Letters.Item.Delivery;
 using CaseApi.Tests.Clients.Kiota.V1.Letters.Item.Document;
+using CaseApi.Tests.Clients.Kiota.V1.Letters.Item.Original;
 using CaseApi.Tests.Clients.Kiota.V1.Letters.Item.Send;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
@@ -35,6 +36,11 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Letters.Item
         public global::CaseApi.Tests.Clients.Kiota.V1.Letters.Item.Document.DocumentRequestBuilder Document
         {
             get => new global::CaseApi.Tests.Clients.Kiota.V1.Letters.Item.Document.DocumentRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The original property</summary>
+        public global::CaseApi.Tests.Clients.Kiota.V1.Letters.Item.Original.OriginalRequestBuilder Original
+        {
+            get => new global::CaseApi.Tests.Clients.Kiota.V1.Letters.Item.Original.OriginalRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The send property</summary>
         public global::CaseApi.Tests.Clients.Kiota.V1.Letters.Item.Send.SendRequestBuilder Send
