@@ -67,6 +67,7 @@ public static class CaseApiSetup
         services.AddScoped<CeaseAndDesistOutcomes>();
         services.AddScoped<LetterTemplateRenderer>();
         services.AddWebhooks();
+        services.AddMail();
         services.AddDatabase();
         // After the database: Data Protection loads its key ring from it at start.
         services.AddSecrets();
