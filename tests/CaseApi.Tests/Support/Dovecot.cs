@@ -111,7 +111,10 @@ public sealed class Dovecot : IAsyncLifetime
         process.BeginErrorReadLine();
         await Poll.UntilAsync(async () => process.HasExited || (await AcceptsAsync(ImapPort) && await AcceptsAsync(ImapsPort)), "Dovecot to listen",
             () => output + Log(), timeout: TimeSpan.FromSeconds(30));
-        Assert.False(process.HasExited, $"Dovecot exited with {process.ExitCode}:\n{output}{Log()}");
+        if (process.HasExited)
+        {
+            Assert.Fail($"Dovecot exited with {process.ExitCode}:\n{output}{Log()}");
+        }
     }
 
     /// <summary>Puts a message into the user's INBOX, as a delivery agent would (Maildir: written to tmp, moved to new).</summary>

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using CaseApi.Features.Organisations;
 using CaseApi.Features.Webhooks;
@@ -271,7 +270,8 @@ internal static class MailApi
         using var request = new HttpRequestMessage(HttpMethod.Put, Path) { Content = JsonContent.Create(body) };
         if (ifMatch is not null)
         {
-            request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(ifMatch));
+            // Unparsed: EntityTagHeaderValue has no form for "*".
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         }
 
         return await client.SendAsync(request);
