@@ -26,5 +26,6 @@ public static class GetMailSettings
             The SMTP and IMAP settings with their `ETag`, for admins; passwords are never returned (`passwordSet`). A 404 until an admin
             sets them with `PUT /v1/organisation/mail` and `If-Match: "0"`.
             """)
-        .Produces<MailSettingsDto>();
+        .Produces<MailSettingsDto>()
+        .ProducesProblem(StatusCodes.Status404NotFound);
 }

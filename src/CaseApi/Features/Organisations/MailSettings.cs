@@ -44,7 +44,6 @@ public record MailServerDto
     public bool PasswordSet { get; init; }
 
     /// <summary>The SHA-256 fingerprint of the one certificate accepted from this server (a self-signed one); null where the certificate must be valid for the host.</summary>
-    /// <example>null</example>
     public string? TrustedCertificateSha256 { get; init; }
 }
 
@@ -117,7 +116,6 @@ public record MailServerFields
     /// allowed, as <c>openssl x509 -noout -fingerprint -sha256</c> prints it); exactly that certificate is then accepted. Without
     /// it the certificate must be valid for the host.
     /// </summary>
-    /// <example>null</example>
     public string? TrustedCertificateSha256 { get; init; }
 }
 

@@ -40,5 +40,6 @@ public static class TestMailSettings
             password. A certificate that is not valid for the host is reported with its SHA-256 fingerprint, for `trustedCertificateSha256`.
             Each step times out after 10 seconds. A 404 while no settings are stored.
             """)
-        .Produces<MailSettingsTestDto>();
+        .Produces<MailSettingsTestDto>()
+        .ProducesProblem(StatusCodes.Status404NotFound);
 }
