@@ -27,7 +27,11 @@ public sealed class MailConnectionTests(MailConnectionTests.Loopback api, Doveco
 
         public ConcurrentQueue<string> Log => captured.Lines;
 
-        protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Mail:AllowPrivateAddresses"] = "true" };
+        // Every level of every category, so that a password written at any level is found: appsettings.json's levels win over SetMinimumLevel.
+        protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+        {
+            ["Mail:AllowPrivateAddresses"] = "true", ["Logging:LogLevel:Default"] = "Trace", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+        };
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
