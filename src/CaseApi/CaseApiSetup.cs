@@ -70,6 +70,7 @@ public static class CaseApiSetup
         services.AddScoped<MessageThreading>();
         services.AddSingleton(new MessageIds(builder.Configuration));
         services.AddWebhooks();
+        services.AddMail();
         services.AddDatabase();
         // After the database: Data Protection loads its key ring from it at start.
         services.AddSecrets();

@@ -42,8 +42,9 @@ public sealed class OpenApiExampleTests(CaseApiFactory api, Xunit.Abstractions.I
                 var world = await Letters.WorldAsync(api);
                 var target = await PathAsync(world, path);
                 var ifMatch = operation.Parameters?.Any(p => p.Name == "If-Match") == true
-                    ? target.Contains("/urgency-windows/", StringComparison.Ordinal)
-                        ? new EntityTagHeaderValue("\"0\"") // the court's default is in effect, version 0; the list has no ETag of its own
+                    ? target.Contains("/urgency-windows/", StringComparison.Ordinal) || target == "/v1/organisation/mail"
+                        // The court's default is in effect, version 0; the list has no ETag of its own. No mail settings yet: "0" sets the first.
+                        ? new EntityTagHeaderValue("\"0\"")
                         : await ETagAsync(world.Client, item.Operations!.ContainsKey(HttpMethod.Get) ? target : target[..target.LastIndexOf('/')])
                     : null;
                 var body = example.ToJsonString();

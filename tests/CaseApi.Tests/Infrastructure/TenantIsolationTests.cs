@@ -108,6 +108,14 @@ public sealed class TenantIsolationTests(CaseApiFactory api) : IClassFixture<Cas
         using var clientB = api.ClientFor(b.AdminKey);
         // Feeds authenticate with their own token in the URL: B reads B's feed.
         var feedTokenOfB = (await clientB.CreatedAsync("/v1/calendar-feeds", new { name = "B" })).GetProperty("token").GetString();
+        // A singleton the organisation sets before it can be read (404 until then): B reads its own.
+        using var mailOfB = new HttpRequestMessage(HttpMethod.Put, "/v1/organisation/mail")
+        {
+            Content = new StringContent(CaseApi.Infrastructure.OpenApi.Examples.RequestBodies[typeof(CaseApi.Features.Organisations.MailSettingsFields)],
+                System.Text.Encoding.UTF8, "application/json"),
+            Headers = { IfMatch = { new System.Net.Http.Headers.EntityTagHeaderValue("\"0\"") } },
+        };
+        Assert.Equal(HttpStatusCode.OK, (await clientB.SendAsync(mailOfB)).StatusCode);
 
         foreach (var route in Routes.All(api.Services).Where(route => route.Method == "GET" && route.ParameterNames.Count == 0))
         {

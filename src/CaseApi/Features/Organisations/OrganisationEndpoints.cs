@@ -2,6 +2,7 @@ namespace CaseApi.Features.Organisations;
 
 public static class OrganisationEndpoints
 {
+
     public static void MapOrganisation(this RouteGroupBuilder v1)
     {
         var organisation = v1.MapGroup("/organisation").WithTags("Organisation");
@@ -11,5 +12,9 @@ public static class OrganisationEndpoints
         ListUrgencyWindows.Map(windows);
         SetUrgencyWindow.Map(windows);
         ResetUrgencyWindow.Map(windows);
+        var mail = organisation.MapGroup("/mail");
+        GetMailSettings.Map(mail);
+        SetMailSettings.Map(mail);
+        TestMailSettings.Map(mail);
     }
 }

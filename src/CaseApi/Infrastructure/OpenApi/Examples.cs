@@ -131,6 +131,16 @@ public static class Examples
         [typeof(SetUrgencyWindow.Body)] = """
             { "period": "P6W", "reason": "Senate 6 of OLG Köln accepted six weeks in our last three cases." }
             """,
+        [typeof(MailSettingsFields)] = """
+            {
+              "fromAddress": "cases@ngo.example",
+              "fromName": "Verbraucherzentrale NRW – Rechtsabteilung",
+              "replyAddressPattern": "cases+{token}@ngo.example",
+              "smtp": { "host": "mail.ngo.example", "port": 587, "tls": "starttls", "user": "cases@ngo.example", "password": "correct horse battery staple" },
+              "imap": { "host": "mail.ngo.example", "port": 993, "tls": "tls", "user": "cases@ngo.example", "password": "correct horse battery staple", "folder": "INBOX" },
+              "pollIntervalMinutes": 5
+            }
+            """,
         [typeof(LetterTemplateFields)] = """
             {
               "name": "Abmahnung KI-Training",

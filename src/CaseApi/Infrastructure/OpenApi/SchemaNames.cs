@@ -90,6 +90,11 @@ public static class SchemaNames
         [typeof(UpdateOrganisation.Body)] = "OrganisationChanges",
         [typeof(UrgencyWindowDto)] = "UrgencyWindow",
         [typeof(SetUrgencyWindow.Body)] = "UrgencyWindowFields",
+        [typeof(MailSettingsDto)] = "MailSettings",
+        [typeof(MailServerDto)] = "MailServer",
+        [typeof(MailboxDto)] = "Mailbox",
+        [typeof(MailSettingsTestDto)] = "MailSettingsTest",
+        [typeof(MailServerTestDto)] = "MailServerTest",
 
         [typeof(ProceedingDto)] = "Proceeding",
         [typeof(OpenProceeding.Body)] = "NewProceeding",

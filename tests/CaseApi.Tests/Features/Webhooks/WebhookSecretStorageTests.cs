@@ -16,14 +16,16 @@ public sealed class WebhookSecretStorageTests(WebhookSecretStorageTests.LoggedLo
 {
     public sealed class LoggedLoopback : CaseApiFactory
     {
-        public ConcurrentQueue<string> Log { get; } = new();
+        private readonly CapturedLog captured = new();
+
+        public ConcurrentQueue<string> Log => captured.Lines;
 
         protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Webhooks:AllowPrivateAddresses"] = "true" };
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingProvider(Log)));
+            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(captured));
         }
     }
 
@@ -118,24 +120,5 @@ public sealed class WebhookSecretStorageTests(WebhookSecretStorageTests.LoggedLo
         services.AddSingleton(NpgsqlDataSource.Create(api.Database.Application));
         services.AddSecrets();
         return services.BuildServiceProvider();
-    }
-
-    private sealed class CapturingProvider(ConcurrentQueue<string> log) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, log);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> log) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                log.Enqueue($"{category}: {formatter(state, exception)}");
-        }
     }
 }
