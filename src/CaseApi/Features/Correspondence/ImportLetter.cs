@@ -36,7 +36,8 @@ public static class ImportLetter
                 throw new FluentValidation.ValidationException([new("dpaId", "Name the sender: a defendantId or a dpaId, not both.")]);
             }
 
-            var caseDefendants = await db.QueryAsync<Guid>("""
+            // One row per defendant, or a single null for a case without any (the LEFT JOIN): the case exists either way.
+            var caseDefendants = await db.QueryAsync<Guid?>("""
                 SELECT cd.defendant_id FROM cases c
                 LEFT JOIN case_defendants cd ON cd.organisation_id = c.organisation_id AND cd.case_id = c.id
                 WHERE c.organisation_id = current_organisation_id() AND c.id = @CaseId
@@ -57,7 +58,7 @@ public static class ImportLetter
             }
 
             // The sender, when the client names it or the case has only one defendant; otherwise the answered letter's other side.
-            var onlyDefendant = caseDefendants.Count == 1 && caseDefendants[0] != Guid.Empty ? caseDefendants[0] : (Guid?)null;
+            var onlyDefendant = caseDefendants.Count == 1 ? caseDefendants[0] : null;
             var (defendantId, dpaId) = cmd.DefendantId is not null || cmd.DpaId is not null ? (cmd.DefendantId, cmd.DpaId) : (onlyDefendant, null);
             var match = await threading.MatchAsync(ThreadClues.From(mail.Message), defendantId, dpaId, ct);
             if (match is not null && match.CaseId != cmd.CaseId)

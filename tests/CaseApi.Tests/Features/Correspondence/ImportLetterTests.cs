@@ -337,6 +337,20 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
     }
 
     [Fact]
+    public async Task A_case_without_defendants_asks_for_the_sender_and_takes_a_named_one()
+    {
+        // Found by the contract fuzzer: such a case read as a null defendant and answered 500.
+        var world = await Letters.WorldAsync(api);
+        var @case = await world.Client.CaseAsync();
+
+        var unnamed = await ImportAsync(world with { CaseId = @case.Id() }, Bytes(Reply("Antwort", "Text.")));
+        var named = await ImportAsync(world with { CaseId = @case.Id() }, Bytes(Reply("Antwort", "Text.")), $"?defendantId={world.DefendantId}");
+
+        await ProblemAssert.NamesInvalidFieldAsync(unnamed, "defendantId");
+        Assert.Equal(HttpStatusCode.Created, named.StatusCode);
+    }
+
+    [Fact]
     public async Task The_original_of_a_letter_not_imported_is_404()
     {
         var world = await Letters.WorldAsync(api);
