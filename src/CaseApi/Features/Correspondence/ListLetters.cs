@@ -22,7 +22,8 @@ public static partial class ListLetters
             RuleFor(q => q.Direction).IsNameOf<Query, LetterDirection>();
             RuleFor(q => q.Status).IsNameOf<Query, LetterStatus>();
             RuleFor(q => q.SentAfter).Must(value => value is null || Instant(value) is not null)
-                .WithMessage("An instant with its offset, e.g. 2026-04-30T00:00:00Z or 2026-04-30T00:00:00%2B02:00 (a + must be sent as %2B).");
+                .WithMessage("An instant with its offset, e.g. 2026-04-30T00:00:00Z or 2026-04-30T00:00:00%2B02:00 (a + must be sent as %2B).")
+                .DependentRules(() => RuleFor(q => Instant(q.SentAfter)).IsWithinDateBounds().OverridePropertyName("sentAfter"));
         }
     }
 

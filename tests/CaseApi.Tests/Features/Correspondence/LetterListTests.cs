@@ -113,6 +113,8 @@ public sealed class LetterListTests(CaseApiFactory api) : IClassFixture<CaseApiF
     [InlineData("sentAfter=2025-05-01T00:00:00+02:00", "sentAfter")]
     [InlineData("sentAfter=2025-02-30T00:00:00Z", "sentAfter")]
     [InlineData("sentAfter=yesterday", "sentAfter")]
+    [InlineData("sentAfter=9999-12-31T00:00:00Z", "sentAfter")]
+    [InlineData("sentAfter=0001-01-01T00:00:00Z", "sentAfter")]
     [InlineData("limit=0", "limit")]
     [InlineData("limit=201", "limit")]
     [InlineData("limit=ten", "limit")]
