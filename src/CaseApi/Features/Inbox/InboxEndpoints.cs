@@ -41,6 +41,6 @@ internal static class InboxTriage
         EntityTags.Require(expectedVersion, message.Version, "inbox message", id);
         return message.Status == "new" ? message : throw new ConflictException("inbox_message_not_new", message.Status == "assigned"
             ? $"The message was assigned to case {message.CaseId} before."
-            : "The message was dismissed before.", new Dictionary<string, object?> { ["status"] = message.Status });
+            : "The message was dismissed before.", new Dictionary<string, object?> { ["messageStatus"] = message.Status });
     }
 }
