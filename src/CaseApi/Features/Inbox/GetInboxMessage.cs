@@ -19,5 +19,6 @@ public static class GetInboxMessage
             EntityTags.Ok(http, await mediator.Send(new Query(id), ct)))
         .WithName("GetInboxMessage")
         .WithSummary("Get a message of the inbox")
-        .WithDescription("One message, with its ETag for assigning or dismissing it. The message itself is at `GET /v1/inbox/{id}/original`.");
+        .WithDescription("One message, with its ETag for assigning or dismissing it. The message itself is at `GET /v1/inbox/{id}/original`.")
+        .Produces<InboxMessageDto>();
 }
