@@ -211,7 +211,7 @@ public static class PollMailbox
             CancellationToken ct)
         {
             var id = Guid.CreateVersion7(now);
-            var from = mail?.From is { Length: > 0 and <= 998 } address ? address : null;
+            var from = mail?.From is { Length: > 0 and <= 998 } address && !address.Any(char.IsControl) ? address : null;
             await db.ExecuteAsync("""
                 INSERT INTO inbox_messages (id, organisation_id, status, reason, detail, suggested_case_id, message_id, subject, from_address, received_at,
                     uid_validity, uid, size, sha256, content, created_at, updated_at)

@@ -22,6 +22,8 @@ public sealed class PollMailboxJob(IServiceScopeFactory scopes, MailConnector co
     /// <summary>Mailboxes one run claims.</summary>
     private const int MailboxesPerRun = 20;
 
+    private const int MaxHeaderBytes = 1024 * 1024;
+
     public async Task RunAsync(CancellationToken ct)
     {
         // Longer than a poll of a full batch takes (each IMAP step times out after 10 s), so that a live poller is not joined by another.
@@ -63,11 +65,10 @@ public sealed class PollMailboxJob(IServiceScopeFactory scopes, MailConnector co
             {
                 var size = sizes.GetValueOrDefault(uid) ?? 0;
                 var tooLarge = size > MailMessageContent.MaxMessageBytes;
-                // A message beyond the limit reaches the inbox with its header only; it stays whole in the mailbox.
+                // A message beyond the limit reaches the inbox with its header only (itself cut at a megabyte); it stays whole in the mailbox.
                 await using var stream = await folder.GetStreamAsync(uid, tooLarge ? "HEADER" : "", ct);
-                using var buffer = new MemoryStream();
-                await stream.CopyToAsync(buffer, ct);
-                var outcome = await SendAsync(organisationId, new PollMailbox.Import(mailbox.Identity, uidValidity, uid.Id, buffer.ToArray(), tooLarge ? size : null), ct);
+                var message = await ReadAsync(stream, tooLarge ? MaxHeaderBytes : MailMessageContent.MaxMessageBytes, ct);
+                var outcome = await SendAsync(organisationId, new PollMailbox.Import(mailbox.Identity, uidValidity, uid.Id, message, tooLarge ? size : null), ct);
                 counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
             }
 
@@ -87,6 +88,20 @@ public sealed class PollMailboxJob(IServiceScopeFactory scopes, MailConnector co
         logger.LogInformation("Mailbox poll of organisation {OrganisationId}: {Counts}{Left}", organisationId, counts, left ? ", more left for the next run" : "");
         var now = clock.GetUtcNow();
         await SendAsync(organisationId, new PollMailbox.Finish(left ? now : now + mailbox.Interval), ct);
+    }
+
+    /// <summary>At most <paramref name="limit"/> bytes: the size the server announced is its word, the stream is what arrives.</summary>
+    private static async Task<byte[]> ReadAsync(Stream stream, long limit, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while (buffer.Length < limit && (read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit - buffer.Length)), ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     private async Task<T> SendAsync<T>(Guid? organisationId, IRequest<T> request, CancellationToken ct)

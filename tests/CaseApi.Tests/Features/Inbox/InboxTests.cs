@@ -1,4 +1,6 @@
+using System.Text;
 using CaseApi.Features.Inbox;
+using MimeKit;
 using static CaseApi.Tests.Support.MailMessages;
 
 namespace CaseApi.Tests.Features.Inbox;
@@ -117,14 +119,49 @@ public sealed class InboxTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
         Assert.Empty((await stranger.Client.GetFromJsonAsync<JsonElement>("/v1/inbox")).GetProperty("items").EnumerateArray());
     }
 
+    [Fact]
+    public async Task A_threaded_message_that_cannot_be_recorded_as_it_is_waits_in_the_inbox_as_refused_and_is_no_letter()
+    {
+        var world = await Letters.WorldAsync(api);
+        var sent = await SendEmailAsync(world);
+        var withProgram = Reply("Re: Unterlassungsaufforderung", "Anbei unsere Stellungnahme.");
+        withProgram.InReplyTo = sent.GetProperty("messageId").GetString();
+        withProgram.Body = new Multipart("mixed")
+        {
+            new TextPart("plain") { Text = "Anbei unsere Stellungnahme." },
+            new MimePart("application", "octet-stream") { FileName = "stellungnahme.exe", Content = new MimeContent(new MemoryStream("MZ\u0090\0"u8.ToArray())) },
+        };
+        var tooLarge = Reply("Re: Unterlassungsaufforderung", "Sehr große Anlage.");
+        tooLarge.InReplyTo = sent.GetProperty("messageId").GetString();
+        var header = Encoding.UTF8.GetBytes(tooLarge.Headers.ToString()!);
+
+        var refused = await InboxMessageAsync(world, Bytes(withProgram));
+        var headerOnly = await InboxMessageAsync(world, header, tooLargeSize: 50_000_000);
+        var notAMessage = await InboxMessageAsync(world, "\u0001\u0002 not a message"u8.ToArray());
+
+        Assert.Equal(("refused", "new"), (refused.GetProperty("reason").GetString(), refused.GetProperty("status").GetString()));
+        Assert.Contains("'stellungnahme.exe'", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("refused", headerOnly.GetProperty("reason").GetString());
+        Assert.StartsWith("The message has 50000000 bytes; messages are limited to 40 MB.", headerOnly.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(header, await world.Client.GetByteArrayAsync($"/v1/inbox/{headerOnly.Id()}/original"));
+        Assert.Equal(("refused", "(not a readable message)"), (notAMessage.GetProperty("reason").GetString(), notAMessage.GetProperty("subject").GetString()));
+        Assert.Equal([sent.Id()], (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/letters")).GetProperty("items").EnumerateArray().Select(l => l.Id()));
+        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
+        Assert.Equal("open", deadline.GetProperty("status").GetString());
+        using var assigned = await AssignAsync(world, refused, new { caseId = world.CaseId, inReplyToId = sent.Id() });
+        await ProblemAssert.IsProblemAsync(assigned, HttpStatusCode.UnsupportedMediaType, "unsupported_attachment_type");
+        using var unreadable = await AssignAsync(world, notAMessage, new { caseId = world.CaseId });
+        await ProblemAssert.IsProblemAsync(unreadable, HttpStatusCode.Conflict, "message_unreadable");
+    }
+
     /// <summary>A message filed in the inbox as the poller files one that threads to no case.</summary>
-    private async Task<JsonElement> InboxMessageAsync(Letters.World world, byte[] raw)
+    private async Task<JsonElement> InboxMessageAsync(Letters.World world, byte[] raw, long? tooLargeSize = null)
     {
         var organisationId = (await world.Client.GetFromJsonAsync<JsonElement>("/v1/organisation")).Id();
         var before = await IdsAsync(world, "");
         // Ids are version-7, ordered by the clock's millisecond: a later message, a later id.
         api.Clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(PollMailbox.Outcome.Inbox, await api.SendAsync(new PollMailbox.Import("imap://cases@127.0.0.1:993/INBOX", 1, before.Count + 1, raw), organisationId));
+        Assert.Equal(PollMailbox.Outcome.Inbox, await api.SendAsync(new PollMailbox.Import("imap://cases@127.0.0.1:993/INBOX", 1, before.Count + 1, raw, tooLargeSize), organisationId));
         var items = (await world.Client.GetFromJsonAsync<JsonElement>("/v1/inbox")).GetProperty("items").EnumerateArray().ToList();
         return items.Single(i => !before.Contains(i.Id()));
     }
