@@ -22,7 +22,10 @@ BEGIN
 END
 $$;
 GRANT EXECUTE ON FUNCTION jobs.watch_mailbox() TO $app_role$;
-CREATE TRIGGER mailbox_watched AFTER INSERT OR UPDATE ON organisation_mail_settings
+-- Only the mailbox's own columns: a change to the sending side must not cut a running interval short.
+CREATE TRIGGER mailbox_watched
+    AFTER INSERT OR UPDATE OF imap_host, imap_port, imap_tls, imap_user, imap_password, imap_trusted_certificate, imap_folder, poll_interval_minutes
+    ON organisation_mail_settings
     FOR EACH ROW EXECUTE FUNCTION jobs.watch_mailbox();
 
 -- Mailboxes set before this migration: the owner reads past row-level security only while it is not forced.
