@@ -8,6 +8,7 @@ using CaseApi.Features.Deadlines;
 using CaseApi.Features.Defendants;
 using CaseApi.Features.Dpas;
 using CaseApi.Features.Events;
+using CaseApi.Features.Inbox;
 using CaseApi.Features.LetterTemplates;
 using CaseApi.Features.Obligations;
 using CaseApi.Features.Timeline;
@@ -68,6 +69,7 @@ public static class CaseApiSetup
         services.AddScoped<LetterTemplateRenderer>();
         services.AddScoped<LetterRecorder>();
         services.AddScoped<MessageThreading>();
+        services.AddScoped<MailLetters>();
         services.AddSingleton(new MessageIds(builder.Configuration));
         services.AddWebhooks();
         services.AddMail();
@@ -147,6 +149,7 @@ public static class CaseApiSetup
         v1.MapComplaints();
         v1.MapProceedings();
         v1.MapCorrespondence();
+        v1.MapInbox();
         v1.MapLetterTemplates();
         v1.MapDeadlines();
         v1.MapObligations();

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using CaseApi.Features.Inbox;
 using CaseApi.Infrastructure.OpenApi;
 using CaseApi.Tests.Support.Contract;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,6 +57,14 @@ public sealed class OpenApiExampleTests(CaseApiFactory api, Xunit.Abstractions.I
                     var (unknown, text) = await SendAsync(world.Client, method, target, body, ifMatch);
                     Check(unknown == HttpStatusCode.UnprocessableEntity, $"{name} as it is: {(int)unknown} {text}");
                     body = body.Replace(Examples.MetaDefendantId, world.DefendantId.ToString(), StringComparison.Ordinal);
+                }
+
+                if (body.Contains(Examples.CaseId, StringComparison.Ordinal))
+                {
+                    // Likewise a case's id: the example's stands for the organisation's Meta case.
+                    var (unknown, text) = await SendAsync(world.Client, method, target, body, ifMatch);
+                    Check(unknown == HttpStatusCode.UnprocessableEntity, $"{name} as it is: {(int)unknown} {text}");
+                    body = body.Replace(Examples.CaseId, world.CaseId.ToString(), StringComparison.Ordinal);
                 }
 
                 var (status, answer) = await SendAsync(world.Client, method, target, body, ifMatch);
@@ -148,7 +157,7 @@ public sealed class OpenApiExampleTests(CaseApiFactory api, Xunit.Abstractions.I
     private const int SharedBodies = 1;
 
     /// <summary>The path with its ids filled in from data arranged for it: the resource the operation acts on, in the state it needs.</summary>
-    private static async Task<string> PathAsync(Letters.World world, string template)
+    private async Task<string> PathAsync(Letters.World world, string template)
     {
         var client = world.Client;
         if (!template.Contains('{', StringComparison.Ordinal))
@@ -173,9 +182,19 @@ public sealed class OpenApiExampleTests(CaseApiFactory api, Xunit.Abstractions.I
             "proceedings" => (await client.CreatedAsync($"/v1/cases/{world.CaseId}/proceedings", new { kind = "redress_action", courtId = Examples.OlgKoelnId })).Id(),
             "letter-templates" => (await client.CreatedAsync("/v1/letter-templates", new { name = "Abmahnung", letterType = "cease_and_desist", language = "de", subject = "Abmahnung", body = "…" })).Id(),
             "webhooks" => (await client.CreatedAsync("/v1/webhooks", new { url = "https://cases.example.org/hook", enabled = false })).GetProperty("webhook").Id(),
+            "inbox" => await InboxMessageAsync(world),
             var other => throw new InvalidOperationException($"{template}: say here which {other} the example acts on."),
         };
         return Regex.Replace(template, "\\{[^}]+\\}", id.ToString());
+    }
+
+    /// <summary>A message of the inbox, filed as the mailbox poller files one that threads to no case.</summary>
+    private async Task<Guid> InboxMessageAsync(Letters.World world)
+    {
+        var organisationId = (await world.Client.GetFromJsonAsync<JsonElement>("/v1/organisation")).Id();
+        var message = MailMessages.Bytes(MailMessages.Reply("Allgemeine Anfrage", "Bitte rufen Sie uns zurück."));
+        await api.SendAsync(new PollMailbox.Import("imap://cases@mail.ngo.example:993/INBOX", 1, 1, message), organisationId);
+        return (await world.Client.GetFromJsonAsync<JsonElement>("/v1/inbox")).GetProperty("items")[0].Id();
     }
 
     private static async Task<Guid> ObligationAsync(Letters.World world)

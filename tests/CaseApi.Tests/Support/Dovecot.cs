@@ -117,21 +117,41 @@ public sealed class Dovecot : IAsyncLifetime
         }
     }
 
-    /// <summary>Puts a message into the user's INBOX, as a delivery agent would (Maildir: written to tmp, moved to new).</summary>
-    public async Task DeliverAsync(string message)
+    /// <summary>
+    /// Puts a message into the user's INBOX, or into <paramref name="folder"/> (created when missing: Maildir++ keeps a folder in
+    /// <c>.name</c>), as a delivery agent would (Maildir: written to tmp, moved to new). Tests that poll give each organisation a folder.
+    /// </summary>
+    public async Task DeliverAsync(string message, string? folder = null)
     {
-        foreach (var sub in new[] { "tmp", "new", "cur" })
-        {
-            Directory.CreateDirectory(Path.Combine(Maildir, sub));
-        }
-
+        var maildir = FolderDirectory(folder);
         var name = $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}.{Guid.NewGuid():N}.caseapi-test";
-        await File.WriteAllTextAsync(Path.Combine(Maildir, "tmp", name), message.ReplaceLineEndings("\r\n"));
-        File.Move(Path.Combine(Maildir, "tmp", name), Path.Combine(Maildir, "new", name));
+        await File.WriteAllTextAsync(Path.Combine(maildir, "tmp", name), message.ReplaceLineEndings("\r\n"));
+        File.Move(Path.Combine(maildir, "tmp", name), Path.Combine(maildir, "new", name));
         if (RunsAsRoot)
         {
             await Tool.RunAsync("chown", ["-R", $"{RootServiceUser}:", Maildir], "/");
         }
+    }
+
+    /// <summary>An empty folder, for a test whose first poll comes before its first message.</summary>
+    public async Task CreateFolderAsync(string folder)
+    {
+        FolderDirectory(folder);
+        if (RunsAsRoot)
+        {
+            await Tool.RunAsync("chown", ["-R", $"{RootServiceUser}:", Maildir], "/");
+        }
+    }
+
+    private string FolderDirectory(string? folder)
+    {
+        var maildir = folder is null ? Maildir : Path.Combine(Maildir, "." + folder);
+        foreach (var sub in new[] { "tmp", "new", "cur" })
+        {
+            Directory.CreateDirectory(Path.Combine(maildir, sub));
+        }
+
+        return maildir;
     }
 
     /// <summary>Dovecot's log, for failure messages.</summary>

@@ -25,12 +25,15 @@ public static class GetLetterOriginal
             ?? throw new NotFoundException("original message of letter", query.LetterId);
     }
 
+    /// <summary>The message as a download named after its letter or inbox message, with its digest.</summary>
+    internal static IResult File(HttpContext http, Guid id, Original original)
+    {
+        http.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(original.Sha256)}:";
+        return Results.File(original.Content, "message/rfc822", $"{id}.eml");
+    }
+
     internal static void Map(RouteGroupBuilder letters) => letters.MapGet("{id}/original", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            {
-                var original = await mediator.Send(new Query(id), ct);
-                http.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(original.Sha256)}:";
-                return Results.File(original.Content, "message/rfc822", $"{id}.eml");
-            })
+            File(http, id, await mediator.Send(new Query(id), ct)))
         .WithName("GetLetterOriginal")
         .WithSummary("Download the e-mail a letter was imported from")
         .WithDescription("The message as imported, byte for byte (`.eml`), with `Repr-Digest` (SHA-256). 404 for a letter not imported from an e-mail.")

@@ -18,16 +18,7 @@ public static class ImportLetter
     /// <summary>The letter, and whether this import recorded it (false: the message was imported before).</summary>
     public sealed record Result(LetterDto Letter, bool Created);
 
-    private sealed record Existing
-    {
-        public Guid Id { get; init; }
-
-        public Guid CaseId { get; init; }
-
-        public required string Reference { get; init; }
-    }
-
-    internal sealed class Handler(DbSession db, LetterRecorder recorder, MessageThreading threading, TimeProvider clock) : IRequestHandler<Command, Result>
+    internal sealed class Handler(DbSession db, MailLetters letters, LetterRecorder recorder, MessageThreading threading, TimeProvider clock) : IRequestHandler<Command, Result>
     {
         public async Task<Result> Handle(Command cmd, CancellationToken ct)
         {
@@ -36,21 +27,14 @@ public static class ImportLetter
                 throw new FluentValidation.ValidationException([new("dpaId", "Name the sender: a defendantId or a dpaId, not both.")]);
             }
 
-            // One row per defendant, or a single null for a case without any (the LEFT JOIN): the case exists either way.
-            var caseDefendants = await db.QueryAsync<Guid?>("""
-                SELECT cd.defendant_id FROM cases c
-                LEFT JOIN case_defendants cd ON cd.organisation_id = c.organisation_id AND cd.case_id = c.id
-                WHERE c.organisation_id = current_organisation_id() AND c.id = @CaseId
-                """, new { cmd.CaseId }, ct);
+            var caseDefendants = await letters.DefendantsAsync(cmd.CaseId, ct);
             if (caseDefendants.Count == 0)
             {
                 throw new NotFoundException("case", cmd.CaseId);
             }
 
-            var now = clock.GetUtcNow();
-            var mail = MailMessageContent.Parse(cmd.Message, now, "file");
-            var sha256 = SHA256.HashData(cmd.Message);
-            if (await FindImportedAsync(sha256, mail.MessageId, ct) is { } existing)
+            var mail = MailMessageContent.Parse(cmd.Message, clock.GetUtcNow(), "file");
+            if (await letters.FindAsync(SHA256.HashData(cmd.Message), mail.MessageId, ct) is { } existing)
             {
                 return existing.CaseId == cmd.CaseId
                     ? new Result((await LetterReader.LoadAsync(db, existing.Id, ct))!, Created: false)
@@ -69,8 +53,7 @@ public static class ImportLetter
 
             if (match?.AnsweredLetterId is { } answered && cmd.DefendantId is null && cmd.DpaId is null)
             {
-                (defendantId, dpaId) = await db.QuerySingleAsync<(Guid?, Guid?)>(
-                    "SELECT defendant_id, dpa_id FROM letters WHERE organisation_id = current_organisation_id() AND id = @answered", new { answered }, ct);
+                (defendantId, dpaId) = await letters.OtherSideAsync(answered, ct);
             }
 
             if (defendantId is null && dpaId is null)
@@ -79,40 +62,9 @@ public static class ImportLetter
                     "Name the sender: a defendantId or dpaId. It cannot be told from the message, which answers no letter of the case, and the case has not exactly one defendant.")]);
             }
 
-            var answers = mail.AutoSubmitted ? null : match?.AnsweredLetterId;
-            var id = await recorder.RecordAsync(cmd.CaseId, new RecordLetter.NewLetter
-            {
-                Direction = LetterDirection.Incoming,
-                Type = mail.AutoSubmitted ? LetterType.Acknowledgement : answers is null ? LetterType.Other : LetterType.Reply,
-                DefendantId = defendantId,
-                DpaId = dpaId,
-                Channel = LetterChannel.Email,
-                Subject = mail.Subject,
-                Body = mail.Body.Length == 0 ? null : mail.Body,
-                InReplyTo = answers,
-                ReceivedAt = mail.ReceivedAt,
-            }, mail.MessageId, ct);
-            foreach (var attachment in mail.Attachments)
-            {
-                await AttachmentStore.StoreAsync(db, id, attachment.FileName, attachment.Content, now, ct);
-            }
-
-            await db.ExecuteAsync("""
-                INSERT INTO letter_originals (organisation_id, letter_id, size, sha256, content, created_at)
-                VALUES (current_organisation_id(), @id, @size, @sha256, @content, @now)
-                """, new { id, size = cmd.Message.LongLength, sha256, content = cmd.Message, now }, ct);
+            var id = await letters.RecordAsync(cmd.CaseId, mail, cmd.Message, mail.AutoSubmitted ? null : match?.AnsweredLetterId, defendantId, dpaId, reply: null, ct);
             return new Result(await recorder.PublishAsync(id, ct), Created: true);
         }
-
-        /// <summary>The letter this message already is: the same bytes imported before, or a letter with its Message-ID.</summary>
-        private async Task<Existing?> FindImportedAsync(byte[] sha256, string? messageId, CancellationToken ct) =>
-            await db.QuerySingleOrDefaultAsync<Existing>("""
-                SELECT l.id, l.case_id, c.reference FROM letters l JOIN cases c ON c.organisation_id = l.organisation_id AND c.id = l.case_id
-                WHERE l.organisation_id = current_organisation_id()
-                  AND (l.message_id = @messageId
-                       OR l.id = (SELECT o.letter_id FROM letter_originals o WHERE o.organisation_id = current_organisation_id() AND o.sha256 = @sha256))
-                ORDER BY l.id LIMIT 1
-                """, new { sha256, messageId }, ct);
 
         private static ConflictException OtherCase(string code, string detail, Guid caseId, string reference) =>
             new(code, detail, new Dictionary<string, object?> { ["caseId"] = caseId, ["caseReference"] = reference });

@@ -4,6 +4,7 @@ using CaseApi.Features.Cases;
 using CaseApi.Features.Complaints;
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Defendants;
+using CaseApi.Features.Inbox;
 using CaseApi.Features.LetterTemplates;
 using CaseApi.Features.Proceedings;
 using CaseApi.Features.Webhooks;
@@ -101,6 +102,8 @@ public static class DemoData
             ResponsePeriod = "P14D",
         }), ct);
         await SendAsync(services, new ImportLetter.Command(@case.Id, AutomaticAcknowledgement(sent), null, null), ct);
+        // A message from the mailbox that names no case, waiting in the inbox for someone to assign or dismiss it.
+        await SendAsync(services, new PollMailbox.Import("demo", 1, 1, Unthreaded()), ct);
 
         // The application for a preliminary injunction against the AI training before the Oberlandesgericht Köln, which has
         // exclusive jurisdiction under UKlaG § 6. It was rejected by judgment of 23 May 2025 (15 UKl 2/25), final at once: no
@@ -223,6 +226,23 @@ public static class DemoData
         message.From.Add(new MimeKit.MailboxAddress("Meta Platforms Ireland Ltd.", "noreply@meta.example"));
         message.To.Add(new MimeKit.MailboxAddress(SeedDemo.OrganisationName, "cases@verbraucherzentrale.example"));
         message.Headers.Add(MimeKit.HeaderId.AutoSubmitted, "auto-replied");
+        using var saved = new MemoryStream();
+        message.WriteTo(saved);
+        return saved.ToArray();
+    }
+
+    /// <summary>An invented enquiry from a consumer, naming no case: the mailbox poller leaves it in the inbox.</summary>
+    private static byte[] Unthreaded()
+    {
+        var message = new MimeKit.MimeMessage
+        {
+            Subject = "Instagram uses my photos for AI?",
+            Date = new DateTimeOffset(2025, 5, 20, 18, 30, 0, TimeSpan.FromHours(2)),
+            MessageId = "enquiry-0001@mail.example",
+            Body = new MimeKit.TextPart("plain") { Text = "Hello, I read that Meta will train its AI on my posts from 27 May. Can I still object?" },
+        };
+        message.From.Add(new MimeKit.MailboxAddress("Jane Doe", "jane@example.org"));
+        message.To.Add(new MimeKit.MailboxAddress(SeedDemo.OrganisationName, "cases@verbraucherzentrale.example"));
         using var saved = new MemoryStream();
         message.WriteTo(saved);
         return saved.ToArray();

@@ -2,6 +2,7 @@ using CaseApi.Features.Cases;
 using CaseApi.Features.Complaints;
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
+using CaseApi.Features.Inbox;
 using CaseApi.Features.Proceedings;
 using CaseApi.Features.Obligations;
 using CaseApi.Features.Webhooks;
@@ -51,6 +52,9 @@ public static class EventTypes
             "A cease-and-desist letter's deadline and the reminder after it end after the case's urgency window (UWG § 12(1)) closes: written once per deadline."),
         new("obligation.created", typeof(ObligationDto), "A declaration to cease and desist was accepted as adequate and is kept as the defendant's obligation."),
         new("obligation.breached", typeof(ObligationDto), "A breach of the defendant's obligation was recorded; the penalty claim's limitation follows as deadline.created."),
+        new("inbox_message.received", typeof(InboxMessageDto), "A message from the organisation's mailbox could not be filed in a case by itself and waits in the inbox."),
+        new("inbox_message.assigned", typeof(InboxMessageDto), "A message of the inbox was filed in a case; the letter it became follows as letter.received."),
+        new("inbox_message.dismissed", typeof(InboxMessageDto), "A message of the inbox was set aside as belonging to no case."),
         new("webhook.disabled", typeof(WebhookDto), "A webhook was turned off: its receiver answered 410, or every delivery failed for three days."),
     ];
 

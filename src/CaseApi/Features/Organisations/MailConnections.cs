@@ -161,12 +161,14 @@ public sealed class MailConnector(MailHosts hosts)
         }
     }
 
-    private static async Task OpenAsync(ImapClient imap, string name, CancellationToken ct)
+    /// <summary>Opens the folder read-only: the poller leaves the mailbox as it found it, read flags included.</summary>
+    public static async Task<IMailFolder> OpenAsync(ImapClient imap, string name, CancellationToken ct)
     {
         try
         {
             var folder = name.Equals(MailSettings.DefaultFolder, StringComparison.OrdinalIgnoreCase) ? imap.Inbox : await imap.GetFolderAsync(name, ct);
             await folder.OpenAsync(FolderAccess.ReadOnly, ct);
+            return folder;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

@@ -1,4 +1,5 @@
 using CaseApi.Features.Deadlines;
+using CaseApi.Features.Inbox;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Mediation;
@@ -48,6 +49,7 @@ public static class JobsSetup
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(provider.GetRequiredService<DatabaseRuntime>().Connections.Application, options), options);
         }));
         services.AddTransient<SweepDeadlinesJob>();
+        services.AddTransient<PollMailboxJob>();
         services.AddTransient<PurgeIdempotencyKeysJob>();
         if (mode != RunMode.Api)
         {

@@ -1,4 +1,5 @@
 using CaseApi.Features.Deadlines;
+using CaseApi.Features.Inbox;
 using CaseApi.Features.Webhooks;
 using CaseApi.Infrastructure.Mediation;
 using Hangfire;
@@ -15,7 +16,7 @@ public sealed class RecurringJobsRegistration(IRecurringJobManager jobs, IConfig
 {
     /// <summary>Every recurring job this registration keeps in place.</summary>
     public static IReadOnlyList<string> JobIds { get; } =
-        [SweepDeadlinesJob.RecurringJobId, DispatchWebhooksJob.RecurringJobId, PurgeIdempotencyKeysJob.RecurringJobId];
+        [SweepDeadlinesJob.RecurringJobId, DispatchWebhooksJob.RecurringJobId, PurgeIdempotencyKeysJob.RecurringJobId, PollMailboxJob.RecurringJobId];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,5 +45,8 @@ public sealed class RecurringJobsRegistration(IRecurringJobManager jobs, IConfig
             configuration["Jobs:WebhookCron"] ?? "*/5 * * * * *");
         jobs.AddOrUpdate<PurgeIdempotencyKeysJob>(PurgeIdempotencyKeysJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
             configuration["Jobs:IdempotencyPurgeCron"] ?? Cron.Hourly());
+        // Every 30 seconds: each organisation's own interval (1 to 60 minutes) decides when its mailbox is due.
+        jobs.AddOrUpdate<PollMailboxJob>(PollMailboxJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
+            configuration["Jobs:MailPollCron"] ?? "*/30 * * * * *");
     }
 }

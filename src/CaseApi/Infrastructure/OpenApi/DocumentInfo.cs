@@ -20,6 +20,7 @@ internal sealed class DocumentInfoFilter : IDocumentFilter
         ["Data protection authorities"] = "The EU/EEA supervisory authorities with their contact channels, and which one is competent (reference data, the same ids everywhere).",
         ["Deadlines"] = "Response and procedural deadlines with the provision and computation behind each date; extending, waiving, and the events that start them.",
         ["Defendants"] = "The companies your cases are against, with their main establishment (GDPR Art. 4(16)) and lead authority.",
+        ["Inbox"] = "Messages from your organisation's mailbox that the poller could not file in a case by itself, to assign to a case or dismiss.",
         ["Escalation"] = "What happens when a deadline is missed: reminders and escalation, per kind of letter.",
         ["Events"] = "The change feed: every change to your organisation's data, in order, for systems that keep a copy.",
         ["Letter templates"] = "Templates that draft letters from a case's data, built in or your own.",

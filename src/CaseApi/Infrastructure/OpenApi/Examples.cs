@@ -5,6 +5,7 @@ using CaseApi.Features.Cases;
 using CaseApi.Features.Complaints;
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
+using CaseApi.Features.Inbox;
 using CaseApi.Features.Defendants;
 using CaseApi.Features.LetterTemplates;
 using CaseApi.Features.Obligations;
@@ -202,9 +203,12 @@ public static class Examples
             { "url": "https://cases.example.org/caseapi-webhook", "eventTypes": ["letter.sent", "deadline.missed"] }
             """,
         [typeof(UpdateWebhook.Body)] = """{ "enabled": false }""",
+        [typeof(AssignInboxMessage.Assignment)] = $$"""{ "caseId": "{{CaseId}}" }""",
+        [typeof(DismissInboxMessage.Dismissal)] = """{ "reason": "Newsletter, not about any case." }""",
     };
 
-    private const string CaseId = "01970b9b-0c00-7415-adc6-6611c89bd8c5";
+    /// <summary>Stands for the id of the organisation's Meta case.</summary>
+    public const string CaseId = "01970b9b-0c00-7415-adc6-6611c89bd8c5";
     private const string LetterId = "01970b9b-0c00-7490-b5e7-a6f4ab942c4d";
     private const string DeadlineId = "01970b9b-0c00-7289-a63a-6dec2cf8f604";
 

@@ -8,6 +8,7 @@ using CaseApi.Features.Deadlines;
 using CaseApi.Features.Defendants;
 using CaseApi.Features.Dpas;
 using CaseApi.Features.Events;
+using CaseApi.Features.Inbox;
 using CaseApi.Features.LetterTemplates;
 using CaseApi.Features.Obligations;
 using CaseApi.Features.Organisations;
@@ -81,6 +82,10 @@ public static class SchemaNames
         [typeof(ListEvents.EventDto)] = "Event",
 
         [typeof(LetterTemplateDto)] = "LetterTemplate",
+
+        [typeof(InboxMessageDto)] = "InboxMessage",
+        [typeof(AssignInboxMessage.Assignment)] = "InboxAssignment",
+        [typeof(DismissInboxMessage.Dismissal)] = "InboxDismissal",
 
         [typeof(ObligationDto)] = "Obligation",
         [typeof(BreachDto)] = "Breach",

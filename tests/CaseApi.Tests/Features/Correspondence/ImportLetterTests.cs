@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using MimeKit;
+using static CaseApi.Tests.Support.MailMessages;
 
 namespace CaseApi.Tests.Features.Correspondence;
 
@@ -359,33 +360,6 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
         var response = await world.Client.GetAsync($"/v1/letters/{draft.Id()}/original");
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
-    }
-
-    private static async Task<JsonElement> SendEmailAsync(Letters.World world)
-    {
-        var draft = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
-        {
-            direction = "outgoing", type = "cease_and_desist", defendantId = world.DefendantId, channel = "email",
-            subject = "Unterlassungsaufforderung: KI-Training mit Nutzerdaten", body = "Sehr geehrte Damen und Herren, …",
-        });
-        return await world.SendAsync(draft, "2025-04-30T10:00:00+02:00", "P14D");
-    }
-
-    private static MimeMessage Reply(string subject, string text)
-    {
-        var message = new MimeMessage { Subject = subject, Date = new DateTimeOffset(2025, 5, 12, 11, 0, 0, TimeSpan.FromHours(2)) };
-        message.From.Add(new MailboxAddress("Meta Platforms Ireland Ltd.", "legal@meta.example"));
-        message.To.Add(new MailboxAddress("Verbraucherzentrale", "cases@verbraucherzentrale.example"));
-        message.MessageId = $"{Guid.NewGuid():N}@meta.example";
-        message.Body = new TextPart("plain") { Text = text };
-        return message;
-    }
-
-    private static byte[] Bytes(MimeMessage message)
-    {
-        using var buffer = new MemoryStream();
-        message.WriteTo(buffer);
-        return buffer.ToArray();
     }
 
     private static Task<HttpResponseMessage> ImportAsync(Letters.World world, byte[] raw, string query = "")

@@ -12,6 +12,7 @@ using CaseApi.Tests.Clients.Kiota.V1.Defendants;
 using CaseApi.Tests.Clients.Kiota.V1.Dpas;
 using CaseApi.Tests.Clients.Kiota.V1.EscalationPolicy;
 using CaseApi.Tests.Clients.Kiota.V1.Events;
+using CaseApi.Tests.Clients.Kiota.V1.Inbox;
 using CaseApi.Tests.Clients.Kiota.V1.LetterTemplates;
 using CaseApi.Tests.Clients.Kiota.V1.Letters;
 using CaseApi.Tests.Clients.Kiota.V1.Obligations;
@@ -93,6 +94,11 @@ namespace CaseApi.Tests.Clients.Kiota.V1
         public global::CaseApi.Tests.Clients.Kiota.V1.Events.EventsRequestBuilder Events
         {
             get => new global::CaseApi.Tests.Clients.Kiota.V1.Events.EventsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The inbox property</summary>
+        public global::CaseApi.Tests.Clients.Kiota.V1.Inbox.InboxRequestBuilder Inbox
+        {
+            get => new global::CaseApi.Tests.Clients.Kiota.V1.Inbox.InboxRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The letters property</summary>
         public global::CaseApi.Tests.Clients.Kiota.V1.Letters.LettersRequestBuilder Letters

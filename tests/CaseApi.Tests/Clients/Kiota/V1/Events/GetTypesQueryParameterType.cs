@@ -120,6 +120,18 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Events
         #pragma warning disable CS1591
         ObligationBreached,
         #pragma warning restore CS1591
+        [EnumMember(Value = "inbox_message.received")]
+        #pragma warning disable CS1591
+        Inbox_messageReceived,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "inbox_message.assigned")]
+        #pragma warning disable CS1591
+        Inbox_messageAssigned,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "inbox_message.dismissed")]
+        #pragma warning disable CS1591
+        Inbox_messageDismissed,
+        #pragma warning restore CS1591
         [EnumMember(Value = "webhook.disabled")]
         #pragma warning disable CS1591
         WebhookDisabled,

@@ -1,0 +1,248 @@
+using System.Text;
+using CaseApi.Features.Inbox;
+using CaseApi.Tests.Features.Organisations;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using static CaseApi.Tests.Support.MailMessages;
+
+namespace CaseApi.Tests.Features.Inbox;
+
+/// <summary>
+/// Issue 15 point 3: the mailbox poll against a real IMAP server (Dovecot), on the fake clock: each test's organisation reads a folder of
+/// its own, and the test runs the recurring job as Hangfire would. Replies become letters in their case and meet their deadline; what
+/// threads to no case of the organisation (another organisation's ids included) waits in its inbox; each message is imported once.
+/// </summary>
+public sealed class MailboxPollTests(MailboxPollTests.Loopback api, Dovecot dovecot) : IClassFixture<MailboxPollTests.Loopback>, IClassFixture<Dovecot>
+{
+    public sealed class Loopback : CaseApiFactory
+    {
+        protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Mail:AllowPrivateAddresses"] = "true" };
+    }
+
+    private const int IntervalMinutes = 5;
+
+    /// <summary>PollMailboxJob's default lease.</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+
+    [Fact]
+    public async Task A_reply_in_the_mailbox_becomes_an_incoming_letter_in_its_case_within_one_polling_interval_and_meets_the_deadline()
+    {
+        var (world, folder) = await MailboxAsync();
+        var sent = await SendEmailAsync(world);
+        await PollAsync(); // The first poll finds the folder empty; the next is due five minutes later.
+        var reply = Reply("Re: Unterlassungsaufforderung", "Wir geben die geforderte Erklärung nicht ab.");
+        reply.InReplyTo = sent.GetProperty("messageId").GetString();
+        var raw = await DeliverAsync(reply, folder);
+
+        await PollAsync();
+        var beforeTheInterval = await LettersAsync(world);
+        api.Clock.Advance(TimeSpan.FromMinutes(IntervalMinutes));
+        await PollAsync();
+
+        Assert.Equal([sent.Id()], beforeTheInterval.Select(l => l.Id()));
+        var letter = (await LettersAsync(world)).Single(l => l.GetProperty("direction").GetString() == "incoming");
+        Assert.Equal(("reply", "email", "received"), (letter.GetProperty("type").GetString(), letter.GetProperty("channel").GetString(), letter.GetProperty("status").GetString()));
+        Assert.Equal(sent.Id(), letter.GetProperty("inReplyToId").GetGuid());
+        Assert.Equal(world.DefendantId, letter.GetProperty("defendantId").GetGuid());
+        Assert.Equal(reply.MessageId, letter.GetProperty("messageId").GetString());
+        // Date: Mon, 12 May 2025 11:00:00 +0200.
+        Assert.Equal(new DateTimeOffset(2025, 5, 12, 9, 0, 0, TimeSpan.Zero), letter.GetProperty("receivedAt").GetDateTimeOffset());
+        // Sent Wednesday 30 April 2025 with 14 days: due Wednesday 14 May 2025; met by the reply of 12 May.
+        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
+        Assert.Equal("2025-05-14", deadline.GetProperty("dueDate").GetString());
+        Assert.Equal("met", deadline.GetProperty("status").GetString());
+        Assert.Equal(letter.Id(), deadline.GetProperty("metByLetterId").GetGuid());
+        Assert.Equal(new DateTimeOffset(2025, 5, 12, 9, 0, 0, TimeSpan.Zero), deadline.GetProperty("metAt").GetDateTimeOffset());
+        Assert.Equal(raw, await world.Client.GetByteArrayAsync($"/v1/letters/{letter.Id()}/original"));
+        Assert.Empty(await InboxAsync(world));
+    }
+
+    [Fact]
+    public async Task An_unthreadable_message_lands_in_the_inbox_with_its_original_and_in_no_case()
+    {
+        var (world, folder) = await MailboxAsync();
+        var raw = await DeliverAsync(Reply("Allgemeine Anfrage", "Bitte rufen Sie uns zurück."), folder);
+
+        await PollAsync();
+
+        Assert.Empty(await LettersAsync(world));
+        var message = (await InboxAsync(world)).Single();
+        Assert.Equal(("new", "unmatched", "Allgemeine Anfrage", "legal@meta.example"),
+            (message.GetProperty("status").GetString(), message.GetProperty("reason").GetString(), message.GetProperty("subject").GetString(), message.GetProperty("from").GetString()));
+        Assert.Equal(raw, await world.Client.GetByteArrayAsync($"/v1/inbox/{message.Id()}/original"));
+        var events = await world.Client.GetFromJsonAsync<JsonElement>("/v1/events");
+        Assert.Contains(events.GetProperty("items").EnumerateArray(), e => e.GetProperty("type").GetString() == "inbox_message.received" && e.GetProperty("data").Id() == message.Id());
+    }
+
+    [Fact]
+    public async Task A_message_with_another_organisation_s_ids_lands_in_neither_organisation_s_case_but_in_the_inbox_of_the_mailbox_s_organisation()
+    {
+        var (world, folder) = await MailboxAsync();
+        var victim = await Letters.WorldAsync(api);
+        var victimCase = await victim.Client.CaseAsync("VZ-2025-0777", victim.DefendantId);
+        victim = victim with { CaseId = victimCase.Id() };
+        var victimLetter = await SendEmailAsync(victim);
+        var forged = Reply("Re: Unterlassungsaufforderung VZ-2025-0777", "Wir erkennen die Forderung an.");
+        forged.InReplyTo = victimLetter.GetProperty("messageId").GetString();
+        forged.References.Add(victimLetter.GetProperty("messageId").GetString()!);
+        forged.To.Add(MailboxAddress.Parse($"cases+{victimCase.GetProperty("mailToken").GetString()}@ngo.example"));
+        await DeliverAsync(forged, folder);
+
+        await PollAsync();
+
+        Assert.Empty(await LettersAsync(world));
+        Assert.Equal([victimLetter.Id()], (await LettersAsync(victim)).Select(l => l.Id()));
+        var deadline = await victim.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{victimLetter.GetProperty("deadline").Id()}");
+        Assert.Equal("open", deadline.GetProperty("status").GetString());
+        Assert.Empty(await InboxAsync(victim));
+        var message = (await InboxAsync(world)).Single();
+        Assert.Equal(("unmatched", forged.MessageId), (message.GetProperty("reason").GetString(), message.GetProperty("messageId").GetString()));
+    }
+
+    [Fact]
+    public async Task Two_pollers_at_once_import_each_message_once()
+    {
+        var (world, folder) = await MailboxAsync();
+        var caseReference = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}")).GetProperty("reference").GetString();
+        foreach (var n in Enumerable.Range(1, 3))
+        {
+            await DeliverAsync(Reply($"Ihr Zeichen {caseReference}: Schreiben {n}", "Text."), folder);
+        }
+
+        await Task.WhenAll(PollAsync(), PollAsync(), PollAsync());
+        // Two pollers of one mailbox despite the lease (one outlived it): the cursor's lock lets only the first import the message.
+        var organisationId = await OrganisationOfAsync(world);
+        var again = new PollMailbox.Import("imap://again", 7, 1, Bytes(Reply($"Ihr Zeichen {caseReference}: Nachtrag", "Text.")));
+        var outcomes = await Task.WhenAll(api.SendAsync(again, organisationId), api.SendAsync(again, organisationId));
+
+        Assert.Equal(4, (await LettersAsync(world)).Count);
+        Assert.Equal([PollMailbox.Outcome.AlreadyRead, PollMailbox.Outcome.Letter], outcomes.Order());
+    }
+
+    [Fact]
+    public async Task A_poll_that_fails_between_recording_a_letter_and_moving_the_cursor_keeps_neither_and_the_next_imports_the_message_once()
+    {
+        var (world, folder) = await MailboxAsync();
+        var sent = await SendEmailAsync(world);
+        var reply = Reply("Re: Unterlassungsaufforderung", "Antwort.");
+        reply.InReplyTo = sent.GetProperty("messageId").GetString();
+        await DeliverAsync(reply, folder);
+        var organisationId = await OrganisationOfAsync(world);
+        await using (var superUser = await api.OpenAsSuperUserAsync())
+        {
+            // The cursor moves after the letter is written, in the same transaction: failing there is a crash at the worst moment.
+            await superUser.ExecuteAsync($"""
+                CREATE FUNCTION fail_cursor_{organisationId:N}() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN IF NEW.organisation_id = '{organisationId}' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$;
+                CREATE TRIGGER fail_cursor_{organisationId:N} BEFORE UPDATE ON mailbox_cursors FOR EACH ROW EXECUTE FUNCTION fail_cursor_{organisationId:N}();
+                """);
+        }
+
+        await PollAsync();
+        var afterFailure = await LettersAsync(world);
+        await using (var superUser = await api.OpenAsSuperUserAsync())
+        {
+            await superUser.ExecuteAsync($"DROP TRIGGER fail_cursor_{organisationId:N} ON mailbox_cursors; DROP FUNCTION fail_cursor_{organisationId:N}();");
+        }
+
+        await PollAsync();
+        var whileLeased = await LettersAsync(world);
+        api.Clock.Advance(Lease);
+        await PollAsync();
+        api.Clock.Advance(TimeSpan.FromMinutes(IntervalMinutes));
+        await PollAsync();
+
+        Assert.Single(afterFailure);
+        Assert.Single(whileLeased);
+        var letters = await LettersAsync(world);
+        Assert.Single(letters, l => l.GetProperty("direction").GetString() == "incoming" && l.GetProperty("inReplyToId").GetGuid() == sent.Id());
+        Assert.Equal(2, letters.Count);
+        Assert.Equal(1L, (await CursorAsync(organisationId)).LastUid);
+    }
+
+    [Fact]
+    public async Task A_folder_read_again_under_a_new_uidvalidity_imports_nothing_twice()
+    {
+        var (world, folder) = await MailboxAsync();
+        var caseReference = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}")).GetProperty("reference").GetString();
+        await DeliverAsync(Reply($"Ihr Zeichen {caseReference}", "Filed in the case."), folder);
+        await DeliverAsync(Reply("Newsletter", "To the inbox."), folder);
+        var withoutId = Reply("Ohne Message-ID", "To the inbox, told apart by its bytes.");
+        withoutId.Headers.Remove(HeaderId.MessageId);
+        await DeliverAsync(withoutId, folder);
+        var organisationId = await OrganisationOfAsync(world);
+        await PollAsync();
+        var cursor = await CursorAsync(organisationId);
+
+        await using (var superUser = await api.OpenAsSuperUserAsync())
+        {
+            // As if the server had given the folder's UIDs anew: the poller reads it from its start.
+            await superUser.ExecuteAsync("UPDATE mailbox_cursors SET uid_validity = uid_validity + 1 WHERE organisation_id = @organisationId", new { organisationId });
+        }
+
+        api.Clock.Advance(TimeSpan.FromMinutes(IntervalMinutes));
+        await PollAsync();
+
+        Assert.Equal(3L, cursor.LastUid);
+        Assert.Equal((cursor.UidValidity, 3L), await CursorAsync(organisationId));
+        Assert.Single(await LettersAsync(world));
+        Assert.Equal(2, (await InboxAsync(world)).Count);
+    }
+
+    [Fact]
+    public async Task A_message_the_organisation_sent_itself_is_skipped_as_known()
+    {
+        var (world, folder) = await MailboxAsync();
+        var sent = await SendEmailAsync(world);
+        // The copy of our own letter that a Bcc to the mailbox leaves there, as a witness of its delivery.
+        var copy = Reply("Unterlassungsaufforderung: KI-Training mit Nutzerdaten", "Sehr geehrte Damen und Herren, …");
+        copy.MessageId = sent.GetProperty("messageId").GetString()!;
+        await DeliverAsync(copy, folder);
+
+        await PollAsync();
+
+        Assert.Equal([sent.Id()], (await LettersAsync(world)).Select(l => l.Id()));
+        Assert.Empty(await InboxAsync(world));
+        Assert.Equal(1L, (await CursorAsync(await OrganisationOfAsync(world))).LastUid);
+    }
+
+    private async Task<(Letters.World World, string Folder)> MailboxAsync()
+    {
+        var world = await Letters.WorldAsync(api);
+        var folder = $"Replies{Guid.NewGuid():N}"[..16];
+        await dovecot.CreateFolderAsync(folder);
+        using var put = await MailApi.PutAsync(world.Client, new
+        {
+            fromAddress = "cases@ngo.example", replyAddressPattern = "cases+{token}@ngo.example", pollIntervalMinutes = IntervalMinutes,
+            smtp = new { host = "127.0.0.1", port = 25, tls = "none" },
+            imap = new { host = "127.0.0.1", port = dovecot.ImapsPort, tls = "tls", user = Dovecot.User, password = dovecot.Password, folder, trustedCertificateSha256 = dovecot.Certificate.Sha256 },
+        }, "\"0\"");
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        return (world, folder);
+    }
+
+    private Task PollAsync() => api.Services.GetRequiredService<PollMailboxJob>().RunAsync(CancellationToken.None);
+
+    private async Task<byte[]> DeliverAsync(MimeMessage message, string folder)
+    {
+        var text = Encoding.UTF8.GetString(Bytes(message));
+        await dovecot.DeliverAsync(text, folder);
+        return Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\r\n"));
+    }
+
+    private static async Task<List<JsonElement>> LettersAsync(Letters.World world) =>
+        (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/letters")).GetProperty("items").EnumerateArray().ToList();
+
+    private static async Task<List<JsonElement>> InboxAsync(Letters.World world) =>
+        (await world.Client.GetFromJsonAsync<JsonElement>("/v1/inbox")).GetProperty("items").EnumerateArray().ToList();
+
+    private static async Task<Guid> OrganisationOfAsync(Letters.World world) =>
+        (await world.Client.GetFromJsonAsync<JsonElement>("/v1/organisation")).Id();
+
+    private async Task<(long UidValidity, long LastUid)> CursorAsync(Guid organisationId)
+    {
+        await using var superUser = await api.OpenAsSuperUserAsync();
+        return await superUser.QuerySingleAsync<(long, long)>("SELECT uid_validity, last_uid FROM mailbox_cursors WHERE organisation_id = @organisationId", new { organisationId });
+    }
+}
