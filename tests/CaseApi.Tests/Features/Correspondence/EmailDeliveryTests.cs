@@ -210,6 +210,34 @@ public sealed class EmailDeliveryTests(EmailDeliveryTests.Loopback api, Dovecot 
         Assert.Equal(seen, smtp.MessagesSeen);
     }
 
+    [Fact]
+    public async Task A_letter_goes_to_the_address_set_on_the_draft_and_without_one_to_the_authority_s_published_complaint_address()
+    {
+        var (world, draft) = await EmailDraftAsync(recipient: null);
+        using var patched = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/letters/{draft.Id()}", new { recipientAddress = "datenschutz@meta.example" }, 1);
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        using var invalid = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/letters/{draft.Id()}", new { recipientAddress = "Meta <legal@meta.example>" }, 2);
+        await ProblemAssert.NamesInvalidFieldAsync(invalid, "recipientAddress");
+        var toAuthority = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+        {
+            direction = "outgoing", type = "complaint_submission", dpaId = CaseApi.Features.Demo.DemoData.DpaId("ie-dpc"), channel = "email",
+            subject = "Beschwerde", body = "Sehr geehrte Damen und Herren, …",
+        });
+
+        await SendAsync(world, draft.Id(), new { responsePeriod = "P14D" }, 2);
+        var queued = await SendAsync(world, toAuthority.Id(), new { });
+        await DispatchAsync();
+
+        // The Data Protection Commission's complaint address, as the registry publishes it (db/data/dpas.json).
+        Assert.Equal("info@dataprotection.ie", queued.GetProperty("recipientAddress").GetString());
+        Assert.Equal(["datenschutz@meta.example"], To(draft.Id()));
+        Assert.Equal(["info@dataprotection.ie"], To(toAuthority.Id()));
+        Assert.Equal("sent", await StatusAsync(world, toAuthority.Id()));
+    }
+
+    private IEnumerable<string> To(Guid letterId) =>
+        smtp.Accepted.Single(a => a.Message.MessageId == $"{letterId}@caseapi.invalid").Message.To.Mailboxes.Select(m => m.Address);
+
     private async Task<(Letters.World World, JsonElement Draft)> EmailDraftAsync(string? recipient = "legal@meta.example", int? imapPort = null)
     {
         var world = await Letters.WorldAsync(api);
