@@ -81,12 +81,15 @@ public sealed class LetterSending(DbSession db, DeadlineKeeper deadlines, Urgenc
         if (!alarmed)
         {
             var rules = await deadlines.RulesAsync(ct);
-            var due = rules.FromDate(now, rules.LocalDay(now), rollOver: false);
+            var today = rules.LocalDay(now);
+            var due = rules.FromDate(now, today, rollOver: false);
             await deadlines.OpenAsync(new NewDeadline(letter.CaseId, DeadlineKind.Procedural,
                 due with
                 {
-                    Computation = $"CaseApi could not deliver the e-mail letter \"{letter.Subject}\" ({reason}): send it again or by another channel today. "
-                        + "The organisation's own rule, no statute: a letter that did not go out starts no deadline of the other side. " + due.Computation,
+                    // The calendar's own sentence would speak of a date set on purpose; an alarm is simply due today, weekend or not.
+                    Computation = $"CaseApi could not deliver the e-mail letter \"{letter.Subject}\" ({reason}): send it again or by another channel. "
+                        + "The organisation's own rule, no statute: a letter that did not go out starts no deadline of the other side. "
+                        + $"Due at the end of the day of the failure, {today:yyyy-MM-dd}, where the organisation is.",
                 },
                 null, LetterId: letter.Id, ComplaintId: letter.ComplaintId, DefendantId: letter.DefendantId, DpaId: letter.DpaId,
                 Rule: DeadlineRuleCatalogue.LetterDelivery), rules, ct);

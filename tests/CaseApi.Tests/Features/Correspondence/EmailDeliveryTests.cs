@@ -133,6 +133,8 @@ public sealed class EmailDeliveryTests(EmailDeliveryTests.Loopback api, Dovecot 
         // Due at the end of the day of the failure where the organisation is.
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(api.Clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")).DateTime);
         Assert.Equal(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), alarm.GetProperty("dueDate").GetString());
+        Assert.StartsWith("CaseApi could not deliver the e-mail letter \"Unterlassungsaufforderung\" (SMTP: the server refused the message (554).)",
+            alarm.GetProperty("computation").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(SmtpPassword, failed.ToString(), StringComparison.Ordinal);
 
         await SendAsync(world, draft.Id(), new { responsePeriod = "P14D" }, failed.GetProperty("version").GetInt32());
