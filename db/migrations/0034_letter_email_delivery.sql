@@ -1,5 +1,7 @@
 -- Issue 15 point 2: sending an e-mail letter through the organisation's SMTP server, as a background job.
--- An e-mail letter can name the address it goes to; without one, sending takes the authority's published complaint address.
+-- An e-mail letter can name the address it goes to; without one, sending takes the defendant's e-mail address, or the
+-- authority's published complaint address.
+ALTER TABLE defendants ADD COLUMN email text CHECK (length(email) BETWEEN 3 AND 254);
 ALTER TABLE letters ADD COLUMN recipient_address text CHECK (length(recipient_address) BETWEEN 3 AND 254);
 -- Why the last delivery failed, for the lawyer: CaseApi's own words, never a password.
 ALTER TABLE letters ADD COLUMN delivery_failure text CHECK (length(delivery_failure) BETWEEN 1 AND 1000);

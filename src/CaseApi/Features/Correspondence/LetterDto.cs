@@ -153,7 +153,8 @@ public sealed record LetterDto : IVersioned
     public string? MessageId { get; init; }
 
     /// <summary>
-    /// For an e-mail letter: the address CaseApi delivers it to. Null to take the authority's published complaint address when it is sent.
+    /// For an e-mail letter: the address CaseApi delivers it to. Null to take the defendant's <c>email</c> or the authority's published complaint
+    /// address when it is sent.
     /// </summary>
     /// <example>legal@meta.example</example>
     public string? RecipientAddress { get; init; }

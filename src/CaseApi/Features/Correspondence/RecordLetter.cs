@@ -47,8 +47,8 @@ public static class RecordLetter
         public Guid? ComplaintId { get; init; }
 
         /// <summary>
-        /// For an outgoing e-mail letter: the address CaseApi delivers it to when it is sent (issue 15); left out, the authority's published
-        /// complaint address.
+        /// For an outgoing e-mail letter: the address CaseApi delivers it to when it is sent (issue 15); left out, the defendant's <c>email</c> or the
+        /// authority's published complaint address.
         /// </summary>
         /// <example>legal@meta.example</example>
         public string? RecipientAddress { get; init; }

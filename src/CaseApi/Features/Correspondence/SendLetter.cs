@@ -108,9 +108,13 @@ public static class SendLetter
 
             await sending.CheckDueDayAsync(terms, now, ct);
             var address = letter.RecipientAddress
-                ?? await db.QuerySingleOrDefaultAsync<string?>("SELECT complaint_email FROM dpas WHERE id = @DpaId", new { letter.DpaId }, ct)
+                ?? await db.QuerySingleOrDefaultAsync<string?>("""
+                    SELECT coalesce(
+                        (SELECT email FROM defendants WHERE organisation_id = current_organisation_id() AND id = @DefendantId),
+                        (SELECT complaint_email FROM dpas WHERE id = @DpaId))
+                    """, new { letter.DefendantId, letter.DpaId }, ct)
                 ?? throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "recipient_address_missing",
-                    $"Letter {letter.Id} has no recipientAddress{(letter.DpaId is null ? "" : " and the authority publishes no complaint e-mail address")}: set one on the draft "
+                    $"Letter {letter.Id} has no recipientAddress, and {(letter.DpaId is null ? "the defendant has no email" : "the authority publishes no complaint e-mail address")}: set one on the draft "
                     + "(PATCH /v1/letters/{id}), or record a letter sent outside CaseApi with sentAt.",
                     new Dictionary<string, object?> { ["field"] = "recipientAddress" });
             var messageId = letter.MessageId ?? messageIds.For(letter.Id);
@@ -159,8 +163,8 @@ public static class SendLetter
 
             **E-mail letters delivered by CaseApi** (issue 15): an `email` letter sent without `sentAt` in an organisation with mail settings
             (`PUT /v1/organisation/mail`) is delivered through the organisation's SMTP server by a background job: the answer is 202 with the
-            letter `sending` and `Location` to watch it. It goes to `recipientAddress` (the authority's published complaint address when unset;
-            422 `recipient_address_missing` without either) with its attachments, the PDF too with `attachDocument`, its `messageId`, and a
+            letter `sending` and `Location` to watch it. It goes to `recipientAddress` (when unset, the defendant's `email` or the authority's published
+            complaint address; 422 `recipient_address_missing` without one) with its attachments, the PDF too with `attachDocument`, its `messageId`, and a
             `Reply-To` carrying the case's token (the `replyAddressPattern`). It becomes `sent` when the server accepts it, and that moment
             (`sentAt`) starts the deadline. Temporary failures are retried with growing pauses; a refusal, or failures past the retries, make it
             `failed` with `deliveryFailure` and open an alarm deadline (`caseapi.letter_delivery`) due today. A `failed` letter can be sent

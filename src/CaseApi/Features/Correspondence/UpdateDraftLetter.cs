@@ -27,7 +27,7 @@ public static class UpdateDraftLetter
         /// <summary>What kind of letter.</summary>
         public Optional<LetterType> Type { get; init; }
 
-        /// <summary>For an e-mail letter: the address CaseApi delivers it to; null to take the authority's published complaint address.</summary>
+        /// <summary>For an e-mail letter: the address CaseApi delivers it to; null to take the defendant's <c>email</c> or the authority's published complaint address.</summary>
         public Optional<string?> RecipientAddress { get; init; }
     }
 

@@ -213,9 +213,18 @@ public sealed class EmailDeliveryTests(EmailDeliveryTests.Loopback api, Dovecot 
     }
 
     [Fact]
-    public async Task A_letter_goes_to_the_address_set_on_the_draft_and_without_one_to_the_authority_s_published_complaint_address()
+    public async Task A_letter_goes_to_the_address_set_on_the_draft_and_without_one_to_the_defendant_s_or_the_authority_s_published_address()
     {
         var (world, draft) = await EmailDraftAsync(recipient: null);
+        var toDefendant = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+        {
+            direction = "outgoing", type = "reminder", defendantId = world.DefendantId, channel = "email", subject = "Erinnerung", body = "…",
+        });
+        using (var defendant = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/defendants/{world.DefendantId}", new { email = "rechtsabteilung@meta.example" }, 1))
+        {
+            Assert.Equal(HttpStatusCode.OK, defendant.StatusCode);
+        }
+
         using var patched = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/letters/{draft.Id()}", new { recipientAddress = "datenschutz@meta.example" }, 1);
         Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
         using var invalid = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/letters/{draft.Id()}", new { recipientAddress = "Meta <legal@meta.example>" }, 2);
@@ -227,12 +236,14 @@ public sealed class EmailDeliveryTests(EmailDeliveryTests.Loopback api, Dovecot 
         });
 
         await SendAsync(world, draft.Id(), new { responsePeriod = "P14D" }, 2);
+        await SendAsync(world, toDefendant.Id(), new { responsePeriod = "P7D" });
         var queued = await SendAsync(world, toAuthority.Id(), new { });
         await DispatchAsync();
 
         // The Data Protection Commission's complaint address, as the registry publishes it (db/data/dpas.json).
         Assert.Equal("info@dataprotection.ie", queued.GetProperty("recipientAddress").GetString());
         Assert.Equal(["datenschutz@meta.example"], To(draft.Id()));
+        Assert.Equal(["rechtsabteilung@meta.example"], To(toDefendant.Id()));
         Assert.Equal(["info@dataprotection.ie"], To(toAuthority.Id()));
         Assert.Equal("sent", await StatusAsync(world, toAuthority.Id()));
     }

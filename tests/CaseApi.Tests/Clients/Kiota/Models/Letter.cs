@@ -84,7 +84,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
 #endif
         /// <summary>When it was received (incoming).</summary>
         public DateTimeOffset? ReceivedAt { get; set; }
-        /// <summary>For an e-mail letter: the address CaseApi delivers it to. Null to take the authority&apos;s published complaint address when it is sent.</summary>
+        /// <summary>For an e-mail letter: the address CaseApi delivers it to. Null to take the defendant&apos;s `email` or the authority&apos;s published complaintaddress when it is sent.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? RecipientAddress { get; set; }

@@ -23,7 +23,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
 #endif
         /// <summary>How a letter travelled.</summary>
         public global::CaseApi.Tests.Clients.Kiota.Models.LetterChannel? Channel { get; set; }
-        /// <summary>For an e-mail letter: the address CaseApi delivers it to; null to take the authority&apos;s published complaint address.</summary>
+        /// <summary>For an e-mail letter: the address CaseApi delivers it to; null to take the defendant&apos;s `email` or the authority&apos;s published complaint address.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? RecipientAddress { get; set; }

@@ -43,7 +43,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
         public Guid? InReplyTo { get; set; }
         /// <summary>For incoming letters: when it arrived; now when left out.</summary>
         public DateTimeOffset? ReceivedAt { get; set; }
-        /// <summary>For an outgoing e-mail letter: the address CaseApi delivers it to when it is sent (issue 15); left out, the authority&apos;s publishedcomplaint address.</summary>
+        /// <summary>For an outgoing e-mail letter: the address CaseApi delivers it to when it is sent (issue 15); left out, the defendant&apos;s `email` or theauthority&apos;s published complaint address.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? RecipientAddress { get; set; }
