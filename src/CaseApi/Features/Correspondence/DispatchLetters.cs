@@ -1,13 +1,13 @@
 using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Jobs;
 using CaseApi.Infrastructure.Mediation;
 using MediatR;
 
 namespace CaseApi.Features.Correspondence;
 
 /// <summary>
-/// Claims the e-mail letters whose delivery is due, across organisations, as <c>DispatchWebhooks</c> claims webhook deliveries: each
-/// work-list row is leased (its <c>next_attempt_at</c> moved past <see cref="MailTimings.Lease"/>) with <c>FOR UPDATE SKIP LOCKED</c>, and
-/// the claim commits before any mail server is spoken to.
+/// Claims the e-mail letters whose delivery is due, across organisations, as <c>DispatchWebhooks</c> claims webhook deliveries (a
+/// <see cref="WorkList"/> leased for <see cref="MailTimings.Lease"/>); the claim commits before any mail server is spoken to.
 /// </summary>
 /// <remarks>
 /// Why a claim also starts the attempt (issue 15 point 2, exactly once): SMTP commits at the server's 250 after DATA, and a process killed after
@@ -38,13 +38,6 @@ public static class DispatchLetters
 
     public sealed record Claimed(Guid OrganisationId, Guid LetterId, int Attempt, Step Step);
 
-    private sealed record Lease
-    {
-        public Guid LetterId { get; init; }
-
-        public Guid OrganisationId { get; init; }
-    }
-
     private sealed record Delivery
     {
         public Guid LetterId { get; init; }
@@ -61,18 +54,7 @@ public static class DispatchLetters
         public async Task<IReadOnlyList<Claimed>> Handle(Command cmd, CancellationToken ct)
         {
             var now = clock.GetUtcNow();
-            var leases = await db.QueryAsync<Lease>("""
-                WITH due AS (
-                    SELECT letter_id FROM jobs.letter_dispatch
-                    WHERE next_attempt_at <= @now
-                    ORDER BY next_attempt_at
-                    LIMIT @BatchSize
-                    FOR UPDATE SKIP LOCKED
-                )
-                UPDATE jobs.letter_dispatch d SET next_attempt_at = @leaseUntil
-                FROM due WHERE d.letter_id = due.letter_id
-                RETURNING d.letter_id, d.organisation_id
-                """, new { now, cmd.BatchSize, leaseUntil = now + timings.Lease }, ct);
+            var leases = await WorkList.ClaimAsync(db, "jobs.letter_dispatch", "letter_id", now, cmd.BatchSize, now + timings.Lease, ct);
             var claimed = new List<Claimed>(leases.Count);
             foreach (var organisation in leases.GroupBy(l => l.OrganisationId))
             {
@@ -85,7 +67,7 @@ public static class DispatchLetters
                         FROM letter_deliveries d JOIN letters l ON l.organisation_id = d.organisation_id AND l.id = d.letter_id
                         WHERE d.organisation_id = current_organisation_id() AND d.letter_id = ANY (@ids)
                         FOR UPDATE OF d
-                        """, new { ids = organisation.Select(l => l.LetterId).ToArray() }, ct);
+                        """, new { ids = organisation.Select(l => l.Id).ToArray() }, ct);
                     var sending = deliveries.Where(d => d.Status == "sending").ToArray();
                     var start = sending.Where(d => d.AttemptStartedAt is null).Select(d => d.LetterId).ToArray();
                     // A letter no longer sending (or gone) leaves the work list; each new attempt is committed as started before it is made.
@@ -96,7 +78,7 @@ public static class DispatchLetters
                         )
                         DELETE FROM jobs.letter_dispatch WHERE letter_id = ANY (@done)
                         """,
-                        new { start, now, done = organisation.Select(l => l.LetterId).Except(sending.Select(d => d.LetterId)).ToArray() }, ct);
+                        new { start, now, done = organisation.Select(l => l.Id).Except(sending.Select(d => d.LetterId)).ToArray() }, ct);
                     claimed.AddRange(sending.Select(d => d.AttemptStartedAt is null
                         ? new Claimed(organisation.Key, d.LetterId, d.Attempts + 1, Step.Send)
                         : new Claimed(organisation.Key, d.LetterId, d.Attempts, Step.Resolve)));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Jobs;
 using CaseApi.Infrastructure.Mediation;
 using CaseApi.Infrastructure.Secrets;
 using MediatR;
@@ -28,13 +29,6 @@ public static class DispatchWebhooks
     /// <param name="Secret">The webhook's signing secret.</param>
     /// <param name="Body">The JSON body, exactly as signed and sent.</param>
     public sealed record Outgoing(Guid OrganisationId, Guid WebhookId, Guid DeliveryId, int Attempt, string Url, string Secret, string Body);
-
-    private sealed record Claim
-    {
-        public Guid DeliveryId { get; init; }
-
-        public Guid OrganisationId { get; init; }
-    }
 
     private sealed record Due
     {
@@ -69,18 +63,7 @@ public static class DispatchWebhooks
         public async Task<IReadOnlyList<Outgoing>> Handle(Command cmd, CancellationToken ct)
         {
             var now = clock.GetUtcNow();
-            var claims = await db.QueryAsync<Claim>("""
-                WITH due AS (
-                    SELECT delivery_id FROM jobs.webhook_dispatch
-                    WHERE next_attempt_at <= @now
-                    ORDER BY next_attempt_at
-                    LIMIT @BatchSize
-                    FOR UPDATE SKIP LOCKED
-                )
-                UPDATE jobs.webhook_dispatch d SET next_attempt_at = @leaseUntil
-                FROM due WHERE d.delivery_id = due.delivery_id
-                RETURNING d.delivery_id, d.organisation_id
-                """, new { now, cmd.BatchSize, leaseUntil = now + timings.Lease }, ct);
+            var claims = await WorkList.ClaimAsync(db, "jobs.webhook_dispatch", "delivery_id", now, cmd.BatchSize, now + timings.Lease, ct);
             var outgoing = new List<Outgoing>(claims.Count);
             foreach (var organisation in claims.GroupBy(c => c.OrganisationId))
             {
@@ -98,7 +81,7 @@ public static class DispatchWebhooks
                         JOIN events e ON e.id = d.event_id
                         WHERE d.organisation_id = current_organisation_id() AND d.id = ANY (@ids)
                         ORDER BY e.txid, e.seq
-                        """, new { ids = organisation.Select(c => c.DeliveryId).ToArray() }, ct);
+                        """, new { ids = organisation.Select(c => c.Id).ToArray() }, ct);
                     var send = due.Where(d => d.Status == "pending" && d.Enabled).ToArray();
                     // A webhook turned off after the event was queued: its deliveries stop here and leave the work list.
                     await db.ExecuteAsync("""
@@ -111,7 +94,7 @@ public static class DispatchWebhooks
                         new
                         {
                             off = due.Where(d => d.Status == "pending" && !d.Enabled).Select(d => d.Id).ToArray(),
-                            done = organisation.Select(c => c.DeliveryId).Except(send.Select(d => d.Id)).ToArray(),
+                            done = organisation.Select(c => c.Id).Except(send.Select(d => d.Id)).ToArray(),
                         },
                         ct);
                     outgoing.AddRange(send.Select(d => new Outgoing(organisation.Key, d.WebhookId, d.Id, d.Attempts + 1, d.Url, secrets.Unprotect(d.Secret), Body(d))));
