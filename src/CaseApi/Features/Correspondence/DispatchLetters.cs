@@ -56,39 +56,32 @@ public static class DispatchLetters
             var now = clock.GetUtcNow();
             var leases = await WorkList.ClaimAsync(db, "jobs.letter_dispatch", "letter_id", now, cmd.BatchSize, now + timings.Lease, ct);
             var claimed = new List<Claimed>(leases.Count);
-            foreach (var organisation in leases.GroupBy(l => l.OrganisationId))
+            await WorkList.ForEachOrganisationAsync(db, leases, async (organisationId, ids) =>
             {
-                // Issue 11: one organisation's failing row must not hold back the others'. Its claims keep their lease and come back after it.
-                var refused = await db.TryInSavepointAsync(async () =>
-                {
-                    await db.EnterOrganisationAsync(organisation.Key, ct);
-                    var deliveries = await db.QueryAsync<Delivery>("""
-                        SELECT d.letter_id, l.status, d.attempts, d.attempt_started_at
-                        FROM letter_deliveries d JOIN letters l ON l.organisation_id = d.organisation_id AND l.id = d.letter_id
-                        WHERE d.organisation_id = current_organisation_id() AND d.letter_id = ANY (@ids)
-                        FOR UPDATE OF d
-                        """, new { ids = organisation.Select(l => l.Id).ToArray() }, ct);
-                    var sending = deliveries.Where(d => d.Status == "sending").ToArray();
-                    var start = sending.Where(d => d.AttemptStartedAt is null).Select(d => d.LetterId).ToArray();
-                    // A letter no longer sending (or gone) leaves the work list; each new attempt is committed as started before it is made.
-                    await db.ExecuteAsync("""
-                        WITH started AS (
-                            UPDATE letter_deliveries SET attempts = attempts + 1, attempt_started_at = @now
-                            WHERE organisation_id = current_organisation_id() AND letter_id = ANY (@start)
-                        )
-                        DELETE FROM jobs.letter_dispatch WHERE letter_id = ANY (@done)
-                        """,
-                        new { start, now, done = organisation.Select(l => l.Id).Except(sending.Select(d => d.LetterId)).ToArray() }, ct);
-                    claimed.AddRange(sending.Select(d => d.AttemptStartedAt is null
-                        ? new Claimed(organisation.Key, d.LetterId, d.Attempts + 1, Step.Send)
-                        : new Claimed(organisation.Key, d.LetterId, d.Attempts, Step.Resolve)));
-                }, ct);
-                if (refused is not null)
-                {
-                    logger.LogError(refused, "Letter dispatch: PostgreSQL refused the claim of organisation {OrganisationId}'s {Count} letters; they are tried again when their lease runs out",
-                        organisation.Key, organisation.Count());
-                }
-            }
+                var deliveries = await db.QueryAsync<Delivery>("""
+                    SELECT d.letter_id, l.status, d.attempts, d.attempt_started_at
+                    FROM letter_deliveries d JOIN letters l ON l.organisation_id = d.organisation_id AND l.id = d.letter_id
+                    WHERE d.organisation_id = current_organisation_id() AND d.letter_id = ANY (@ids)
+                    FOR UPDATE OF d
+                    """, new { ids }, ct);
+                var sending = deliveries.Where(d => d.Status == "sending").ToArray();
+                var start = sending.Where(d => d.AttemptStartedAt is null).Select(d => d.LetterId).ToArray();
+                // A letter no longer sending (or gone) leaves the work list; each new attempt is committed as started before it is made.
+                await db.ExecuteAsync("""
+                    WITH started AS (
+                        UPDATE letter_deliveries SET attempts = attempts + 1, attempt_started_at = @now
+                        WHERE organisation_id = current_organisation_id() AND letter_id = ANY (@start)
+                    )
+                    DELETE FROM jobs.letter_dispatch WHERE letter_id = ANY (@done)
+                    """, new { start, now, done = ids.Except(sending.Select(d => d.LetterId)).ToArray() }, ct);
+                claimed.AddRange(sending.Select(d => d.AttemptStartedAt is null
+                    ? new Claimed(organisationId, d.LetterId, d.Attempts + 1, Step.Send)
+                    : new Claimed(organisationId, d.LetterId, d.Attempts, Step.Resolve)));
+            },
+            (refused, organisationId, count) => logger.LogError(refused,
+                "Letter dispatch: PostgreSQL refused the claim of organisation {OrganisationId}'s {Count} letters; they are tried again when their lease runs out",
+                organisationId, count),
+            ct);
 
             return claimed;
         }

@@ -1,4 +1,5 @@
 using CaseApi.Infrastructure.Data;
+using Npgsql;
 
 namespace CaseApi.Infrastructure.Jobs;
 
@@ -38,4 +39,27 @@ internal static class WorkList
             FROM due WHERE d.{idColumn} = due.{idColumn}
             RETURNING d.{idColumn} AS id, d.organisation_id
             """, new { now, batchSize, leaseUntil }, ct);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for each organisation's claims (its id and the claimed ids) in a savepoint of the claiming transaction, with
+    /// row-level security set to that organisation. Issue 11: one organisation's failing row must not hold back the others'; its claims keep
+    /// their lease (taken outside the savepoint) and are tried again when it runs out, and <paramref name="refused"/> hears of it.
+    /// </summary>
+    public static async Task ForEachOrganisationAsync(DbSession db, IReadOnlyList<Claim> claims, Func<Guid, Guid[], Task> work,
+        Action<PostgresException, Guid, int> refused, CancellationToken ct)
+    {
+        foreach (var organisation in claims.GroupBy(c => c.OrganisationId))
+        {
+            var ids = organisation.Select(c => c.Id).ToArray();
+            var failure = await db.TryInSavepointAsync(async () =>
+            {
+                await db.EnterOrganisationAsync(organisation.Key, ct);
+                await work(organisation.Key, ids);
+            }, ct);
+            if (failure is not null)
+            {
+                refused(failure, organisation.Key, ids.Length);
+            }
+        }
+    }
 }
