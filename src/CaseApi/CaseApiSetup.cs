@@ -68,11 +68,13 @@ public static class CaseApiSetup
         services.AddScoped<CeaseAndDesistOutcomes>();
         services.AddScoped<LetterTemplateRenderer>();
         services.AddScoped<LetterRecorder>();
+        services.AddScoped<LetterSending>();
         services.AddScoped<MessageThreading>();
         services.AddScoped<MailLetters>();
         services.AddSingleton(new MessageIds(builder.Configuration));
         services.AddWebhooks();
         services.AddMail();
+        services.AddLetterMail();
         services.AddDatabase();
         // After the database: Data Protection loads its key ring from it at start.
         services.AddSecrets();

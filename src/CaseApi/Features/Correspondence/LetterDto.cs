@@ -74,8 +74,14 @@ public enum LetterStatus
     /// <summary>An outgoing letter not sent yet; it can still be changed.</summary>
     Draft,
 
-    /// <summary>An outgoing letter that was sent.</summary>
+    /// <summary>An outgoing e-mail letter CaseApi is delivering through the organisation's SMTP server (issue 15): not accepted yet.</summary>
+    Sending,
+
+    /// <summary>An outgoing letter that was sent: for one CaseApi delivered, accepted by the organisation's SMTP server.</summary>
     Sent,
+
+    /// <summary>An outgoing e-mail letter whose delivery gave up (<c>deliveryFailure</c> says why); it can be sent again.</summary>
+    Failed,
 
     /// <summary>An incoming letter.</summary>
     Received,
@@ -146,8 +152,19 @@ public sealed record LetterDto : IVersioned
     /// <example>0193f2a4-6c1e-7d2a-9b4e-5f0a1c2d3e4f@caseapi.invalid</example>
     public string? MessageId { get; init; }
 
+    /// <summary>
+    /// For an e-mail letter: the address CaseApi delivers it to. Null to take the defendant's <c>email</c> or the authority's published complaint
+    /// address when it is sent.
+    /// </summary>
+    /// <example>legal@meta.example</example>
+    public string? RecipientAddress { get; init; }
+
     /// <summary>Where it stands.</summary>
     public LetterStatus Status { get; init; }
+
+    /// <summary>For a <c>failed</c> letter: why delivery gave up, in CaseApi's words.</summary>
+    /// <example>The server refused the message (550): the recipient address does not exist.</example>
+    public string? DeliveryFailure { get; init; }
 
     /// <summary>When it was sent (outgoing).</summary>
     public DateTimeOffset? SentAt { get; init; }
@@ -181,7 +198,7 @@ public sealed record LetterDto : IVersioned
 internal sealed record LetterRow
 {
     public const string Columns = """
-        id, case_id, complaint_id, direction, type, defendant_id, dpa_id, channel, subject, body, in_reply_to_id, message_id, status,
+        id, case_id, complaint_id, direction, type, defendant_id, dpa_id, channel, subject, body, in_reply_to_id, message_id, recipient_address, status, delivery_failure,
         sent_at, received_at, delivered_on, cease_and_desist_reply::text AS cease_and_desist_reply, version, created_at, updated_at
         """;
 
@@ -209,7 +226,11 @@ internal sealed record LetterRow
 
     public string? MessageId { get; init; }
 
+    public string? RecipientAddress { get; init; }
+
     public required string Status { get; init; }
+
+    public string? DeliveryFailure { get; init; }
 
     public DateTimeOffset? SentAt { get; init; }
 
@@ -229,7 +250,8 @@ internal sealed record LetterRow
     {
         Id = Id, CaseId = CaseId, ComplaintId = ComplaintId, Direction = SnakeCase.ToEnum<LetterDirection>(Direction),
         Type = SnakeCase.ToEnum<LetterType>(Type), DefendantId = DefendantId, DpaId = DpaId, Channel = SnakeCase.ToEnum<LetterChannel>(Channel),
-        Subject = Subject, Body = Body, InReplyToId = InReplyToId, MessageId = MessageId, Status = SnakeCase.ToEnum<LetterStatus>(Status), SentAt = SentAt,
+        Subject = Subject, Body = Body, InReplyToId = InReplyToId, MessageId = MessageId, RecipientAddress = RecipientAddress,
+        Status = SnakeCase.ToEnum<LetterStatus>(Status), DeliveryFailure = DeliveryFailure, SentAt = SentAt,
         ReceivedAt = ReceivedAt, DeliveredOn = DeliveredOn,
         CeaseAndDesistReply = CeaseAndDesistReply is null ? null : JsonSerializer.Deserialize<CeaseAndDesistReply>(CeaseAndDesistReply, JsonSetup.Api), Deadline = deadline, Attachments = attachments, Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
     };

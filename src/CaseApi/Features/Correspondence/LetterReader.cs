@@ -23,15 +23,19 @@ internal static class LetterReader
         public required byte[] Sha256 { get; init; }
     }
 
-    /// <summary>A draft about to change or go out: 404, 412 for a stale version, 409 for a letter already sent or received.</summary>
-    public static async Task<LetterDto> LoadDraftForChangeAsync(DbSession db, Guid id, int? expectedVersion, string change, CancellationToken ct)
+    /// <summary>
+    /// A draft about to change or go out: 404, 412 for a stale version, 409 for a letter already sent or received (or being sent).
+    /// <paramref name="failedToo"/>: a letter whose delivery failed may go out again.
+    /// </summary>
+    public static async Task<LetterDto> LoadDraftForChangeAsync(DbSession db, Guid id, int? expectedVersion, string change, CancellationToken ct, bool failedToo = false)
     {
         var letter = await LoadAsync(db, id, ct, forUpdate: true) ?? throw new NotFoundException("letter", id);
         EntityTags.Require(expectedVersion, letter.Version, "letter", id);
 
-        return letter.Status == LetterStatus.Draft
+        return letter.Status == LetterStatus.Draft || (failedToo && letter.Status == LetterStatus.Failed)
             ? letter
-            : throw new ConflictException("letter_not_draft", $"Letter {id} is {SnakeCase.From(letter.Status)}; only drafts can be {change}.");
+            : throw new ConflictException("letter_not_draft",
+                $"Letter {id} is {SnakeCase.From(letter.Status)}; only drafts{(failedToo ? " and letters whose delivery failed" : "")} can be {change}.");
     }
 
     public static async Task<LetterDto?> LoadAsync(DbSession db, Guid id, CancellationToken ct, bool forUpdate = false) =>

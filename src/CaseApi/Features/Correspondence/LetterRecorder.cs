@@ -42,14 +42,14 @@ public sealed class LetterRecorder(
         var receivedAt = incoming ? letter.ReceivedAt ?? now : (DateTimeOffset?)null;
         await db.ExecuteAsync("""
             INSERT INTO letters (id, organisation_id, case_id, complaint_id, direction, type, defendant_id, dpa_id, channel, subject, body,
-                in_reply_to_id, message_id, status, received_at, cease_and_desist_reply, created_at, updated_at)
+                in_reply_to_id, message_id, recipient_address, status, received_at, cease_and_desist_reply, created_at, updated_at)
             VALUES (@id, current_organisation_id(), @caseId, @ComplaintId, @direction, @type, @DefendantId, @DpaId, @channel, @subject, @body,
-                @InReplyTo, @messageId, @status, @receivedAt, @reply::jsonb, @now, @now)
+                @InReplyTo, @messageId, @RecipientAddress, @status, @receivedAt, @reply::jsonb, @now, @now)
             """,
             new
             {
                 id, caseId, letter.ComplaintId, direction = SnakeCase.From(letter.Direction), type = SnakeCase.From(letter.Type),
-                letter.DefendantId, letter.DpaId, channel = SnakeCase.From(letter.Channel), subject, body, letter.InReplyTo, messageId,
+                letter.DefendantId, letter.DpaId, channel = SnakeCase.From(letter.Channel), subject, body, letter.InReplyTo, messageId, letter.RecipientAddress,
                 status = incoming ? "received" : "draft", receivedAt, now,
                 reply = letter.CeaseAndDesistReply is null ? null : System.Text.Json.JsonSerializer.Serialize(letter.CeaseAndDesistReply, JsonSetup.Api),
             },

@@ -82,7 +82,7 @@ public static partial class ListLetters
         .WithSummary("List letters")
         .WithDescription("""
             The organisation's correspondence across all cases, in and out, in the order it was recorded, each with its deadline and attachments' metadata.
-            Filters, all optional and combined with AND: `direction` (`outgoing`, `incoming`); `status` (`draft`, `sent`, `received`);
+            Filters, all optional and combined with AND: `direction` (`outgoing`, `incoming`); `status` (`draft`, `sending`, `failed`, `sent`, `received`);
             `defendantId` (letters to or from that defendant); `dpaId` (letters to or from that authority); `sentAfter`, an instant
             with its offset (RFC 3339, e.g. `2026-04-30T00:00:00Z`; send `+` as `%2B`): letters sent strictly after it, so only sent
             outgoing letters (drafts and incoming letters have no sending time). An unknown value or a bad instant is a 400 naming the parameter.

@@ -1,3 +1,4 @@
+using CaseApi.Features.Organisations;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Mediation;
@@ -45,6 +46,13 @@ public static class RecordLetter
         /// <summary>The complaint it belongs to, if any.</summary>
         public Guid? ComplaintId { get; init; }
 
+        /// <summary>
+        /// For an outgoing e-mail letter: the address CaseApi delivers it to when it is sent (issue 15); left out, the defendant's <c>email</c> or the
+        /// authority's published complaint address.
+        /// </summary>
+        /// <example>legal@meta.example</example>
+        public string? RecipientAddress { get; init; }
+
         /// <summary>The letter this one answers. An incoming reply meets that letter's deadline.</summary>
         public Guid? InReplyTo { get; init; }
 
@@ -75,6 +83,12 @@ public static class RecordLetter
             RuleFor(c => c.Letter.Body).IsShortText(LetterLimits.MaxBodyLength).OverridePropertyName("body");
             RuleFor(c => c.Letter).Must(l => (l.DefendantId is null) != (l.DpaId is null))
                 .WithMessage("Name the other side: a defendantId or a dpaId, not both.").OverridePropertyName("defendantId");
+            When(c => c.Letter.RecipientAddress is not null, () =>
+            {
+                RuleFor(c => c.Letter.RecipientAddress).Must(MailAddresses.IsAddress).WithMessage(MailAddresses.AddressMessage).OverridePropertyName("recipientAddress");
+                RuleFor(c => c.Letter.Direction).Equal(LetterDirection.Outgoing)
+                    .WithMessage("An incoming letter is not delivered by CaseApi: it has no recipientAddress.").OverridePropertyName("recipientAddress");
+            });
             RuleFor(c => c.Letter.ReceivedAt).Null().When(c => c.Letter.Direction == LetterDirection.Outgoing)
                 .WithMessage("Outgoing letters are sent, not received: record them as drafts and send them.").OverridePropertyName("receivedAt");
             RuleFor(c => c.Letter.ReceivedAt).Must(at => at is null || at <= clock.GetUtcNow().AddMinutes(5))

@@ -41,6 +41,9 @@ public static class SendLetter
         /// <summary>The reply is due within this ISO 8601 period (P14D, P2W, P1M), computed as Reg. 1182/71 computes it.</summary>
         /// <example>P14D</example>
         public string? ResponsePeriod { get; init; }
+
+        /// <summary>For a letter CaseApi delivers by e-mail: attach the letter as PDF (as <c>GET /v1/letters/{id}/document</c> renders it) besides its attachments.</summary>
+        public bool? AttachDocument { get; init; }
     }
 
     public sealed record Command(Guid Id, int? ExpectedVersion, Body Sending) : ICommand<LetterDto>;
@@ -60,75 +63,92 @@ public static class SendLetter
         }
     }
 
-    internal sealed class Handler(DbSession db, MessageIds messageIds, DeadlineKeeper deadlines, UrgencyWindowRisk urgency, TimelineWriter timeline, EventWriter events, TimeProvider clock) : IRequestHandler<Command, LetterDto>
+    internal sealed class Handler(DbSession db, MessageIds messageIds, LetterSending sending, TimelineWriter timeline, EventWriter events, TimeProvider clock)
+        : IRequestHandler<Command, LetterDto>
     {
         public async Task<LetterDto> Handle(Command cmd, CancellationToken ct)
         {
-            var letter = await LetterReader.LoadDraftForChangeAsync(db, cmd.Id, cmd.ExpectedVersion, "sent", ct);
-
+            var letter = await LetterReader.LoadDraftForChangeAsync(db, cmd.Id, cmd.ExpectedVersion, "sent", ct, failedToo: true);
+            var terms = new SendingTerms(cmd.Sending.ResponseDue, cmd.Sending.ResponsePeriod, cmd.Sending.RollOver, cmd.Sending.DeliveredOn);
             var now = clock.GetUtcNow();
+            // Issue 15: CaseApi delivers an e-mail letter itself when the organisation has a mail server; a sentAt records one sent
+            // outside it (from a mail client), as does any letter while no mail settings are stored.
+            if (letter.Channel == LetterChannel.Email && cmd.Sending.SentAt is null
+                && await db.QuerySingleAsync<bool>("SELECT EXISTS (SELECT FROM organisation_mail_settings WHERE organisation_id = current_organisation_id())", ct: ct))
+            {
+                return await DeliverAsync(letter, terms, cmd.Sending.AttachDocument ?? false, now, ct);
+            }
+
+            if (cmd.Sending.AttachDocument is true)
+            {
+                throw new FluentValidation.ValidationException([new("attachDocument",
+                    "Only a letter CaseApi delivers by e-mail carries attachments: an e-mail letter, without sentAt, in an organisation with mail settings.")]);
+            }
+
             var sentAt = cmd.Sending.SentAt ?? now;
             if (cmd.Sending.DeliveredOn is { } deliveredOn)
             {
                 await RecordDelivery.CheckDayAsync(db, deliveredOn, sentAt, now, ct);
             }
 
-            await db.ExecuteAsync("""
-                UPDATE letters SET status = 'sent', sent_at = @sentAt, delivered_on = @deliveredOn, message_id = @messageId, version = version + 1, updated_at = @now
-                WHERE id = @id AND organisation_id = current_organisation_id()
-                """,
-                new { id = cmd.Id, sentAt, cmd.Sending.DeliveredOn, messageId = letter.Channel == LetterChannel.Email ? messageIds.For(cmd.Id) : null, now }, ct);
-            await timeline.AppendAsync(letter.CaseId, "letter.sent", $"Letter sent: {letter.Subject}", "letter", cmd.Id, occurredAt: sentAt, ct: ct);
-
-            if (await DeadlineForAsync(letter, cmd.Sending, sentAt, ct) is var (deadline, rules))
-            {
-                await deadlines.OpenAsync(deadline, rules, ct);
-            }
-
-            var sent = (await LetterReader.LoadAsync(db, cmd.Id, ct))!;
-            await events.AppendAsync("letter.sent", "letter", cmd.Id, sent, ct);
-            if (letter.Type == LetterType.CeaseAndDesist)
-            {
-                await urgency.WarnAsync(letter.CaseId, ct);
-            }
-
-            return sent;
+            return await sending.MarkSentAsync(letter, terms, sentAt, letter.Channel == LetterChannel.Email ? messageIds.For(cmd.Id) : null, checkDueDay: true, ct);
         }
 
         /// <summary>
-        /// The deadline the letter sets, if any: the one it names; for a data subject's request the statutory month;
-        /// for a reminder the escalation policy's reminder period.
+        /// Queues the delivery: the letter is <c>sending</c> with its Message-ID fixed now (every attempt carries the same one), and the deadline's
+        /// terms wait with it until the server accepts the message (<see cref="RecordLetterAttempt"/>), which is when the letter counts as sent.
         /// </summary>
-        private async Task<(NewDeadline Deadline, DeadlineRules Rules)?> DeadlineForAsync(LetterDto letter, Body sending, DateTimeOffset sentAt, CancellationToken ct)
+        private async Task<LetterDto> DeliverAsync(LetterDto letter, SendingTerms terms, bool attachDocument, DateTimeOffset now, CancellationToken ct)
         {
-            var statutory = letter.Type == LetterType.DataSubjectRequest;
-            var fallback = statutory ? DataSubjectRequestDeadline.Month
-                : letter.Type == LetterType.Reminder && DeadlinePeriod.TryParse((await EscalationPolicies.LoadAsync(db, ct)).ReminderPeriod, out var reminder) ? reminder
-                : null;
-            if (sending.ResponseDue is null && sending.ResponsePeriod is null && fallback is null)
+            if (terms.DeliveredOn is not null)
             {
-                return null;
+                throw new FluentValidation.ValidationException([new("deliveredOn",
+                    "CaseApi delivers this letter by e-mail: it is received after it goes out. Record the day with POST /v1/letters/{id}/delivery.")]);
             }
 
-            // The organisation's holidays and time zone are read only for letters that set a deadline.
-            var rules = await deadlines.RulesAsync(ct);
-            // The day of sending where the organisation is: 23:30 UTC is already the next day in Berlin.
-            if (sending.ResponseDue is { } dueDate && (dueDate < rules.LocalDay(sentAt) || !DeadlineCalendar.IsWithinTenYears(rules.LocalDay(sentAt), dueDate)))
-            {
-                throw new FluentValidation.ValidationException([new("responseDue", "Must lie between the day the letter was sent and ten years after it.")]);
-            }
-
-            var (due, period) = sending.ResponseDue is { } date ? (rules.FromDate(sentAt, date, sending.RollOver ?? true), null)
-                : DeadlinePeriod.TryParse(sending.ResponsePeriod, out var given) ? (rules.FromPeriod(sentAt, given), given.ToString())
-                : statutory ? (DataSubjectRequestDeadline.FromReceipt(rules, sentAt, sending.DeliveredOn), fallback!.ToString())
-                : (rules.FromPeriod(sentAt, fallback!), fallback!.ToString());
-            return (new NewDeadline(letter.CaseId, statutory ? DeadlineKind.DataSubjectRequest : DeadlineKind.Response, due, period,
-                LetterId: letter.Id, ComplaintId: letter.ComplaintId, DefendantId: letter.DefendantId, DpaId: letter.DpaId), rules);
+            await sending.CheckDueDayAsync(terms, now, ct);
+            var address = letter.RecipientAddress
+                ?? await db.QuerySingleOrDefaultAsync<string?>("""
+                    SELECT coalesce(
+                        (SELECT email FROM defendants WHERE organisation_id = current_organisation_id() AND id = @DefendantId),
+                        (SELECT complaint_email FROM dpas WHERE id = @DpaId))
+                    """, new { letter.DefendantId, letter.DpaId }, ct)
+                ?? throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "recipient_address_missing",
+                    $"Letter {letter.Id} has no recipientAddress, and {(letter.DpaId is null ? "the defendant has no email" : "the authority publishes no complaint e-mail address")}: set one on the draft "
+                    + "(PATCH /v1/letters/{id}), or record a letter sent outside CaseApi with sentAt.",
+                    new Dictionary<string, object?> { ["field"] = "recipientAddress" });
+            var messageId = letter.MessageId ?? messageIds.For(letter.Id);
+            await db.ExecuteAsync("""
+                WITH letter AS (
+                    UPDATE letters SET status = 'sending', message_id = @messageId, recipient_address = @address, delivery_failure = NULL,
+                        version = version + 1, updated_at = @now
+                    WHERE id = @id AND organisation_id = current_organisation_id()
+                ), delivery AS (
+                    INSERT INTO letter_deliveries (organisation_id, letter_id, message_id, recipient_address, attach_document, response_due, response_period,
+                        roll_over, requested_at)
+                    VALUES (current_organisation_id(), @id, @messageId, @address, @attachDocument, @ResponseDue, @ResponsePeriod, @RollOver, @now)
+                    ON CONFLICT (organisation_id, letter_id) DO UPDATE SET message_id = EXCLUDED.message_id, recipient_address = EXCLUDED.recipient_address,
+                        attach_document = EXCLUDED.attach_document, response_due = EXCLUDED.response_due, response_period = EXCLUDED.response_period,
+                        roll_over = EXCLUDED.roll_over, attempts = 0, attempt_started_at = NULL, witness_checks = 0, last_error = NULL,
+                        requested_at = EXCLUDED.requested_at, accepted_at = NULL
+                )
+                INSERT INTO jobs.letter_dispatch (letter_id, organisation_id, next_attempt_at) VALUES (@id, current_organisation_id(), @now)
+                ON CONFLICT (letter_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
+                """, new { id = letter.Id, messageId, address, attachDocument, terms.ResponseDue, terms.ResponsePeriod, terms.RollOver, now }, ct);
+            await timeline.AppendAsync(letter.CaseId, "letter.sending", $"Letter being sent by e-mail to {address}: {letter.Subject}", "letter", letter.Id,
+                occurredAt: now, ct: ct);
+            var queued = (await LetterReader.LoadAsync(db, letter.Id, ct))!;
+            await events.AppendAsync("letter.sending", "letter", letter.Id, queued, ct);
+            return queued;
         }
     }
 
     internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id}/send", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+            await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct) switch
+            {
+                { Status: LetterStatus.Sending } queued => EntityTags.Accepted(http, $"/v1/letters/{id}", queued),
+                var sent => EntityTags.Ok(http, sent),
+            })
         .RequireAuthorization(Policies.Write)
         .WithName("SendLetter")
         .WithSummary("Send a draft letter")
@@ -140,7 +160,20 @@ public static class SendLetter
             jurisdiction moves to the next working day; days end at 24:00 in the organisation's time zone). A `data_subject_request` gets the
             GDPR Art. 12(3) month when no deadline is given, from `deliveredOn` (receipt) or, while no delivery is recorded, from the day of
             sending, which the computation then says it assumes. The response embeds the deadline, with a sentence saying how it was computed.
-            409 when the letter is not a draft. Requires `If-Match`.
+
+            **E-mail letters delivered by CaseApi** (issue 15): an `email` letter sent without `sentAt` in an organisation with mail settings
+            (`PUT /v1/organisation/mail`) is delivered through the organisation's SMTP server by a background job: the answer is 202 with the
+            letter `sending` and `Location` to watch it. It goes to `recipientAddress` (when unset, the defendant's `email` or the authority's published
+            complaint address; 422 `recipient_address_missing` without one) with its attachments, the PDF too with `attachDocument`, its `messageId`, and a
+            `Reply-To` carrying the case's token (the `replyAddressPattern`). It becomes `sent` when the server accepts it, and that moment
+            (`sentAt`) starts the deadline. Temporary failures are retried with growing pauses; a refusal, or failures past the retries, make it
+            `failed` with `deliveryFailure` and open an alarm deadline (`caseapi.letter_delivery`) due today. A `failed` letter can be sent
+            again. `deliveredOn` cannot be given for such a letter (record the receipt later). With `sentAt`, or without mail settings, an
+            e-mail letter is recorded as sent outside CaseApi, as every other channel is.
+
+            409 when the letter is not a draft (or `failed`). Requires `If-Match`.
             """)
-        .Produces<LetterDto>();
+        .Produces<LetterDto>()
+        .Produces<LetterDto>(StatusCodes.Status202Accepted)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 }

@@ -1,3 +1,4 @@
+using CaseApi.Features.Organisations;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
@@ -25,6 +26,9 @@ public static class UpdateDraftLetter
 
         /// <summary>What kind of letter.</summary>
         public Optional<LetterType> Type { get; init; }
+
+        /// <summary>For an e-mail letter: the address CaseApi delivers it to; null to take the defendant's <c>email</c> or the authority's published complaint address.</summary>
+        public Optional<string?> RecipientAddress { get; init; }
     }
 
     public sealed record Command(Guid Id, int? ExpectedVersion, Changes Changes) : ICommand<LetterDto>;
@@ -37,6 +41,8 @@ public static class UpdateDraftLetter
             RuleFor(c => c.Changes.Body.Value).IsShortText(LetterLimits.MaxBodyLength).OverridePropertyName("body");
             RuleFor(c => c.Changes.Channel.Value).IsInEnum().OverridePropertyName("channel");
             RuleFor(c => c.Changes.Type.Value).IsInEnum().OverridePropertyName("type");
+            RuleFor(c => c.Changes.RecipientAddress.Value).Must(MailAddresses.IsAddress).When(c => c.Changes.RecipientAddress.Value is not null)
+                .WithMessage(MailAddresses.AddressMessage).OverridePropertyName("recipientAddress");
         }
     }
 
@@ -48,13 +54,14 @@ public static class UpdateDraftLetter
 
             var changes = cmd.Changes;
             await db.ExecuteAsync("""
-                UPDATE letters SET subject = @subject, body = @body, channel = @channel, type = @type, version = version + 1, updated_at = @now
+                UPDATE letters SET subject = @subject, body = @body, channel = @channel, type = @type, recipient_address = @recipientAddress, version = version + 1, updated_at = @now
                 WHERE id = @id AND organisation_id = current_organisation_id()
                 """,
                 new
                 {
                     id = cmd.Id, subject = changes.Subject.Or(current.Subject), body = changes.Body.Or(current.Body),
-                    channel = SnakeCase.From(changes.Channel.Or(current.Channel)), type = SnakeCase.From(changes.Type.Or(current.Type)), now = clock.GetUtcNow(),
+                    channel = SnakeCase.From(changes.Channel.Or(current.Channel)), type = SnakeCase.From(changes.Type.Or(current.Type)),
+                    recipientAddress = changes.RecipientAddress.Or(current.RecipientAddress), now = clock.GetUtcNow(),
                 },
                 ct);
             return (await LetterReader.LoadAsync(db, cmd.Id, ct))!;

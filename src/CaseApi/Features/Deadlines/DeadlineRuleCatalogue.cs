@@ -89,6 +89,7 @@ public static class DeadlineRuleCatalogue
     public static bool ChapterThreeApplies(DateOnly lodgedOn) => lodgedOn > ProceduralRegulationAppliesFrom;
     public const string PenaltyLimitation = "bgb.penalty_limitation_195";
     public const string SettlementOptOut = "vdug.settlement_opt_out_10";
+    public const string LetterDelivery = "caseapi.letter_delivery";
 
     public static readonly IReadOnlyList<DeadlineRule> All =
     [
@@ -167,6 +168,11 @@ public static class DeadlineRuleCatalogue
             Extendable: false, Notfrist: false, RuleCalendar.Court,
             "One month from the settlement's publication (Bekanntgabe) in the Verbandsklageregister (§ 10(1) sentence 2); the exit is declared to the "
             + "Federal Office of Justice. BGB §§ 187(1), 188(2); § 193 applies, as § 10, unlike § 46(1) sentence 2, does not exclude it."),
+        new(LetterDelivery, "E-mail letter not delivered", "None: the organisation's own rule (issue 15), not a statutory period", null, CountingRules.NoShift,
+            Extendable: false, Notfrist: false, RuleCalendar.Organisation,
+            "An alarm, not a legal period: CaseApi's delivery of an e-mail letter failed for good (refused by the server, or still failing after "
+            + "its retries), so the letter has not gone out and starts no deadline of the other side. Due at the end of the day of the failure; "
+            + "met when the letter is sent after all."),
     ];
 
     /// <summary>

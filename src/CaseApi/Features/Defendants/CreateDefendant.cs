@@ -1,3 +1,4 @@
+using CaseApi.Features.Organisations;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
@@ -35,6 +36,10 @@ public static class CreateDefendant
         /// <example>Merrion Road, Dublin 4, D04 X2K5, Ireland</example>
         public string? Address { get; init; }
 
+        /// <summary>Where e-mail letters to the defendant go (its legal department) when a letter names no <c>recipientAddress</c>.</summary>
+        /// <example>legal@meta.example</example>
+        public string? Email { get; init; }
+
         /// <summary>Website.</summary>
         /// <example>https://about.meta.com</example>
         public string? Website { get; init; }
@@ -71,6 +76,7 @@ public static class CreateDefendant
             RuleFor(c => c.RegisterNumber).IsShortText(100);
             RuleFor(c => c.Country).IsCountryCode();
             RuleFor(c => c.Address).IsShortText(1000);
+            RuleFor(c => c.Email).Must(MailAddresses.IsAddress).When(c => c.Email is not null).WithMessage(MailAddresses.AddressMessage);
             RuleFor(c => c.Website).IsHttpUrl().MaximumLength(500);
             RuleFor(c => c.DpoContact).IsShortText(1000);
             RuleFor(c => c.ParentCompany).IsShortText();
@@ -89,16 +95,16 @@ public static class CreateDefendant
             var now = clock.GetUtcNow();
             var leadDpaId = cmd.LeadDpaId ?? await LeadAuthority.ProposeAsync(db, cmd.MainEstablishmentCountry, cmd.MainEstablishmentRegion, ct);
             return await db.QuerySingleAsync<DefendantDto>($"""
-                INSERT INTO defendants (id, organisation_id, legal_name, other_names, legal_form, register_number, country, address, website,
+                INSERT INTO defendants (id, organisation_id, legal_name, other_names, legal_form, register_number, country, address, email, website,
                     dpo_contact, parent_company, main_establishment_country, main_establishment_region, lead_dpa_id, lead_dpa_proposed, language, created_at, updated_at)
-                VALUES (@id, @organisationId, @LegalName, @otherNames, @LegalForm, @RegisterNumber, @Country, @Address, @Website,
+                VALUES (@id, @organisationId, @LegalName, @otherNames, @LegalForm, @RegisterNumber, @Country, @Address, @Email, @Website,
                     @DpoContact, @ParentCompany, @MainEstablishmentCountry, @MainEstablishmentRegion, @leadDpaId, @proposed, @Language, @now, @now)
                 RETURNING {DefendantDto.Columns}
                 """,
                 new
                 {
                     id = Guid.CreateVersion7(now), organisationId = caller.RequiredOrganisationId, cmd.LegalName, otherNames = (cmd.OtherNames ?? []).ToArray(),
-                    cmd.LegalForm, cmd.RegisterNumber, cmd.Country, cmd.Address, cmd.Website, cmd.DpoContact, cmd.ParentCompany,
+                    cmd.LegalForm, cmd.RegisterNumber, cmd.Country, cmd.Address, cmd.Email, cmd.Website, cmd.DpoContact, cmd.ParentCompany,
                     cmd.MainEstablishmentCountry, cmd.MainEstablishmentRegion, leadDpaId, proposed = cmd.LeadDpaId is null && leadDpaId is not null, cmd.Language, now,
                 },
                 ct);

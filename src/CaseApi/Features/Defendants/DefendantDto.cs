@@ -6,7 +6,7 @@ namespace CaseApi.Features.Defendants;
 public sealed record DefendantDto : IVersioned
 {
     internal const string Columns = """
-        id, legal_name, other_names, legal_form, register_number, country, address, website, dpo_contact, parent_company,
+        id, legal_name, other_names, legal_form, register_number, country, address, email, website, dpo_contact, parent_company,
         main_establishment_country, main_establishment_region, lead_dpa_id, lead_dpa_proposed, language, version, created_at, updated_at
         """;
 
@@ -36,6 +36,10 @@ public sealed record DefendantDto : IVersioned
     /// <summary>Postal address for service.</summary>
     /// <example>Merrion Road, Dublin 4, D04 X2K5, Ireland</example>
     public string? Address { get; init; }
+
+    /// <summary>Where e-mail letters to the defendant go when a letter names no <c>recipientAddress</c>.</summary>
+    /// <example>legal@meta.example</example>
+    public string? Email { get; init; }
 
     /// <summary>Website.</summary>
     /// <example>https://about.meta.com</example>

@@ -1,3 +1,4 @@
+using CaseApi.Features.Organisations;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
@@ -31,6 +32,9 @@ public static class UpdateDefendant
 
         /// <summary>Postal address for service.</summary>
         public Optional<string?> Address { get; init; }
+
+        /// <summary>Where e-mail letters to the defendant go when a letter names no <c>recipientAddress</c>.</summary>
+        public Optional<string?> Email { get; init; }
 
         /// <summary>Website.</summary>
         public Optional<string?> Website { get; init; }
@@ -66,6 +70,8 @@ public static class UpdateDefendant
             RuleFor(c => c.Changes.RegisterNumber.Value).IsShortText(100).OverridePropertyName("registerNumber");
             RuleFor(c => c.Changes.Country.Value).IsCountryCode().OverridePropertyName("country");
             RuleFor(c => c.Changes.Address.Value).IsShortText(1000).OverridePropertyName("address");
+            RuleFor(c => c.Changes.Email.Value).Must(MailAddresses.IsAddress).When(c => c.Changes.Email.Value is not null)
+                .WithMessage(MailAddresses.AddressMessage).OverridePropertyName("email");
             RuleFor(c => c.Changes.Website.Value).IsHttpUrl().MaximumLength(500).OverridePropertyName("website");
             RuleFor(c => c.Changes.DpoContact.Value).IsShortText(1000).OverridePropertyName("dpoContact");
             RuleFor(c => c.Changes.ParentCompany.Value).IsShortText().OverridePropertyName("parentCompany");
@@ -97,7 +103,7 @@ public static class UpdateDefendant
             return await db.QuerySingleAsync<DefendantDto>($"""
                 UPDATE defendants SET
                     legal_name = @legalName, other_names = @otherNames, legal_form = @legalForm, register_number = @registerNumber,
-                    country = @country, address = @address, website = @website, dpo_contact = @dpoContact, parent_company = @parentCompany,
+                    country = @country, address = @address, email = @email, website = @website, dpo_contact = @dpoContact, parent_company = @parentCompany,
                     main_establishment_country = @mainCountry, main_establishment_region = @mainRegion,
                     lead_dpa_id = @leadDpaId, lead_dpa_proposed = @proposed AND @leadDpaId IS NOT NULL, language = @language,
                     version = version + 1, updated_at = @now
@@ -109,7 +115,8 @@ public static class UpdateDefendant
                     id = cmd.Id, legalName = changes.LegalName.Or(current.LegalName),
                     otherNames = (changes.OtherNames.IsSet ? changes.OtherNames.Value ?? [] : current.OtherNames).ToArray(),
                     legalForm = changes.LegalForm.Or(current.LegalForm), registerNumber = changes.RegisterNumber.Or(current.RegisterNumber),
-                    country = changes.Country.Or(current.Country), address = changes.Address.Or(current.Address), website = changes.Website.Or(current.Website),
+                    country = changes.Country.Or(current.Country), address = changes.Address.Or(current.Address),
+                    email = changes.Email.Or(current.Email), website = changes.Website.Or(current.Website),
                     dpoContact = changes.DpoContact.Or(current.DpoContact), parentCompany = changes.ParentCompany.Or(current.ParentCompany),
                     mainCountry = country, mainRegion = region, leadDpaId, proposed, language = changes.Language.Or(current.Language), now = clock.GetUtcNow(),
                 },

@@ -36,6 +36,8 @@ public static class EventTypes
         new("proceeding.registrations_counted", typeof(RegistrationCountDto), "A count of consumers registered in the Verbandsklageregister was recorded; `data` is the count, with `proceedingId`."),
         new("proceeding.settlement_recorded", typeof(SettlementDto), "A court settlement in a representative action was recorded (VDuG § 9), with its opt-out deadline (§ 10)."),
         new("letter.created", typeof(LetterDto), "A draft letter was written, by a user or by the escalation job (a reminder)."),
+        new("letter.sending", typeof(LetterDto), "An e-mail letter was handed to CaseApi's delivery (status sending); letter.sent follows when the organisation's SMTP server accepts it, or letter.delivery_failed."),
+        new("letter.delivery_failed", typeof(LetterDto), "CaseApi's delivery of an e-mail letter gave up (status failed, deliveryFailure says why); an alarm deadline (rule caseapi.letter_delivery) follows as deadline.created."),
         new("letter.sent", typeof(LetterDto), "A letter was sent; its response deadline, if any, follows as deadline.created."),
         new("letter.delivered", typeof(LetterDto), "A delivery receipt was recorded for a sent letter; a data subject request's deadline computed anew from it follows as deadline.recomputed."),
         new("letter.received", typeof(LetterDto), "An incoming letter was recorded."),

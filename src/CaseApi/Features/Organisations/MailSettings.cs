@@ -5,6 +5,7 @@ using CaseApi.Features.Webhooks;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Json;
+using CaseApi.Infrastructure.Secrets;
 using FluentValidation;
 
 namespace CaseApi.Features.Organisations;
@@ -301,6 +302,14 @@ public static class MailSettings
         public int Version { get; init; }
 
         public DateTimeOffset UpdatedAt { get; init; }
+
+        /// <summary>The SMTP server with its password decrypted, for one connection.</summary>
+        public MailServer Smtp(SecretProtector secrets) => new(SmtpHost, SmtpPort, SnakeCase.ToEnum<MailTls>(SmtpTls), SmtpUser,
+            SmtpPassword is null ? null : secrets.Unprotect(SmtpPassword), SmtpTrustedCertificate);
+
+        /// <summary>The IMAP server with its password decrypted, for one connection.</summary>
+        public MailServer Imap(SecretProtector secrets) => new(ImapHost, ImapPort, SnakeCase.ToEnum<MailTls>(ImapTls), ImapUser,
+            secrets.Unprotect(ImapPassword), ImapTrustedCertificate);
 
         public MailSettingsDto ToDto() => new()
         {

@@ -1,6 +1,5 @@
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
-using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using CaseApi.Infrastructure.Secrets;
 using MediatR;
@@ -18,10 +17,8 @@ public static class TestMailSettings
         public async Task<MailSettingsTestDto> Handle(Query query, CancellationToken ct)
         {
             var row = await MailSettings.LoadAsync(db, ct) ?? throw MailSettings.NotSet();
-            var smtp = connector.TryAsync(new MailServer(row.SmtpHost, row.SmtpPort, SnakeCase.ToEnum<MailTls>(row.SmtpTls), row.SmtpUser,
-                row.SmtpPassword is null ? null : secrets.Unprotect(row.SmtpPassword), row.SmtpTrustedCertificate), folder: null, ct);
-            var imap = connector.TryAsync(new MailServer(row.ImapHost, row.ImapPort, SnakeCase.ToEnum<MailTls>(row.ImapTls), row.ImapUser,
-                secrets.Unprotect(row.ImapPassword), row.ImapTrustedCertificate), row.ImapFolder, ct);
+            var smtp = connector.TryAsync(row.Smtp(secrets), folder: null, ct);
+            var imap = connector.TryAsync(row.Imap(secrets), row.ImapFolder, ct);
             var report = new MailSettingsTestDto { Smtp = await smtp, Imap = await imap };
             log.LogInformation("Mail settings test: SMTP {SmtpStage}, IMAP {ImapStage}", report.Smtp.Stage, report.Imap.Stage);
             return report;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Jobs;
 using CaseApi.Infrastructure.Mediation;
 using CaseApi.Infrastructure.Secrets;
 using MediatR;
@@ -28,13 +29,6 @@ public static class DispatchWebhooks
     /// <param name="Secret">The webhook's signing secret.</param>
     /// <param name="Body">The JSON body, exactly as signed and sent.</param>
     public sealed record Outgoing(Guid OrganisationId, Guid WebhookId, Guid DeliveryId, int Attempt, string Url, string Secret, string Body);
-
-    private sealed record Claim
-    {
-        public Guid DeliveryId { get; init; }
-
-        public Guid OrganisationId { get; init; }
-    }
 
     private sealed record Due
     {
@@ -69,59 +63,40 @@ public static class DispatchWebhooks
         public async Task<IReadOnlyList<Outgoing>> Handle(Command cmd, CancellationToken ct)
         {
             var now = clock.GetUtcNow();
-            var claims = await db.QueryAsync<Claim>("""
-                WITH due AS (
-                    SELECT delivery_id FROM jobs.webhook_dispatch
-                    WHERE next_attempt_at <= @now
-                    ORDER BY next_attempt_at
-                    LIMIT @BatchSize
-                    FOR UPDATE SKIP LOCKED
-                )
-                UPDATE jobs.webhook_dispatch d SET next_attempt_at = @leaseUntil
-                FROM due WHERE d.delivery_id = due.delivery_id
-                RETURNING d.delivery_id, d.organisation_id
-                """, new { now, cmd.BatchSize, leaseUntil = now + timings.Lease }, ct);
+            var claims = await WorkList.ClaimAsync(db, "jobs.webhook_dispatch", "delivery_id", now, cmd.BatchSize, now + timings.Lease, ct);
             var outgoing = new List<Outgoing>(claims.Count);
-            foreach (var organisation in claims.GroupBy(c => c.OrganisationId))
+            await WorkList.ForEachOrganisationAsync(db, claims, async (organisationId, ids) =>
             {
-                // Issue 11: one organisation's failing row must not hold back the others' deliveries. Its claims keep their
-                // lease (taken above, outside the savepoint) and are tried again when it runs out, behind the others.
-                var refused = await db.TryInSavepointAsync(async () =>
-                {
-                    // Row-level security: one organisation at a time within this transaction.
-                    await db.EnterOrganisationAsync(organisation.Key, ct);
-                    // In commit order, as the change feed has them: each webhook gets its deliveries one by one in this order.
-                    var due = await db.QueryAsync<Due>("""
-                        SELECT d.id, d.webhook_id, d.status, d.attempts, w.enabled, w.url, w.secret, e.id AS event_id, e.type, e.occurred_at, e.data::text AS data
-                        FROM webhook_deliveries d
-                        JOIN webhooks w ON w.organisation_id = d.organisation_id AND w.id = d.webhook_id
-                        JOIN events e ON e.id = d.event_id
-                        WHERE d.organisation_id = current_organisation_id() AND d.id = ANY (@ids)
-                        ORDER BY e.txid, e.seq
-                        """, new { ids = organisation.Select(c => c.DeliveryId).ToArray() }, ct);
-                    var send = due.Where(d => d.Status == "pending" && d.Enabled).ToArray();
-                    // A webhook turned off after the event was queued: its deliveries stop here and leave the work list.
-                    await db.ExecuteAsync("""
-                        WITH stopped AS (
-                            UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, last_error = 'The webhook is turned off.'
-                            WHERE organisation_id = current_organisation_id() AND id = ANY (@off)
-                        )
-                        DELETE FROM jobs.webhook_dispatch WHERE delivery_id = ANY (@done)
-                        """,
-                        new
-                        {
-                            off = due.Where(d => d.Status == "pending" && !d.Enabled).Select(d => d.Id).ToArray(),
-                            done = organisation.Select(c => c.DeliveryId).Except(send.Select(d => d.Id)).ToArray(),
-                        },
-                        ct);
-                    outgoing.AddRange(send.Select(d => new Outgoing(organisation.Key, d.WebhookId, d.Id, d.Attempts + 1, d.Url, secrets.Unprotect(d.Secret), Body(d))));
-                }, ct);
-                if (refused is not null)
-                {
-                    logger.LogError(refused, "Webhook dispatch: PostgreSQL refused the changes to organisation {OrganisationId}'s {Count} deliveries; they are tried again when their lease runs out",
-                        organisation.Key, organisation.Count());
-                }
-            }
+                // In commit order, as the change feed has them: each webhook gets its deliveries one by one in this order.
+                var due = await db.QueryAsync<Due>("""
+                    SELECT d.id, d.webhook_id, d.status, d.attempts, w.enabled, w.url, w.secret, e.id AS event_id, e.type, e.occurred_at, e.data::text AS data
+                    FROM webhook_deliveries d
+                    JOIN webhooks w ON w.organisation_id = d.organisation_id AND w.id = d.webhook_id
+                    JOIN events e ON e.id = d.event_id
+                    WHERE d.organisation_id = current_organisation_id() AND d.id = ANY (@ids)
+                    ORDER BY e.txid, e.seq
+                    """, new { ids }, ct);
+                var send = due.Where(d => d.Status == "pending" && d.Enabled).ToArray();
+                // A webhook turned off after the event was queued: its deliveries stop here and leave the work list.
+                await db.ExecuteAsync("""
+                    WITH stopped AS (
+                        UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, last_error = 'The webhook is turned off.'
+                        WHERE organisation_id = current_organisation_id() AND id = ANY (@off)
+                    )
+                    DELETE FROM jobs.webhook_dispatch WHERE delivery_id = ANY (@done)
+                    """,
+                    new
+                    {
+                        off = due.Where(d => d.Status == "pending" && !d.Enabled).Select(d => d.Id).ToArray(),
+                        done = ids.Except(send.Select(d => d.Id)).ToArray(),
+                    },
+                    ct);
+                outgoing.AddRange(send.Select(d => new Outgoing(organisationId, d.WebhookId, d.Id, d.Attempts + 1, d.Url, secrets.Unprotect(d.Secret), Body(d))));
+            },
+            (refused, organisationId, count) => logger.LogError(refused,
+                "Webhook dispatch: PostgreSQL refused the changes to organisation {OrganisationId}'s {Count} deliveries; they are tried again when their lease runs out",
+                organisationId, count),
+            ct);
 
             return outgoing;
         }

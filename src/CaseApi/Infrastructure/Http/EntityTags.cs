@@ -71,4 +71,11 @@ public static class EntityTags
         http.Response.Headers.ETag = Of(resource.Version);
         return Results.Created(location, resource);
     }
+
+    /// <summary>202 for work a job finishes: <paramref name="location"/> is where to watch it.</summary>
+    public static IResult Accepted<T>(HttpContext http, string location, T resource) where T : IVersioned
+    {
+        http.Response.Headers.ETag = Of(resource.Version);
+        return Results.Accepted(location, resource);
+    }
 }

@@ -1,3 +1,4 @@
+using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
 using CaseApi.Features.Inbox;
 using CaseApi.Features.Webhooks;
@@ -16,7 +17,10 @@ public sealed class RecurringJobsRegistration(IRecurringJobManager jobs, IConfig
 {
     /// <summary>Every recurring job this registration keeps in place.</summary>
     public static IReadOnlyList<string> JobIds { get; } =
-        [SweepDeadlinesJob.RecurringJobId, DispatchWebhooksJob.RecurringJobId, PurgeIdempotencyKeysJob.RecurringJobId, PollMailboxJob.RecurringJobId];
+        [
+            SweepDeadlinesJob.RecurringJobId, DispatchWebhooksJob.RecurringJobId, PurgeIdempotencyKeysJob.RecurringJobId,
+            DispatchLettersJob.RecurringJobId, PollMailboxJob.RecurringJobId,
+        ];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -43,6 +47,9 @@ public sealed class RecurringJobsRegistration(IRecurringJobManager jobs, IConfig
         jobs.AddOrUpdate<DispatchWebhooksJob>(DispatchWebhooksJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
             // Every 5 seconds: the specification's first attempt is "immediately", and its first retry comes after 5 s.
             configuration["Jobs:WebhookCron"] ?? "*/5 * * * * *");
+        jobs.AddOrUpdate<DispatchLettersJob>(DispatchLettersJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
+            // Every 5 seconds: a letter sent by e-mail goes out at once, and the first pause after a failure is counted from then.
+            configuration["Jobs:MailCron"] ?? "*/5 * * * * *");
         jobs.AddOrUpdate<PurgeIdempotencyKeysJob>(PurgeIdempotencyKeysJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
             configuration["Jobs:IdempotencyPurgeCron"] ?? Cron.Hourly());
         // Every 30 seconds: each organisation's own interval (1 to 60 minutes) decides when its mailbox is due.

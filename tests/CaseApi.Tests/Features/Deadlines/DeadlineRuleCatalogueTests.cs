@@ -17,7 +17,8 @@ public sealed class DeadlineRuleCatalogueTests(CaseApiFactory api) : IClassFixtu
         Assert.Equal(
             ["bgb.letter_response", "gdpr.art12_3", "gdpr.art78_2", "gdpr.art78_appeal", "uwg.urgency_window", "uwg.limitation_11", "zpo.appeal_517",
              "zpo.appeal_grounds_520_2", "zpo.enforcement_929_2", "vwgo.action_74", "vdug.register_closing_46", "gdpr_proc.admissibility", "gdpr_proc.transmission",
-             "gdpr_proc.investigation", "gdpr_proc.simple_cooperation", "bgb.penalty_limitation_195", "vdug.settlement_opt_out_10"],
+             "gdpr_proc.investigation", "gdpr_proc.simple_cooperation", "bgb.penalty_limitation_195", "vdug.settlement_opt_out_10",
+             "caseapi.letter_delivery"],
             rules.Keys);
         Assert.All(rules.Values, rule => Assert.False(string.IsNullOrWhiteSpace(rule.GetProperty("basis").GetString())));
         // Hand-written from the statutes: ZPO § 517 "einen Monat; sie ist eine Notfrist"; § 520(2) "zwei Monate", extendable (sentences 2, 3);
@@ -43,6 +44,9 @@ public sealed class DeadlineRuleCatalogueTests(CaseApiFactory api) : IClassFixtu
         Assert.Equal("Reg. (EU) 2025/2518 Art. 6(1), 12(6), with Art. 36", rules["gdpr_proc.simple_cooperation"].GetProperty("basis").GetString());
         // BGB § 195 "drei Jahre", from the year's end (§ 199(1)); § 193 by analogy; suspended (§ 204), not extended.
         Assert.Equal(("P3Y", "bgb", false, false), Shape(rules["bgb.penalty_limitation_195"]));
+        // Issue 15: a failed e-mail delivery's alarm, the organisation's own rule without a period or a statute behind it.
+        Assert.Equal((null, "no_shift", false, false), Shape(rules["caseapi.letter_delivery"]));
+        Assert.StartsWith("None: the organisation's own rule", rules["caseapi.letter_delivery"].GetProperty("basis").GetString(), StringComparison.Ordinal);
         Assert.Contains(catalogue.GetProperty("urgencyPractices").EnumerateArray(),
             p => p.GetProperty("court").GetString() == "de-kg" && p.GetProperty("period").GetString() == "P2M");
     }

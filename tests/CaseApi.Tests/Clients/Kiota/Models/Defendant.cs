@@ -39,6 +39,14 @@ namespace CaseApi.Tests.Clients.Kiota.Models
 #else
         public string DpoContact { get; set; }
 #endif
+        /// <summary>Where e-mail letters to the defendant go when a letter names no `recipientAddress`.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Email { get; set; }
+#nullable restore
+#else
+        public string Email { get; set; }
+#endif
         /// <summary>The defendant&apos;s id.</summary>
         public Guid? Id { get; set; }
         /// <summary>The language it reads (ISO 639-1): reminders to it are drafted in it. Left out: the organisation&apos;s own.</summary>
@@ -151,6 +159,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
                 { "country", n => { Country = n.GetStringValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "dpoContact", n => { DpoContact = n.GetStringValue(); } },
+                { "email", n => { Email = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "language", n => { Language = n.GetStringValue(); } },
                 { "leadAuthorityNote", n => { LeadAuthorityNote = n.GetStringValue(); } },
@@ -179,6 +188,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             writer.WriteStringValue("country", Country);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("dpoContact", DpoContact);
+            writer.WriteStringValue("email", Email);
             writer.WriteGuidValue("id", Id);
             writer.WriteStringValue("language", Language);
             writer.WriteGuidValue("leadDpaId", LeadDpaId);

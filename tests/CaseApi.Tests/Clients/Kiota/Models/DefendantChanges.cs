@@ -37,6 +37,14 @@ namespace CaseApi.Tests.Clients.Kiota.Models
 #else
         public string DpoContact { get; set; }
 #endif
+        /// <summary>Where e-mail letters to the defendant go when a letter names no `recipientAddress`.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Email { get; set; }
+#nullable restore
+#else
+        public string Email { get; set; }
+#endif
         /// <summary>The language it reads (ISO 639-1); `null` for the organisation&apos;s own.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -132,6 +140,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
                 { "address", n => { Address = n.GetStringValue(); } },
                 { "country", n => { Country = n.GetStringValue(); } },
                 { "dpoContact", n => { DpoContact = n.GetStringValue(); } },
+                { "email", n => { Email = n.GetStringValue(); } },
                 { "language", n => { Language = n.GetStringValue(); } },
                 { "leadDpaId", n => { LeadDpaId = n.GetGuidValue(); } },
                 { "legalForm", n => { LegalForm = n.GetStringValue(); } },
@@ -154,6 +163,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             writer.WriteStringValue("address", Address);
             writer.WriteStringValue("country", Country);
             writer.WriteStringValue("dpoContact", DpoContact);
+            writer.WriteStringValue("email", Email);
             writer.WriteStringValue("language", Language);
             writer.WriteGuidValue("leadDpaId", LeadDpaId);
             writer.WriteStringValue("legalForm", LegalForm);

@@ -58,6 +58,14 @@ namespace CaseApi.Tests.Clients.Kiota.Models
         public Guid? DefendantId { get; set; }
         /// <summary>The day the other side received it (outgoing), as a delivery receipt shows; null while unknown. The GDPR Art. 12(3) month runs from it.</summary>
         public Date? DeliveredOn { get; set; }
+        /// <summary>For a `failed` letter: why delivery gave up, in CaseApi&apos;s words.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? DeliveryFailure { get; set; }
+#nullable restore
+#else
+        public string DeliveryFailure { get; set; }
+#endif
         /// <summary>Which way a letter went.</summary>
         public global::CaseApi.Tests.Clients.Kiota.Models.LetterDirection? Direction { get; set; }
         /// <summary>The other side, when an authority.</summary>
@@ -76,6 +84,14 @@ namespace CaseApi.Tests.Clients.Kiota.Models
 #endif
         /// <summary>When it was received (incoming).</summary>
         public DateTimeOffset? ReceivedAt { get; set; }
+        /// <summary>For an e-mail letter: the address CaseApi delivers it to. Null to take the defendant&apos;s `email` or the authority&apos;s published complaintaddress when it is sent.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? RecipientAddress { get; set; }
+#nullable restore
+#else
+        public string RecipientAddress { get; set; }
+#endif
         /// <summary>When it was sent (outgoing).</summary>
         public DateTimeOffset? SentAt { get; set; }
         /// <summary>Where a letter stands.</summary>
@@ -122,12 +138,14 @@ namespace CaseApi.Tests.Clients.Kiota.Models
                 { "deadline", n => { Deadline = n.GetObjectValue<global::CaseApi.Tests.Clients.Kiota.Models.Deadline>(global::CaseApi.Tests.Clients.Kiota.Models.Deadline.CreateFromDiscriminatorValue); } },
                 { "defendantId", n => { DefendantId = n.GetGuidValue(); } },
                 { "deliveredOn", n => { DeliveredOn = n.GetDateValue(); } },
+                { "deliveryFailure", n => { DeliveryFailure = n.GetStringValue(); } },
                 { "direction", n => { Direction = n.GetEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.LetterDirection>(); } },
                 { "dpaId", n => { DpaId = n.GetGuidValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "inReplyToId", n => { InReplyToId = n.GetGuidValue(); } },
                 { "messageId", n => { MessageId = n.GetStringValue(); } },
                 { "receivedAt", n => { ReceivedAt = n.GetDateTimeOffsetValue(); } },
+                { "recipientAddress", n => { RecipientAddress = n.GetStringValue(); } },
                 { "sentAt", n => { SentAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.LetterStatus>(); } },
                 { "subject", n => { Subject = n.GetStringValue(); } },
@@ -153,12 +171,14 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             writer.WriteObjectValue<global::CaseApi.Tests.Clients.Kiota.Models.Deadline>("deadline", Deadline);
             writer.WriteGuidValue("defendantId", DefendantId);
             writer.WriteDateValue("deliveredOn", DeliveredOn);
+            writer.WriteStringValue("deliveryFailure", DeliveryFailure);
             writer.WriteEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.LetterDirection>("direction", Direction);
             writer.WriteGuidValue("dpaId", DpaId);
             writer.WriteGuidValue("id", Id);
             writer.WriteGuidValue("inReplyToId", InReplyToId);
             writer.WriteStringValue("messageId", MessageId);
             writer.WriteDateTimeOffsetValue("receivedAt", ReceivedAt);
+            writer.WriteStringValue("recipientAddress", RecipientAddress);
             writer.WriteDateTimeOffsetValue("sentAt", SentAt);
             writer.WriteEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.LetterStatus>("status", Status);
             writer.WriteStringValue("subject", Subject);

@@ -23,6 +23,14 @@ namespace CaseApi.Tests.Clients.Kiota.Models
 #endif
         /// <summary>How a letter travelled.</summary>
         public global::CaseApi.Tests.Clients.Kiota.Models.LetterChannel? Channel { get; set; }
+        /// <summary>For an e-mail letter: the address CaseApi delivers it to; null to take the defendant&apos;s `email` or the authority&apos;s published complaint address.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? RecipientAddress { get; set; }
+#nullable restore
+#else
+        public string RecipientAddress { get; set; }
+#endif
         /// <summary>Subject line.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -53,6 +61,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             {
                 { "body", n => { Body = n.GetStringValue(); } },
                 { "channel", n => { Channel = n.GetEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.LetterChannel>(); } },
+                { "recipientAddress", n => { RecipientAddress = n.GetStringValue(); } },
                 { "subject", n => { Subject = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.LetterType>(); } },
             };
@@ -66,6 +75,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("body", Body);
             writer.WriteEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.LetterChannel>("channel", Channel);
+            writer.WriteStringValue("recipientAddress", RecipientAddress);
             writer.WriteStringValue("subject", Subject);
             writer.WriteEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.LetterType>("type", Type);
         }

@@ -14,6 +14,8 @@ namespace CaseApi.Tests.Clients.Kiota.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class LetterSending : IParsable
     {
+        /// <summary>For a letter CaseApi delivers by e-mail: attach the letter as PDF (as `GET /v1/letters/{id}/document` renders it) besides its attachments.</summary>
+        public bool? AttachDocument { get; set; }
         /// <summary>The day the other side received the letter, when known at sending (a fax or e-mail receipt); a delivery receipt that comes lateris recorded with `POST /v1/letters/{id}/delivery`. The GDPR Art. 12(3) month of a data subject request runs from it.</summary>
         public Date? DeliveredOn { get; set; }
         /// <summary>The reply is due by the end of this day (as the letter says). Give this or `responsePeriod`, or neither. On a Saturday, Sundayor public holiday it moves to the next working day (BGB § 193), unless `rollOver` is false.</summary>
@@ -48,6 +50,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "attachDocument", n => { AttachDocument = n.GetBoolValue(); } },
                 { "deliveredOn", n => { DeliveredOn = n.GetDateValue(); } },
                 { "responseDue", n => { ResponseDue = n.GetDateValue(); } },
                 { "responsePeriod", n => { ResponsePeriod = n.GetStringValue(); } },
@@ -62,6 +65,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteBoolValue("attachDocument", AttachDocument);
             writer.WriteDateValue("deliveredOn", DeliveredOn);
             writer.WriteDateValue("responseDue", ResponseDue);
             writer.WriteStringValue("responsePeriod", ResponsePeriod);

@@ -11,9 +11,17 @@ namespace CaseApi.Tests.Clients.Kiota.Models
         #pragma warning disable CS1591
         Draft,
         #pragma warning restore CS1591
+        [EnumMember(Value = "sending")]
+        #pragma warning disable CS1591
+        Sending,
+        #pragma warning restore CS1591
         [EnumMember(Value = "sent")]
         #pragma warning disable CS1591
         Sent,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "failed")]
+        #pragma warning disable CS1591
+        Failed,
         #pragma warning restore CS1591
         [EnumMember(Value = "received")]
         #pragma warning disable CS1591

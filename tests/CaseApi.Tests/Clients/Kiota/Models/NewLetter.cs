@@ -43,6 +43,14 @@ namespace CaseApi.Tests.Clients.Kiota.Models
         public Guid? InReplyTo { get; set; }
         /// <summary>For incoming letters: when it arrived; now when left out.</summary>
         public DateTimeOffset? ReceivedAt { get; set; }
+        /// <summary>For an outgoing e-mail letter: the address CaseApi delivers it to when it is sent (issue 15); left out, the defendant&apos;s `email` or theauthority&apos;s published complaint address.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? RecipientAddress { get; set; }
+#nullable restore
+#else
+        public string RecipientAddress { get; set; }
+#endif
         /// <summary>Subject line. Leave it out to have `templateId` draft it.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -82,6 +90,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
                 { "dpaId", n => { DpaId = n.GetGuidValue(); } },
                 { "inReplyTo", n => { InReplyTo = n.GetGuidValue(); } },
                 { "receivedAt", n => { ReceivedAt = n.GetDateTimeOffsetValue(); } },
+                { "recipientAddress", n => { RecipientAddress = n.GetStringValue(); } },
                 { "subject", n => { Subject = n.GetStringValue(); } },
                 { "templateId", n => { TemplateId = n.GetGuidValue(); } },
                 { "type", n => { Type = n.GetEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.LetterType>(); } },
@@ -103,6 +112,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             writer.WriteGuidValue("dpaId", DpaId);
             writer.WriteGuidValue("inReplyTo", InReplyTo);
             writer.WriteDateTimeOffsetValue("receivedAt", ReceivedAt);
+            writer.WriteStringValue("recipientAddress", RecipientAddress);
             writer.WriteStringValue("subject", Subject);
             writer.WriteGuidValue("templateId", TemplateId);
             writer.WriteEnumValue<global::CaseApi.Tests.Clients.Kiota.Models.LetterType>("type", Type);

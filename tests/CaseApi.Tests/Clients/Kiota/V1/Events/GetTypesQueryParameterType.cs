@@ -60,6 +60,14 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Events
         #pragma warning disable CS1591
         LetterCreated,
         #pragma warning restore CS1591
+        [EnumMember(Value = "letter.sending")]
+        #pragma warning disable CS1591
+        LetterSending,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "letter.delivery_failed")]
+        #pragma warning disable CS1591
+        LetterDelivery_failed,
+        #pragma warning restore CS1591
         [EnumMember(Value = "letter.sent")]
         #pragma warning disable CS1591
         LetterSent,

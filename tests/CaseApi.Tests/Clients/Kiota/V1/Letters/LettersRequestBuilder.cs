@@ -47,7 +47,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Letters
         {
         }
         /// <summary>
-        /// The organisation&apos;s correspondence across all cases, in and out, in the order it was recorded, each with its deadline and attachments&apos; metadata.Filters, all optional and combined with AND: `direction` (`outgoing`, `incoming`); `status` (`draft`, `sent`, `received`);`defendantId` (letters to or from that defendant); `dpaId` (letters to or from that authority); `sentAfter`, an instantwith its offset (RFC 3339, e.g. `2026-04-30T00:00:00Z`; send `+` as `%2B`): letters sent strictly after it, so only sentoutgoing letters (drafts and incoming letters have no sending time). An unknown value or a bad instant is a 400 naming the parameter.
+        /// The organisation&apos;s correspondence across all cases, in and out, in the order it was recorded, each with its deadline and attachments&apos; metadata.Filters, all optional and combined with AND: `direction` (`outgoing`, `incoming`); `status` (`draft`, `sending`, `failed`, `sent`, `received`);`defendantId` (letters to or from that defendant); `dpaId` (letters to or from that authority); `sentAfter`, an instantwith its offset (RFC 3339, e.g. `2026-04-30T00:00:00Z`; send `+` as `%2B`): letters sent strictly after it, so only sentoutgoing letters (drafts and incoming letters have no sending time). An unknown value or a bad instant is a 400 naming the parameter.
         /// </summary>
         /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.LetterPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -78,7 +78,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Letters
             return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.LetterPage>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.LetterPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The organisation&apos;s correspondence across all cases, in and out, in the order it was recorded, each with its deadline and attachments&apos; metadata.Filters, all optional and combined with AND: `direction` (`outgoing`, `incoming`); `status` (`draft`, `sent`, `received`);`defendantId` (letters to or from that defendant); `dpaId` (letters to or from that authority); `sentAfter`, an instantwith its offset (RFC 3339, e.g. `2026-04-30T00:00:00Z`; send `+` as `%2B`): letters sent strictly after it, so only sentoutgoing letters (drafts and incoming letters have no sending time). An unknown value or a bad instant is a 400 naming the parameter.
+        /// The organisation&apos;s correspondence across all cases, in and out, in the order it was recorded, each with its deadline and attachments&apos; metadata.Filters, all optional and combined with AND: `direction` (`outgoing`, `incoming`); `status` (`draft`, `sending`, `failed`, `sent`, `received`);`defendantId` (letters to or from that defendant); `dpaId` (letters to or from that authority); `sentAfter`, an instantwith its offset (RFC 3339, e.g. `2026-04-30T00:00:00Z`; send `+` as `%2B`): letters sent strictly after it, so only sentoutgoing letters (drafts and incoming letters have no sending time). An unknown value or a bad instant is a 400 naming the parameter.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -106,7 +106,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Letters
             return new global::CaseApi.Tests.Clients.Kiota.V1.Letters.LettersRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// The organisation&apos;s correspondence across all cases, in and out, in the order it was recorded, each with its deadline and attachments&apos; metadata.Filters, all optional and combined with AND: `direction` (`outgoing`, `incoming`); `status` (`draft`, `sent`, `received`);`defendantId` (letters to or from that defendant); `dpaId` (letters to or from that authority); `sentAfter`, an instantwith its offset (RFC 3339, e.g. `2026-04-30T00:00:00Z`; send `+` as `%2B`): letters sent strictly after it, so only sentoutgoing letters (drafts and incoming letters have no sending time). An unknown value or a bad instant is a 400 naming the parameter.
+        /// The organisation&apos;s correspondence across all cases, in and out, in the order it was recorded, each with its deadline and attachments&apos; metadata.Filters, all optional and combined with AND: `direction` (`outgoing`, `incoming`); `status` (`draft`, `sending`, `failed`, `sent`, `received`);`defendantId` (letters to or from that defendant); `dpaId` (letters to or from that authority); `sentAfter`, an instantwith its offset (RFC 3339, e.g. `2026-04-30T00:00:00Z`; send `+` as `%2B`): letters sent strictly after it, so only sentoutgoing letters (drafts and incoming letters have no sending time). An unknown value or a bad instant is a 400 naming the parameter.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class LettersRequestBuilderGetQueryParameters 
