@@ -41,18 +41,28 @@ public sealed record ThreadClues(IReadOnlyList<string> MessageIds, IReadOnlyList
         return new ThreadClues(messageIds, tokens, subject.Length > MaxSubjectLength ? subject[..MaxSubjectLength] : subject);
     }
 
-    /// <summary>The token of a plus address <c>local+token@domain</c>, lower-cased, when it has the shape of a case's mail token.</summary>
+    /// <summary>
+    /// A case's mail token in an address, lower-cased: a part of the local part, between the delimiters a reply pattern may set around
+    /// <c>{token}</c>, with the shape of a token. So <c>cases+token@…</c> (plus-addressing), <c>token@replies.…</c> (a catch-all domain) and
+    /// <c>cases-token@…</c> are all read, whichever form the organisation's pattern gives.
+    /// </summary>
     public static string? MailToken(string? address)
     {
         var at = address?.LastIndexOf('@') ?? -1;
-        var plus = at < 0 ? -1 : address!.IndexOf('+');
-        if (plus < 0 || plus > at)
+        if (at <= 0)
         {
             return null;
         }
 
-        var token = address![(plus + 1)..at].ToLowerInvariant();
-        return token.Length == 20 && token.All(char.IsAsciiHexDigitLower) ? token : null;
+        foreach (var part in address![..at].ToLowerInvariant().Split(['+', '-', '.', '_', '=']))
+        {
+            if (part.Length == 20 && part.All(char.IsAsciiHexDigitLower))
+            {
+                return part;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -203,7 +204,14 @@ public static partial class MailAddresses
     public const string AddressMessage = "Must be an e-mail address such as cases@ngo.example (ASCII letters, digits and dots; no display name).";
 
     public const string PatternMessage =
-        "Must be an e-mail address with {token} exactly once before the @, such as cases+{token}@ngo.example; each case's token (up to 32 letters and digits) takes its place.";
+        "Must be an e-mail address with {token} exactly once before the @, as the whole local part or set off by + - . _ or =, such as cases+{token}@ngo.example; "
+        + "each case's token (up to 32 letters and digits) takes its place.";
+
+    /// <summary>
+    /// What may stand beside <c>{token}</c> in the local part. A reply's token is read back from whatever address the pattern made
+    /// (<see cref="Correspondence.ThreadClues.MailToken"/>), which can only find it where it is set off from the letters around it.
+    /// </summary>
+    public static readonly SearchValues<char> TokenDelimiters = SearchValues.Create("+-._=");
 
     /// <summary>
     /// Dot-atom local part (RFC 5322 § 3.4.1) without the braces, which stay reserved for <c>{token}</c>; a domain of at least two
@@ -224,7 +232,9 @@ public static partial class MailAddresses
         }
 
         var at = pattern.IndexOf(Token, StringComparison.Ordinal);
+        var end = at + Token.Length;
         return at >= 0 && at == pattern.LastIndexOf(Token, StringComparison.Ordinal) && at < pattern.IndexOf('@', StringComparison.Ordinal)
+               && (at == 0 || TokenDelimiters.Contains(pattern[at - 1])) && (pattern[end] == '@' || TokenDelimiters.Contains(pattern[end]))
                && IsAddress(pattern.Replace(Token, new string('x', LongestToken), StringComparison.Ordinal));
     }
 }

@@ -28,7 +28,10 @@ public sealed class MessageThreadingTests
     [InlineData("cases+short@verbraucherzentrale.example", null)]
     [InlineData("cases+3f9c2a7e5b1d08c46a9z@verbraucherzentrale.example", null)]
     [InlineData("x@y+3f9c2a7e5b1d08c46a92", null)]
-    public void A_mail_token_is_read_from_a_plus_address(string address, string? token) => Assert.Equal(token, ThreadClues.MailToken(address));
+    [InlineData("3f9c2a7e5b1d08c46a92@replies.verbraucherzentrale.example", "3f9c2a7e5b1d08c46a92")]
+    [InlineData("cases-3f9c2a7e5b1d08c46a92.reply@verbraucherzentrale.example", "3f9c2a7e5b1d08c46a92")]
+    [InlineData("cases3f9c2a7e5b1d08c46a92@verbraucherzentrale.example", null)]
+    public void A_mail_token_is_read_from_every_form_a_reply_pattern_gives(string address, string? token) => Assert.Equal(token, ThreadClues.MailToken(address));
 
     [Fact]
     public void In_reply_to_comes_first_then_references_newest_first_and_recipients_give_tokens()

@@ -99,6 +99,8 @@ public sealed class MailSettingsTests(MailSettingsTests.FakeDns api) : IClassFix
     [InlineData("replyAddressPattern", """{ "replyAddressPattern": "cases@ngo.example" }""")]
     [InlineData("replyAddressPattern", """{ "replyAddressPattern": "cases+{token}{token}@ngo.example" }""")]
     [InlineData("replyAddressPattern", """{ "replyAddressPattern": "cases@{token}.ngo.example" }""")]
+    [InlineData("replyAddressPattern", """{ "replyAddressPattern": "cases{token}@ngo.example" }""")]
+    [InlineData("replyAddressPattern", """{ "replyAddressPattern": "cases+{token}x@ngo.example" }""")]
     [InlineData("replyAddressPattern", """{ "replyAddressPattern": "cases+{token}@ngo example" }""")]
     [InlineData("replyAddressPattern", """{ "replyAddressPattern": "a-local-part-that-is-already-quite-long-before-the-token-{token}@ngo.example" }""")]
     [InlineData("pollIntervalMinutes", """{ "pollIntervalMinutes": 0 }""")]
