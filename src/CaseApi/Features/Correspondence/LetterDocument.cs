@@ -55,6 +55,9 @@ internal static partial class LetterDocument
     private const double LineHeight = BodySize * 1.4;
     private const double ListIndent = 7 * Mm;
     private const double ParagraphGap = LineHeight * 0.6;
+    private const double AddressZoneTop = 62.7 * Mm;
+    private const double AddressZoneHeight = 27.3 * Mm;
+    private const double AddressLeading = 1.15;
     private const double SignatureSpace = 15 * Mm;
     private const double SignatureHeight = SignatureSpace + LineHeight;
 
@@ -236,7 +239,7 @@ internal static partial class LetterDocument
             }
 
             var returnLine = Fit(sheet.SenderName, returnFont, Math.Max(85 * Mm - Width(returnAddress, returnFont), 20 * Mm)) + returnAddress;
-            Artifact(() => gfx.DrawString(Fit(returnLine, returnFont, 85 * Mm), returnFont, Grey, new XPoint(Left, 60 * Mm)));
+            Artifact(() => gfx.DrawString(Fit(returnLine, returnFont, 85 * Mm), returnFont, Grey, new XPoint(Left, AddressZoneTop - (1.5 * Mm))));
 
             // Fold marks for a DL window envelope (DIN 5008 form B: 105 and 210 mm) and the punch mark halfway down (148.5 mm).
             Artifact(() =>
@@ -247,14 +250,25 @@ internal static partial class LetterDocument
                     gfx.DrawLine(pen, 4 * Mm, at * Mm, (4 + length) * Mm, at * Mm);
                 }
             });
+            // The recipient in the address zone (DIN 5008 form B: 62.7 to 90 mm from the top), which the envelope's window shows:
+            // six lines of body type with a tight leading, smaller type for more, never a line below the window. Wrapped rather
+            // than cut: an authority's name in two languages is longer than the window is wide.
+            var addressSize = BodySize;
+            var recipient = AddressZoneLines(fonts.Body);
+            while (recipient.Count * addressSize * AddressLeading > AddressZoneHeight && addressSize > 7)
+            {
+                addressSize -= 0.5;
+                recipient = AddressZoneLines(new XFont(EmbeddedFonts.Family, addressSize, XFontStyleEx.Regular));
+            }
+
+            var addressFont = new XFont(EmbeddedFonts.Family, addressSize, XFontStyleEx.Regular);
             Tagged(PdfBlockLevelElementTag.Paragraph, () =>
             {
-                var addressY = 67 * Mm;
-                // Wrapped rather than cut: an authority's name in two languages is longer than the window is wide.
-                foreach (var line in new[] { sheet.RecipientName }.Concat(AddressLines(sheet.RecipientAddress)).SelectMany(line => Wrap(line, fonts.Body, 85 * Mm)))
+                var addressY = AddressZoneTop + addressSize;
+                foreach (var line in recipient)
                 {
-                    gfx.DrawString(line, fonts.Body, Ink, new XPoint(Left, addressY));
-                    addressY += LineHeight;
+                    gfx.DrawString(line, addressFont, Ink, new XPoint(Left, addressY));
+                    addressY += addressSize * AddressLeading;
                 }
             });
 
@@ -284,6 +298,9 @@ internal static partial class LetterDocument
 
             y += LineHeight;
         }
+
+        private List<string> AddressZoneLines(XFont font) =>
+            new[] { sheet.RecipientName }.Concat(AddressLines(sheet.RecipientAddress)).SelectMany(line => Wrap(line, font, 85 * Mm)).ToList();
 
         public void DrawBody(IReadOnlyList<Block> blocks)
         {

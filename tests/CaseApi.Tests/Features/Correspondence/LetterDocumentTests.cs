@@ -129,6 +129,26 @@ public sealed class LetterDocumentTests(CaseApiFactory api) : IClassFixture<Case
         Assert.Contains(compound, string.Concat(lines.Skip(compoundStart).Select(l => l.TrimEnd('-'))), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("An Coimisiún um Chosaint Sonraí / Data Protection Commission", "21 Fitzwilliam Square South, Dublin 2, D02 RD28, Ireland")]
+    [InlineData("Meta Platforms Ireland Limited", "Legal Department\nAttn. Data Protection Officer\nMerrion Road\nBuilding 2, 4th floor\nDublin 4\nD04 X2K5\nIreland")]
+    public void The_recipient_stays_inside_the_envelope_window_however_many_lines_the_address_has(string name, string address)
+    {
+        var pdf = LetterDocument.Render(Sheet with { RecipientName = name, RecipientAddress = address, Body = "Text." });
+
+        using var document = PdfDocument.Open(pdf);
+        var page = document.GetPage(1);
+        double FromTop(double y) => (page.Height - y) * 25.4 / 72;
+        var words = page.GetWords().ToList();
+        var first = words.First(w => name.StartsWith(w.Text, StringComparison.Ordinal));
+        var last = words.Last(w => w.Text == "Ireland");
+        // DIN 5008 form B: the address zone runs from 62.7 to 90 mm from the top edge, the return line above it.
+        Assert.InRange(FromTop(first.BoundingBox.Top), 62.7, 90);
+        Assert.InRange(FromTop(last.BoundingBox.Bottom), 62.7, 90);
+        var returnLine = words.First(w => w.Text == "Helmholtzstraße" && w.Letters[0].PointSize < 7);
+        Assert.InRange(FromTop(returnLine.BoundingBox.Bottom), 45, 62.7);
+    }
+
     [Fact]
     public void A_closing_is_signed_on_its_page_under_room_for_the_signature_and_never_stands_there_alone()
     {
