@@ -61,6 +61,9 @@ internal static partial class LetterDocument
     private const double SignatureSpace = 15 * Mm;
     private const double SignatureHeight = SignatureSpace + LineHeight;
 
+    // Windows-1252's characters between 0x80 and 0x9F, where ISO 8859-1 has control codes.
+    private const string WinAnsiExtras = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ";
+
     private static readonly char[] BreakAfter = ['/', '-', '_', '.', '?', '&', '=', '#', '§'];
 
     private static readonly XBrush Ink = XBrushes.Black;
@@ -91,8 +94,16 @@ internal static partial class LetterDocument
         var labels = ByLanguage[sheet.Language];
         var document = new PdfDocument();
         // Before any content: PDFsharp then writes what PDF/A asks of a file (XMP metadata with the PDF/A identification, an
-        // output intent, a structure tree that every piece of text must be tagged in) and leaves out what it forbids.
-        document.SetPdfA();
+        // output intent with an sRGB profile, a structure tree that every piece of text must be tagged in) and leaves out what it
+        // forbids. PDF/A-1a is the only level PDFsharp 6.2.4 writes, and its makers call the support "under construction"
+        // (https://docs.pdfsharp.net/PDFsharp/Topics/PDF-Features/Archiving.html). Text outside Windows-1252 (Polish, Czech,
+        // Greek) is set in a CID font, which PDFsharp embeds without the CIDSet that PDF/A-1 asks of every CID font subset
+        // (ISO 19005-1, 6.3.5): such a letter is not declared PDF/A rather than declared so falsely.
+        if (WinAnsiOnly(sheet))
+        {
+            document.SetPdfA();
+        }
+
         document.Info.Title = sheet.Subject;
         document.Info.Author = sheet.SenderName;
         document.Info.Subject = $"{labels.Letter} {sheet.Reference}";
@@ -109,6 +120,11 @@ internal static partial class LetterDocument
         layout.Finish();
         return document;
     }
+
+    /// <summary>Whether every character drawn is in Windows-1252, which PDFsharp sets in a simple TrueType font (WinAnsiEncoding).</summary>
+    internal static bool WinAnsiOnly(LetterSheet sheet) =>
+        new[] { sheet.SenderName, sheet.SenderAddress, sheet.RecipientName, sheet.RecipientAddress, sheet.Reference, sheet.Subject, sheet.Body }
+            .All(text => (text ?? "").All(c => c < ' ' || c is >= ' ' and <= '~' || c is >= '\u00A0' and <= '\u00FF' || WinAnsiExtras.Contains(c)));
 
     /// <summary>The town of an address's last line ("40215 Düsseldorf", "D-40215 Düsseldorf"): the place in the date line.</summary>
     internal static string? Place(string? address) =>

@@ -80,7 +80,7 @@ public sealed class LetterDocumentTests(CaseApiFactory api) : IClassFixture<Case
     [Fact]
     public void The_file_declares_PDF_A_1a_with_an_output_intent_is_tagged_and_is_not_encrypted()
     {
-        var pdf = LetterDocument.Render(Sheet with { Body = "Sehr geehrte Damen und Herren,\n\nText.\n\nMit freundlichen Grüßen" });
+        var pdf = LetterDocument.Render(Sheet with { Subject = "Abmahnung – „KI-Training“", Body = "Sehr geehrte Damen und Herren,\n\n- Punkt … 1 000 €\n\nMit freundlichen Grüßen" });
 
         using var document = PdfDocument.Open(pdf);
         // PDFsharp 6.2.4 writes PDF/A-1a and no other level (SetPdfA; https://docs.pdfsharp.net/PDFsharp/Topics/PDF-Features/Archiving.html).
@@ -168,6 +168,109 @@ public sealed class LetterDocumentTests(CaseApiFactory api) : IClassFixture<Case
             Assert.True(last.Contains("f DSGVO.", StringComparison.Ordinal), $"{count} paragraphs: the closing stands alone on its page");
             AssertRoomToSign(pdf, "Grüßen", "Verbraucherzentrale Test e.V.");
         }
+    }
+
+    [Fact]
+    public async Task A_draft_is_dated_today_in_German_marked_as_draft_and_split_into_paragraphs_and_lists()
+    {
+        var world = await Letters.WorldAsync(api);
+        var draft = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+        {
+            direction = "outgoing", type = "cease_and_desist", defendantId = world.DefendantId, channel = "registered_post",
+            subject = "Abmahnung wegen unzulässiger Datenverarbeitung",
+            body = "Sehr geehrte Damen und Herren,\n\nwir beanstanden:\n- das Training ohne Einwilligung,\n- die fehlende Widerspruchsmöglichkeit\n  vor dem Stichtag.\n\n1. Unterlassen Sie dies.\n2. Geben Sie die Erklärung ab.\n\nMit freundlichen Grüßen",
+        });
+
+        var response = await world.Client.GetAsync($"/v1/letters/{draft.Id()}/document");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var fileName = response.Content.Headers.ContentDisposition?.FileName;
+        Assert.EndsWith("-2025-12-31-draft.pdf", fileName, StringComparison.Ordinal);
+        var text = Text(await response.Content.ReadAsByteArrayAsync());
+        // Letters.Now is 31 December 2025, 12:00 UTC; the organisation is in DE-NW, so German.
+        AssertContainsAll(text, "31. Dezember 2025", "ENTWURF", "Unser Zeichen", "Seite 1 von 1", "• das Training ohne Einwilligung,",
+            "die fehlende Widerspruchsmöglichkeit vor dem Stichtag.", "1. Unterlassen Sie dies.", "Letters org");
+    }
+
+    [Fact]
+    public async Task The_letterhead_is_the_organisation_s_postal_address_and_a_letter_to_an_authority_goes_to_the_registry_s_address()
+    {
+        var world = await Letters.WorldAsync(api);
+        var blank = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, "/v1/organisation", new { postalAddress = "  " }, 1);
+        await ProblemAssert.IsProblemAsync(blank, HttpStatusCode.BadRequest, "validation_failed");
+        var patched = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, "/v1/organisation", new { postalAddress = "Alte Straße 4\n80331 München" }, 1);
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        Assert.Equal("Alte Straße 4\n80331 München", (await patched.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("postalAddress").GetString());
+        var toDpc = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+        {
+            direction = "outgoing", type = "complaint_submission", dpaId = CaseApi.Features.Demo.DemoData.DpaId("ie-dpc"), channel = "post", subject = "Complaint",
+        });
+        var sent = await world.SendAsync(toDpc, "2025-05-02T09:00:00+02:00");
+
+        var text = Text(await (await world.Client.GetAsync($"/v1/letters/{sent.Id()}/document?language=en")).Content.ReadAsByteArrayAsync());
+
+        AssertContainsAll(text, "Alte Straße 4", "München, 2 May 2025", "An Coimisiún um Chosaint Sonraí / Data Protection Commission",
+            "21 Fitzwilliam Square South", "D02 RD28");
+    }
+
+    [Fact]
+    public async Task A_received_letter_is_not_rendered_another_organisation_s_letter_is_not_found_and_an_unknown_language_is_refused()
+    {
+        var world = await Letters.WorldAsync(api);
+        var draft = await world.DraftAsync();
+        var received = await world.ReplyAsync(draft.Id(), "2025-05-10T08:00:00+00:00");
+        var other = await Letters.WorldAsync(api);
+
+        await ProblemAssert.IsProblemAsync(await world.Client.GetAsync($"/v1/letters/{received.Id()}/document"), HttpStatusCode.Conflict, "letter_not_outgoing");
+        await ProblemAssert.IsProblemAsync(await other.Client.GetAsync($"/v1/letters/{draft.Id()}/document"), HttpStatusCode.NotFound, "not_found");
+        await ProblemAssert.IsProblemAsync(await world.Client.GetAsync($"/v1/letters/{draft.Id()}/document?language=fr"), HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
+    public void A_three_page_letter_breaks_pages_numbers_them_and_renders_well_under_a_second()
+    {
+        var paragraph = "Die Verarbeitung personenbezogener Daten zum Training von KI-Modellen stützt sich nicht auf ein berechtigtes Interesse " +
+                        "im Sinne von Art. 6 Abs. 1 lit. f DSGVO, weil die Interessen der betroffenen Personen überwiegen.";
+        var body = string.Join("\n\n", Enumerable.Range(1, 26).Select(i => i % 5 == 0 ? $"- Punkt {i}: {paragraph}" : $"{i}. Absatz. {paragraph}"));
+        var sheet = new LetterSheet
+        {
+            Language = "de", SenderName = "Verbraucherzentrale Test e.V.", SenderAddress = "Helmholtzstraße 19\n40215 Düsseldorf",
+            RecipientName = "Meta Platforms Ireland Limited", RecipientAddress = "Merrion Road, Dublin 4, D04 X2K5, Ireland",
+            Date = new DateOnly(2025, 4, 30), Reference = "DEMO-2025-001", Subject = "Abmahnung", Body = body,
+            RenderedAt = new DateTimeOffset(2025, 4, 30, 12, 0, 0, TimeSpan.Zero),
+        };
+        LetterDocument.Render(sheet with { Body = "warm-up" });
+
+        var watch = Stopwatch.StartNew();
+        var pdf = LetterDocument.Render(sheet);
+        watch.Stop();
+
+        using var document = PdfDocument.Open(pdf);
+        Assert.Equal(3, document.NumberOfPages);
+        Assert.Contains("Seite 3 von 3", ContentOrderTextExtractor.GetText(document.GetPage(3)), StringComparison.Ordinal);
+        Assert.Contains("26. Absatz.", Text(pdf), StringComparison.Ordinal);
+        Assert.True(watch.ElapsedMilliseconds < 1000, $"rendering took {watch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public void Text_outside_Windows_1252_stays_extractable_and_is_not_declared_PDF_A()
+    {
+        var sheet = new LetterSheet
+        {
+            Language = "en", SenderName = "Fundacja Panoptykon", SenderAddress = "ul. Orzechowska 4/4\n02-068 Warszawa",
+            RecipientName = "Urząd Ochrony Danych Osobowych", RecipientAddress = "ul. Stawki 2, 00-193 Warszawa, Poland",
+            Date = new DateOnly(2025, 4, 30), Reference = "PL-2025-7", Subject = "Skarga – Łódź", Body = "Zażółć gęślą jaźń; € 1 000; Ελληνικά.",
+            RenderedAt = new DateTimeOffset(2025, 4, 30, 12, 0, 0, TimeSpan.Zero),
+        };
+
+        var pdf = LetterDocument.Render(sheet);
+
+        AssertContainsAll(Text(pdf), "Urząd Ochrony Danych Osobowych", "Skarga – Łódź", "Zażółć gęślą jaźń; € 1 000; Ελληνικά.");
+        AssertFontsEmbeddedAndNoScript(pdf);
+        // Set in a CID font, which PDFsharp writes without the CIDSet PDF/A-1 asks for: not declared PDF/A (see LetterDocument).
+        using var document = PdfDocument.Open(pdf);
+        Assert.False(document.TryGetXmpMetadata(out var xmp) && xmp.GetXDocument().Descendants().Any(e => e.Name.NamespaceName == "http://www.aiim.org/pdfa/ns/id/"));
+        Assert.False(document.Structure.Catalog.CatalogDictionary.Data.ContainsKey("OutputIntents"));
     }
 
     [Theory]
