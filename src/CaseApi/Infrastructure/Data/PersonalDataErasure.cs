@@ -23,7 +23,7 @@ public static class PersonalDataErasure
     /// <summary>
     /// The correspondence about a complaint: its letters and, along In-Reply-To, the replies to them (a reply imported from the
     /// mailbox names the letter it answers, not the complaint). In their subjects and texts the person's name and e-mail address
-    /// become the pseudonym; the original e-mails kept of them (letter_originals, GET /v1/letters/{id}/original) are deleted, as
+    /// become the pseudonym, and replays of responses that showed a changed letter are forgotten; the original e-mails kept of them (letter_originals, GET /v1/letters/{id}/original) are deleted, as
     /// their headers and encoded parts cannot be redacted reliably, and what the organisation must keep of the correspondence
     /// (subject, text, attachments: GDPR Art. 17(3)(e)) stays on the letter. Attachments are not searched: they are documents
     /// (PDF, images) that cannot be redacted safely, and a lawyer reviews them.
@@ -71,6 +71,8 @@ public static class PersonalDataErasure
                 letter.Id, subject = subject[..Math.Min(subject.Length, LetterLimits.MaxSubjectLength)],
                 body = body?[..Math.Min(body.Length, LetterLimits.MaxBodyLength)], now,
             }, ct);
+            // A replay of the request that created or sent it would hand back the old text.
+            await ForgetReplaysAsync(db, letter.Id, ct);
             redacted++;
         }
 

@@ -13,12 +13,14 @@ public sealed class EraseComplainantTests(CaseApiFactory api) : IClassFixture<Ca
         var world = await Letters.WorldAsync(api);
         var client = world.Client;
         var complaint = await client.ComplaintAsync(world.CaseId, world.DefendantId, "ie-dpc", filed: true);
-        var submission = await world.SendAsync(await client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+        var draft = new
         {
             direction = "outgoing", type = "complaint_submission", dpaId = CaseApi.Features.Demo.DemoData.DpaId("ie-dpc"), complaintId = complaint.Id(),
             channel = "email", subject = "Complaint of Jane Doe against Meta",
             body = "Dear Sir or Madam,\n\nwe lodge this complaint on behalf of Jane Doe (jane@example.org), under her mandate.",
-        }), "2025-06-06T10:00:00+02:00");
+        };
+        var idempotencyKey = Guid.NewGuid().ToString();
+        var submission = await world.SendAsync(await client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", draft, idempotencyKey), "2025-06-06T10:00:00+02:00");
         // The authority's answer, threaded to the submission by In-Reply-To; it has no complaint of its own.
         var answer = Message("Re: Complaint of Jane Doe against Meta", "We have received the complaint of Ms Jane Doe, JANE@EXAMPLE.ORG, and will examine it.");
         answer.InReplyTo = submission.GetProperty("messageId").GetString();
@@ -41,6 +43,11 @@ public sealed class EraseComplainantTests(CaseApiFactory api) : IClassFixture<Ca
         var answered = await client.GetFromJsonAsync<JsonElement>($"/v1/letters/{reply.Id()}");
         Assert.Equal("We have received the complaint of Ms Erased complainant, Erased complainant, and will examine it.", answered.GetProperty("body").GetString()!.Trim());
         Assert.Equal("Jane Doe signed up for the newsletter.", (await client.GetFromJsonAsync<JsonElement>($"/v1/letters/{unrelated.Id()}")).GetProperty("body").GetString()!.Trim());
+
+        // The response kept for a retry of the draft's creation showed her name: it is not replayed.
+        using var retry = new HttpRequestMessage(HttpMethod.Post, $"/v1/cases/{world.CaseId}/letters") { Content = JsonContent.Create(draft) };
+        retry.Headers.Add("Idempotency-Key", idempotencyKey);
+        await ProblemAssert.IsProblemAsync(await client.SendAsync(retry), HttpStatusCode.Conflict, "idempotent_response_erased");
 
         await using var superUser = await api.OpenAsSuperUserAsync();
         Assert.Equal(0, await superUser.QuerySingleAsync<long>("SELECT count(*) FROM letter_originals WHERE letter_id = @id", new { id = reply.Id() }));
