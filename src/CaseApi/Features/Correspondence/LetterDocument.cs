@@ -445,11 +445,11 @@ internal static partial class LetterDocument
                 }
 
                 current = word;
+                // A web address breaks after a slash, dot or other separator and gets no hyphen, which would change it; a long
+                // compound ("Datenschutzgrundverordnungsanpassungsgesetz") breaks between letters with one.
+                var address = word.Contains("://", StringComparison.Ordinal) || word.StartsWith("www.", StringComparison.OrdinalIgnoreCase);
                 while (Width(current, font) > width)
                 {
-                    // A web address breaks after a slash, dot or other separator and gets no hyphen, which would change it; a long
-                    // compound ("Datenschutzgrundverordnungsanpassungsgesetz") breaks between letters with one.
-                    var address = current.Contains("://", StringComparison.Ordinal) || current.StartsWith("www.", StringComparison.OrdinalIgnoreCase);
                     var fits = 1;
                     while (fits < current.Length - 1 && Width(current[..(fits + 1)] + (address ? "" : "-"), font) <= width)
                     {

@@ -109,10 +109,11 @@ public sealed class LetterDocumentTests(CaseApiFactory api) : IClassFixture<Case
     {
         const string url = "https://www.datenschutzkonferenz-online.de/media/oh/20240506_DSK_Orientierungshilfe_KI_und_Datenschutz_Version_1_0.pdf";
         const string compound = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichenherstellungsbetriebsverordnungsentwurfsbegründungsanhang";
+        const string longSegment = "https://www.example.org/download/Abschlussberichtdatenschutzfolgenabschaetzungkuenstlicheintelligenztrainingsdatenverarbeitungsanlage.pdf";
         var pdf = LetterDocument.Render(Sheet with
         {
             SenderName = "Verbraucherzentrale Nordrhein-Westfalen e.V. – Gruppe Digitales und Verbraucherrecht",
-            Body = $"Sehr geehrte Damen und Herren,\n\nsiehe {url} und die {compound}.\n\nMit freundlichen Grüßen",
+            Body = $"Sehr geehrte Damen und Herren,\n\nsiehe {url} und die {compound}.\n\nAnlage: {longSegment}\n\nMit freundlichen Grüßen",
         });
 
         using var document = PdfDocument.Open(pdf);
@@ -124,6 +125,9 @@ public sealed class LetterDocumentTests(CaseApiFactory api) : IClassFixture<Case
         var urlStart = lines.FindIndex(l => l.Contains("https://", StringComparison.Ordinal));
         Assert.Matches(@"[/_.\-]$", lines[urlStart]);
         Assert.Contains(url, string.Concat(lines.Skip(urlStart)), StringComparison.Ordinal);
+        // A segment of an address with no separator to break after is broken between letters, still without a hyphen.
+        var segmentStart = lines.FindIndex(l => l.Contains("example.org", StringComparison.Ordinal));
+        Assert.Contains(longSegment, string.Concat(lines.Skip(segmentStart)), StringComparison.Ordinal);
         var compoundStart = lines.FindIndex(l => l.Contains("Donaudampf", StringComparison.Ordinal));
         Assert.EndsWith("-", lines[compoundStart], StringComparison.Ordinal);
         Assert.Contains(compound, string.Concat(lines.Skip(compoundStart).Select(l => l.TrimEnd('-'))), StringComparison.Ordinal);
