@@ -197,8 +197,9 @@ public static class DemoData
             Body = """
                 Sehr geehrte Damen und Herren,
 
-                wir fordern Sie auf, das nachstehend beschriebene Verhalten zu unterlassen und bis zum … eine strafbewehrte
-                Unterlassungserklärung abzugeben.
+                wir fordern Sie auf, das nachstehend beschriebene Verhalten zu unterlassen und bis zum … eine strafbewehrte Unterlassungserklärung abzugeben:
+
+                - …
 
                 Mit freundlichen Grüßen
 
