@@ -15,6 +15,18 @@ public static class PersonalDataErasure
         WHERE organisation_id = current_organisation_id() AND jsonb_path_exists(response, 'strict $.** ? (@ == $id)', jsonb_build_object('id', @id::text))
         """, new { id = personId }, ct);
 
+    /// <summary>
+    /// Replaces a person's identifiers (name, e-mail address) in a text with the pseudonym: whole words only, so that erasing
+    /// "Ann" leaves "Annual report" alone, in any case; literal patterns, so there is no backtracking to bound.
+    /// </summary>
+    public static Func<string, string> Redactor(IEnumerable<string?> identifiers, string pseudonym)
+    {
+        var patterns = identifiers.Where(i => i?.Trim().Length >= 2)
+            .Select(i => new Regex($@"(?<!\w){Regex.Escape(i!.Trim())}(?!\w)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant))
+            .ToList();
+        return text => patterns.Aggregate(text, (redacted, pattern) => pattern.Replace(redacted, pseudonym));
+    }
+
     /// <summary>How many letters had the person's name or address replaced, and how many kept original e-mails went.</summary>
     public sealed record LettersForgotten(int Redacted, int OriginalsErased);
 
@@ -23,10 +35,10 @@ public static class PersonalDataErasure
     /// <summary>
     /// The correspondence about a complaint: its letters and, along In-Reply-To, the replies to them (a reply imported from the
     /// mailbox names the letter it answers, not the complaint). In their subjects and texts the person's name and e-mail address
-    /// become the pseudonym, and replays of responses that showed a changed letter are forgotten; the original e-mails kept of them (letter_originals, GET /v1/letters/{id}/original) are deleted, as
+    /// become the pseudonym, as in attachment names, and replays of responses that showed a changed letter are forgotten; the original e-mails kept of them (letter_originals, GET /v1/letters/{id}/original) are deleted, as
     /// their headers and encoded parts cannot be redacted reliably, and what the organisation must keep of the correspondence
-    /// (subject, text, attachments: GDPR Art. 17(3)(e)) stays on the letter. Attachments are not searched: they are documents
-    /// (PDF, images) that cannot be redacted safely, and a lawyer reviews them.
+    /// (subject, text, attachments: GDPR Art. 17(3)(e)) stays on the letter. The content of attachments is not searched: they are
+    /// documents (PDF, images) that cannot be redacted safely, and a lawyer reviews them.
     /// </summary>
     public static async Task<LettersForgotten> ForgetInComplaintLettersAsync(
         DbSession db, Guid complaintId, IEnumerable<string?> identifiers, string pseudonym, DateTimeOffset now, CancellationToken ct)
@@ -47,16 +59,12 @@ public static class PersonalDataErasure
             return new LettersForgotten(0, 0);
         }
 
-        // Whole words only, so that erasing "Ann" leaves "Annual report" alone; a literal pattern, so no backtracking to bound.
-        var patterns = identifiers.Where(i => i?.Trim().Length >= 2)
-            .Select(i => new Regex($@"(?<!\w){Regex.Escape(i!.Trim())}(?!\w)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant))
-            .ToList();
-        string Redact(string text) => patterns.Aggregate(text, (redacted, pattern) => pattern.Replace(redacted, pseudonym));
+        var redact = Redactor(identifiers, pseudonym);
         var redacted = 0;
         foreach (var letter in letters)
         {
-            var subject = Redact(letter.Subject);
-            var body = letter.Body is null ? null : Redact(letter.Body);
+            var subject = redact(letter.Subject);
+            var body = letter.Body is null ? null : redact(letter.Body);
             if (subject == letter.Subject && body == letter.Body)
             {
                 continue;
@@ -74,6 +82,17 @@ public static class PersonalDataErasure
             // A replay of the request that created or sent it would hand back the old text.
             await ForgetReplaysAsync(db, letter.Id, ct);
             redacted++;
+        }
+
+        // An attachment's name ("Mandate Jane Doe.pdf") is text we can change; its content is not (see above).
+        var attachments = await db.QueryAsync<(Guid Id, string FileName)>(
+            "SELECT id, file_name FROM letter_attachments WHERE organisation_id = current_organisation_id() AND letter_id = ANY(@ids)",
+            new { ids = letters.Select(l => l.Id).ToArray() }, ct);
+        foreach (var (id, fileName) in attachments.Where(a => redact(a.FileName) != a.FileName))
+        {
+            var renamed = redact(fileName);
+            await db.ExecuteAsync("UPDATE letter_attachments SET file_name = @fileName WHERE organisation_id = current_organisation_id() AND id = @id",
+                new { id, fileName = renamed[..Math.Min(renamed.Length, 255)] }, ct);
         }
 
         var originals = await db.ExecuteAsync(

@@ -8,7 +8,7 @@ namespace CaseApi.Tests.Features.Complaints;
 public sealed class EraseComplainantTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
 {
     [Fact]
-    public async Task Erasing_a_complainant_deletes_the_kept_originals_of_the_complaint_s_e_mails_and_their_name_in_its_letters()
+    public async Task Erasing_a_complainant_deletes_the_kept_originals_of_the_complaint_s_e_mails_and_their_name_in_its_letters_and_mandate()
     {
         var world = await Letters.WorldAsync(api);
         var client = world.Client;
@@ -24,6 +24,14 @@ public sealed class EraseComplainantTests(CaseApiFactory api) : IClassFixture<Ca
         // The authority's answer, threaded to the submission by In-Reply-To; it has no complaint of its own.
         var answer = Message("Re: Complaint of Jane Doe against Meta", "We have received the complaint of Ms Jane Doe, JANE@EXAMPLE.ORG, and will examine it.");
         answer.InReplyTo = submission.GetProperty("messageId").GetString();
+        answer.Body = new Multipart("mixed")
+        {
+            answer.Body!,
+            new MimePart("application", "pdf")
+            {
+                FileName = "Acknowledgement Jane Doe.pdf", Content = new MimeContent(new MemoryStream(Pdf)), ContentTransferEncoding = ContentEncoding.Base64,
+            },
+        };
         var reply = await ImportAsync(world, answer);
         // Another matter of the case that happens to name her: not the complaint's correspondence, left alone.
         var unrelated = await ImportAsync(world, Message("Newsletter sign-up", "Jane Doe signed up for the newsletter."), $"?defendantId={world.DefendantId}");
@@ -42,6 +50,10 @@ public sealed class EraseComplainantTests(CaseApiFactory api) : IClassFixture<Ca
         Assert.Equal(submission.GetProperty("version").GetInt32() + 1, sent.GetProperty("version").GetInt32());
         var answered = await client.GetFromJsonAsync<JsonElement>($"/v1/letters/{reply.Id()}");
         Assert.Equal("We have received the complaint of Ms Erased complainant, Erased complainant, and will examine it.", answered.GetProperty("body").GetString()!.Trim());
+        Assert.Equal("Acknowledgement Erased complainant.pdf", answered.GetProperty("attachments")[0].GetProperty("fileName").GetString());
+        // The mandate's name on the complaint (Arrange: "Mandate Jane Doe.pdf").
+        var after = await client.GetFromJsonAsync<JsonElement>($"/v1/complaints/{complaint.Id()}");
+        Assert.Equal("Mandate Erased complainant.pdf", after.GetProperty("mandateDocument").GetString());
         Assert.Equal("Jane Doe signed up for the newsletter.", (await client.GetFromJsonAsync<JsonElement>($"/v1/letters/{unrelated.Id()}")).GetProperty("body").GetString()!.Trim());
 
         // The response kept for a retry of the draft's creation showed her name: it is not replayed.
@@ -55,6 +67,8 @@ public sealed class EraseComplainantTests(CaseApiFactory api) : IClassFixture<Ca
             "SELECT count(*) FROM letters WHERE id = ANY(@ids) AND (subject || coalesce(body, '')) ILIKE ANY(ARRAY['%jane doe%', '%jane@example.org%'])",
             new { ids = new[] { submission.Id(), reply.Id() } }));
     }
+
+    private static readonly byte[] Pdf = "%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"u8.ToArray();
 
     private static MimeMessage Message(string subject, string text)
     {
