@@ -54,6 +54,17 @@ internal static partial class LetterDocument
     private const double BodySize = 10.5;
     private const double LineHeight = BodySize * 1.4;
     private const double ListIndent = 7 * Mm;
+    private const double ParagraphGap = LineHeight * 0.6;
+    private const double AddressZoneTop = 62.7 * Mm;
+    private const double AddressZoneHeight = 27.3 * Mm;
+    private const double AddressLeading = 1.15;
+    private const double SignatureSpace = 15 * Mm;
+    private const double SignatureHeight = SignatureSpace + LineHeight;
+
+    // Windows-1252's characters between 0x80 and 0x9F, where ISO 8859-1 has control codes.
+    private const string WinAnsiExtras = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ";
+
+    private static readonly char[] BreakAfter = ['/', '-', '_', '.', '?', '&', '=', '#', '§'];
 
     private static readonly XBrush Ink = XBrushes.Black;
     private static readonly XBrush Grey = new XSolidBrush(XColor.FromArgb(90, 90, 90));
@@ -83,8 +94,16 @@ internal static partial class LetterDocument
         var labels = ByLanguage[sheet.Language];
         var document = new PdfDocument();
         // Before any content: PDFsharp then writes what PDF/A asks of a file (XMP metadata with the PDF/A identification, an
-        // output intent, a structure tree that every piece of text must be tagged in) and leaves out what it forbids.
-        document.SetPdfA();
+        // output intent with an sRGB profile, a structure tree that every piece of text must be tagged in) and leaves out what it
+        // forbids. PDF/A-1a is the only level PDFsharp 6.2.4 writes, and its makers call the support "under construction"
+        // (https://docs.pdfsharp.net/PDFsharp/Topics/PDF-Features/Archiving.html). Text outside Windows-1252 (Polish, Czech,
+        // Greek) is set in a CID font, which PDFsharp embeds without the CIDSet that PDF/A-1 asks of every CID font subset
+        // (ISO 19005-1, 6.3.5): such a letter is not declared PDF/A rather than declared so falsely.
+        if (WinAnsiOnly(sheet))
+        {
+            document.SetPdfA();
+        }
+
         document.Info.Title = sheet.Subject;
         document.Info.Author = sheet.SenderName;
         document.Info.Subject = $"{labels.Letter} {sheet.Reference}";
@@ -96,11 +115,16 @@ internal static partial class LetterDocument
 
         var layout = new Layout(document, structure.StructureBuilder, new Fonts(), sheet, labels, totalPages);
         layout.DrawFirstPageHead();
-        layout.DrawBody(Blocks(sheet.Body ?? ""));
+        layout.DrawBody(WithoutClosingName(Blocks(sheet.Body ?? ""), sheet.SenderName));
         layout.DrawSignature();
         layout.Finish();
         return document;
     }
+
+    /// <summary>Whether every character drawn is in Windows-1252, which PDFsharp sets in a simple TrueType font (WinAnsiEncoding).</summary>
+    internal static bool WinAnsiOnly(LetterSheet sheet) =>
+        new[] { sheet.SenderName, sheet.SenderAddress, sheet.RecipientName, sheet.RecipientAddress, sheet.Reference, sheet.Subject, sheet.Body }
+            .All(text => (text ?? "").All(c => c < ' ' || c is >= ' ' and <= '~' || c is >= '\u00A0' and <= '\u00FF' || WinAnsiExtras.Contains(c)));
 
     /// <summary>The town of an address's last line ("40215 Düsseldorf", "D-40215 Düsseldorf"): the place in the date line.</summary>
     internal static string? Place(string? address) =>
@@ -114,6 +138,15 @@ internal static partial class LetterDocument
         var lines = (address ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return lines.Length == 1 ? lines[0].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : lines;
     }
+
+    /// <summary>
+    /// The body without its last line when that is the organisation's name: a template's closing, written for the e-mail, which
+    /// has no room to sign. On paper the signature block sets the name under room for the signature instead.
+    /// </summary>
+    internal static IReadOnlyList<Block> WithoutClosingName(IReadOnlyList<Block> blocks, string senderName) =>
+        blocks is [.., { Kind: BlockKind.Line } last] && string.Equals(last.Text.Trim(), senderName.Trim(), StringComparison.OrdinalIgnoreCase)
+            ? blocks.Take(blocks.Count - 1).ToArray() is { Length: > 0 } rest ? [.. rest[..^1], rest[^1] with { EndsParagraph = true }] : []
+            : blocks;
 
     internal enum BlockKind
     {
@@ -213,16 +246,45 @@ internal static partial class LetterDocument
             Artifact(() => gfx.DrawLine(new XPen(XColors.Gray, 0.5), Left, 30 * Mm, Right, 30 * Mm));
 
             // Address field (DIN 5008 form B: 45 mm from the top, 85 mm wide), the return line at the foot of its upper zone.
-            var returnLine = string.Join(" · ", [sheet.SenderName, .. senderLines]);
-            Artifact(() => gfx.DrawString(Fit(returnLine, fonts.ReturnLine, 85 * Mm), fonts.ReturnLine, Grey, new XPoint(Left, 60 * Mm)));
+            // Smaller, and then the name shortened, rather than cut at the end: a return address without its town is no return address.
+            var returnAddress = string.Concat(senderLines.Select(line => $" · {line}"));
+            var returnFont = fonts.ReturnLine;
+            while (returnFont.Size > 4.5 && Width(sheet.SenderName + returnAddress, returnFont) > 85 * Mm)
+            {
+                returnFont = new XFont(EmbeddedFonts.Family, returnFont.Size - 0.25, XFontStyleEx.Regular);
+            }
+
+            var returnLine = Fit(sheet.SenderName, returnFont, Math.Max(85 * Mm - Width(returnAddress, returnFont), 20 * Mm)) + returnAddress;
+            Artifact(() => gfx.DrawString(Fit(returnLine, returnFont, 85 * Mm), returnFont, Grey, new XPoint(Left, AddressZoneTop - (1.5 * Mm))));
+
+            // Fold marks for a DL window envelope (DIN 5008 form B: 105 and 210 mm) and the punch mark halfway down (148.5 mm).
+            Artifact(() =>
+            {
+                var pen = new XPen(XColors.Gray, 0.4);
+                foreach (var (at, length) in new[] { (105.0, 5.0), (148.5, 8.0), (210.0, 5.0) })
+                {
+                    gfx.DrawLine(pen, 4 * Mm, at * Mm, (4 + length) * Mm, at * Mm);
+                }
+            });
+            // The recipient in the address zone (DIN 5008 form B: 62.7 to 90 mm from the top), which the envelope's window shows:
+            // six lines of body type with a tight leading, smaller type for more, never a line below the window. Wrapped rather
+            // than cut: an authority's name in two languages is longer than the window is wide.
+            var addressSize = BodySize;
+            var recipient = AddressZoneLines(fonts.Body);
+            while (recipient.Count * addressSize * AddressLeading > AddressZoneHeight && addressSize > 7)
+            {
+                addressSize -= 0.5;
+                recipient = AddressZoneLines(new XFont(EmbeddedFonts.Family, addressSize, XFontStyleEx.Regular));
+            }
+
+            var addressFont = new XFont(EmbeddedFonts.Family, addressSize, XFontStyleEx.Regular);
             Tagged(PdfBlockLevelElementTag.Paragraph, () =>
             {
-                var addressY = 67 * Mm;
-                // Wrapped rather than cut: an authority's name in two languages is longer than the window is wide.
-                foreach (var line in new[] { sheet.RecipientName }.Concat(AddressLines(sheet.RecipientAddress)).SelectMany(line => Wrap(line, fonts.Body, 85 * Mm)))
+                var addressY = AddressZoneTop + addressSize;
+                foreach (var line in recipient)
                 {
-                    gfx.DrawString(line, fonts.Body, Ink, new XPoint(Left, addressY));
-                    addressY += LineHeight;
+                    gfx.DrawString(line, addressFont, Ink, new XPoint(Left, addressY));
+                    addressY += addressSize * AddressLeading;
                 }
             });
 
@@ -253,28 +315,41 @@ internal static partial class LetterDocument
             y += LineHeight;
         }
 
+        private List<string> AddressZoneLines(XFont font) =>
+            new[] { sheet.RecipientName }.Concat(AddressLines(sheet.RecipientAddress)).SelectMany(line => Wrap(line, font, 85 * Mm)).ToList();
+
         public void DrawBody(IReadOnlyList<Block> blocks)
         {
+            var wrapped = blocks.Select(block => block.Text.Length == 0 ? [""] : Wrap(block.Text, fonts.Body, Right - Left - Indent(block))).ToList();
+            double Height(int b, int fromLine) => ((wrapped[b].Count - fromLine) * LineHeight) + (blocks[b].EndsParagraph ? ParagraphGap : 0);
+
+            // The closing ("Mit freundlichen Grüßen") is signed on the page it stands on, and never stands there alone: the last two
+            // lines of the paragraph before it go with it.
+            var closing = blocks.Count > 0 && wrapped[^1].Count <= 3 ? Height(blocks.Count - 1, 0) + SignatureHeight : 0;
             var paragraphOpen = false;
-            foreach (var block in blocks)
+            for (var b = 0; b < blocks.Count; b++)
             {
+                var block = blocks[b];
+                var lines = wrapped[b];
                 if (!paragraphOpen)
                 {
                     tags.BeginElement(PdfBlockLevelElementTag.Paragraph);
                     paragraphOpen = true;
                 }
 
-                var indent = block.Kind == BlockKind.Line ? 0 : ListIndent;
-                var lines = block.Text.Length == 0 ? [""] : Wrap(block.Text, fonts.Body, Right - Left - indent);
                 for (var i = 0; i < lines.Count; i++)
                 {
-                    EnsureRoom(LineHeight);
+                    // No line of a paragraph alone at the foot or the head of a page.
+                    EnsureRoom(closing > 0 && b == blocks.Count - 1 && i == 0 ? closing
+                        : closing > 0 && b == blocks.Count - 2 && i == Math.Max(0, lines.Count - 2) ? Height(b, i) + closing
+                        : i == 0 || (i == lines.Count - 2 && lines.Count > 2) ? Math.Min(lines.Count - i, 2) * LineHeight
+                        : LineHeight);
                     if (i == 0 && block.Kind != BlockKind.Line)
                     {
                         gfx.DrawString(block.Marker, fonts.Body, Ink, new XPoint(Left + (block.Kind == BlockKind.Bullet ? 2 * Mm : 0), y));
                     }
 
-                    gfx.DrawString(lines[i], fonts.Body, Ink, new XPoint(Left + indent, y));
+                    gfx.DrawString(lines[i], fonts.Body, Ink, new XPoint(Left + Indent(block), y));
                     y += LineHeight;
                 }
 
@@ -282,25 +357,18 @@ internal static partial class LetterDocument
                 {
                     tags.End();
                     paragraphOpen = false;
-                    y += LineHeight * 0.6;
+                    y += ParagraphGap;
                 }
             }
         }
 
-        /// <summary>
-        /// Room to sign and the organisation's name under a line, unless the body ends with that name already (a template's
-        /// own closing).
-        /// </summary>
+        private static double Indent(Block block) => block.Kind == BlockKind.Line ? 0 : ListIndent;
+
+        /// <summary>Room to sign, and the organisation's name under a line.</summary>
         public void DrawSignature()
         {
-            var lastLine = (sheet.Body ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-            if (string.Equals(lastLine, sheet.SenderName, StringComparison.OrdinalIgnoreCase))
-            {
-                return;
-            }
-
-            EnsureRoom(18 * Mm + LineHeight);
-            y += 15 * Mm;
+            EnsureRoom(SignatureHeight);
+            y += SignatureSpace;
             Artifact(() => gfx.DrawLine(new XPen(XColors.Black, 0.5), Left, y - BodySize - 1, Left + 70 * Mm, y - BodySize - 1));
             Tagged(PdfBlockLevelElementTag.Paragraph, () => gfx.DrawString(Fit(sheet.SenderName, fonts.Body, Right - Left), fonts.Body, Ink, new XPoint(Left, y + 2)));
         }
@@ -357,7 +425,7 @@ internal static partial class LetterDocument
             tags.End();
         }
 
-        /// <summary>Greedy line breaking at spaces; a word wider than the line is broken between characters.</summary>
+        /// <summary>Greedy line breaking at spaces; a word wider than the line is broken after a separator or between letters.</summary>
         private List<string> Wrap(string text, XFont font, double width)
         {
             var lines = new List<string>();
@@ -377,16 +445,23 @@ internal static partial class LetterDocument
                 }
 
                 current = word;
+                // A web address breaks after a slash, dot or other separator and gets no hyphen, which would change it; a long
+                // compound ("Datenschutzgrundverordnungsanpassungsgesetz") breaks between letters with one.
+                var address = word.Contains("://", StringComparison.Ordinal) || word.StartsWith("www.", StringComparison.OrdinalIgnoreCase);
                 while (Width(current, font) > width)
                 {
                     var fits = 1;
-                    while (fits < current.Length && Width(current[..(fits + 1)], font) <= width)
+                    while (fits < current.Length - 1 && Width(current[..(fits + 1)] + (address ? "" : "-"), font) <= width)
                     {
                         fits++;
                     }
 
-                    lines.Add(current[..fits]);
-                    current = current[fits..];
+                    var separator = current.LastIndexOfAny(BreakAfter, fits - 1) + 1;
+                    var (line, rest) = separator > fits / 3 ? (current[..separator], current[separator..])
+                        : address ? (current[..fits], current[fits..])
+                        : (current[..fits] + "-", current[fits..]);
+                    lines.Add(line);
+                    current = rest;
                 }
             }
 

@@ -91,8 +91,28 @@ public static class DemoData
             DefendantId = meta.Id,
             Channel = LetterChannel.Email,
             Subject = "Cease and desist: training AI on EU users' posts",
-            Body = "We call on you to refrain from using the personal data of users in the EU to train AI models without their consent, " +
-                   "and to sign the enclosed undertaking with a penalty clause.",
+            // From the salutation to the organisation's name, as the built-in templates write it: the PDF sets the address block,
+            // place, date and reference around it, and the e-mail needs none of them.
+            Body = $"""
+                Dear Sir or Madam,
+
+                On 14 April 2025 you announced that from 27 May 2025 you will use the public posts of adult users of Instagram and Facebook in the European Union to train your AI models, relying on your legitimate interest (Article 6(1)(f) GDPR) and offering users no more than an objection.
+
+                In our view this processing is unlawful:
+                - Your interest does not override the interests and fundamental rights of the users, who could not expect posts written over many years to be used to train AI models.
+                - An objection under Article 21 GDPR cannot make up for the missing legal basis, and it cannot undo training that has already taken place.
+                - Data protection by default (Article 25(2) GDPR) does not allow personal data to be made available for such purposes without the user's intervention.
+
+                We call on you
+                1. to refrain from using the personal data of users in the EU to train AI models without their consent, and
+                2. to sign the enclosed undertaking with a penalty clause and return it to us by 14 May 2025.
+
+                Should we not receive the signed undertaking in time, we will apply for a preliminary injunction without further notice.
+
+                Yours faithfully,
+
+                {SeedDemo.OrganisationName}
+                """,
         }), ct);
         await SendAsync(services, new AddAttachment.Command(letter.Id, "undertaking.txt",
             "Undertaking to cease and desist (demo text).\n"u8.ToArray()), ct);
@@ -178,17 +198,11 @@ public static class DemoData
             Language = "de",
             Subject = "Abmahnung – Unser Zeichen {{ case.reference }}",
             Body = """
-                {{ defendant.legal_name }}
-                {{ defendant.address }}
-
-                {{ today | date_long }}
-
-                Unser Zeichen: {{ case.reference }}
-
                 Sehr geehrte Damen und Herren,
 
-                wir fordern Sie auf, das nachstehend beschriebene Verhalten zu unterlassen und bis zum … eine strafbewehrte
-                Unterlassungserklärung abzugeben.
+                wir fordern Sie auf, das nachstehend beschriebene Verhalten zu unterlassen und bis zum … eine strafbewehrte Unterlassungserklärung abzugeben:
+
+                - …
 
                 Mit freundlichen Grüßen
 

@@ -20,6 +20,10 @@ public sealed record BuiltInLetterTemplate(string Key, string Name, LetterType L
 /// The reminders a lawyer sends when the other side stays silent: after a cease-and-desist letter, after an authority's
 /// silence on a complaint (GDPR Art. 78(2)), and a plain one for anything else, each in German and English.
 /// Reminders are drafts: the lawyer reads, adapts and sends them.
+/// A body starts at the salutation and ends with the organisation's name: the same text goes out as an e-mail, which has no
+/// address block, and into the PDF (LetterDocument), which sets the recipient's address, place and date and the reference
+/// itself (issue 15 point 5: the rendered letter showed them twice). What only a body gave before, the answered letter's
+/// subject and the authority's reference, is in the first sentence and the subject line.
 /// </summary>
 public static class BuiltInLetterTemplates
 {
@@ -27,17 +31,9 @@ public static class BuiltInLetterTemplates
         "reminder-after-cease-and-desist-de", "Erinnerung nach Abmahnung (eingebaut)", LetterType.Reminder, "de",
         "Erinnerung: unser Schreiben vom {{ answered.sent_on | date_long }} – Unser Zeichen {{ case.reference }}",
         """
-        {{ defendant.legal_name }}{% if defendant.address %}
-        {{ defendant.address }}{% endif %}
-
-        {{ today | date_long }}
-
-        Unser Zeichen: {{ case.reference }}{% if answered %}
-        {{ answered.subject }}{% endif %}
-
         Sehr geehrte Damen und Herren,
 
-        mit unserem Schreiben vom {{ answered.sent_on | date_long }} haben wir Sie aufgefordert, das dort beanstandete Verhalten zu unterlassen und bis zum {{ deadline.due_date | date_long }} eine strafbewehrte Unterlassungserklärung abzugeben. Diese Frist ist verstrichen, ohne dass uns eine Erklärung oder eine sonstige Antwort von Ihnen vorliegt.
+        mit unserem Schreiben vom {{ answered.sent_on | date_long }} („{{ answered.subject }}“) haben wir Sie aufgefordert, das dort beanstandete Verhalten zu unterlassen und bis zum {{ deadline.due_date | date_long }} eine strafbewehrte Unterlassungserklärung abzugeben. Diese Frist ist verstrichen, ohne dass uns eine Erklärung oder eine sonstige Antwort von Ihnen vorliegt.
 
         Wir geben Ihnen hiermit letztmalig Gelegenheit, die Unterlassungserklärung binnen sieben Tagen nach Zugang dieses Schreibens abzugeben. Erhalten wir innerhalb dieser Frist keine ausreichende Erklärung, werden wir ohne weitere Ankündigung gerichtliche Hilfe in Anspruch nehmen.
 
@@ -52,17 +48,9 @@ public static class BuiltInLetterTemplates
         "reminder-after-cease-and-desist-en", "Reminder after a cease-and-desist letter (built-in)", LetterType.Reminder, "en",
         "Reminder: our letter of {{ answered.sent_on | date_long }} – our ref. {{ case.reference }}",
         """
-        {{ defendant.legal_name }}{% if defendant.address %}
-        {{ defendant.address }}{% endif %}
-
-        {{ today | date_long }}
-
-        Our reference: {{ case.reference }}{% if answered %}
-        {{ answered.subject }}{% endif %}
-
         Dear Sir or Madam,
 
-        In our letter of {{ answered.sent_on | date_long }} we called on you to cease the conduct set out there and to give us, by {{ deadline.due_date | date_long }}, an undertaking to cease and desist backed by a contractual penalty. That deadline has passed without an undertaking or any other reply from you.
+        In our letter of {{ answered.sent_on | date_long }} ("{{ answered.subject }}") we called on you to cease the conduct set out there and to give us, by {{ deadline.due_date | date_long }}, an undertaking to cease and desist backed by a contractual penalty. That deadline has passed without an undertaking or any other reply from you.
 
         We hereby give you a final opportunity to provide the undertaking within seven days of receiving this letter. Should we not receive a sufficient undertaking within that time, we will bring proceedings without further notice.
 
@@ -78,20 +66,11 @@ public static class BuiltInLetterTemplates
     // Art. 80 says in whose right the organisation acts.
     public static readonly BuiltInLetterTemplate DpaSilenceReminderDe = new(
         "reminder-after-dpa-silence-de", "Sachstandsanfrage an eine Aufsichtsbehörde nach Art. 78 Abs. 2 DSGVO (eingebaut)", LetterType.Reminder, "de",
-        "Sachstandsanfrage zu {% if complaint %}unserer Beschwerde vom {{ complaint.filed_on | date_long }}{% else %}unserem Schreiben vom {{ answered.sent_on | date_long }}{% endif %} – Unser Zeichen {{ case.reference }}",
+        "Sachstandsanfrage zu {% if complaint %}unserer Beschwerde vom {{ complaint.filed_on | date_long }}{% else %}unserem Schreiben vom {{ answered.sent_on | date_long }}{% endif %} – Unser Zeichen {{ case.reference }}{% if complaint.dpa_reference %}, Ihr Zeichen {{ complaint.dpa_reference }}{% endif %}",
         """
-        {{ dpa.official_name }}
-        {{ dpa.postal_address }}
-
-        {{ today | date_long }}
-
-        Unser Zeichen: {{ case.reference }}{% if complaint.dpa_reference %}
-        Ihr Zeichen: {{ complaint.dpa_reference }}{% endif %}{% if answered %}
-        {{ answered.subject }}{% endif %}
-
         Sehr geehrte Damen und Herren,
 
-        {% if complaint %}am {{ complaint.filed_on | date_long }} haben wir {% if complaint.transferred %}bei der Behörde „{{ complaint.lodged_with }}“ Beschwerde in der Sache „{{ case.title }}“ eingelegt, die sie an Sie als federführende Aufsichtsbehörde (Art. 56 Abs. 1 DSGVO) abgegeben hat{% else %}bei Ihnen Beschwerde in der Sache „{{ case.title }}“ eingelegt{% endif %}. {% if complaint.on_behalf_of == "organisation" %}Wir haben sie im eigenen Namen nach Art. 80 Abs. 2 DSGVO eingelegt.{% else %}Wir haben sie im Auftrag der betroffenen Personen nach Art. 80 Abs. 1 DSGVO eingelegt.{% endif %}{% else %}mit unserem Schreiben vom {{ answered.sent_on | date_long }} haben wir uns in der Sache „{{ case.title }}“ an Sie gewandt.{% endif %}{% if deadline %} Nach Art. 78 Abs. 2 DSGVO hätten Sie uns bis zum {{ deadline.due_date | date_long }} über den Stand oder das Ergebnis der Beschwerde in Kenntnis setzen müssen.{% endif %} Eine solche Mitteilung haben wir bislang nicht erhalten.
+        {% if complaint %}am {{ complaint.filed_on | date_long }} haben wir {% if complaint.transferred %}bei der Behörde „{{ complaint.lodged_with }}“ Beschwerde in der Sache „{{ case.title }}“ eingelegt, die sie an Sie als federführende Aufsichtsbehörde (Art. 56 Abs. 1 DSGVO) abgegeben hat{% else %}bei Ihnen Beschwerde in der Sache „{{ case.title }}“ eingelegt{% endif %}. {% if complaint.on_behalf_of == "organisation" %}Wir haben sie im eigenen Namen nach Art. 80 Abs. 2 DSGVO eingelegt.{% else %}Wir haben sie im Auftrag der betroffenen Personen nach Art. 80 Abs. 1 DSGVO eingelegt.{% endif %}{% else %}mit unserem Schreiben vom {{ answered.sent_on | date_long }} („{{ answered.subject }}“) haben wir uns in der Sache „{{ case.title }}“ an Sie gewandt.{% endif %}{% if deadline %} Nach Art. 78 Abs. 2 DSGVO hätten Sie uns bis zum {{ deadline.due_date | date_long }} über den Stand oder das Ergebnis der Beschwerde in Kenntnis setzen müssen.{% endif %} Eine solche Mitteilung haben wir bislang nicht erhalten.
 
         Wir bitten Sie daher, uns den Stand des Verfahrens mitzuteilen und anzugeben, wann mit einer Entscheidung zu rechnen ist.
 
@@ -104,20 +83,11 @@ public static class BuiltInLetterTemplates
 
     public static readonly BuiltInLetterTemplate DpaSilenceReminderEn = new(
         "reminder-after-dpa-silence-en", "Request for progress to an authority under GDPR Art. 78(2) (built-in)", LetterType.Reminder, "en",
-        "Progress of {% if complaint %}our complaint of {{ complaint.filed_on | date_long }}{% else %}our letter of {{ answered.sent_on | date_long }}{% endif %} – our ref. {{ case.reference }}",
+        "Progress of {% if complaint %}our complaint of {{ complaint.filed_on | date_long }}{% else %}our letter of {{ answered.sent_on | date_long }}{% endif %} – our ref. {{ case.reference }}{% if complaint.dpa_reference %}, your ref. {{ complaint.dpa_reference }}{% endif %}",
         """
-        {{ dpa.official_name }}
-        {{ dpa.postal_address }}
-
-        {{ today | date_long }}
-
-        Our reference: {{ case.reference }}{% if complaint.dpa_reference %}
-        Your reference: {{ complaint.dpa_reference }}{% endif %}{% if answered %}
-        {{ answered.subject }}{% endif %}
-
         Dear Sir or Madam,
 
-        {% if complaint %}On {{ complaint.filed_on | date_long }} we lodged a complaint concerning "{{ case.title }}" {% if complaint.transferred %}with {{ complaint.lodged_with }}, which handed it to you as the lead supervisory authority (Article 56(1) GDPR){% else %}with you{% endif %}. {% if complaint.on_behalf_of == "organisation" %}We lodged it in our own right under Article 80(2) GDPR.{% else %}We lodged it under the mandate of the data subjects concerned, Article 80(1) GDPR.{% endif %}{% else %}In our letter of {{ answered.sent_on | date_long }} we wrote to you concerning "{{ case.title }}".{% endif %}{% if deadline %} Under Article 78(2) GDPR, you were to inform us of the progress or outcome of the complaint by {{ deadline.due_date | date_long }}.{% endif %} We have not received any such information.
+        {% if complaint %}On {{ complaint.filed_on | date_long }} we lodged a complaint concerning "{{ case.title }}" {% if complaint.transferred %}with {{ complaint.lodged_with }}, which handed it to you as the lead supervisory authority (Article 56(1) GDPR){% else %}with you{% endif %}. {% if complaint.on_behalf_of == "organisation" %}We lodged it in our own right under Article 80(2) GDPR.{% else %}We lodged it under the mandate of the data subjects concerned, Article 80(1) GDPR.{% endif %}{% else %}In our letter of {{ answered.sent_on | date_long }} ("{{ answered.subject }}") we wrote to you concerning "{{ case.title }}".{% endif %}{% if deadline %} Under Article 78(2) GDPR, you were to inform us of the progress or outcome of the complaint by {{ deadline.due_date | date_long }}.{% endif %} We have not received any such information.
 
         We therefore ask you to inform us of the state of the proceedings and of when a decision may be expected.
 
@@ -132,18 +102,9 @@ public static class BuiltInLetterTemplates
         "reminder-de", "Erinnerung (eingebaut)", LetterType.Reminder, "de",
         "Erinnerung: unser Schreiben vom {{ answered.sent_on | date_long }} – Unser Zeichen {{ case.reference }}",
         """
-        {% if dpa %}{{ dpa.official_name }}
-        {{ dpa.postal_address }}{% else %}{{ defendant.legal_name }}{% if defendant.address %}
-        {{ defendant.address }}{% endif %}{% endif %}
-
-        {{ today | date_long }}
-
-        Unser Zeichen: {{ case.reference }}{% if answered %}
-        {{ answered.subject }}{% endif %}
-
         Sehr geehrte Damen und Herren,
 
-        mit unserem Schreiben vom {{ answered.sent_on | date_long }} haben wir Sie um Antwort{% if deadline %} bis zum {{ deadline.due_date | date_long }}{% endif %} gebeten. Eine Antwort liegt uns bislang nicht vor.
+        mit unserem Schreiben vom {{ answered.sent_on | date_long }} („{{ answered.subject }}“) haben wir Sie um Antwort{% if deadline %} bis zum {{ deadline.due_date | date_long }}{% endif %} gebeten. Eine Antwort liegt uns bislang nicht vor.
 
         Wir bitten Sie, uns binnen sieben Tagen nach Zugang dieses Schreibens zu antworten.
 
@@ -158,18 +119,9 @@ public static class BuiltInLetterTemplates
         "reminder-en", "Reminder (built-in)", LetterType.Reminder, "en",
         "Reminder: our letter of {{ answered.sent_on | date_long }} – our ref. {{ case.reference }}",
         """
-        {% if dpa %}{{ dpa.official_name }}
-        {{ dpa.postal_address }}{% else %}{{ defendant.legal_name }}{% if defendant.address %}
-        {{ defendant.address }}{% endif %}{% endif %}
-
-        {{ today | date_long }}
-
-        Our reference: {{ case.reference }}{% if answered %}
-        {{ answered.subject }}{% endif %}
-
         Dear Sir or Madam,
 
-        In our letter of {{ answered.sent_on | date_long }} we asked you to reply{% if deadline %} by {{ deadline.due_date | date_long }}{% endif %}. We have not yet received your reply.
+        In our letter of {{ answered.sent_on | date_long }} ("{{ answered.subject }}") we asked you to reply{% if deadline %} by {{ deadline.due_date | date_long }}{% endif %}. We have not yet received your reply.
 
         We ask you to reply within seven days of receiving this letter.
 

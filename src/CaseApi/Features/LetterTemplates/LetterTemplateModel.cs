@@ -21,6 +21,11 @@ public sealed record LetterTemplateModel(
         the mistake; one that does not render against sample data (a misspelt filter, say) is refused as well. Names are unique in
         the organisation (409).
 
+        **Start the body at the salutation** and end it with the closing and `{{ organisation.name }}`: the same text goes out as
+        an e-mail, which has no address block, and into the PDF (`GET /v1/letters/{id}/document`), which sets the letterhead, the
+        recipient's address, place and date and the reference itself, and turns a last line with your organisation's name into
+        the signature. An address or date written into the body would stand in the PDF twice.
+
         **Merge fields** (a missing one, such as the defendant of a letter to an authority, renders as nothing):
 
         | field | what |

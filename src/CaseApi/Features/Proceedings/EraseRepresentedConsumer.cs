@@ -19,7 +19,10 @@ public static class EraseRepresentedConsumer
     {
         public async Task<MediatR.Unit> Handle(Command cmd, CancellationToken ct)
         {
-            // GDPR Art. 17: the person's data goes; that the organisation advised someone in the action stays.
+            // GDPR Art. 17: the person's data goes; that the organisation advised someone in the action stays. Unlike a complainant
+            // (PersonalDataErasure.ForgetInComplaintLettersAsync), a consumer has no correspondence of their own here: a letter belongs
+            // to a case and goes to a defendant or an authority, never to a proceeding or a consumer, so no letter and no kept original
+            // e-mail can be told to be about them. Searching the whole case's letters for a name would rewrite other people's.
             var erased = await db.QuerySingleOrDefaultAsync<Erased>("""
                 UPDATE represented_consumers c SET name = @ErasedName, email = NULL, postal_address = NULL, erased_at = coalesce(c.erased_at, @now)
                 FROM proceedings p

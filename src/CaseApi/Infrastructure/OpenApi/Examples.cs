@@ -148,7 +148,7 @@ public static class Examples
               "letterType": "cease_and_desist",
               "language": "de",
               "subject": "Unterlassungsaufforderung – Unser Zeichen {{ case.reference }}",
-              "body": "{{ defendant.legal_name }}\n{{ defendant.address }}\n\n{{ today | date_long }}\n\nSehr geehrte Damen und Herren,\n\nwir fordern Sie auf, es zu unterlassen, Daten von Nutzern in der EU ohne Einwilligung zum Training von KI zu verwenden.\n\nMit freundlichen Grüßen\n\n{{ organisation.name }}"
+              "body": "Sehr geehrte Damen und Herren,\n\nwir fordern Sie auf, es zu unterlassen, Daten von Nutzern in der EU ohne Einwilligung zum Training von KI zu verwenden.\n\nMit freundlichen Grüßen\n\n{{ organisation.name }}"
             }
             """,
         [typeof(RecordBreach.Body)] = """

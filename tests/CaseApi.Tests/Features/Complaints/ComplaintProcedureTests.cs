@@ -130,7 +130,7 @@ public sealed class ComplaintProcedureTests : IAsyncLifetime
 
         Assert.Equal(1, sweep.RemindersDrafted);
         var reminder = Assert.Single(await RemindersAsync(client, @case.Id()));
-        Assert.Contains("In our letter of 2 March 2026 we called on you", reminder.GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.Contains("In our letter of 2 March 2026 (\"Unterlassungsaufforderung\") we called on you", reminder.GetProperty("body").GetString(), StringComparison.Ordinal);
         Assert.Contains("by 16 March 2026", reminder.GetProperty("body").GetString(), StringComparison.Ordinal);
     }
 
