@@ -26,7 +26,7 @@ public enum InboxReason
     /// <summary>The message names a case (<c>suggestedCaseId</c>), but not who sent it: it answers no letter, and the case has not exactly one defendant.</summary>
     SenderUnknown,
 
-    /// <summary>The message cannot be recorded as a letter as it is (not a readable message, too many attachments, an attachment refused); <c>detail</c> says why.</summary>
+    /// <summary>The message cannot be recorded as a letter as it is (not a readable message, too many attachments, an attachment refused), or its import failed again and again; <c>detail</c> says why.</summary>
     Refused,
 }
 

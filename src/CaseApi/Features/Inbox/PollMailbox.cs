@@ -15,7 +15,8 @@ namespace CaseApi.Features.Inbox;
 /// The database side of reading an organisation's mailbox (issue 15 point 3); <see cref="PollMailboxJob"/> talks to the IMAP server
 /// between these steps, holding no transaction while it waits on the network:
 /// <see cref="Claim"/> leases the due mailboxes, <see cref="Start"/> reads one's settings and where its poll stopped,
-/// <see cref="Import"/> files one message and moves the cursor past it in one transaction, <see cref="Finish"/> sets the next poll.
+/// <see cref="Import"/> files one message and moves the cursor past it in one transaction, <see cref="CountFailure"/> counts a failed
+/// import and sets the message aside once it has failed too often, <see cref="Finish"/> records how the poll went and sets the next one.
 /// </summary>
 public static class PollMailbox
 {
@@ -58,8 +59,22 @@ public static class PollMailbox
         Inbox,
     }
 
-    /// <summary>Ends a poll: the next one after the interval, or at once when messages were left for it.</summary>
-    public sealed record Finish(DateTimeOffset NextPollAt) : ICommand<Unit>;
+    /// <summary>
+    /// Counts a failed import of a message that is not a passing failure of the database or the network (those are not counted).
+    /// Once it has failed <paramref name="MaxFailures"/> polls in a row, the message goes to the inbox as <see cref="InboxReason.Refused"/>,
+    /// whole and unparsed, and the cursor moves past it: one message that cannot be imported must not stop the replies behind it.
+    /// </summary>
+    /// <returns>Whether the message was set aside.</returns>
+    public sealed record CountFailure(string Identity, long UidValidity, long Uid, byte[] Message, string Detail, int MaxFailures) : ICommand<bool>;
+
+    /// <summary>Why a poll stopped: a <see cref="MailStage"/> in snake_case, or <c>import</c>.</summary>
+    public sealed record PollError(string Stage, string Detail);
+
+    /// <summary>
+    /// Ends a poll: records it (with its error, if any) for the admins' status, and sets the next poll: after the interval, at once when
+    /// messages were left for it, or (null) when the lease runs out, after a poll that failed half-way.
+    /// </summary>
+    public sealed record Finish(DateTimeOffset? NextPollAt, PollError? Error) : ICommand<Unit>;
 
     private sealed record CursorRow
     {
@@ -117,24 +132,13 @@ public static class PollMailbox
         public async Task<Outcome> Handle(Import cmd, CancellationToken ct)
         {
             var now = clock.GetUtcNow();
-            // The cursor's row lock makes pollers of one mailbox take its messages in turn: the second finds the cursor past the message.
-            await db.ExecuteAsync("""
-                INSERT INTO mailbox_cursors (organisation_id, mailbox, uid_validity, last_uid, updated_at)
-                VALUES (current_organisation_id(), @Identity, @UidValidity, 0, @now)
-                ON CONFLICT (organisation_id) DO NOTHING
-                """, new { cmd.Identity, cmd.UidValidity, now }, ct);
-            var cursor = await db.QuerySingleAsync<CursorRow>(
-                "SELECT mailbox, uid_validity, last_uid FROM mailbox_cursors WHERE organisation_id = current_organisation_id() FOR UPDATE", ct: ct);
-            if (cursor.Mailbox == cmd.Identity && cursor.UidValidity == cmd.UidValidity && cursor.LastUid >= cmd.Uid)
+            if (await LockCursorPastAsync(db, cmd.Identity, cmd.UidValidity, cmd.Uid, now, ct))
             {
                 return Outcome.AlreadyRead;
             }
 
             var outcome = await FileAsync(cmd.Message, cmd.TooLargeSize, cmd.UidValidity, cmd.Uid, now, ct);
-            await db.ExecuteAsync("""
-                UPDATE mailbox_cursors SET mailbox = @Identity, uid_validity = @UidValidity, last_uid = @Uid, updated_at = @now
-                WHERE organisation_id = current_organisation_id()
-                """, new { cmd.Identity, cmd.UidValidity, cmd.Uid, now }, ct);
+            await MoveCursorAsync(db, cmd.Identity, cmd.UidValidity, cmd.Uid, now, ct);
             return outcome;
         }
 
@@ -206,37 +210,119 @@ public static class PollMailbox
                 SELECT EXISTS (SELECT FROM inbox_messages WHERE organisation_id = current_organisation_id() AND (message_id = @messageId OR sha256 = @sha256))
                 """, new { sha256, messageId }, ct);
 
-        private async Task ToInboxAsync(
+        private Task ToInboxAsync(
             byte[] raw, byte[] sha256, MailMessageContent? mail, InboxReason reason, string detail, Guid? suggestedCaseId, long uidValidity, long uid, DateTimeOffset now,
-            CancellationToken ct)
+            CancellationToken ct) =>
+            FileInInboxAsync(db, events, raw, sha256, mail?.MessageId, mail?.Subject, mail?.From, mail?.ReceivedAt ?? now, reason, detail, suggestedCaseId, uidValidity, uid, now, ct);
+    }
+
+    private static async Task FileInInboxAsync(
+        DbSession db, EventWriter events, byte[] raw, byte[] sha256, string? messageId, string? subject, string? from, DateTimeOffset receivedAt, InboxReason reason,
+        string detail, Guid? suggestedCaseId, long uidValidity, long uid, DateTimeOffset now, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7(now);
+        from = from is { Length: > 0 and <= 998 } address && !address.Any(char.IsControl) ? address : null;
+        await db.ExecuteAsync("""
+            INSERT INTO inbox_messages (id, organisation_id, status, reason, detail, suggested_case_id, message_id, subject, from_address, received_at,
+                uid_validity, uid, size, sha256, content, created_at, updated_at)
+            VALUES (@id, current_organisation_id(), 'new', @reason, @detail, @suggestedCaseId, @messageId, @subject, @from, @receivedAt,
+                @uidValidity, @uid, @size, @sha256, @raw, @now, @now)
+            """,
+            new
+            {
+                id, reason = SnakeCase.From(reason), detail = detail.Length > 2000 ? detail[..2000] : detail, suggestedCaseId, messageId,
+                subject = subject ?? "(not a readable message)", from, receivedAt, uidValidity, uid, size = raw.LongLength, sha256, raw, now,
+            },
+            ct);
+        await events.AppendAsync("inbox_message.received", "inbox_message", id, (await InboxMessageDto.LoadAsync(db, id, ct))!, ct);
+    }
+
+    /// <summary>Takes the cursor's row lock, creating the row at the folder's start; true when the cursor is past the message already.</summary>
+    private static async Task<bool> LockCursorPastAsync(DbSession db, string identity, long uidValidity, long uid, DateTimeOffset now, CancellationToken ct)
+    {
+        // The cursor's row lock makes pollers of one mailbox take its messages in turn: the second finds the cursor past the message.
+        await db.ExecuteAsync("""
+            INSERT INTO mailbox_cursors (organisation_id, mailbox, uid_validity, last_uid, updated_at)
+            VALUES (current_organisation_id(), @identity, @uidValidity, 0, @now)
+            ON CONFLICT (organisation_id) DO NOTHING
+            """, new { identity, uidValidity, now }, ct);
+        var cursor = await db.QuerySingleAsync<CursorRow>(
+            "SELECT mailbox, uid_validity, last_uid FROM mailbox_cursors WHERE organisation_id = current_organisation_id() FOR UPDATE", ct: ct);
+        return cursor.Mailbox == identity && cursor.UidValidity == uidValidity && cursor.LastUid >= uid;
+    }
+
+    private static Task MoveCursorAsync(DbSession db, string identity, long uidValidity, long uid, DateTimeOffset now, CancellationToken ct) =>
+        db.ExecuteAsync("""
+            UPDATE mailbox_cursors SET mailbox = @identity, uid_validity = @uidValidity, last_uid = @uid, updated_at = @now
+            WHERE organisation_id = current_organisation_id()
+            """, new { identity, uidValidity, uid, now }, ct);
+
+    internal sealed class CountFailureHandler(DbSession db, EventWriter events, TimeProvider clock) : IRequestHandler<CountFailure, bool>
+    {
+        public async Task<bool> Handle(CountFailure cmd, CancellationToken ct)
         {
-            var id = Guid.CreateVersion7(now);
-            var from = mail?.From is { Length: > 0 and <= 998 } address && !address.Any(char.IsControl) ? address : null;
+            var now = clock.GetUtcNow();
+            var message = $"{cmd.Identity} {cmd.UidValidity} {cmd.Uid}";
+            var failures = await db.QuerySingleAsync<int>("""
+                INSERT INTO mailbox_poll_status AS status (organisation_id, failing_message, failures)
+                VALUES (current_organisation_id(), @message, 1)
+                ON CONFLICT (organisation_id) DO UPDATE
+                SET failures = CASE WHEN status.failing_message = @message THEN status.failures + 1 ELSE 1 END, failing_message = @message
+                RETURNING failures
+                """, new { message }, ct);
+            if (failures < cmd.MaxFailures || await LockCursorPastAsync(db, cmd.Identity, cmd.UidValidity, cmd.Uid, now, ct))
+            {
+                return false;
+            }
+
+            // Unparsed: parsing may be what failed. The subject is read from the header alone, where it can be.
+            await FileInInboxAsync(db, events, cmd.Message, SHA256.HashData(cmd.Message), null, SubjectOf(cmd.Message), null, now, InboxReason.Refused,
+                $"CaseApi could not import this message ({failures} attempts): {cmd.Detail} It is kept here whole; file it in its case by hand and report the error.",
+                null, cmd.UidValidity, cmd.Uid, now, ct);
+            await MoveCursorAsync(db, cmd.Identity, cmd.UidValidity, cmd.Uid, now, ct);
             await db.ExecuteAsync("""
-                INSERT INTO inbox_messages (id, organisation_id, status, reason, detail, suggested_case_id, message_id, subject, from_address, received_at,
-                    uid_validity, uid, size, sha256, content, created_at, updated_at)
-                VALUES (@id, current_organisation_id(), 'new', @reason, @detail, @suggestedCaseId, @messageId, @subject, @from, @receivedAt,
-                    @uidValidity, @uid, @size, @sha256, @raw, @now, @now)
-                """,
-                new
-                {
-                    id, reason = SnakeCase.From(reason), detail = detail.Length > 2000 ? detail[..2000] : detail, suggestedCaseId, messageId = mail?.MessageId,
-                    subject = mail?.Subject ?? "(not a readable message)", from, receivedAt = mail?.ReceivedAt ?? now, uidValidity, uid, size = raw.LongLength, sha256, raw, now,
-                },
-                ct);
-            await events.AppendAsync("inbox_message.received", "inbox_message", id, (await InboxMessageDto.LoadAsync(db, id, ct))!, ct);
+                UPDATE mailbox_poll_status SET failing_message = NULL, failures = 0, set_aside = set_aside + 1 WHERE organisation_id = current_organisation_id()
+                """, ct: ct);
+            return true;
+        }
+
+        private static string SubjectOf(byte[] raw)
+        {
+            try
+            {
+                using var stream = new MemoryStream(raw);
+                var subject = MimeKit.HeaderList.Load(stream)[MimeKit.HeaderId.Subject];
+                var cleaned = new string((subject ?? "").Where(c => !char.IsControl(c)).ToArray()).Trim();
+                return cleaned.Length == 0 ? "(not a readable message)" : cleaned[..Math.Min(cleaned.Length, LetterLimits.MaxSubjectLength)];
+            }
+            catch (FormatException)
+            {
+                return "(not a readable message)";
+            }
         }
     }
 
-    internal sealed class FinishHandler(DbSession db) : IRequestHandler<Finish, Unit>
+    internal sealed class FinishHandler(DbSession db, TimeProvider clock) : IRequestHandler<Finish, Unit>
     {
         public async Task<Unit> Handle(Finish cmd, CancellationToken ct)
         {
-            // Settings saved during the poll made the mailbox due at once ('-infinity'): that stays.
+            var detail = cmd.Error?.Detail is { Length: > 2000 } long_ ? long_[..2000] : cmd.Error?.Detail;
             await db.ExecuteAsync("""
-                UPDATE jobs.mailbox_watch SET next_poll_at = @NextPollAt
-                WHERE organisation_id = current_organisation_id() AND next_poll_at <> '-infinity'
-                """, cmd, ct);
+                INSERT INTO mailbox_poll_status AS status (organisation_id, last_polled_at, last_error_stage, last_error_detail, last_error_at)
+                VALUES (current_organisation_id(), @now, @stage, @detail, CASE WHEN @stage::text IS NULL THEN NULL ELSE @now END)
+                ON CONFLICT (organisation_id) DO UPDATE
+                SET last_polled_at = excluded.last_polled_at, last_error_stage = excluded.last_error_stage,
+                    last_error_detail = excluded.last_error_detail, last_error_at = excluded.last_error_at
+                """, new { now = clock.GetUtcNow(), stage = cmd.Error?.Stage, detail }, ct);
+            if (cmd.NextPollAt is { } next)
+            {
+                // Settings saved during the poll made the mailbox due at once ('-infinity'): that stays.
+                await db.ExecuteAsync("""
+                    UPDATE jobs.mailbox_watch SET next_poll_at = @next
+                    WHERE organisation_id = current_organisation_id() AND next_poll_at <> '-infinity'
+                    """, new { next }, ct);
+            }
+
             return Unit.Value;
         }
     }

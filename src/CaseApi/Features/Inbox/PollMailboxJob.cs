@@ -1,10 +1,12 @@
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Organisations;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Json;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
 using MediatR;
+using Npgsql;
 
 namespace CaseApi.Features.Inbox;
 
@@ -29,14 +31,15 @@ public sealed class PollMailboxJob(IServiceScopeFactory scopes, MailConnector co
         // Longer than a poll of a full batch takes (each IMAP step times out after 10 s), so that a live poller is not joined by another.
         var lease = TimeSpan.FromSeconds(configuration.GetValue("Jobs:MailPollLeaseSeconds", 600));
         var batchSize = configuration.GetValue("Jobs:MailPollBatchSize", 50);
+        var maxFailures = configuration.GetValue("Jobs:MailPollMaxFailures", 3);
         var claimed = await SendAsync(null, new PollMailbox.Claim(lease, MailboxesPerRun), ct);
         foreach (var organisationId in claimed)
         {
-            await PollAsync(organisationId, batchSize, ct);
+            await PollAsync(organisationId, batchSize, maxFailures, ct);
         }
     }
 
-    private async Task PollAsync(Guid organisationId, int batchSize, CancellationToken ct)
+    private async Task PollAsync(Guid organisationId, int batchSize, int maxFailures, CancellationToken ct)
     {
         var mailbox = await SendAsync(organisationId, new PollMailbox.Start(), ct);
         if (mailbox is null)
@@ -46,6 +49,8 @@ public sealed class PollMailboxJob(IServiceScopeFactory scopes, MailConnector co
 
         var left = false;
         var counts = new Dictionary<PollMailbox.Outcome, int>();
+        var setAside = 0;
+        PollMailbox.PollError? error = null;
         try
         {
             using var imap = new ImapClient();
@@ -68,8 +73,22 @@ public sealed class PollMailboxJob(IServiceScopeFactory scopes, MailConnector co
                 // A message beyond the limit reaches the inbox with its header only (itself cut at a megabyte); it stays whole in the mailbox.
                 await using var stream = await folder.GetStreamAsync(uid, tooLarge ? "HEADER" : "", ct);
                 var message = await ReadAsync(stream, tooLarge ? MaxHeaderBytes : MailMessageContent.MaxMessageBytes, ct);
-                var outcome = await SendAsync(organisationId, new PollMailbox.Import(mailbox.Identity, uidValidity, uid.Id, message, tooLarge ? size : null), ct);
-                counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
+                try
+                {
+                    var outcome = await SendAsync(organisationId, new PollMailbox.Import(mailbox.Identity, uidValidity, uid.Id, message, tooLarge ? size : null), ct);
+                    counts[outcome] = counts.GetValueOrDefault(outcome) + 1;
+                }
+                catch (Exception failed) when (!IsPassing(failed))
+                {
+                    if (!await SendAsync(organisationId, new PollMailbox.CountFailure(mailbox.Identity, uidValidity, uid.Id, message, Describe(failed), maxFailures), ct))
+                    {
+                        throw;
+                    }
+
+                    logger.LogError(failed, "Mailbox poll of organisation {OrganisationId}: message UID {Uid} failed to import {MaxFailures} times and was set aside in the inbox",
+                        organisationId, uid.Id, maxFailures);
+                    setAside++;
+                }
             }
 
             await imap.DisconnectAsync(quit: true, ct);
@@ -77,18 +96,31 @@ public sealed class PollMailboxJob(IServiceScopeFactory scopes, MailConnector co
         catch (MailConnectionException failed)
         {
             logger.LogWarning("Mailbox poll of organisation {OrganisationId} stopped at {Stage}: {Detail}", organisationId, failed.Stage, failed.Message);
+            error = new(SnakeCase.From(failed.Stage), failed.Message);
         }
         catch (Exception failed) when (failed is not OperationCanceledException)
         {
             // The messages imported so far stay imported; the rest are read again once the lease runs out.
             logger.LogError(failed, "Mailbox poll of organisation {OrganisationId} failed after {Counts}; it is tried again when its lease runs out", organisationId, counts);
+            if (!IsPassing(failed))
+            {
+                await SendAsync(organisationId, new PollMailbox.Finish(null, new("import", $"{Describe(failed)} Tried again when the lease runs out.")), ct);
+            }
+
             return;
         }
 
-        logger.LogInformation("Mailbox poll of organisation {OrganisationId}: {Counts}{Left}", organisationId, counts, left ? ", more left for the next run" : "");
+        logger.LogInformation("Mailbox poll of organisation {OrganisationId}: {Counts}, {SetAside} set aside{Left}", organisationId, counts, setAside,
+            left ? ", more left for the next run" : "");
         var now = clock.GetUtcNow();
-        await SendAsync(organisationId, new PollMailbox.Finish(left ? now : now + mailbox.Interval), ct);
+        await SendAsync(organisationId, new PollMailbox.Finish(left ? now : now + mailbox.Interval, error), ct);
     }
+
+    private static string Describe(Exception failed) => $"{failed.GetType().Name}: {failed.Message}".TrimEnd('.') + ".";
+
+    /// <summary>A failure of the database or the connection to it that the next poll may not meet: not the message's fault.</summary>
+    private static bool IsPassing(Exception failed) =>
+        failed is OperationCanceledException or TimeoutException or NpgsqlException { IsTransient: true } or MailConnectionException or IOException;
 
     /// <summary>At most <paramref name="limit"/> bytes: the size the server announced is its word, the stream is what arrives.</summary>
     private static async Task<byte[]> ReadAsync(Stream stream, long limit, CancellationToken ct)

@@ -1,3 +1,5 @@
+using CaseApi.Features.Inbox;
+
 namespace CaseApi.Features.Organisations;
 
 public static class OrganisationEndpoints
@@ -16,5 +18,6 @@ public static class OrganisationEndpoints
         GetMailSettings.Map(mail);
         SetMailSettings.Map(mail);
         TestMailSettings.Map(mail);
+        GetMailboxStatus.Map(mail);
     }
 }

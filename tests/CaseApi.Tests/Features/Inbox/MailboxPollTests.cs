@@ -207,6 +207,123 @@ public sealed class MailboxPollTests(MailboxPollTests.Loopback api, Dovecot dove
         Assert.Equal(1L, (await CursorAsync(await OrganisationOfAsync(world))).LastUid);
     }
 
+    [Fact]
+    public async Task A_message_whose_import_fails_on_three_polls_is_set_aside_in_the_inbox_and_the_replies_behind_it_are_imported()
+    {
+        var (world, folder) = await MailboxAsync();
+        var caseReference = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}")).GetProperty("reference").GetString();
+        var poison = await DeliverAsync(Reply($"Ihr Zeichen {caseReference}: Vergiftet", "Text."), folder);
+        await DeliverAsync(Reply($"Ihr Zeichen {caseReference}: Danach", "Text."), folder);
+        var organisationId = await OrganisationOfAsync(world);
+        // A fault in CaseApi itself that this one message meets every time: not a passing failure of the database.
+        await FailLetterInsertsAsync(organisationId, "Vergiftet", sqlState: "P0001");
+
+        await PollAsync();
+        var afterFirst = await StatusAsync(world);
+        api.Clock.Advance(Lease);
+        await PollAsync();
+        var afterSecond = await LettersAsync(world);
+        api.Clock.Advance(Lease);
+        await PollAsync();
+        await StopFailingAsync(organisationId);
+
+        Assert.Equal(1, afterFirst.GetProperty("failedImports").GetInt32());
+        var error = afterFirst.GetProperty("lastError");
+        Assert.Equal("import", error.GetProperty("stage").GetString());
+        Assert.Contains("injected failure", error.GetProperty("detail").GetString());
+        Assert.Empty(afterSecond);
+        var letter = Assert.Single(await LettersAsync(world));
+        Assert.Equal($"Ihr Zeichen {caseReference}: Danach", letter.GetProperty("subject").GetString());
+        var setAside = Assert.Single(await InboxAsync(world));
+        Assert.Equal(("refused", $"Ihr Zeichen {caseReference}: Vergiftet"), (setAside.GetProperty("reason").GetString(), setAside.GetProperty("subject").GetString()));
+        Assert.StartsWith("CaseApi could not import this message (3 attempts): PostgresException: P0001: injected failure.", setAside.GetProperty("detail").GetString());
+        Assert.Equal(poison, await world.Client.GetByteArrayAsync($"/v1/inbox/{setAside.Id()}/original"));
+        var status = await StatusAsync(world);
+        Assert.Equal((0, 1, JsonValueKind.Null), (status.GetProperty("failedImports").GetInt32(), status.GetProperty("setAside").GetInt32(), status.GetProperty("lastError").ValueKind));
+        Assert.Equal(2L, (await CursorAsync(organisationId)).LastUid);
+    }
+
+    [Fact]
+    public async Task A_passing_failure_of_the_database_is_not_counted_against_the_message_which_is_imported_once_the_database_is_back()
+    {
+        var (world, folder) = await MailboxAsync();
+        var caseReference = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}")).GetProperty("reference").GetString();
+        await DeliverAsync(Reply($"Ihr Zeichen {caseReference}: Geduld", "Text."), folder);
+        var organisationId = await OrganisationOfAsync(world);
+        // 53300 too_many_connections: transient to Npgsql, as a server at its connection limit is.
+        await FailLetterInsertsAsync(organisationId, "Geduld", sqlState: "53300");
+
+        foreach (var _ in Enumerable.Range(0, 4))
+        {
+            await PollAsync();
+            api.Clock.Advance(Lease);
+        }
+
+        var whileFailing = await StatusAsync(world);
+        await StopFailingAsync(organisationId);
+        await PollAsync();
+
+        Assert.Equal(0, whileFailing.GetProperty("failedImports").GetInt32());
+        Assert.Empty(await InboxAsync(world));
+        Assert.Equal($"Ihr Zeichen {caseReference}: Geduld", Assert.Single(await LettersAsync(world)).GetProperty("subject").GetString());
+    }
+
+    [Fact]
+    public async Task An_admin_sees_when_the_mailbox_was_read_and_why_it_could_not_be_and_a_lawyer_does_not()
+    {
+        var (world, folder) = await MailboxAsync();
+        var caseReference = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}")).GetProperty("reference").GetString();
+        await DeliverAsync(Reply($"Ihr Zeichen {caseReference}", "Text."), folder);
+        await PollAsync();
+        var read = await StatusAsync(world);
+        var polledAt = api.Clock.GetUtcNow();
+        using var wrongPassword = await MailApi.PutAsync(world.Client, new
+        {
+            fromAddress = "cases@ngo.example", replyAddressPattern = "cases+{token}@ngo.example", pollIntervalMinutes = IntervalMinutes,
+            smtp = new { host = "127.0.0.1", port = 25, tls = "none" },
+            imap = new { host = "127.0.0.1", port = dovecot.ImapsPort, tls = "tls", user = Dovecot.User, password = "expired", folder, trustedCertificateSha256 = dovecot.Certificate.Sha256 },
+        }, "\"1\"");
+        api.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        await PollAsync();
+        var failed = await StatusAsync(world);
+        var lawyerKey = (await world.Client.CreatedAsync("/v1/api-keys", new { name = "Lawyer", role = "lawyer" })).GetProperty("secret").GetString();
+        using var lawyer = api.ClientFor(lawyerKey);
+        using var lawyerReads = await lawyer.GetAsync("/v1/organisation/mail/status");
+
+        Assert.True(wrongPassword.IsSuccessStatusCode, await wrongPassword.Content.ReadAsStringAsync());
+        Assert.Equal((polledAt, polledAt, polledAt + TimeSpan.FromMinutes(IntervalMinutes)),
+            (read.GetProperty("lastPolledAt").GetDateTimeOffset(), read.GetProperty("lastImportedAt").GetDateTimeOffset(), read.GetProperty("nextPollAt").GetDateTimeOffset()));
+        Assert.Equal(JsonValueKind.Null, read.GetProperty("lastError").ValueKind);
+        var error = failed.GetProperty("lastError");
+        Assert.Equal(("auth", "The server refused the user name or password.", polledAt + TimeSpan.FromMinutes(1)),
+            (error.GetProperty("stage").GetString(), error.GetProperty("detail").GetString(), error.GetProperty("at").GetDateTimeOffset()));
+        Assert.DoesNotContain("expired", failed.ToString());
+        Assert.Equal(polledAt, failed.GetProperty("lastImportedAt").GetDateTimeOffset());
+        Assert.Equal(HttpStatusCode.Forbidden, lawyerReads.StatusCode);
+    }
+
+    private async Task FailLetterInsertsAsync(Guid organisationId, string subject, string sqlState)
+    {
+        await using var superUser = await api.OpenAsSuperUserAsync();
+        await superUser.ExecuteAsync($"""
+            CREATE FUNCTION fail_letter_{organisationId:N}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.organisation_id = '{organisationId}' AND NEW.subject LIKE '%{subject}%' THEN RAISE EXCEPTION 'injected failure' USING ERRCODE = '{sqlState}'; END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER fail_letter_{organisationId:N} BEFORE INSERT ON letters FOR EACH ROW EXECUTE FUNCTION fail_letter_{organisationId:N}();
+            """);
+    }
+
+    private async Task StopFailingAsync(Guid organisationId)
+    {
+        await using var superUser = await api.OpenAsSuperUserAsync();
+        await superUser.ExecuteAsync($"DROP TRIGGER fail_letter_{organisationId:N} ON letters; DROP FUNCTION fail_letter_{organisationId:N}();");
+    }
+
+    private static Task<JsonElement> StatusAsync(Letters.World world) => world.Client.GetFromJsonAsync<JsonElement>("/v1/organisation/mail/status");
+
     private async Task<(Letters.World World, string Folder)> MailboxAsync()
     {
         var world = await Letters.WorldAsync(api);
