@@ -84,6 +84,8 @@ public static class SchemaNames
         [typeof(LetterTemplateDto)] = "LetterTemplate",
 
         [typeof(InboxMessageDto)] = "InboxMessage",
+        [typeof(MailboxStatusDto)] = "MailboxStatus",
+        [typeof(MailboxPollErrorDto)] = "MailboxPollError",
         [typeof(AssignInboxMessage.Assignment)] = "InboxAssignment",
         [typeof(DismissInboxMessage.Dismissal)] = "InboxDismissal",
 

@@ -36,7 +36,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Organisation.Mail.Status
         /// <summary>
         /// When the organisation&apos;s mailbox was last read and a message last imported, when the next poll is due, and why the last pollfailed (a connection stage such as `auth`, or `import`). A message whose import fails on `Jobs:MailPollMaxFailures` polls in arow (3) is set aside in the inbox with reason `refused`, so that the replies behind it are imported. A 404 until mail settings exist.
         /// </summary>
-        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatusDto"/></returns>
+        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatus"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 401 status code</exception>
@@ -47,11 +47,11 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Organisation.Mail.Status
         /// <exception cref="global::CaseApi.Tests.Clients.Kiota.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatusDto?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatus?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatusDto> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatus> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -64,7 +64,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Organisation.Mail.Status
                 { "500", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::CaseApi.Tests.Clients.Kiota.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatusDto>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatusDto.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatus>(requestInfo, global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatus.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// When the organisation&apos;s mailbox was last read and a message last imported, when the next poll is due, and why the last pollfailed (a connection stage such as `auth`, or `import`). A message whose import fails on `Jobs:MailPollMaxFailures` polls in arow (3) is set aside in the inbox with reason `refused`, so that the replies behind it are imported. A 404 until mail settings exist.

@@ -11,17 +11,17 @@ namespace CaseApi.Tests.Clients.Kiota.Models
     /// How the poll of the organisation&apos;s mailbox is doing: a mailbox that cannot be read loses no reply, but delays every one.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class MailboxStatusDto : IParsable
+    public partial class MailboxStatus : IParsable
     {
         /// <summary>Polls in a row that failed to import the same message; at `Jobs:MailPollMaxFailures` (3) it is set aside in the inbox.</summary>
         public int? FailedImports { get; set; }
         /// <summary>The lastError property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollErrorDto? LastError { get; set; }
+        public global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollError? LastError { get; set; }
 #nullable restore
 #else
-        public global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollErrorDto LastError { get; set; }
+        public global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollError LastError { get; set; }
 #endif
         /// <summary>When the poller moved past a message last (null: never).</summary>
         public DateTimeOffset? LastImportedAt { get; set; }
@@ -34,12 +34,12 @@ namespace CaseApi.Tests.Clients.Kiota.Models
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatusDto"/></returns>
+        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatus"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatusDto CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatus CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatusDto();
+            return new global::CaseApi.Tests.Clients.Kiota.Models.MailboxStatus();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -50,7 +50,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "failedImports", n => { FailedImports = n.GetIntValue(); } },
-                { "lastError", n => { LastError = n.GetObjectValue<global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollErrorDto>(global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollErrorDto.CreateFromDiscriminatorValue); } },
+                { "lastError", n => { LastError = n.GetObjectValue<global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollError>(global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollError.CreateFromDiscriminatorValue); } },
                 { "lastImportedAt", n => { LastImportedAt = n.GetDateTimeOffsetValue(); } },
                 { "lastPolledAt", n => { LastPolledAt = n.GetDateTimeOffsetValue(); } },
                 { "nextPollAt", n => { NextPollAt = n.GetDateTimeOffsetValue(); } },
@@ -65,7 +65,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteIntValue("failedImports", FailedImports);
-            writer.WriteObjectValue<global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollErrorDto>("lastError", LastError);
+            writer.WriteObjectValue<global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollError>("lastError", LastError);
             writer.WriteDateTimeOffsetValue("lastImportedAt", LastImportedAt);
             writer.WriteDateTimeOffsetValue("lastPolledAt", LastPolledAt);
             writer.WriteDateTimeOffsetValue("nextPollAt", NextPollAt);

@@ -11,7 +11,7 @@ namespace CaseApi.Tests.Clients.Kiota.Models
     /// Why the last poll stopped short.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class MailboxPollErrorDto : IParsable
+    public partial class MailboxPollError : IParsable
     {
         /// <summary>The at property</summary>
         public DateTimeOffset? At { get; set; }
@@ -34,12 +34,12 @@ namespace CaseApi.Tests.Clients.Kiota.Models
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollErrorDto"/></returns>
+        /// <returns>A <see cref="global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollError"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollErrorDto CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollError CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollErrorDto();
+            return new global::CaseApi.Tests.Clients.Kiota.Models.MailboxPollError();
         }
         /// <summary>
         /// The deserialization information for the current model
