@@ -28,8 +28,8 @@ internal static class LoadBenchmark
     public static readonly Scenario Definition = new(
         "load",
         "Generates the data set (or reuses today's), starts the API in Release, drives each read and its bare baseline and sending letters with wrk; then N instances with Hangfire on one PostgreSQL.",
-        ["duration", "warmup", "warmup-rounds", "connections", "threads", "instances", "instances-duration", "npgsql"],
-        ["quick", "keep", "no-instances"],
+        ["duration", "warmup", "warmup-rounds", "connections", "threads", "instances", "instances-duration", "npgsql", "pgbouncer-pool"],
+        ["quick", "keep", "no-instances", "no-pgbouncer"],
         RunAsync);
 
     private const double RatioTarget = 0.70;
@@ -51,7 +51,8 @@ internal static class LoadBenchmark
         ("noyb – European Center for Digital Rights", "AT", "Europe/Vienna"), ("Bits of Freedom", "NL", "Europe/Amsterdam"),
     ];
 
-    private sealed record Settings(int Duration, int Warmup, int WarmupRounds, int Connections, int Threads, int Instances, int InstancesDuration, string? Npgsql, bool Keep);
+    private sealed record Settings(
+        int Duration, int Warmup, int WarmupRounds, int Connections, int Threads, int Instances, int InstancesDuration, string? Npgsql, bool Keep, int? PgBouncerPool);
 
     /// <summary>A read scenario: its API requests; the baseline's are the same with <see cref="BaselineEndpoints.Prefix"/> for /v1.</summary>
     private sealed record ReadScenario(string Name, string Label, IReadOnlyList<Target> Api)
@@ -73,8 +74,12 @@ internal static class LoadBenchmark
         public double? Ratio => Baseline is null ? null : Api.Wrk.RequestsPerSecond / Baseline.Wrk.RequestsPerSecond;
     }
 
-    private sealed record InstancesResult(IReadOnlyList<(string Name, WrkResult Wrk)> Runs, IReadOnlyDictionary<string, int> PeakConnections, int PeakServerConnections,
-        int MaxConnections, IReadOnlyList<string> Jobs, IReadOnlyList<string> Problems);
+    /// <param name="Route">How the instances reach PostgreSQL.</param>
+    /// <param name="PoolSize">PgBouncer's server connections at most; null when the instances connect directly.</param>
+    /// <param name="PeakApplicationConnections">Server connections of the application role at their peak (all instances, Hangfire's included).</param>
+    private sealed record InstancesResult(
+        string Route, IReadOnlyList<(string Name, WrkResult Wrk)> Runs, IReadOnlyDictionary<string, int> PeakConnections, int PeakServerConnections,
+        int MaxConnections, int? PoolSize, int PeakApplicationConnections, IReadOnlyList<string> Jobs, IReadOnlyList<string> Problems);
 
     private static async Task<int> RunAsync(BenchmarkOptions options, CancellationToken ct)
     {
@@ -84,8 +89,8 @@ internal static class LoadBenchmark
             options.Int("duration", quick ? 3 : 30), options.Int("warmup", quick ? 1 : 5), options.Int("warmup-rounds", quick ? 1 : 6),
             options.Int("connections", 32), options.Int("threads", 2),
             options.Has("no-instances") ? 0 : options.Int("instances", 3), options.Int("instances-duration", quick ? 5 : 60), options.Text("npgsql"),
-            options.Has("keep"));
-        if (Wrk.Missing() is { } missing)
+            options.Has("keep"), options.Has("no-pgbouncer") ? null : options.Int("pgbouncer-pool", 20));
+        if ((Wrk.Missing() ?? (settings.Instances > 0 && settings.PgBouncerPool is not null ? PgBouncer.Missing() : null)) is { } missing)
         {
             Console.Error.WriteLine(missing);
             return 2;
@@ -109,9 +114,18 @@ internal static class LoadBenchmark
         var template = await EnsureDataSetAsync(server, size, ct);
         var problems = new List<string>();
         var rows = await MeasureOneInstanceAsync(server, template, settings, directory, problems, ct);
-        var instances = settings.Instances > 0 ? await MeasureInstancesAsync(server, template, settings, maxConnections, directory, ct) : null;
+        var instances = new List<InstancesResult>();
+        if (settings.Instances > 0)
+        {
+            instances.Add(await MeasureInstancesAsync(server, template, settings, maxConnections, directory, pgBouncerPool: null, ct));
+            if (settings.PgBouncerPool is { } pool)
+            {
+                instances.Add(await MeasureInstancesAsync(server, template, settings, maxConnections, directory, pool, ct));
+            }
+        }
+
         Report(rows, instances, settings, problems);
-        return problems.Count > 0 || instances?.Problems.Count > 0 ? 1 : 0;
+        return problems.Count > 0 || instances.Any(i => i.Problems.Count > 0) ? 1 : 0;
     }
 
     /// <summary>
@@ -219,20 +233,30 @@ internal static class LoadBenchmark
         }
     }
 
+    /// <param name="pgBouncerPool">Null: the instances connect to PostgreSQL directly; else through PgBouncer in transaction mode with this pool.</param>
     private static async Task<InstancesResult> MeasureInstancesAsync(
-        BenchmarkServer server, string template, Settings settings, int maxConnections, string directory, CancellationToken ct)
+        BenchmarkServer server, string template, Settings settings, int maxConnections, string directory, int? pgBouncerPool, CancellationToken ct)
     {
-        Console.WriteLine();
-        Console.WriteLine($"== {settings.Instances} instances (Mode=all: the API and a Hangfire server each) on one PostgreSQL (max_connections {maxConnections}): " +
-                          $"each driven with {settings.Connections} connections for {settings.InstancesDuration} s, reads and a fifth sends ==");
-        var database = await server.CloneAsync(template, "instances", ct);
+        var database = await server.CloneAsync(template, pgBouncerPool is null ? "instances" : "pgbouncer", ct);
         var hosts = new List<HostProcess>();
+        PgBouncer? bouncer = null;
         try
         {
+            if (pgBouncerPool is { } pool)
+            {
+                bouncer = await PgBouncer.StartAsync(database.Connections.Application, pool, directory, ct);
+            }
+
+            var route = bouncer is null ? "directly"
+                : $"through PgBouncer {bouncer.Version} in transaction mode, {bouncer.PoolSize} server connections" +
+                  (bouncer.KeepsPreparedStatements ? "" : ", Max Auto Prepare=0 (this PgBouncer cannot keep prepared statements apart)");
+            Console.WriteLine();
+            Console.WriteLine($"== {settings.Instances} instances (Mode=all: the API and a Hangfire server each) on one PostgreSQL (max_connections {maxConnections}), {route}: " +
+                              $"each driven with {settings.Connections} connections for {settings.InstancesDuration} s, reads and a fifth sends ==");
             var keys = await IssueKeysAsync(database, ct);
             for (var i = 1; i <= settings.Instances; i++)
             {
-                hosts.Add(await HostProcess.StartAsync($"instance-{i}", HostSettings(database, "all", settings.Npgsql, $"instance-{i}"), directory, ct));
+                hosts.Add(await HostProcess.StartAsync($"instance-{i}", HostSettings(database, "all", settings.Npgsql, $"instance-{i}", bouncer), directory, ct));
             }
 
             var targets = await PrepareTargetsAsync(hosts[0], database, keys, ct);
@@ -249,7 +273,7 @@ internal static class LoadBenchmark
             var runs = await Task.WhenAll(hosts.Select((host, i) =>
                 Wrk.RunAsync(host.BaseAddress, files[i], 0.2, settings.Connections, settings.Threads, settings.InstancesDuration, ct)));
             await stopSampling.CancelAsync();
-            var (peaks, peakServer) = await sampling;
+            var (peaks, peakServer, peakApplication) = await sampling;
 
             var problems = new List<string>();
             foreach (var (host, run) in hosts.Zip(runs))
@@ -265,9 +289,20 @@ internal static class LoadBenchmark
                 problems.AddRange(host.LogLines("pool").Concat(host.LogLines("too many clients")).Take(10).Select(f => $"{host.Name} log: {f}"));
             }
 
+            if (bouncer is not null)
+            {
+                if (peakApplication > bouncer.PoolSize)
+                {
+                    problems.Add($"{peakApplication} server connections of the application role, more than PgBouncer's pool of {bouncer.PoolSize}");
+                }
+
+                problems.AddRange(File.ReadLines(bouncer.LogFile).Where(line => line.Contains("ERROR", StringComparison.Ordinal) || line.Contains("FATAL", StringComparison.Ordinal))
+                    .Take(10).Select(line => $"pgbouncer log: {line}"));
+            }
+
             var jobs = await QueryAsync(database, "SELECT statename || ': ' || count(*) FROM hangfire.job GROUP BY statename ORDER BY statename", ct);
             var servers = await QueryAsync(database, "SELECT count(*)::text FROM hangfire.server", ct);
-            return new InstancesResult(hosts.Zip(runs, (h, r) => (h.Name, r)).ToList(), peaks, peakServer, maxConnections,
+            return new InstancesResult(route, hosts.Zip(runs, (h, r) => (h.Name, r)).ToList(), peaks, peakServer, maxConnections, bouncer?.PoolSize, peakApplication,
                 [$"{servers[0]} Hangfire servers", .. jobs], problems.Distinct().ToList());
         }
         finally
@@ -277,14 +312,20 @@ internal static class LoadBenchmark
                 await host.DisposeAsync();
             }
 
+            if (bouncer is not null)
+            {
+                await bouncer.DisposeAsync();
+            }
+
             await DropUnlessKeptAsync(server, database, settings, ct);
         }
     }
 
     /// <summary>The environment of a <see cref="BenchmarkHost"/>: the database, and the settings every instance would get.</summary>
-    private static Dictionary<string, string> HostSettings(BenchmarkDatabase database, string mode, string? npgsql, string? applicationName)
+    /// <param name="bouncer">Where the application connection goes through, if anywhere; migrations always connect directly.</param>
+    private static Dictionary<string, string> HostSettings(BenchmarkDatabase database, string mode, string? npgsql, string? applicationName, PgBouncer? bouncer = null)
     {
-        var application = new NpgsqlConnectionStringBuilder(database.Connections.Application);
+        var application = new NpgsqlConnectionStringBuilder(bouncer?.Through(database.Connections.Application) ?? database.Connections.Application);
         if (applicationName is not null)
         {
             // So that pg_stat_activity tells the instances apart.
@@ -469,15 +510,20 @@ internal static class LoadBenchmark
     }
 
     /// <summary>Connections to the benchmark's database by application name, and to the whole server, at their highest, sampled every 100 ms.</summary>
-    private static async Task<(IReadOnlyDictionary<string, int> ByApplication, int Server)> SampleConnectionsAsync(BenchmarkDatabase database, CancellationToken stop)
+    /// <returns>Peaks by application name, of the whole server, and of the application role's connections.</returns>
+    private static async Task<(IReadOnlyDictionary<string, int> ByApplication, int Server, int Application)> SampleConnectionsAsync(BenchmarkDatabase database, CancellationToken stop)
     {
         await using var connection = await database.OpenAsSuperUserAsync(CancellationToken.None);
+        // Through PgBouncer, a server connection carries the application name of the client whose transaction it ran last.
         await using var command = new NpgsqlCommand("""
             SELECT coalesce(nullif(application_name, ''), '(none)'), count(*)::int FROM pg_stat_activity
             WHERE datname = current_database() AND pid <> pg_backend_pid() GROUP BY 1
             UNION ALL
             SELECT '', count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+            UNION ALL
+            SELECT ' application role', count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND usename = @role
             """, connection);
+        command.Parameters.AddWithValue("role", new NpgsqlConnectionStringBuilder(database.Connections.Application).Username!);
         var peaks = new Dictionary<string, int>();
         while (!stop.IsCancellationRequested)
         {
@@ -500,7 +546,8 @@ internal static class LoadBenchmark
         }
 
         var server = peaks.Remove("", out var total) ? total : 0;
-        return (peaks, server);
+        var application = peaks.Remove(" application role", out var role) ? role : 0;
+        return (peaks, server, application);
     }
 
     /// <summary>The postmaster of a local server (a backend's parent), whose process tree is PostgreSQL's CPU time; null when the server is elsewhere.</summary>
@@ -536,7 +583,7 @@ internal static class LoadBenchmark
         }
     }
 
-    private static void Report(IReadOnlyList<Row> rows, InstancesResult? instances, Settings settings, IReadOnlyList<string> problems)
+    private static void Report(IReadOnlyList<Row> rows, IReadOnlyList<InstancesResult> runs, Settings settings, IReadOnlyList<string> problems)
     {
         Console.WriteLine();
         Console.WriteLine($"| scenario | req/s | p50 ms | p99 ms | baseline req/s | baseline p99 ms | ratio | peak memory MB |");
@@ -567,14 +614,15 @@ internal static class LoadBenchmark
         var slowest = rows.MaxBy(r => r.Api.Wrk.P99Us)!;
         Console.WriteLine($"target: p99 under {P99TargetMs} ms at {settings.Connections} connections — highest {Ms(slowest.Api.Wrk.P99Us)} ms ({slowest.Scenario}): " +
                           $"{(rows.All(r => r.Api.Wrk.P99Us < P99TargetMs * 1000) ? "PASS" : "MISS")}");
-        if (instances is not null)
+        foreach (var instances in runs)
         {
             var total = instances.PeakConnections.Values.Sum();
-            Console.WriteLine($"target: no connection-pool exhaustion with {instances.Runs.Count} instances and Hangfire on one PostgreSQL — " +
+            var pool = instances.PoolSize is { } size ? $"; application role's server connections at their peak {instances.PeakApplicationConnections} of PgBouncer's pool {size}" : "";
+            Console.WriteLine($"target: no connection-pool exhaustion with {instances.Runs.Count} instances and Hangfire on one PostgreSQL, {instances.Route} — " +
                               $"{instances.Runs.Sum(r => r.Wrk.Requests):N0} requests, {instances.Runs.Sum(r => r.Wrk.Non2xx)} non-2xx, " +
                               $"{instances.Runs.Sum(r => r.Wrk.SocketErrors)} socket errors; connections at their peak: " +
                               $"{string.Join(", ", instances.PeakConnections.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"))} " +
-                              $"(sum of peaks {total}; server-wide peak {instances.PeakServerConnections} of max_connections {instances.MaxConnections}); " +
+                              $"(sum of peaks {total}; server-wide peak {instances.PeakServerConnections} of max_connections {instances.MaxConnections}{pool}); " +
                               $"{string.Join(", ", instances.Jobs)}: {(instances.Problems.Count == 0 ? "PASS" : "MISS")}");
             foreach (var problem in instances.Problems)
             {
