@@ -7,6 +7,8 @@ using CaseApi.Infrastructure.Auth;
 using CaseApi.Tests.Features.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace CaseApi.Tests.Infrastructure.Telemetry;
 
@@ -129,6 +131,15 @@ public sealed class MetricsTests(MetricsTests.WithOperator api, CaseApiFactory w
             OperatorToken, adminKey, adminKey[..12], webhook.GetProperty("secret").GetString()!, "receivers-own-path-secret", "/hooks",
         ];
         Assert.All(secrets, secret => Assert.DoesNotContain(secret, scrape.Text, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Nothing_is_collected_for_export_without_an_operator_token_or_a_collector_and_no_trace_without_a_collector()
+    {
+        Assert.Null(withoutOperator.Services.GetService<MeterProvider>());
+        Assert.Null(withoutOperator.Services.GetService<TracerProvider>());
+        Assert.NotNull(api.Services.GetService<MeterProvider>());
+        Assert.Null(api.Services.GetService<TracerProvider>());
     }
 
     private async Task<(Guid Id, HttpClient Client)> OrganisationAsync()
