@@ -1,3 +1,4 @@
+using CaseApi.Infrastructure.Data;
 using Dapper;
 using Npgsql;
 
@@ -14,14 +15,16 @@ namespace CaseApi.Infrastructure.Telemetry;
 /// the backlog counts at most <see cref="BacklogCap"/> rows of an index. The ages are taken against the clock at each reading,
 /// so that a lag keeps growing between two queries while the oldest row stays.
 /// </remarks>
-public sealed class WorkQueueReading(IServiceProvider services, TimeProvider clock, IConfiguration configuration, ILogger<WorkQueueReading> logger)
+public sealed class WorkQueueReading(DatabaseRuntime database, TimeProvider clock, IConfiguration configuration, ILogger<WorkQueueReading> logger)
+    : IDisposable
 {
     /// <summary>Beyond this the backlog gauge stays put: counting a runaway backlog to the last row would cost a scan per reading.</summary>
     public const int BacklogCap = 100_000;
 
     private readonly TimeSpan cacheFor = TimeSpan.FromSeconds(configuration.GetValue("Telemetry:GaugeCacheSeconds", 10));
     private readonly Lock gate = new();
-    private (Snapshot Value, DateTimeOffset ReadAt)? cached;
+    private (Snapshot? Value, DateTimeOffset ReadAt)? cached;
+    private NpgsqlDataSource? dataSource;
 
     public sealed record Snapshot
     {
@@ -57,8 +60,14 @@ public sealed class WorkQueueReading(IServiceProvider services, TimeProvider clo
 
             try
             {
-                // Resolved here, not injected: the data source exists once the database is initialised at start, after the meter.
-                using var connection = services.GetRequiredService<NpgsqlDataSource>().OpenConnection();
+                // A pool of one connection of its own, created once the database is known (after the meter): a reading never
+                // waits for, nor takes, a connection that requests need. Unprepared: in a test, the first use of a connection after
+                // this statement, auto-prepared, had been refused failed in Npgsql 10.0.3 ("unexpected backend message DataRow").
+                dataSource ??= new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(database.Connections.Application)
+                {
+                    MaxPoolSize = 1, MaxAutoPrepare = 0, ApplicationName = "CaseApi metrics",
+                }.ConnectionString) { Name = "CaseApi metrics" }.Build();
+                using var connection = dataSource.OpenConnection();
                 var snapshot = connection.QuerySingle<Snapshot>(new CommandDefinition($"""
                     SELECT (SELECT min(next_check_at) FROM jobs.deadline_watch) AS oldest_deadline_check,
                            (SELECT min(next_attempt_at) FROM jobs.webhook_dispatch) AS oldest_webhook_attempt,
@@ -67,13 +76,18 @@ public sealed class WorkQueueReading(IServiceProvider services, TimeProvider clo
                 cached = (snapshot, now);
                 return snapshot;
             }
-            catch (Exception failure) when (failure is NpgsqlException or InvalidOperationException or TimeoutException)
+            // Anything: a callback that throws loses the scrape's other readings too, and says nothing in the log.
+            catch (Exception failure)
             {
-                // No reading rather than a stale one: an absent series is what an operator's "absent()" alert catches.
-                logger.LogWarning(failure, "Metrics: the jobs' work lists could not be read; the sweep lag and webhook backlog are left out of this reading");
-                cached = null;
+                // No reading rather than a stale one: an absent series is what an operator's "absent()" alert catches. Kept for
+                // the cache period too: in an outage every attempt may wait out the connection timeout, and the scrapes with it.
+                logger.LogWarning(failure, "Metrics: the jobs' work lists could not be read; the sweep lag and webhook backlog are left out for {Seconds} s",
+                    cacheFor.TotalSeconds);
+                cached = (null, now);
                 return null;
             }
         }
     }
+
+    public void Dispose() => dataSource?.Dispose();
 }

@@ -5,6 +5,7 @@ using CaseApi.Features.Organisations;
 using CaseApi.Features.Webhooks;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Tests.Features.Webhooks;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OpenTelemetry.Metrics;
@@ -134,6 +135,31 @@ public sealed class MetricsTests(MetricsTests.WithOperator api, CaseApiFactory w
     }
 
     [Fact]
+    public async Task While_the_work_lists_cannot_be_read_the_database_gauges_are_left_out_rather_than_shown_stale()
+    {
+        var role = new NpgsqlConnectionStringBuilder(api.Database.Application).Username;
+        await ScrapeAfterCacheAsync();
+        await GrantAsync($"REVOKE SELECT ON jobs.webhook_dispatch FROM \"{role}\"");
+        Scrape refused;
+        try
+        {
+            refused = await ScrapeAfterCacheAsync();
+        }
+        finally
+        {
+            await GrantAsync($"GRANT SELECT ON jobs.webhook_dispatch TO \"{role}\"");
+        }
+
+        var restored = await ScrapeAfterCacheAsync();
+
+        Assert.Null(refused.Value("caseapi_sweep_lag_seconds"));
+        Assert.Null(refused.Value("caseapi_webhooks_backlog"));
+        Assert.Null(refused.Value("caseapi_webhooks_lag_seconds"));
+        Assert.Equal(0, restored.Value("caseapi_webhooks_backlog"));
+        Assert.NotNull(restored.Value("caseapi_sweep_lag_seconds"));
+    }
+
+    [Fact]
     public void Nothing_is_collected_for_export_without_an_operator_token_or_a_collector_and_no_trace_without_a_collector()
     {
         Assert.Null(withoutOperator.Services.GetService<MeterProvider>());
@@ -146,6 +172,12 @@ public sealed class MetricsTests(MetricsTests.WithOperator api, CaseApiFactory w
     {
         var created = await api.SendAsync(new CreateOrganisation.Command($"Metrics {Guid.NewGuid():N}"[..20], "DE-NW", "Europe/Berlin"));
         return (created.Organisation.Id, api.ClientFor(created.AdminKeySecret));
+    }
+
+    private async Task GrantAsync(string sql)
+    {
+        await using var superUser = await api.OpenAsSuperUserAsync();
+        await superUser.ExecuteAsync(sql);
     }
 
     private Task DispatchAsync() => api.Services.GetRequiredService<DispatchWebhooksJob>().RunAsync(CancellationToken.None);
