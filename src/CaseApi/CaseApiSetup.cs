@@ -24,6 +24,7 @@ using CaseApi.Infrastructure.Mediation;
 using CaseApi.Infrastructure.Secrets;
 using CaseApi.Infrastructure.Jobs;
 using CaseApi.Infrastructure.OpenApi;
+using CaseApi.Infrastructure.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
@@ -56,7 +57,8 @@ public static class CaseApiSetup
 
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
-        services.AddSingleton(new OperatorCredential(builder.Configuration));
+        var operatorCredential = new OperatorCredential(builder.Configuration);
+        services.AddSingleton(operatorCredential);
         services.AddHttpContextAccessor();
         var publicBaseUrl = PublicLinks.ParseBaseUrl(builder.Configuration);
         services.AddSingleton(provider => new PublicLinks(publicBaseUrl, provider.GetRequiredService<IHttpContextAccessor>()));
@@ -96,12 +98,14 @@ public static class CaseApiSetup
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
         services.AddSwagger();
         services.AddJobs(builder.Configuration, mode);
+        services.AddTelemetry(builder.Configuration, operatorCredential);
     }
 
     public static void UseCaseApi(this WebApplication app)
     {
         // First: the rate limiter, HSTS and links read the client's address and scheme, which a configured proxy forwards.
         app.UseForwardedHeaders();
+        app.UseRequestCounting();
         app.UseSecurityHeaders("/swagger", "/hangfire");
         if (!app.Environment.IsDevelopment())
         {
@@ -130,6 +134,7 @@ public static class CaseApiSetup
         });
         app.UseAuthentication();
         app.UseJobsDashboard();
+        app.UseMetricsEndpoint();
         app.UseFeedTokenAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -1,3 +1,4 @@
+using CaseApi.Infrastructure.Telemetry;
 using MediatR;
 
 namespace CaseApi.Features.Deadlines;
@@ -7,7 +8,7 @@ namespace CaseApi.Features.Deadlines;
 /// transaction of its own, until nothing is due. Hangfire may run it twice or on several workers at once: the
 /// sweep's SQL makes that harmless.
 /// </summary>
-public sealed class SweepDeadlinesJob(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<SweepDeadlinesJob> logger)
+public sealed class SweepDeadlinesJob(IServiceScopeFactory scopes, CaseApiMetrics metrics, IConfiguration configuration, ILogger<SweepDeadlinesJob> logger)
 {
     public const string RecurringJobId = "deadline-sweep";
 
@@ -22,6 +23,9 @@ public sealed class SweepDeadlinesJob(IServiceScopeFactory scopes, IConfiguratio
             {
                 return;
             }
+
+            // Counted once the batch has committed: a batch rolled back is claimed and counted again.
+            metrics.DeadlinesMissed(result.Missed);
 
             logger.LogInformation("Deadline sweep: {Claimed} looked at, {DueSoon} due soon, {Missed} missed, {Reminders} reminders drafted, {Escalated} cases escalated",
                 result.Claimed, result.DueSoon, result.Missed, result.RemindersDrafted, result.CasesEscalated);

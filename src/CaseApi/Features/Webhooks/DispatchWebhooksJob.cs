@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Telemetry;
 using MediatR;
 using Npgsql;
 
@@ -12,7 +13,8 @@ namespace CaseApi.Features.Webhooks;
 /// once, is harmless: the claim skips locked rows and the record counts each attempt once.
 /// </summary>
 public sealed class DispatchWebhooksJob(
-    IServiceScopeFactory scopes, WebhookSender sender, WebhookTimings timings, TimeProvider clock, IConfiguration configuration, ILogger<DispatchWebhooksJob> logger)
+    IServiceScopeFactory scopes, WebhookSender sender, WebhookTimings timings, CaseApiMetrics metrics, TimeProvider clock, IConfiguration configuration,
+    ILogger<DispatchWebhooksJob> logger)
 {
     public const string RecurringJobId = "webhook-dispatch";
 
@@ -74,6 +76,7 @@ public sealed class DispatchWebhooksJob(
             }
 
             outcomes.Add(outcome.Value);
+            metrics.WebhookAttempt(outcome.Value);
             if (attempt.StatusCode is null || outcome == RecordWebhookAttempt.Outcome.WebhookDisabled)
             {
                 return;

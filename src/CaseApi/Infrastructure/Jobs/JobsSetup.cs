@@ -3,7 +3,9 @@ using CaseApi.Features.Inbox;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Mediation;
+using CaseApi.Infrastructure.Telemetry;
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -59,6 +61,9 @@ public static class JobsSetup
                 options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
                 // Recurring jobs are checked this often; the webhook dispatcher's schedule is in seconds.
                 options.SchedulePollingInterval = TimeSpan.FromSeconds(configuration.GetValue("Jobs:SchedulePollingSeconds", 1));
+                // This server's filters: Hangfire's global ones, and a span per job. Not added to the global (static) filters,
+                // which every host in the process shares.
+                options.FilterProvider = new JobFilterProviderCollection(JobFilterProviders.Providers, new JobFilterCollection { new JobTracing() });
             });
             services.AddHostedService<RecurringJobsRegistration>();
         }
