@@ -22,7 +22,7 @@ namespace CaseApi.Features.Deadlines;
 /// </summary>
 public static class SweepDeadlines
 {
-    public const int DefaultBatchSize = 500;
+    public const int DefaultBatchSize = 2000;
 
     /// <summary>
     /// The claim: the due part of the watch list, oldest first, skipping rows another worker holds. Its index
