@@ -17,8 +17,8 @@ namespace CaseApi.Features.Deadlines;
 /// other, and does each step set-wise for the batch, in one transaction, each organisation's part in a savepoint of
 /// its own. Every step is guarded twice: by the row state it changes (a conditional UPDATE) and by the primary key
 /// (deadline, step) of its record; a sweep that runs twice, or is killed half-way and retried, changes nothing the
-/// second time. Each step's events carry the resources as the API returns them once the step is done, read with one
-/// query per resource type.
+/// second time. Each step's events carry the resources as the API returns them once the step is done: returned by the
+/// statement that writes them where it can (missed deadlines, drafted reminders), else read with one query per resource type.
 /// </summary>
 public static class SweepDeadlines
 {
