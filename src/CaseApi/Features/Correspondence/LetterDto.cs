@@ -195,7 +195,8 @@ public sealed record LetterDto : IVersioned
     public DateTimeOffset UpdatedAt { get; init; }
 }
 
-internal sealed record LetterRow
+// Not sealed: the sweep reads the reminders it drafts back with the deadline each is for.
+internal record LetterRow
 {
     public const string Columns = """
         id, case_id, complaint_id, direction, type, defendant_id, dpa_id, channel, subject, body, in_reply_to_id, message_id, recipient_address, status, delivery_failure,

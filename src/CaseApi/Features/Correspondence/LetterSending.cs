@@ -26,29 +26,40 @@ public sealed class LetterSending(DbSession db, DeadlineKeeper deadlines, Urgenc
     public async Task<LetterDto> MarkSentAsync(LetterDto letter, SendingTerms terms, DateTimeOffset sentAt, string? messageId, bool checkDueDay, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await db.ExecuteAsync("""
+        var row = await db.QuerySingleAsync<LetterRow>($"""
             UPDATE letters SET status = 'sent', sent_at = @sentAt, delivered_on = @DeliveredOn, message_id = @messageId, delivery_failure = NULL,
                 version = version + 1, updated_at = @now
             WHERE id = @id AND organisation_id = current_organisation_id()
+            RETURNING {LetterRow.Columns}
             """, new { id = letter.Id, sentAt, terms.DeliveredOn, messageId, now }, ct);
         await timeline.AppendAsync(letter.CaseId, "letter.sent", $"Letter sent: {letter.Subject}", "letter", letter.Id, occurredAt: sentAt, ct: ct);
 
-        if (await DeadlineForAsync(letter, terms, sentAt, checkDueDay, ct) is var (deadline, rules))
+        var changes = new List<EventWriter.Change>();
+        var opened = await DeadlineForAsync(letter, terms, sentAt, checkDueDay, ct) is var (deadline, rules)
+            ? await deadlines.OpenAsync(deadline, rules, ct, changes)
+            : null;
+
+        // A letter sent after a failed delivery: its alarm has done its work. Only a failed delivery opens one, and a letter that
+        // failed never becomes a draft again, so a draft has none to meet.
+        if (letter.Status != LetterStatus.Draft)
         {
-            await deadlines.OpenAsync(deadline, rules, ct);
+            // The events in the order things happened: the deadline opened before the alarm was met.
+            await events.AppendManyAsync(changes, ct);
+            changes.Clear();
+            var met = await db.QueryAsync<DeadlineRow>($"""
+                UPDATE deadlines SET status = 'met', met_at = @sentAt, version = version + 1, updated_at = @now
+                WHERE organisation_id = current_organisation_id() AND letter_id = @id AND rule = '{DeadlineRuleCatalogue.LetterDelivery}'
+                  AND status IN ('open', 'missed', 'escalated')
+                RETURNING {DeadlineRow.Columns}
+                """, new { id = letter.Id, sentAt, now }, ct);
+            await deadlines.RecordMetAsync(met, letter.Id, ct);
         }
 
-        // A letter sent after a failed delivery: its alarm has done its work.
-        var met = await db.QueryAsync<DeadlineRow>($"""
-            UPDATE deadlines SET status = 'met', met_at = @sentAt, version = version + 1, updated_at = @now
-            WHERE organisation_id = current_organisation_id() AND letter_id = @id AND rule = '{DeadlineRuleCatalogue.LetterDelivery}'
-              AND status IN ('open', 'missed', 'escalated')
-            RETURNING {DeadlineRow.Columns}
-            """, new { id = letter.Id, sentAt, now }, ct);
-        await deadlines.RecordMetAsync(met, letter.Id, ct);
-
-        var sent = (await LetterReader.LoadAsync(db, letter.Id, ct))!;
-        await events.AppendAsync("letter.sent", "letter", letter.Id, sent, ct);
+        // The letter as LetterReader would read it back, without reading it: the row just written, the response deadline just opened
+        // (a letter has at most one), the attachments of the letter the caller holds locked.
+        var sent = row.ToDto(opened ?? letter.Deadline, letter.Attachments);
+        changes.Add(new("letter.sent", "letter", letter.Id, sent));
+        await events.AppendManyAsync(changes, ct);
         if (letter.Type == LetterType.CeaseAndDesist)
         {
             await urgency.WarnAsync(letter.CaseId, ct);

@@ -120,7 +120,8 @@ public sealed record DeadlineDto : IVersioned
     public DateTimeOffset UpdatedAt { get; init; }
 }
 
-internal sealed record DeadlineRow
+// Not sealed: the sweep reads a missed deadline's row together with what it needs to escalate it.
+internal record DeadlineRow
 {
     public const string Columns = """
         id, case_id, kind, rule, proceeding_id, letter_id, complaint_id, defendant_id, dpa_id, starts_on, period, due_date, due_at, computation, status,

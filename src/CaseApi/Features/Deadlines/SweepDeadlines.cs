@@ -17,12 +17,12 @@ namespace CaseApi.Features.Deadlines;
 /// other, and does each step set-wise for the batch, in one transaction, each organisation's part in a savepoint of
 /// its own. Every step is guarded twice: by the row state it changes (a conditional UPDATE) and by the primary key
 /// (deadline, step) of its record; a sweep that runs twice, or is killed half-way and retried, changes nothing the
-/// second time. Each step's events carry the resources as the API returns them once the step is done, read with one
-/// query per resource type.
+/// second time. Each step's events carry the resources as the API returns them once the step is done: returned by the
+/// statement that writes them where it can (missed deadlines, drafted reminders), else read with one query per resource type.
 /// </summary>
 public static class SweepDeadlines
 {
-    public const int DefaultBatchSize = 500;
+    public const int DefaultBatchSize = 2000;
 
     /// <summary>
     /// The claim: the due part of the watch list, oldest first, skipping rows another worker holds. Its index
@@ -54,24 +54,9 @@ public static class SweepDeadlines
         public Guid OrganisationId { get; init; }
     }
 
-    private sealed record MissedRow
+    /// <summary>A deadline the sweep marked missed, as it is now, with what drafting and escalating need: no second read of it.</summary>
+    private sealed record MissedRow : DeadlineRow
     {
-        public Guid Id { get; init; }
-
-        public Guid CaseId { get; init; }
-
-        public required string Kind { get; init; }
-
-        public Guid? LetterId { get; init; }
-
-        public Guid? ComplaintId { get; init; }
-
-        public Guid? DefendantId { get; init; }
-
-        public Guid? DpaId { get; init; }
-
-        public DateOnly DueDate { get; init; }
-
         public string? LetterType { get; init; }
 
         public string? LetterSubject { get; init; }
@@ -86,7 +71,19 @@ public static class SweepDeadlines
 
         public string? OriginalKind { get; init; }
 
+        public required string Jurisdiction { get; init; }
+
+        public string[]? DpaLanguages { get; init; }
+
+        public string? DefendantLanguage { get; init; }
+
         public bool IsReminder => LetterType == "reminder";
+    }
+
+    /// <summary>A reminder drafted now, as written, and the deadline it is for.</summary>
+    private sealed record DraftedRow : LetterRow
+    {
+        public Guid DeadlineId { get; init; }
     }
 
     private sealed record Escalation
@@ -175,11 +172,11 @@ public static class SweepDeadlines
         private async Task<(IReadOnlyList<MissedRow> Missed, IReadOnlyDictionary<Guid, DeadlineDto> Deadlines)> MarkMissedAsync(
             Guid[] ids, DateTimeOffset now, List<EventWriter.Change> changes, CancellationToken ct)
         {
-            var missed = await db.QueryAsync<MissedRow>("""
+            var missed = await db.QueryAsync<MissedRow>($"""
                 WITH missed AS (
                     UPDATE deadlines SET status = 'missed', missed_at = @now, version = version + 1, updated_at = @now
                     WHERE organisation_id = current_organisation_id() AND id = ANY (@ids) AND status = 'open' AND due_at <= @now
-                    RETURNING id, case_id, kind, letter_id, complaint_id, defendant_id, dpa_id, due_date, due_at
+                    RETURNING {DeadlineRow.Columns}
                 ), recorded AS (
                     INSERT INTO deadline_escalations (organisation_id, deadline_id, step, occurred_at)
                     SELECT current_organisation_id(), id, 'missed', @now FROM missed
@@ -192,24 +189,35 @@ public static class SweepDeadlines
                            jsonb_build_object('dueDate', m.due_date, 'dueAt', m.due_at)
                     FROM missed m JOIN recorded r ON r.deadline_id = m.id
                 )
-                SELECT m.id, m.case_id, m.kind, m.letter_id, m.complaint_id, m.defendant_id, m.dpa_id, m.due_date,
+                SELECT m.*,
                        l.type AS letter_type, l.subject AS letter_subject, l.channel AS letter_channel, l.sent_at AS letter_sent_at,
-                       o.type AS original_type, od.id AS original_deadline_id, od.kind AS original_kind
+                       o.type AS original_type, od.id AS original_deadline_id, od.kind AS original_kind,
+                       g.jurisdiction, p.complaint_languages AS dpa_languages, df.language AS defendant_language
                 FROM missed m
                 JOIN recorded r ON r.deadline_id = m.id
+                JOIN organisations g ON g.id = current_organisation_id()
+                LEFT JOIN dpas p ON p.id = m.dpa_id
+                LEFT JOIN defendants df ON df.organisation_id = g.id AND df.id = m.defendant_id
                 LEFT JOIN letters l ON l.organisation_id = current_organisation_id() AND l.id = m.letter_id
                 LEFT JOIN letters o ON o.organisation_id = current_organisation_id() AND o.id = l.reminder_of_id
-                -- For a reminder: the deadline it chased, the letter's own or an authority's Art. 78(2) period.
+                -- For a reminder: the deadline it chased, the letter's own or an authority's Art. 78(2) period. A letter's own is
+                -- its one response deadline, spelled as that unique index's predicate so that it is found there, not among all
+                -- of the organisation's deadlines (the only other kind a letter has is its delivery alarm, no answer's period).
                 LEFT JOIN LATERAL (
                     SELECT d.id, d.kind FROM deadlines d
-                    WHERE d.organisation_id = current_organisation_id() AND l.type = 'reminder'
-                      AND ((l.reminder_of_id IS NOT NULL AND d.letter_id = l.reminder_of_id AND d.kind <> 'dpa_progress')
-                        OR (l.reminder_of_id IS NULL AND d.kind = 'dpa_progress' AND d.complaint_id = l.complaint_id AND d.status = 'missed'))
-                    ORDER BY d.due_at DESC
-                    LIMIT 1
+                    WHERE d.organisation_id = current_organisation_id() AND l.type = 'reminder' AND l.reminder_of_id IS NOT NULL
+                      AND d.letter_id = l.reminder_of_id AND d.kind IN ('response', 'data_subject_request')
+                    UNION ALL
+                    (SELECT d.id, d.kind FROM deadlines d
+                     WHERE d.organisation_id = current_organisation_id() AND l.type = 'reminder' AND l.reminder_of_id IS NULL
+                       AND d.kind = 'dpa_progress' AND d.complaint_id = l.complaint_id AND d.status = 'missed'
+                     ORDER BY d.due_at DESC
+                     LIMIT 1)
                 ) od ON true
                 """, new { ids, now }, ct);
-            return (missed, await AddDeadlineEventsAsync("deadline.missed", missed.Select(m => m.Id).ToArray(), changes, ct));
+            var deadlines = missed.ToDictionary(m => m.Id, m => m.ToDto());
+            changes.AddRange(missed.Select(m => new EventWriter.Change("deadline.missed", "deadline", m.Id, deadlines[m.Id])));
+            return (missed, deadlines);
         }
 
         /// <summary>
@@ -227,7 +235,7 @@ public static class SweepDeadlines
                 return 0;
             }
 
-            var languages = await ReminderLanguagesAsync(remindable, ct);
+            var languages = remindable.ToDictionary(m => m.Id, ReminderLanguage);
             var due = remindable.Where(m => languages[m.Id] is not null).ToArray();
             await NoteUndraftableAsync(remindable.Where(m => languages[m.Id] is null).ToArray(), now, ct);
             if (due.Length == 0)
@@ -241,7 +249,7 @@ public static class SweepDeadlines
                     new TemplateInput(deadline.CaseId, deadline.DefendantId, deadline.DpaId, deadline.LetterId, deadline.ComplaintId), languages[deadline.Id]!)).ToArray(),
                 ct);
             var (subjects, bodies) = (drafts.Select(d => d.Subject).ToArray(), drafts.Select(d => d.Body).ToArray());
-            var drafted = await db.QueryAsync<(Guid DeadlineId, Guid LetterId)>("""
+            var drafted = await db.QueryAsync<DraftedRow>($"""
                 WITH input AS (
                     SELECT * FROM unnest(@deadlineIds, @letterIds, @caseIds, @complaintIds, @defendantIds, @dpaIds, @remindsIds, @channels, @subjects, @bodies)
                         AS t(deadline_id, letter_id, case_id, complaint_id, defendant_id, dpa_id, reminds_id, channel, subject, body)
@@ -256,7 +264,7 @@ public static class SweepDeadlines
                     SELECT i.letter_id, current_organisation_id(), i.case_id, i.complaint_id, 'outgoing', 'reminder', i.defendant_id, i.dpa_id, i.channel,
                            i.subject, i.body, i.reminds_id, 'draft', @now, @now
                     FROM input i JOIN recorded r ON r.deadline_id = i.deadline_id
-                    RETURNING id, case_id
+                    RETURNING {LetterRow.Columns}
                 ), timeline AS (
                     INSERT INTO timeline_entries (id, organisation_id, case_id, occurred_at, recorded_at, kind, summary, resource_type, resource_id, details)
                     SELECT gen_random_uuid(), current_organisation_id(), i.case_id, @now, @now, 'deadline.escalated',
@@ -264,7 +272,7 @@ public static class SweepDeadlines
                            jsonb_build_object('level', 1, 'reminderLetterId', i.letter_id)
                     FROM input i JOIN recorded r ON r.deadline_id = i.deadline_id
                 )
-                SELECT i.deadline_id, i.letter_id FROM input i JOIN drafted d ON d.id = i.letter_id
+                SELECT i.deadline_id, d.* FROM input i JOIN drafted d ON d.id = i.letter_id
                 """,
                 new
                 {
@@ -274,15 +282,11 @@ public static class SweepDeadlines
                     channels = due.Select(m => m.LetterChannel ?? "email").ToArray(), subjects, bodies, now,
                 },
                 ct);
-            if (drafted.Count > 0)
+            // A letter created just now has no deadline and no attachments: the row is all LetterReader would read back.
+            foreach (var row in drafted)
             {
-                var letters = (await LetterReader.LoadManyAsync(db, "id = ANY (@ids)", new { ids = drafted.Select(d => d.LetterId).ToArray() }, ct))
-                    .ToDictionary(l => l.Id);
-                foreach (var (deadlineId, letterId) in drafted)
-                {
-                    changes.Add(new("letter.created", "letter", letterId, letters[letterId]));
-                    changes.Add(new("deadline.escalated", "deadline", deadlineId, missedDeadlines[deadlineId]));
-                }
+                changes.Add(new("letter.created", "letter", row.Id, row.ToDto(null, [])));
+                changes.Add(new("deadline.escalated", "deadline", row.DeadlineId, missedDeadlines[row.DeadlineId]));
             }
 
             return drafted.Count;
@@ -373,44 +377,17 @@ public static class SweepDeadlines
             _ => letterType ?? "default",
         };
 
-        private sealed record RecipientLanguages
-        {
-            public Guid DeadlineId { get; init; }
-
-            public required string Jurisdiction { get; init; }
-
-            public string[]? DpaLanguages { get; init; }
-
-            public string? DefendantLanguage { get; init; }
-        }
-
         /// <summary>
         /// Each reminder goes out in a language its recipient accepts (issue 12): an authority's complaint languages from the
         /// registry, a defendant's stated language. Among those, the organisation's own (German in DE, AT, CH, LI, else
         /// English) comes first, then the registry's order; only languages with built-in reminders qualify. A defendant
         /// who stated no language gets the organisation's, as the letter it did not answer did. Null: none fits.
         /// </summary>
-        private async Task<IReadOnlyDictionary<Guid, string?>> ReminderLanguagesAsync(IReadOnlyList<MissedRow> missed, CancellationToken ct)
+        private static string? ReminderLanguage(MissedRow deadline)
         {
-            var rows = await db.QueryAsync<RecipientLanguages>("""
-                SELECT i.deadline_id, o.jurisdiction, p.complaint_languages AS dpa_languages, d.language AS defendant_language
-                FROM unnest(@deadlineIds, @dpaIds, @defendantIds) AS i(deadline_id, dpa_id, defendant_id)
-                JOIN organisations o ON o.id = current_organisation_id()
-                LEFT JOIN dpas p ON p.id = i.dpa_id
-                LEFT JOIN defendants d ON d.organisation_id = o.id AND d.id = i.defendant_id
-                """,
-                new
-                {
-                    deadlineIds = missed.Select(m => m.Id).ToArray(), dpaIds = missed.Select(m => m.DpaId).ToArray(),
-                    defendantIds = missed.Select(m => m.DefendantId).ToArray(),
-                },
-                ct);
-            return rows.ToDictionary(r => r.DeadlineId, r =>
-            {
-                var own = r.Jurisdiction[..2] is "DE" or "AT" or "CH" or "LI" ? "de" : "en";
-                string[] accepted = r.DpaLanguages ?? (r.DefendantLanguage is { } stated ? [stated] : [own]);
-                return accepted.OrderBy(language => language == own ? 0 : 1).FirstOrDefault(LetterTemplateEngine.Languages.Contains);
-            });
+            var own = deadline.Jurisdiction[..2] is "DE" or "AT" or "CH" or "LI" ? "de" : "en";
+            string[] accepted = deadline.DpaLanguages ?? (deadline.DefendantLanguage is { } stated ? [stated] : [own]);
+            return accepted.OrderBy(language => language == own ? 0 : 1).FirstOrDefault(LetterTemplateEngine.Languages.Contains);
         }
 
         /// <summary>A reminder that no built-in template can draft in a language the recipient accepts is left to the lawyer, on the timeline.</summary>

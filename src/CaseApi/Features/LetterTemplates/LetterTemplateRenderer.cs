@@ -165,12 +165,21 @@ public sealed class LetterTemplateRenderer(DbSession db, TimeProvider clock)
             LEFT JOIN letters l ON l.organisation_id = o.id AND l.case_id = c.id AND l.id = i.answered_id
             LEFT JOIN complaints k ON k.organisation_id = o.id AND k.case_id = c.id AND k.id = coalesce(i.complaint_id, l.complaint_id)
             LEFT JOIN dpas kp ON kp.id = k.dpa_id
+            -- The answered letter's is its one response deadline, spelled as that unique index's predicate so that it is found
+            -- there: read among all of the case's deadlines, the sweep's reminders cost a page per deadline of the case (the only
+            -- other kind a letter has is its delivery alarm, due before the letter went out).
             LEFT JOIN LATERAL (
-                SELECT x.due_date, x.due_at FROM deadlines x
-                WHERE x.organisation_id = o.id AND x.case_id = c.id
-                  AND ((x.kind <> 'dpa_progress' AND x.letter_id = l.id)
-                       OR (x.kind = 'dpa_progress' AND x.dpa_id = i.dpa_id AND (k.id IS NULL OR x.complaint_id = k.id)))
-                ORDER BY x.kind <> 'dpa_progress' DESC, x.due_at DESC
+                SELECT y.due_date, y.due_at FROM (
+                    SELECT x.due_date, x.due_at, 1 AS rank FROM deadlines x
+                    WHERE x.organisation_id = o.id AND x.case_id = c.id AND x.letter_id = l.id AND x.kind IN ('response', 'data_subject_request')
+                    UNION ALL
+                    (SELECT x.due_date, x.due_at, 2 FROM deadlines x
+                     WHERE i.dpa_id IS NOT NULL AND x.organisation_id = o.id AND x.case_id = c.id
+                       AND x.kind = 'dpa_progress' AND x.dpa_id = i.dpa_id AND (k.id IS NULL OR x.complaint_id = k.id)
+                     ORDER BY x.due_at DESC
+                     LIMIT 1)
+                ) y
+                ORDER BY y.rank
                 LIMIT 1
             ) dl ON true
             ORDER BY i.n
