@@ -29,16 +29,14 @@ internal static class BaselineEndpoints
 {
     public const string Prefix = "/baseline";
 
-    private static readonly string ListCasesSql = ListCases.Sql(ListCases.DefaultSort);
-
     /// <summary>As ASP.NET Core writes JSON responses: non-ASCII text as it is, not as \u escapes (JsonOptions' default).</summary>
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary><see cref="CaseDto"/>'s properties in order, and where each is in <see cref="CaseRow.Columns"/>.</summary>
     private static readonly (JsonEncodedText Name, int Column)[] CaseFields = Fields(
-        ("id", 0), ("reference", 1), ("title", 2), ("summary", 3), ("status", 4), ("outcome", 5), ("legalBases", 6), ("tags", 7), ("defendantIds", 14),
-        ("responsibleLawyer", 8), ("openedOn", 9), ("closedOn", 10), ("complaintCount", 15), ("letterCount", 16), ("openDeadlineCount", 17),
-        ("nextDeadlineId", 18), ("nextDeadlineDueAt", 19), ("version", 11), ("createdAt", 12), ("updatedAt", 13));
+        ("id", 0), ("reference", 1), ("mailToken", 2), ("title", 3), ("summary", 4), ("status", 5), ("outcome", 6), ("legalBases", 7), ("tags", 8),
+        ("defendantIds", 15), ("responsibleLawyer", 9), ("openedOn", 10), ("closedOn", 11), ("complaintCount", 16), ("letterCount", 17),
+        ("openDeadlineCount", 18), ("nextDeadlineId", 19), ("nextDeadlineDueAt", 20), ("version", 12), ("createdAt", 13), ("updatedAt", 14));
 
     /// <summary><see cref="DeadlineDto"/>'s properties, in the order of <see cref="DeadlineRow.Columns"/>.</summary>
     private static readonly (JsonEncodedText Name, int Column)[] DeadlineFields = Fields(
@@ -83,13 +81,12 @@ internal static class BaselineEndpoints
     private static Task ListCasesAsync(HttpContext context)
     {
         var query = context.Request.Query;
-        Cursor.TryDecode<ListCases.Key>(query["cursor"], out var after);
-        return ListAsync(context, ListCasesSql,
-            [
-                Nullable("afterValue", NpgsqlDbType.Text, after?.Value), Nullable("afterId", NpgsqlDbType.Uuid, after?.Id),
-                Nullable("status", NpgsqlDbType.Text, (string?)query["status"]), Nullable("tag", NpgsqlDbType.Text, null),
-                Nullable("defendantId", NpgsqlDbType.Uuid, null), Nullable("q", NpgsqlDbType.Text, null),
-            ],
+        var list = new ListCases.Query(Cursor.DefaultLimit, query["cursor"], ListCases.DefaultSort, query["status"], null, null, null);
+        Cursor.TryDecode<ListCases.Key>(list.Cursor, out var after);
+        // The handler's statement for this filter combination names only the parameters it uses.
+        NpgsqlParameter[] parameters = after is null ? [] : [new NpgsqlParameter<string>("afterValue", after.Value), new NpgsqlParameter<Guid>("afterId", after.Id)];
+        return ListAsync(context, ListCases.Sql(list),
+            list.Status is null ? parameters : [.. parameters, new NpgsqlParameter<string>("status", list.Status)],
             CaseFields,
             last => Cursor.Encode(new ListCases.Key(ListCases.DefaultSort,
                 last.GetFieldValue<DateOnly>(CaseColumn.OpenedOn).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), last.GetGuid(CaseColumn.Id))));
@@ -242,7 +239,7 @@ internal static class BaselineEndpoints
     /// <summary>Positions in <see cref="CaseRow.Columns"/> that the cursor needs.</summary>
     private static class CaseColumn
     {
-        public const int Id = 0, OpenedOn = 9, Version = 11;
+        public const int Id = 0, OpenedOn = 10, Version = 12;
     }
 
     /// <summary>Positions in <see cref="DeadlineRow.Columns"/> that the cursor needs.</summary>

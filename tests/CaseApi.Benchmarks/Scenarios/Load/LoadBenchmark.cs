@@ -40,7 +40,7 @@ internal static class LoadBenchmark
     private const long SettledJitMethods = 25;
 
     /// <summary>Change it when the generator changes: a kept data set made by another version is then made anew.</summary>
-    private const int DataSetVersion = 1;
+    private const int DataSetVersion = 2;
 
     private static readonly (string Name, string Jurisdiction, string TimeZone)[] Organisations =
     [
@@ -159,6 +159,7 @@ internal static class LoadBenchmark
         {
             ["cases"] = size.Cases, ["complaints"] = size.Complaints, ["letters"] = size.Letters, ["deadlines"] = size.Deadlines,
             ["defendants"] = (long)size.Organisations * size.DefendantsPerOrganisation, ["rows naming a missing parent"] = 0,
+            ["cases whose counters disagree with a recount"] = 0,
         };
         var wrong = expected.Where(e => counts[e.Key] != e.Value).Select(e => $"{e.Key}: {counts[e.Key]:N0}, expected {e.Value:N0}").ToList();
         if (wrong.Count > 0)
