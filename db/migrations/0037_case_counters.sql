@@ -11,87 +11,124 @@ ALTER TABLE cases
 -- The next deadline is recomputed, not incremented: the case's open deadlines, soonest first, from this index.
 CREATE INDEX deadlines_open_by_case ON deadlines (organisation_id, case_id, due_at, id) WHERE status = 'open';
 
--- The triggers are deferred to the commit, when the transaction has taken every other lock it needs: a counter
--- updated at once would lock the case in the middle of the transaction, and a reply (letter, then its deadline)
--- would deadlock with an extension (deadline, then case). The sweep, which has always locked deadlines before cases,
+-- When the counters change: at the commit, when the transaction has taken every other lock it needs. A counter updated
+-- at once would lock the case in the middle of the transaction, and a reply (its letter, then its deadline) would
+-- deadlock with an extension (the deadline, then the case). The sweep, which has always locked deadlines before cases,
 -- keeps that order too. A transaction that reads its own cases after changing their rows settles the counters first
--- (SET CONSTRAINTS … IMMEDIATE, CaseCounters.SettleAsync).
+-- (SET CONSTRAINTS case_counter_changes_applied IMMEDIATE, CaseCounters.SettleAsync).
+--
+-- How: statement triggers on complaints, letters and deadlines note each statement's changes, per organisation, as one
+-- row here (the cases and their deltas); a trigger deferred to the commit applies all of the transaction's notes at once,
+-- set-wise, locking the cases in (organisation, id) order, and deletes them. Rows here never outlive their transaction,
+-- and no other transaction sees them. Row-level security does not apply: the notes name ids only, as the watch list does.
+CREATE TABLE jobs.case_counter_changes (
+    organisation_id  uuid NOT NULL,
+    counter          text NOT NULL CHECK (counter IN ('complaint_count', 'letter_count', 'deadlines')),
+    case_ids         uuid[] NOT NULL,
+    deltas           integer[] NOT NULL
+);
+GRANT SELECT, INSERT, DELETE ON jobs.case_counter_changes TO $app_role$;
 
--- The open deadline count and next deadline of a case, from its open deadlines. The case is locked first, and the
--- recount is a statement of its own: under READ COMMITTED it then sees every change committed by the transactions
--- that held the lock before, so that the last to commit leaves the right value.
-CREATE FUNCTION refresh_next_deadline(the_organisation uuid, the_case uuid) RETURNS void
+-- TG_ARGV[0] names the counter; for deadlines a delta of 1 marks a case whose open deadlines changed. (The SQL is built
+-- as text: a statement naming a transition table this trigger does not have cannot be planned.)
+CREATE FUNCTION jobs.note_case_counter_changes() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    changes text := CASE
+        WHEN TG_ARGV[0] <> 'deadlines' THEN CASE TG_OP
+            WHEN 'INSERT' THEN 'SELECT organisation_id, case_id, 1 AS delta FROM added'
+            WHEN 'DELETE' THEN 'SELECT organisation_id, case_id, -1 AS delta FROM removed'
+            ELSE 'SELECT n.organisation_id, n.case_id, 1 AS delta FROM added n JOIN removed o ON o.id = n.id WHERE o.case_id <> n.case_id'
+                 ' UNION ALL SELECT o.organisation_id, o.case_id, -1 FROM added n JOIN removed o ON o.id = n.id WHERE o.case_id <> n.case_id'
+        END
+        ELSE CASE TG_OP
+            WHEN 'INSERT' THEN 'SELECT organisation_id, case_id, 1 AS delta FROM added WHERE status = ''open'''
+            WHEN 'DELETE' THEN 'SELECT organisation_id, case_id, 1 AS delta FROM removed WHERE status = ''open'''
+            ELSE 'SELECT x.organisation_id, x.case_id, 1 AS delta FROM added n JOIN removed o ON o.id = n.id'
+                 ' CROSS JOIN LATERAL (VALUES (o.organisation_id, o.case_id), (n.organisation_id, n.case_id)) x (organisation_id, case_id)'
+                 ' WHERE (o.status = ''open'') <> (n.status = ''open'') OR (n.status = ''open'' AND (o.due_at <> n.due_at OR o.case_id <> n.case_id))'
+        END
+    END;
 BEGIN
-    PERFORM FROM cases c WHERE c.organisation_id = the_organisation AND c.id = the_case FOR NO KEY UPDATE;
-    UPDATE cases c SET
-        open_deadline_count = (SELECT count(*) FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open'),
-        (next_deadline_id, next_deadline_due_at) = (
-            SELECT d.id, d.due_at FROM deadlines d
-            WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open'
-            ORDER BY d.due_at, d.id LIMIT 1)
-    WHERE c.organisation_id = the_organisation AND c.id = the_case;
+    EXECUTE format(
+        'INSERT INTO jobs.case_counter_changes (organisation_id, counter, case_ids, deltas)'
+        ' SELECT organisation_id, $1, array_agg(case_id ORDER BY case_id), array_agg(delta ORDER BY case_id) FROM ('
+        '  SELECT organisation_id, case_id, sum(delta)::int AS delta FROM (%s) changes GROUP BY organisation_id, case_id HAVING sum(delta) <> 0'
+        ' ) per_case GROUP BY organisation_id', changes) USING TG_ARGV[0];
+    RETURN NULL;
 END
 $$;
 
--- A deferred trigger runs at the commit, where row-level security admits the organisation the transaction entered last
--- (the sweep enters one after the other): each row's own organisation is entered for its change, and the one before
--- is restored, so that a transaction that settles its counters half-way (SET CONSTRAINTS) goes on as it was.
-CREATE FUNCTION refresh_case_deadlines() RETURNS trigger
+-- Row-level security admits the organisation the transaction entered last (the sweep enters one after the other):
+-- each organisation's changes are applied with it entered, and the one before is restored, so that a transaction that
+-- settles its counters half-way goes on as it was. The case rows are locked first, in id order; the next deadline is
+-- then recomputed from the case's open deadlines in a statement of its own, which under READ COMMITTED sees every
+-- change committed by the transactions that held those locks before: the last to commit leaves the right value.
+CREATE FUNCTION jobs.apply_case_counter_changes() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     entered text := current_setting('caseapi.organisation_id', true);
+    changed record;
 BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM set_config('caseapi.organisation_id', OLD.organisation_id::text, true);
-        PERFORM refresh_next_deadline(OLD.organisation_id, OLD.case_id);
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        NULL;
-    ELSIF TG_OP = 'INSERT' OR NEW.case_id <> OLD.case_id THEN
-        PERFORM set_config('caseapi.organisation_id', NEW.organisation_id::text, true);
-        PERFORM refresh_next_deadline(NEW.organisation_id, NEW.case_id);
-    END IF;
+    FOR changed IN
+        SELECT organisation_id, array_agg(case_id ORDER BY case_id) AS case_ids,
+               array_agg(complaints ORDER BY case_id) AS complaints, array_agg(letters ORDER BY case_id) AS letters,
+               array_agg(case_id ORDER BY case_id) FILTER (WHERE deadlines) AS deadline_case_ids
+        FROM (
+            SELECT k.organisation_id, x.case_id,
+                   coalesce(sum(x.delta) FILTER (WHERE k.counter = 'complaint_count'), 0)::int AS complaints,
+                   coalesce(sum(x.delta) FILTER (WHERE k.counter = 'letter_count'), 0)::int AS letters,
+                   bool_or(k.counter = 'deadlines') AS deadlines
+            FROM jobs.case_counter_changes k CROSS JOIN LATERAL unnest(k.case_ids, k.deltas) AS x (case_id, delta)
+            GROUP BY k.organisation_id, x.case_id
+        ) per_case
+        GROUP BY organisation_id ORDER BY organisation_id
+    LOOP
+        PERFORM set_config('caseapi.organisation_id', changed.organisation_id::text, true);
+        PERFORM FROM cases WHERE organisation_id = changed.organisation_id AND id = ANY (changed.case_ids) ORDER BY id FOR NO KEY UPDATE;
+        UPDATE cases c SET complaint_count = c.complaint_count + x.complaints, letter_count = c.letter_count + x.letters
+        FROM unnest(changed.case_ids, changed.complaints, changed.letters) AS x (case_id, complaints, letters)
+        WHERE c.organisation_id = changed.organisation_id AND c.id = x.case_id AND (x.complaints <> 0 OR x.letters <> 0);
+        IF changed.deadline_case_ids IS NOT NULL THEN
+            UPDATE cases c SET
+                open_deadline_count = (SELECT count(*) FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open'),
+                (next_deadline_id, next_deadline_due_at) = (
+                    SELECT d.id, d.due_at FROM deadlines d
+                    WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open'
+                    ORDER BY d.due_at, d.id LIMIT 1)
+            WHERE c.organisation_id = changed.organisation_id AND c.id = ANY (changed.deadline_case_ids);
+        END IF;
+    END LOOP;
+    -- Every note this transaction can see is its own.
+    DELETE FROM jobs.case_counter_changes;
     PERFORM set_config('caseapi.organisation_id', coalesce(entered, ''), true);
     RETURN NULL;
 END
 $$;
 
--- Complaints and letters: a case's count goes up and down by one; TG_ARGV[0] names the counter.
-CREATE FUNCTION count_case_row() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    entered text := current_setting('caseapi.organisation_id', true);
-BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM set_config('caseapi.organisation_id', OLD.organisation_id::text, true);
-        EXECUTE format('UPDATE cases SET %I = %I - 1 WHERE organisation_id = $1 AND id = $2', TG_ARGV[0], TG_ARGV[0]) USING OLD.organisation_id, OLD.case_id;
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM set_config('caseapi.organisation_id', NEW.organisation_id::text, true);
-        EXECUTE format('UPDATE cases SET %I = %I + 1 WHERE organisation_id = $1 AND id = $2', TG_ARGV[0], TG_ARGV[0]) USING NEW.organisation_id, NEW.case_id;
-    END IF;
-    PERFORM set_config('caseapi.organisation_id', coalesce(entered, ''), true);
-    RETURN NULL;
-END
-$$;
+-- Fires once a note, at the commit; the first applies them all and the others find none left.
+CREATE CONSTRAINT TRIGGER case_counter_changes_applied AFTER INSERT ON jobs.case_counter_changes DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION jobs.apply_case_counter_changes();
 
-CREATE CONSTRAINT TRIGGER complaints_counted AFTER INSERT OR DELETE ON complaints DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION count_case_row('complaint_count');
-CREATE CONSTRAINT TRIGGER complaints_counted_moved AFTER UPDATE OF case_id ON complaints DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW WHEN (OLD.case_id IS DISTINCT FROM NEW.case_id) EXECUTE FUNCTION count_case_row('complaint_count');
-CREATE CONSTRAINT TRIGGER letters_counted AFTER INSERT OR DELETE ON letters DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION count_case_row('letter_count');
-CREATE CONSTRAINT TRIGGER letters_counted_moved AFTER UPDATE OF case_id ON letters DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW WHEN (OLD.case_id IS DISTINCT FROM NEW.case_id) EXECUTE FUNCTION count_case_row('letter_count');
-CREATE CONSTRAINT TRIGGER deadlines_counted_in AFTER INSERT ON deadlines DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW WHEN (NEW.status = 'open') EXECUTE FUNCTION refresh_case_deadlines();
-CREATE CONSTRAINT TRIGGER deadlines_counted_out AFTER DELETE ON deadlines DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW WHEN (OLD.status = 'open') EXECUTE FUNCTION refresh_case_deadlines();
-CREATE CONSTRAINT TRIGGER deadlines_counted_changed AFTER UPDATE OF status, due_at, case_id ON deadlines DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW WHEN ((OLD.status = 'open') <> (NEW.status = 'open')
-                       OR (NEW.status = 'open' AND (OLD.due_at <> NEW.due_at OR OLD.case_id <> NEW.case_id)))
-    EXECUTE FUNCTION refresh_case_deadlines();
+-- One trigger per event: a trigger with transition tables fires for one event only.
+CREATE TRIGGER complaints_counted_in AFTER INSERT ON complaints REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION jobs.note_case_counter_changes('complaint_count');
+CREATE TRIGGER complaints_counted_out AFTER DELETE ON complaints REFERENCING OLD TABLE AS removed
+    FOR EACH STATEMENT EXECUTE FUNCTION jobs.note_case_counter_changes('complaint_count');
+CREATE TRIGGER complaints_counted_moved AFTER UPDATE ON complaints REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION jobs.note_case_counter_changes('complaint_count');
+CREATE TRIGGER letters_counted_in AFTER INSERT ON letters REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION jobs.note_case_counter_changes('letter_count');
+CREATE TRIGGER letters_counted_out AFTER DELETE ON letters REFERENCING OLD TABLE AS removed
+    FOR EACH STATEMENT EXECUTE FUNCTION jobs.note_case_counter_changes('letter_count');
+CREATE TRIGGER letters_counted_moved AFTER UPDATE ON letters REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION jobs.note_case_counter_changes('letter_count');
+CREATE TRIGGER deadlines_counted_in AFTER INSERT ON deadlines REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION jobs.note_case_counter_changes('deadlines');
+CREATE TRIGGER deadlines_counted_out AFTER DELETE ON deadlines REFERENCING OLD TABLE AS removed
+    FOR EACH STATEMENT EXECUTE FUNCTION jobs.note_case_counter_changes('deadlines');
+CREATE TRIGGER deadlines_counted_changed AFTER UPDATE ON deadlines REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION jobs.note_case_counter_changes('deadlines');
 
 -- The counters as the triggers keep them, for every case at once: the back-fill below, and data loaded with the
 -- triggers off (the load benchmark's COPY).

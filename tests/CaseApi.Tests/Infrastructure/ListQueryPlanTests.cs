@@ -132,7 +132,7 @@ public sealed class ListQueryPlanTests(ListQueryPlanTests.LargeOrganisation data
             listing.Contains("dpaId", StringComparison.Ordinal) ? sample.DpaId : null,
             listing.Contains("defendantId", StringComparison.Ordinal) ? data.SomeDefendantId : null);
 
-        var plan = await ExplainAsync(ListComplaints.Sql, ListComplaints.Parameters(query));
+        var plan = await ExplainAsync(ListComplaints.Sql(query), ListComplaints.Parameters(query));
 
         AssertUsesIndexes(plan, "complaints");
     }

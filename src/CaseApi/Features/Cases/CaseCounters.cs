@@ -8,10 +8,7 @@ namespace CaseApi.Features.Cases;
 /// </summary>
 internal static class CaseCounters
 {
-    private const string Triggers =
-        "complaints_counted, complaints_counted_moved, letters_counted, letters_counted_moved, deadlines_counted_in, deadlines_counted_out, deadlines_counted_changed";
-
-    /// <summary>Runs the counter triggers for the changes so far (SET CONSTRAINTS … IMMEDIATE does), then defers them again.</summary>
-    public static Task SettleAsync(DbSession db, CancellationToken ct) =>
-        db.ExecuteAsync($"SET CONSTRAINTS {Triggers} IMMEDIATE; SET CONSTRAINTS {Triggers} DEFERRED", ct: ct);
+    /// <summary>Applies the changes noted so far (SET CONSTRAINTS … IMMEDIATE fires the deferred trigger), then defers it again.</summary>
+    public static Task SettleAsync(DbSession db, CancellationToken ct) => db.ExecuteAsync(
+        "SET CONSTRAINTS jobs.case_counter_changes_applied IMMEDIATE; SET CONSTRAINTS jobs.case_counter_changes_applied DEFERRED", ct: ct);
 }

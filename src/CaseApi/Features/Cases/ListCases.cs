@@ -64,51 +64,31 @@ public static class ListCases
         }
     }
 
-    // One statement text per sort order and filter combination, built once: with `@x IS NULL OR …` in one text for all,
-    // PostgreSQL could not reuse a plan (it plans each execution for its parameters), and planning cost more than the
-    // page (issue 16).
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Sort, Filters Filters), string> Statements = new();
-
-    [Flags]
-    private enum Filters
-    {
-        None = 0,
-        After = 1,
-        Status = 2,
-        Tag = 4,
-        Defendant = 8,
-        Text = 16,
-    }
+    // One statement text per sort order and combination of filters (issue 16).
+    private static readonly Dictionary<string, OptionalFilters> Statements = Sorts.ToDictionary(s => s.Key, s => Statement(s.Value));
 
     /// <summary>The list's SQL for the query's order and filters; the plan test and the load benchmark's baseline run exactly this.</summary>
     internal static string Sql(Query query)
     {
         Infrastructure.Json.Cursor.TryDecode<Key>(query.Cursor, out var after);
-        var filters = (after is null ? Filters.None : Filters.After) | (query.Status is null ? Filters.None : Filters.Status)
-            | (query.Tag is null ? Filters.None : Filters.Tag) | (query.DefendantId is null ? Filters.None : Filters.Defendant)
-            | (query.Q is null ? Filters.None : Filters.Text);
-        return Statements.GetOrAdd((query.Sort, filters), key => Build(Sorts[key.Sort], key.Filters));
+        return Statements[query.Sort].Sql(after is not null, query.Status is not null, query.Tag is not null, query.DefendantId is not null, query.Q is not null);
     }
 
-    private static string Build(SortOrder order, Filters filters)
+    private static OptionalFilters Statement(SortOrder order)
     {
         var (direction, comparison) = order.Descending ? ("DESC", "<") : ("ASC", ">");
-        var conditions = new[]
-            {
-                (Filters.After, $"({order.Column}, c.id) {comparison} (@afterValue::{order.SqlType}, @afterId)"),
-                (Filters.Status, "c.status = @status"),
-                (Filters.Tag, "c.tags @> ARRAY[@tag::text]"),
-                (Filters.Defendant, "EXISTS (SELECT FROM case_defendants cd WHERE cd.organisation_id = c.organisation_id AND cd.defendant_id = @defendantId AND cd.case_id = c.id)"),
-                (Filters.Text, "c.search @@ websearch_to_tsquery('simple', @q)"),
-            }
-            .Where(c => filters.HasFlag(c.Item1))
-            .Select(c => $"\n  AND {c.Item2}");
-        return $"""
-            SELECT {CaseRow.Columns} FROM cases c
-            WHERE c.organisation_id = current_organisation_id(){string.Concat(conditions)}
-            ORDER BY {order.Column} {direction}, c.id {direction}
-            LIMIT @take
-            """;
+        return new(
+            conditions => $"""
+                SELECT {CaseRow.Columns} FROM cases c
+                WHERE c.organisation_id = current_organisation_id(){conditions}
+                ORDER BY {order.Column} {direction}, c.id {direction}
+                LIMIT @take
+                """,
+            $"({order.Column}, c.id) {comparison} (@afterValue::{order.SqlType}, @afterId)",
+            "c.status = @status",
+            "c.tags @> ARRAY[@tag::text]",
+            "EXISTS (SELECT FROM case_defendants cd WHERE cd.organisation_id = c.organisation_id AND cd.defendant_id = @defendantId AND cd.case_id = c.id)",
+            "c.search @@ websearch_to_tsquery('simple', @q)");
     }
 
     internal static object Parameters(Query query)

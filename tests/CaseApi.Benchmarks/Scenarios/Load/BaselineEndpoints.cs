@@ -11,7 +11,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace CaseApi.Benchmarks.Scenarios.Load;
 
@@ -95,13 +94,11 @@ internal static class BaselineEndpoints
     private static Task ListDeadlinesAsync(HttpContext context)
     {
         var query = context.Request.Query;
-        Cursor.TryDecode<ListDeadlines.Key>(query["cursor"], out var after);
-        return ListAsync(context, ListDeadlines.Sql,
-            [
-                Nullable("afterAt", NpgsqlDbType.TimestampTz, after?.DueAt), Nullable("afterId", NpgsqlDbType.Uuid, after?.Id),
-                Nullable("status", NpgsqlDbType.Text, (string?)query["status"]), Nullable("dueBefore", NpgsqlDbType.TimestampTz, null),
-                Nullable("dueAfter", NpgsqlDbType.TimestampTz, null), Nullable("caseId", NpgsqlDbType.Uuid, null),
-            ],
+        var list = new ListDeadlines.Query(Cursor.DefaultLimit, query["cursor"], query["status"], null, null, null);
+        Cursor.TryDecode<ListDeadlines.Key>(list.Cursor, out var after);
+        NpgsqlParameter[] parameters = after is null ? [] : [new NpgsqlParameter<DateTimeOffset>("afterAt", after.DueAt), new NpgsqlParameter<Guid>("afterId", after.Id)];
+        return ListAsync(context, ListDeadlines.Sql(list),
+            list.Status is null ? parameters : [.. parameters, new NpgsqlParameter<string>("status", list.Status)],
             DeadlineFields,
             last => Cursor.Encode(new ListDeadlines.Key(last.GetFieldValue<DateTimeOffset>(DeadlineColumn.DueAt), last.GetGuid(DeadlineColumn.Id))));
     }
@@ -167,8 +164,6 @@ internal static class BaselineEndpoints
         await reader.NextResultAsync(ct);
         return reader;
     }
-
-    private static NpgsqlParameter Nullable(string name, NpgsqlDbType type, object? value) => new(name, type) { Value = value ?? DBNull.Value };
 
     /// <summary>One row as a JSON object: the named columns in the DTO's order, each written as its type is.</summary>
     private static void WriteObject(Utf8JsonWriter json, NpgsqlDataReader row, (JsonEncodedText Name, int Column)[] fields)
