@@ -37,29 +37,23 @@ internal static class BarePage
         [Guid.Parse(target.Path[(target.Path.LastIndexOf('/') + 1)..]), organisation]);
 
     /// <summary>A page of <c>GET /v1/cases?status=…&amp;limit=…[&amp;cursor=…]</c> in the default order (opened, newest first), from <c>cases_by_status</c>.</summary>
-    public static BareQuery CasePage(Target target, Guid organisation)
-    {
-        var query = HttpUtility.ParseQueryString(new Uri("http://x" + target.Path).Query);
-        var take = int.Parse(query["limit"]!, System.Globalization.CultureInfo.InvariantCulture) + 1;
-        Cursor.TryDecode<ListCases.Key>(query["cursor"], out var after);
-        return after is null
-            ? new($"SELECT {CaseColumns} FROM cases WHERE organisation_id = $1 AND status = $2 ORDER BY opened_on DESC, id DESC LIMIT $3",
-                [organisation, query["status"]!, take])
-            : new($"SELECT {CaseColumns} FROM cases WHERE organisation_id = $1 AND status = $2 AND (opened_on, id) < ($3, $4) ORDER BY opened_on DESC, id DESC LIMIT $5",
-                [organisation, query["status"]!, DateOnly.ParseExact(after.Value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), after.Id, take]);
-    }
+    public static BareQuery CasePage(Target target, Guid organisation) => Page(target, organisation, $"SELECT {CaseColumns} FROM cases", "(opened_on, id) <", "opened_on DESC, id DESC",
+        cursor => Cursor.TryDecode<ListCases.Key>(cursor, out var key) && key is not null
+            ? (DateOnly.ParseExact(key.Value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), key.Id)
+            : null);
 
     /// <summary>A page of <c>GET /v1/deadlines?status=…&amp;limit=…[&amp;cursor=…]</c>, soonest first, from <c>deadlines_by_status_due</c>.</summary>
-    public static BareQuery DeadlinePage(Target target, Guid organisation)
+    public static BareQuery DeadlinePage(Target target, Guid organisation) => Page(target, organisation, $"SELECT {DeadlineRow.Columns} FROM deadlines", "(due_at, id) >", "due_at, id",
+        cursor => Cursor.TryDecode<ListDeadlines.Key>(cursor, out var key) && key is not null ? (key.DueAt, key.Id) : null);
+
+    /// <summary>A page by status, after the cursor's position in <paramref name="order"/> if the request has one.</summary>
+    private static BareQuery Page(Target target, Guid organisation, string select, string after, string order, Func<string?, (object Value, Guid Id)?> decode)
     {
         var query = HttpUtility.ParseQueryString(new Uri("http://x" + target.Path).Query);
         var take = int.Parse(query["limit"]!, System.Globalization.CultureInfo.InvariantCulture) + 1;
-        Cursor.TryDecode<ListDeadlines.Key>(query["cursor"], out var after);
-        return after is null
-            ? new($"SELECT {DeadlineRow.Columns} FROM deadlines WHERE organisation_id = $1 AND status = $2 ORDER BY due_at, id LIMIT $3",
-                [organisation, query["status"]!, take])
-            : new($"SELECT {DeadlineRow.Columns} FROM deadlines WHERE organisation_id = $1 AND status = $2 AND (due_at, id) > ($3, $4) ORDER BY due_at, id LIMIT $5",
-                [organisation, query["status"]!, after.DueAt, after.Id, take]);
+        return decode(query["cursor"]) is { } key
+            ? new($"{select} WHERE organisation_id = $1 AND status = $2 AND {after} ($3, $4) ORDER BY {order} LIMIT $5", [organisation, query["status"]!, key.Value, key.Id, take])
+            : new($"{select} WHERE organisation_id = $1 AND status = $2 ORDER BY {order} LIMIT $3", [organisation, query["status"]!, take]);
     }
 
     /// <summary>The queries in turn, on <paramref name="connections"/> connections at once, for <paramref name="seconds"/>.</summary>
