@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Web;
+using CaseApi.Benchmarks.Support;
 using CaseApi.Features.Cases;
 using CaseApi.Features.Deadlines;
 using CaseApi.Infrastructure.Json;
@@ -57,11 +58,11 @@ internal static class BarePage
     }
 
     /// <summary>The queries in turn, on <paramref name="connections"/> connections at once, for <paramref name="seconds"/>.</summary>
-    public static async Task<BareResult> RunAsync(string connectionString, IReadOnlyList<BareQuery> queries, int connections, int seconds, CancellationToken ct)
+    public static async Task<BareResult> RunAsync(BenchmarkDatabase database, IReadOnlyList<BareQuery> queries, int connections, int seconds, CancellationToken ct)
     {
-        var settings = new NpgsqlConnectionStringBuilder(connectionString)
+        var settings = new NpgsqlConnectionStringBuilder(database.SuperUserConnectionString)
         {
-            Pooling = false, MaxAutoPrepare = 10, AutoPrepareMinUsages = 2, ApplicationName = "bare-page",
+            Database = database.Name, Pooling = false, MaxAutoPrepare = 10, AutoPrepareMinUsages = 2, ApplicationName = "bare-page",
         }.ConnectionString;
         var opened = new List<NpgsqlConnection>();
         try

@@ -39,9 +39,9 @@ internal static class BaselineEndpoints
 
     /// <summary><see cref="DeadlineDto"/>'s properties, in the order of <see cref="DeadlineRow.Columns"/>.</summary>
     private static readonly (JsonEncodedText Name, int Column)[] DeadlineFields = Fields(
-        ("id", 0), ("caseId", 1), ("kind", 2), ("letterId", 3), ("complaintId", 4), ("defendantId", 5), ("dpaId", 6), ("startsOn", 7), ("period", 8),
-        ("dueDate", 9), ("dueAt", 10), ("computation", 11), ("status", 12), ("metAt", 13), ("metByLetterId", 14), ("waivedReason", 15), ("version", 16),
-        ("createdAt", 17), ("updatedAt", 18));
+        ("id", 0), ("caseId", 1), ("kind", 2), ("rule", 3), ("proceedingId", 4), ("letterId", 5), ("complaintId", 6), ("defendantId", 7), ("dpaId", 8),
+        ("startsOn", 9), ("period", 10), ("dueDate", 11), ("dueAt", 12), ("computation", 13), ("status", 14), ("metAt", 15), ("metByLetterId", 16),
+        ("waivedReason", 17), ("version", 18), ("createdAt", 19), ("updatedAt", 20));
 
     public static void Map(WebApplication app)
     {
@@ -240,6 +240,6 @@ internal static class BaselineEndpoints
     /// <summary>Positions in <see cref="DeadlineRow.Columns"/> that the cursor needs.</summary>
     private static class DeadlineColumn
     {
-        public const int Id = 0, DueAt = 10;
+        public const int Id = 0, DueAt = 12;
     }
 }

@@ -214,7 +214,7 @@ internal static class LoadBenchmark
             {
                 var apiResult = await MeasureAsync(host, postmaster, $"{scenario.Name} (API)", api, 0, settings, problems, ct);
                 var baselineResult = await MeasureAsync(host, postmaster, $"{scenario.Name} (baseline)", baseline, 0, settings, problems, ct);
-                var bare = await BarePage.RunAsync(database.SuperUserConnectionString, scenario.Api.Select(scenario.Bare).ToList(), settings.Connections, settings.Duration, ct);
+                var bare = await BarePage.RunAsync(database, scenario.Api.Select(scenario.Bare).ToList(), settings.Connections, settings.Duration, ct);
                 Console.WriteLine($"  {scenario.Name + " (bare page)",-34} {bare.RequestsPerSecond,8:N0} req/s  p99 {Ms(bare.P99Us),6} ms  (PostgreSQL alone, {settings.Connections} connections)");
                 rows.Add(new Row(scenario.Label, apiResult, baselineResult, bare));
             }

@@ -271,6 +271,10 @@ internal sealed class LoadDataSet
                 WriteOrNull(table, status == "transferred" ? leadAuthority : (Guid?)null, NpgsqlDbType.Uuid);
                 WriteOrNull(table, outcome, NpgsqlDbType.Text);
                 WriteOrNull(table, decidedOn, NpgsqlDbType.Date);
+                // Migration 0019: a decision names the authority that took it; an appeal, who brought it and before which court.
+                WriteOrNull(table, decided ? dpa : (Guid?)null, NpgsqlDbType.Uuid);
+                WriteOrNull(table, status == "appealed" ? "controller" : null, NpgsqlDbType.Text);
+                WriteOrNull(table, status == "appealed" ? "Verwaltungsgericht Köln" : null, NpgsqlDbType.Text);
                 WriteOrNull(table, fined ? 10_000m * (1 + random.Next(5_000)) : (decimal?)null, NpgsqlDbType.Numeric);
                 WriteOrNull(table, fined ? "EUR" : null, NpgsqlDbType.Text);
                 // One version per step along the lifecycle.
@@ -599,7 +603,8 @@ internal sealed class LoadDataSet
                 tables.CaseDefendants = await tables.CopyAsync(database, "case_defendants (organisation_id, case_id, defendant_id)", ct);
                 tables.Complaints = await tables.CopyAsync(database, """
                     complaints (id, organisation_id, case_id, defendant_id, dpa_id, on_behalf_of, dpa_reference, filed_on, provisions, status,
-                                transferred_to_dpa_id, decision_outcome, decided_on, fine_amount, fine_currency, version, created_at, updated_at)
+                                transferred_to_dpa_id, decision_outcome, decided_on, decided_by_dpa_id, appealed_by, appeal_court, fine_amount, fine_currency,
+                                version, created_at, updated_at)
                     """, ct);
                 tables.Letters = await tables.CopyAsync(database, """
                     letters (id, organisation_id, case_id, complaint_id, direction, type, defendant_id, dpa_id, channel, subject, body, status,
