@@ -26,7 +26,8 @@ public static class ApplicationRoleCheck
                   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                   WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('hangfire', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
                     AND pg_has_role(current_user, c.relowner, 'MEMBER')
-                  ORDER BY 1) AS owned_tables
+                  -- The application's own tables first, the ones a reader knows; the jobs schema's work lists after.
+                  ORDER BY n.nspname <> 'public', 1) AS owned_tables
         """;
 
     /// <summary>Throws <see cref="StartRefusedException"/> unless the application's role is subject to row-level security.</summary>
