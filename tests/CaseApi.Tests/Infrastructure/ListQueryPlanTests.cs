@@ -114,7 +114,7 @@ public sealed class ListQueryPlanTests(ListQueryPlanTests.LargeOrganisation data
             Value(listing, "status"),
             Value(listing, "tag"), listing.Contains("defendantId", StringComparison.Ordinal) ? data.SomeDefendantId : null, Value(listing, "q"));
 
-        var plan = await ExplainAsync(ListCases.Sql(query.Sort), ListCases.Parameters(query));
+        var plan = await ExplainAsync(ListCases.Sql(query), ListCases.Parameters(query));
 
         AssertUsesIndexes(plan, "cases", "case_defendants");
     }
@@ -132,7 +132,7 @@ public sealed class ListQueryPlanTests(ListQueryPlanTests.LargeOrganisation data
             listing.Contains("dpaId", StringComparison.Ordinal) ? sample.DpaId : null,
             listing.Contains("defendantId", StringComparison.Ordinal) ? data.SomeDefendantId : null);
 
-        var plan = await ExplainAsync(ListComplaints.Sql, ListComplaints.Parameters(query));
+        var plan = await ExplainAsync(ListComplaints.Sql(query), ListComplaints.Parameters(query));
 
         AssertUsesIndexes(plan, "complaints");
     }

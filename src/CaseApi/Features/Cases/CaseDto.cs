@@ -109,17 +109,15 @@ public sealed record CaseDefendantDto
 
 internal sealed record CaseRow
 {
-    /// <summary>The columns of <see cref="CaseRow"/> for a query whose cases table is aliased <c>c</c>.</summary>
+    /// <summary>
+    /// The columns of <see cref="CaseRow"/> for a query whose cases table is aliased <c>c</c>. The counts and the next
+    /// deadline are the case's own columns, kept by triggers (migration 0037), not counted per row per read (issue 16).
+    /// </summary>
     public const string Columns = """
         c.id, c.reference, c.mail_token, c.title, c.summary, c.status, c.outcome, c.legal_bases, c.tags, c.responsible_lawyer, c.opened_on, c.closed_on,
         c.version, c.created_at, c.updated_at,
         ARRAY(SELECT cd.defendant_id FROM case_defendants cd WHERE cd.organisation_id = c.organisation_id AND cd.case_id = c.id ORDER BY cd.defendant_id) AS defendant_ids,
-        (SELECT count(*) FROM complaints k WHERE k.organisation_id = c.organisation_id AND k.case_id = c.id)::int AS complaint_count,
-        (SELECT count(*) FROM letters l WHERE l.organisation_id = c.organisation_id AND l.case_id = c.id)::int AS letter_count,
-        (SELECT count(*) FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open')::int AS open_deadline_count,
-        (SELECT d.id FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open'
-         ORDER BY d.due_at, d.id LIMIT 1) AS next_deadline_id,
-        (SELECT min(d.due_at) FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open') AS next_deadline_due_at
+        c.complaint_count, c.letter_count, c.open_deadline_count, c.next_deadline_id, c.next_deadline_due_at
         """;
 
     public Guid Id { get; init; }

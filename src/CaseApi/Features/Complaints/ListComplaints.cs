@@ -24,24 +24,25 @@ public static class ListComplaints
     {
         public async Task<Page<ComplaintDto>> Handle(Query query, CancellationToken ct)
         {
-            var rows = await db.QueryAsync<ComplaintRow>(Sql, Parameters(query), ct);
+            var rows = await db.QueryAsync<ComplaintRow>(Sql(query), Parameters(query), ct);
             // Lists leave complainants out whatever the role: personal data is read one complaint at a time.
             return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Id).Select(r => r.ToDto(complainants: null));
         }
     }
 
-    /// <summary>Oldest first by id (version-7 ids grow with creation time); the plan test runs exactly this.</summary>
-    internal static readonly string Sql = $"""
-        SELECT {ComplaintRow.Columns} FROM complaints
-        WHERE organisation_id = current_organisation_id()
-          AND (@after::uuid IS NULL OR id > @after)
-          AND (@caseId::uuid IS NULL OR case_id = @caseId)
-          AND (@status::text IS NULL OR status = @status)
-          AND (@dpaId::uuid IS NULL OR dpa_id = @dpaId)
-          AND (@defendantId::uuid IS NULL OR defendant_id = @defendantId)
-        ORDER BY id
-        LIMIT @take
-        """;
+    // Oldest first by id (version-7 ids grow with creation time); one statement text per combination of filters (issue 16).
+    private static readonly OptionalFilters Statements = new(
+        conditions => $"""
+            SELECT {ComplaintRow.Columns} FROM complaints
+            WHERE organisation_id = current_organisation_id(){conditions}
+            ORDER BY id
+            LIMIT @take
+            """,
+        "id > @after", "case_id = @caseId", "status = @status", "dpa_id = @dpaId", "defendant_id = @defendantId");
+
+    /// <summary>The query for the filters given; the plan test runs exactly this.</summary>
+    internal static string Sql(Query query) =>
+        Statements.Sql(query.Cursor is not null, query.CaseId is not null, query.Status is not null, query.DpaId is not null, query.DefendantId is not null);
 
     internal static object Parameters(Query query)
     {

@@ -25,25 +25,29 @@ public static class ListDeadlines
         }
     }
 
-    /// <summary>The query; the load benchmark's bare baseline runs exactly this text.</summary>
-    internal const string Sql = $"""
-        SELECT {DeadlineRow.Columns} FROM deadlines
-        WHERE organisation_id = current_organisation_id()
-          AND (@afterAt::timestamptz IS NULL OR (due_at, id) > (@afterAt, @afterId))
-          AND (@status::text IS NULL OR status = @status)
-          AND (@dueBefore::timestamptz IS NULL OR due_at < @dueBefore)
-          AND (@dueAfter::timestamptz IS NULL OR due_at > @dueAfter)
-          AND (@caseId::uuid IS NULL OR case_id = @caseId)
-        ORDER BY due_at, id
-        LIMIT @take
-        """;
+    // One statement text per combination of filters (issue 16).
+    private static readonly OptionalFilters Statements = new(
+        conditions => $"""
+            SELECT {DeadlineRow.Columns} FROM deadlines
+            WHERE organisation_id = current_organisation_id(){conditions}
+            ORDER BY due_at, id
+            LIMIT @take
+            """,
+        "(due_at, id) > (@afterAt, @afterId)", "status = @status", "due_at < @dueBefore", "due_at > @dueAfter", "case_id = @caseId");
+
+    /// <summary>The query for the filters given; the load benchmark's baseline runs exactly this text.</summary>
+    internal static string Sql(Query query)
+    {
+        Infrastructure.Json.Cursor.TryDecode<Key>(query.Cursor, out var after);
+        return Statements.Sql(after is not null, query.Status is not null, query.DueBefore is not null, query.DueAfter is not null, query.CaseId is not null);
+    }
 
     internal sealed class Handler(DbSession db) : IRequestHandler<Query, Page<DeadlineDto>>
     {
         public async Task<Page<DeadlineDto>> Handle(Query query, CancellationToken ct)
         {
             Infrastructure.Json.Cursor.TryDecode<Key>(query.Cursor, out var after);
-            var rows = await db.QueryAsync<DeadlineRow>(Sql,
+            var rows = await db.QueryAsync<DeadlineRow>(Sql(query),
                 new { afterAt = after?.DueAt, afterId = after?.Id, query.Status, query.DueBefore, query.DueAfter, query.CaseId, take = query.Limit + 1 },
                 ct);
             return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, d => new Key(d.DueAt, d.Id)).Select(d => d.ToDto());

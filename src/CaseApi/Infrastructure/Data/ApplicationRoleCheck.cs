@@ -17,7 +17,7 @@ public static class ApplicationRoleCheck
 
     // "Can become" (pg_has_role … 'MEMBER') rather than "is": a member may SET ROLE to a superuser or to the owner.
     // Hangfire's schema is left out on purpose: the application role creates and owns Hangfire's tables, which hold
-    // jobs, not an organisation's rows (migration 0009). The organisations' own tables (public) are named first.
+    // jobs, not an organisation's rows (migration 0009).
     private const string Sql = """
         SELECT current_user AS role,
             EXISTS (SELECT FROM pg_roles s WHERE s.rolsuper AND pg_has_role(current_user, s.oid, 'MEMBER')) AS superuser,
@@ -26,6 +26,7 @@ public static class ApplicationRoleCheck
                   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                   WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('hangfire', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
                     AND pg_has_role(current_user, c.relowner, 'MEMBER')
+                  -- The application's own tables first, the ones a reader knows; the jobs schema's work lists after.
                   ORDER BY n.nspname <> 'public', 1) AS owned_tables
         """;
 

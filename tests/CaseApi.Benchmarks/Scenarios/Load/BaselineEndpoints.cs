@@ -11,7 +11,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace CaseApi.Benchmarks.Scenarios.Load;
 
@@ -29,22 +28,20 @@ internal static class BaselineEndpoints
 {
     public const string Prefix = "/baseline";
 
-    private static readonly string ListCasesSql = ListCases.Sql(ListCases.DefaultSort);
-
     /// <summary>As ASP.NET Core writes JSON responses: non-ASCII text as it is, not as \u escapes (JsonOptions' default).</summary>
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary><see cref="CaseDto"/>'s properties in order, and where each is in <see cref="CaseRow.Columns"/>.</summary>
     private static readonly (JsonEncodedText Name, int Column)[] CaseFields = Fields(
-        ("id", 0), ("reference", 1), ("title", 2), ("summary", 3), ("status", 4), ("outcome", 5), ("legalBases", 6), ("tags", 7), ("defendantIds", 14),
-        ("responsibleLawyer", 8), ("openedOn", 9), ("closedOn", 10), ("complaintCount", 15), ("letterCount", 16), ("openDeadlineCount", 17),
-        ("nextDeadlineId", 18), ("nextDeadlineDueAt", 19), ("version", 11), ("createdAt", 12), ("updatedAt", 13));
+        ("id", 0), ("reference", 1), ("mailToken", 2), ("title", 3), ("summary", 4), ("status", 5), ("outcome", 6), ("legalBases", 7), ("tags", 8),
+        ("defendantIds", 15), ("responsibleLawyer", 9), ("openedOn", 10), ("closedOn", 11), ("complaintCount", 16), ("letterCount", 17),
+        ("openDeadlineCount", 18), ("nextDeadlineId", 19), ("nextDeadlineDueAt", 20), ("version", 12), ("createdAt", 13), ("updatedAt", 14));
 
     /// <summary><see cref="DeadlineDto"/>'s properties, in the order of <see cref="DeadlineRow.Columns"/>.</summary>
     private static readonly (JsonEncodedText Name, int Column)[] DeadlineFields = Fields(
-        ("id", 0), ("caseId", 1), ("kind", 2), ("letterId", 3), ("complaintId", 4), ("defendantId", 5), ("dpaId", 6), ("startsOn", 7), ("period", 8),
-        ("dueDate", 9), ("dueAt", 10), ("computation", 11), ("status", 12), ("metAt", 13), ("metByLetterId", 14), ("waivedReason", 15), ("version", 16),
-        ("createdAt", 17), ("updatedAt", 18));
+        ("id", 0), ("caseId", 1), ("kind", 2), ("rule", 3), ("proceedingId", 4), ("letterId", 5), ("complaintId", 6), ("defendantId", 7), ("dpaId", 8),
+        ("startsOn", 9), ("period", 10), ("dueDate", 11), ("dueAt", 12), ("computation", 13), ("status", 14), ("metAt", 15), ("metByLetterId", 16),
+        ("waivedReason", 17), ("version", 18), ("createdAt", 19), ("updatedAt", 20));
 
     public static void Map(WebApplication app)
     {
@@ -83,13 +80,12 @@ internal static class BaselineEndpoints
     private static Task ListCasesAsync(HttpContext context)
     {
         var query = context.Request.Query;
-        Cursor.TryDecode<ListCases.Key>(query["cursor"], out var after);
-        return ListAsync(context, ListCasesSql,
-            [
-                Nullable("afterValue", NpgsqlDbType.Text, after?.Value), Nullable("afterId", NpgsqlDbType.Uuid, after?.Id),
-                Nullable("status", NpgsqlDbType.Text, (string?)query["status"]), Nullable("tag", NpgsqlDbType.Text, null),
-                Nullable("defendantId", NpgsqlDbType.Uuid, null), Nullable("q", NpgsqlDbType.Text, null),
-            ],
+        var list = new ListCases.Query(Cursor.DefaultLimit, query["cursor"], ListCases.DefaultSort, query["status"], null, null, null);
+        Cursor.TryDecode<ListCases.Key>(list.Cursor, out var after);
+        // The handler's statement for this filter combination names only the parameters it uses.
+        NpgsqlParameter[] parameters = after is null ? [] : [new NpgsqlParameter<string>("afterValue", after.Value), new NpgsqlParameter<Guid>("afterId", after.Id)];
+        return ListAsync(context, ListCases.Sql(list),
+            list.Status is null ? parameters : [.. parameters, new NpgsqlParameter<string>("status", list.Status)],
             CaseFields,
             last => Cursor.Encode(new ListCases.Key(ListCases.DefaultSort,
                 last.GetFieldValue<DateOnly>(CaseColumn.OpenedOn).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), last.GetGuid(CaseColumn.Id))));
@@ -98,13 +94,11 @@ internal static class BaselineEndpoints
     private static Task ListDeadlinesAsync(HttpContext context)
     {
         var query = context.Request.Query;
-        Cursor.TryDecode<ListDeadlines.Key>(query["cursor"], out var after);
-        return ListAsync(context, ListDeadlines.Sql,
-            [
-                Nullable("afterAt", NpgsqlDbType.TimestampTz, after?.DueAt), Nullable("afterId", NpgsqlDbType.Uuid, after?.Id),
-                Nullable("status", NpgsqlDbType.Text, (string?)query["status"]), Nullable("dueBefore", NpgsqlDbType.TimestampTz, null),
-                Nullable("dueAfter", NpgsqlDbType.TimestampTz, null), Nullable("caseId", NpgsqlDbType.Uuid, null),
-            ],
+        var list = new ListDeadlines.Query(Cursor.DefaultLimit, query["cursor"], query["status"], null, null, null);
+        Cursor.TryDecode<ListDeadlines.Key>(list.Cursor, out var after);
+        NpgsqlParameter[] parameters = after is null ? [] : [new NpgsqlParameter<DateTimeOffset>("afterAt", after.DueAt), new NpgsqlParameter<Guid>("afterId", after.Id)];
+        return ListAsync(context, ListDeadlines.Sql(list),
+            list.Status is null ? parameters : [.. parameters, new NpgsqlParameter<string>("status", list.Status)],
             DeadlineFields,
             last => Cursor.Encode(new ListDeadlines.Key(last.GetFieldValue<DateTimeOffset>(DeadlineColumn.DueAt), last.GetGuid(DeadlineColumn.Id))));
     }
@@ -170,8 +164,6 @@ internal static class BaselineEndpoints
         await reader.NextResultAsync(ct);
         return reader;
     }
-
-    private static NpgsqlParameter Nullable(string name, NpgsqlDbType type, object? value) => new(name, type) { Value = value ?? DBNull.Value };
 
     /// <summary>One row as a JSON object: the named columns in the DTO's order, each written as its type is.</summary>
     private static void WriteObject(Utf8JsonWriter json, NpgsqlDataReader row, (JsonEncodedText Name, int Column)[] fields)
@@ -242,12 +234,12 @@ internal static class BaselineEndpoints
     /// <summary>Positions in <see cref="CaseRow.Columns"/> that the cursor needs.</summary>
     private static class CaseColumn
     {
-        public const int Id = 0, OpenedOn = 9, Version = 11;
+        public const int Id = 0, OpenedOn = 10, Version = 12;
     }
 
     /// <summary>Positions in <see cref="DeadlineRow.Columns"/> that the cursor needs.</summary>
     private static class DeadlineColumn
     {
-        public const int Id = 0, DueAt = 10;
+        public const int Id = 0, DueAt = 12;
     }
 }

@@ -30,7 +30,8 @@ internal sealed record DataSetSize(string Label, int Organisations, int Defendan
 /// Written as the superuser with <c>session_replication_role = replica</c>, which turns off triggers and with them
 /// the foreign-key checks: with them on, every row would look up (and lock) the rows it names, and a million letters
 /// would take minutes. The rows are consistent by construction (and checked afterwards); CHECK and unique constraints
-/// still apply. The one trigger whose work the API relies on, the sweep's watch list, is replayed in SQL. No timeline
+/// still apply. The triggers whose work the API relies on, the sweep's watch list and the cases' counters (migration
+/// 0037), are replayed in SQL. No timeline
 /// entries or events are written for this history: no measured request reads them.
 /// </remarks>
 internal sealed class LoadDataSet
@@ -270,8 +271,8 @@ internal sealed class LoadDataSet
                 WriteOrNull(table, status == "transferred" ? leadAuthority : (Guid?)null, NpgsqlDbType.Uuid);
                 WriteOrNull(table, outcome, NpgsqlDbType.Text);
                 WriteOrNull(table, decidedOn, NpgsqlDbType.Date);
-                // A decision names its authority, an appeal its appellant and court (migration 0019's checks).
-                WriteOrNull(table, outcome is null ? (Guid?)null : dpa, NpgsqlDbType.Uuid);
+                // Migration 0019: a decision names the authority that took it; an appeal, who brought it and before which court.
+                WriteOrNull(table, decided ? dpa : (Guid?)null, NpgsqlDbType.Uuid);
                 WriteOrNull(table, status == "appealed" ? "controller" : null, NpgsqlDbType.Text);
                 WriteOrNull(table, status == "appealed" ? "Verwaltungsgericht Köln" : null, NpgsqlDbType.Text);
                 WriteOrNull(table, fined ? 10_000m * (1 + random.Next(5_000)) : (decimal?)null, NpgsqlDbType.Numeric);
@@ -416,7 +417,7 @@ internal sealed class LoadDataSet
         WriteOrNull(table, status == "escalated" ? Min(missedAt!.Value.AddDays(7), now) : (DateTimeOffset?)null, NpgsqlDbType.TimestampTz);
     }
 
-    /// <summary>The watch list as its trigger would have kept it, statistics, and a check of what was written.</summary>
+    /// <summary>The watch list and the cases' counters as their triggers would have kept them, statistics, and a check of what was written.</summary>
     private static async Task<IReadOnlyDictionary<string, long>> FinishAsync(BenchmarkDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsSuperUserAsync(ct);
@@ -426,6 +427,7 @@ internal sealed class LoadDataSet
                    CASE WHEN due_soon_notified_at IS NULL AND due_soon_at IS NOT NULL THEN least(due_soon_at, due_at) ELSE due_at END
             FROM deadlines WHERE status = 'open'
             """, ct);
+        await ExecuteAsync(connection, "SELECT recount_case_counters()", ct);
         // As a database that has been running: statistics current, visibility map set (index-only scans), hint bits written.
         await ExecuteAsync(connection, "VACUUM (FREEZE, ANALYZE)", ct);
         await ExecuteAsync(connection, "CHECKPOINT", ct);
@@ -440,6 +442,13 @@ internal sealed class LoadDataSet
             UNION ALL SELECT 'deadlines', count(*) FROM deadlines
             UNION ALL SELECT 'open deadlines', count(*) FROM deadlines WHERE status = 'open'
             UNION ALL SELECT 'missed deadlines', count(*) FROM deadlines WHERE status = 'missed'
+            UNION ALL SELECT 'cases whose counters disagree with a recount', count(*) FROM cases c
+                WHERE (c.complaint_count, c.letter_count, c.open_deadline_count, c.next_deadline_id, c.next_deadline_due_at) IS DISTINCT FROM (
+                    (SELECT count(*) FROM complaints k WHERE k.organisation_id = c.organisation_id AND k.case_id = c.id)::int,
+                    (SELECT count(*) FROM letters l WHERE l.organisation_id = c.organisation_id AND l.case_id = c.id)::int,
+                    (SELECT count(*) FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open')::int,
+                    (SELECT d.id FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open' ORDER BY d.due_at, d.id LIMIT 1),
+                    (SELECT min(d.due_at) FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open'))
             UNION ALL SELECT 'rows naming a missing parent', (
                   (SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT FROM organisations o WHERE o.id = c.organisation_id))
                 + (SELECT count(*) FROM case_defendants x WHERE NOT EXISTS (SELECT FROM defendants d WHERE d.organisation_id = x.organisation_id AND d.id = x.defendant_id))
