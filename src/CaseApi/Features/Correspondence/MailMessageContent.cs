@@ -110,6 +110,9 @@ public sealed record MailMessageContent(
         return name;
     }
 
+    /// <summary>A subject as a letter takes it: on one line, without NULs, cut at <see cref="LetterLimits.MaxSubjectLength"/>.</summary>
+    internal static string CleanSubject(string? subject) => Clean(subject, LetterLimits.MaxSubjectLength);
+
     /// <summary>Text on one line per paragraph, without NULs (PostgreSQL refuses them in text), cut at <paramref name="max"/>.</summary>
     private static string Clean(string? text, int max)
     {

@@ -291,9 +291,8 @@ public static class PollMailbox
             try
             {
                 using var stream = new MemoryStream(raw);
-                var subject = MimeKit.HeaderList.Load(stream)[MimeKit.HeaderId.Subject];
-                var cleaned = new string((subject ?? "").Where(c => !char.IsControl(c)).ToArray()).Trim();
-                return cleaned.Length == 0 ? "(not a readable message)" : cleaned[..Math.Min(cleaned.Length, LetterLimits.MaxSubjectLength)];
+                var subject = MailMessageContent.CleanSubject(MimeKit.HeaderList.Load(stream)[MimeKit.HeaderId.Subject]);
+                return subject.Length == 0 ? "(not a readable message)" : subject;
             }
             catch (FormatException)
             {
@@ -312,7 +311,10 @@ public static class PollMailbox
                 VALUES (current_organisation_id(), @now, @stage, @detail, CASE WHEN @stage::text IS NULL THEN NULL ELSE @now END)
                 ON CONFLICT (organisation_id) DO UPDATE
                 SET last_polled_at = excluded.last_polled_at, last_error_stage = excluded.last_error_stage,
-                    last_error_detail = excluded.last_error_detail, last_error_at = excluded.last_error_at
+                    last_error_detail = excluded.last_error_detail, last_error_at = excluded.last_error_at,
+                    -- A poll that ended without an error imported every message it read: a failure counted before is history.
+                    failing_message = CASE WHEN excluded.last_error_stage IS NULL THEN NULL ELSE status.failing_message END,
+                    failures = CASE WHEN excluded.last_error_stage IS NULL THEN 0 ELSE status.failures END
                 """, new { now = clock.GetUtcNow(), stage = cmd.Error?.Stage, detail }, ct);
             if (cmd.NextPollAt is { } next)
             {

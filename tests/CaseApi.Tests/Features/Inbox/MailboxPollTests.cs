@@ -245,6 +245,29 @@ public sealed class MailboxPollTests(MailboxPollTests.Loopback api, Dovecot dove
     }
 
     [Fact]
+    public async Task A_message_that_failed_once_and_is_imported_at_the_next_poll_leaves_no_failure_counted()
+    {
+        var (world, folder) = await MailboxAsync();
+        var caseReference = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}")).GetProperty("reference").GetString();
+        await DeliverAsync(Reply($"Ihr Zeichen {caseReference}: Einmal", "Text."), folder);
+        var organisationId = await OrganisationOfAsync(world);
+        await FailLetterInsertsAsync(organisationId, "Einmal", sqlState: "P0001");
+
+        await PollAsync();
+        var failed = await StatusAsync(world);
+        await StopFailingAsync(organisationId);
+        api.Clock.Advance(Lease);
+        await PollAsync();
+        var imported = await StatusAsync(world);
+
+        Assert.Equal((1, "import"), (failed.GetProperty("failedImports").GetInt32(), failed.GetProperty("lastError").GetProperty("stage").GetString()));
+        Assert.Equal((0, 0, JsonValueKind.Null),
+            (imported.GetProperty("failedImports").GetInt32(), imported.GetProperty("setAside").GetInt32(), imported.GetProperty("lastError").ValueKind));
+        Assert.Single(await LettersAsync(world));
+        Assert.Empty(await InboxAsync(world));
+    }
+
+    [Fact]
     public async Task A_passing_failure_of_the_database_is_not_counted_against_the_message_which_is_imported_once_the_database_is_back()
     {
         var (world, folder) = await MailboxAsync();
