@@ -167,4 +167,37 @@ public sealed class CaseCountersTests(CaseApiFactory api) : IClassFixture<CaseAp
         Assert.Equal(later.GetProperty("deadline").Id(), listed.GetProperty("nextDeadlineId").GetGuid());
         Assert.Equal(later.GetProperty("deadline").GetProperty("dueAt").GetDateTimeOffset(), listed.GetProperty("nextDeadlineDueAt").GetDateTimeOffset());
     }
+
+    [Fact]
+    public async Task Changes_made_after_the_counters_were_settled_or_after_a_savepoint_was_rolled_back_are_counted_at_the_commit()
+    {
+        var world = await Letters.WorldAsync(api);
+        await using var superUser = await api.OpenAsSuperUserAsync();
+        var before = await superUser.QuerySingleAsync<int>("SELECT open_deadline_count FROM cases WHERE id = @CaseId", new { world.CaseId });
+        const string open = """
+            INSERT INTO deadlines (id, organisation_id, case_id, kind, starts_on, due_date, due_at, computation, status, created_at, updated_at, rule)
+            SELECT gen_random_uuid(), organisation_id, id, 'procedural', DATE '2026-01-05', DATE '2026-01-19', TIMESTAMPTZ '2026-01-19 23:00Z', 'test',
+                   'open', now(), now(), 'bgb.letter_response'
+            FROM cases WHERE id = @CaseId
+            """;
+        const string settle = "SET CONSTRAINTS jobs.case_counter_changes_applied IMMEDIATE; SET CONSTRAINTS jobs.case_counter_changes_applied DEFERRED";
+
+        // Migration 0039: only the first note since the last apply arms the deferred apply. Settling disarms, and so does
+        // rolling back the savepoint that armed it: were either forgotten, the next change would never be applied.
+        await using (var transaction = await superUser.BeginTransactionAsync())
+        {
+            foreach (var step in new[] { open, settle, open, settle, "SAVEPOINT opening", open, "ROLLBACK TO SAVEPOINT opening", open })
+            {
+                await superUser.ExecuteAsync(step, new { world.CaseId }, transaction);
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        var (stored, recounted) = await superUser.QuerySingleAsync<(int, int)>("""
+            SELECT open_deadline_count, (SELECT count(*) FROM deadlines d WHERE d.case_id = c.id AND d.status = 'open')::int FROM cases c WHERE id = @CaseId
+            """, new { world.CaseId });
+        Assert.Equal((before + 3, before + 3), (stored, recounted));
+        Assert.Equal(0, await superUser.QuerySingleAsync<int>("SELECT count(*)::int FROM jobs.case_counter_changes"));
+    }
 }
