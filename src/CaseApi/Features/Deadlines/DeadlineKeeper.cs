@@ -84,7 +84,12 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
         public required string TimeZone { get; init; }
 
         public required IReadOnlyList<LocalHoliday> LocalHolidays { get; init; }
+
+        public required IReadOnlyList<AdditionalHoliday> PublicHolidays { get; init; }
     }
+
+    /// <summary>The <c>public_holidays</c> rows of a country and its regions; <c>{0}</c> is the SQL of the country's code.</summary>
+    private const string PublicHolidaysOf = "SELECT jurisdiction, day, name FROM public_holidays WHERE jurisdiction = {0} OR jurisdiction LIKE {0} || '-%'";
 
     /// <summary>
     /// An instant on a day given only as a date (a complaint "filed on 6 June"): noon UTC lies on that same
@@ -95,10 +100,14 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
     /// <summary>The organisation's calendar: for deadlines whose act must reach the organisation (replies to its letters).</summary>
     public async Task<DeadlineRules> RulesAsync(CancellationToken ct)
     {
-        var settings = await db.QuerySingleAsync<Settings>(
-            "SELECT jurisdiction, time_zone, local_holidays FROM organisations WHERE id = current_organisation_id()", ct: ct);
+        // One statement: every letter that sets a deadline reads these (issue 16, the cost of a send).
+        var settings = await db.QuerySingleAsync<Settings>($"""
+            SELECT o.jurisdiction, o.time_zone, o.local_holidays,
+                   (SELECT coalesce(jsonb_agg(h), '[]') FROM ({string.Format(PublicHolidaysOf, "split_part(o.jurisdiction, '-', 1)")}) h) AS public_holidays
+            FROM organisations o WHERE o.id = current_organisation_id()
+            """, ct: ct);
         var jurisdiction = Parsed(settings.Jurisdiction);
-        var calendar = await CalendarAsync(jurisdiction, new LocalHolidays(settings.LocalHolidays), ct);
+        var calendar = new DeadlineCalendar(settings.PublicHolidays, new LocalHolidays(settings.LocalHolidays));
         return new DeadlineRules(calendar, jurisdiction, TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone), "the organisation's");
     }
 
@@ -149,10 +158,7 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
     /// <summary>The jurisdiction's holidays (the library's and the <c>public_holidays</c> table's), with <paramref name="local"/> on top.</summary>
     public async Task<DeadlineCalendar> CalendarAsync(Jurisdiction jurisdiction, LocalHolidays local, CancellationToken ct)
     {
-        var holidays = await db.QueryAsync<AdditionalHoliday>("""
-            SELECT jurisdiction, day, name FROM public_holidays
-            WHERE jurisdiction = @country OR jurisdiction LIKE @country || '-%'
-            """, new { country = jurisdiction.Country }, ct);
+        var holidays = await db.QueryAsync<AdditionalHoliday>(string.Format(PublicHolidaysOf, "@country"), new { country = jurisdiction.Country }, ct);
         return new DeadlineCalendar(holidays, local);
     }
 

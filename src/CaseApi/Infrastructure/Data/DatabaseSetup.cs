@@ -79,6 +79,7 @@ public static class DatabaseSetup
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         DateTimeOffsetHandler.Register();
         JsonbHandler<IReadOnlyList<Features.Deadlines.LocalHoliday>>.Register();
+        JsonbHandler<IReadOnlyList<Features.Deadlines.AdditionalHoliday>>.Register();
         services.AddSingleton<DatabaseRuntime>();
         services.AddHostedService<DatabaseRuntime.Startup>();
         services.AddSingleton(provider => new NpgsqlDataSourceBuilder(WithPoolDefaults(provider.GetRequiredService<DatabaseRuntime>().Connections.Application))
