@@ -144,7 +144,7 @@ public static class SweepDeadlines
 
         private async Task<int> WarnDueSoonAsync(Guid[] ids, DateTimeOffset now, List<EventWriter.Change> changes, CancellationToken ct)
         {
-            var warned = await db.QueryAsync<Guid>("""
+            var warned = await db.QueryAsync<Guid>($"""
                 WITH warned AS (
                     UPDATE deadlines SET due_soon_notified_at = @now
                     WHERE organisation_id = current_organisation_id() AND id = ANY (@ids) AND status = 'open'
@@ -156,10 +156,10 @@ public static class SweepDeadlines
                     ON CONFLICT DO NOTHING
                     RETURNING deadline_id
                 ), timeline AS (
-                    INSERT INTO timeline_entries (id, organisation_id, case_id, occurred_at, recorded_at, kind, summary, resource_type, resource_id, details)
+                    {TimelineWriter.Insert}
                     SELECT gen_random_uuid(), current_organisation_id(), w.case_id, @now, @now, 'deadline.due_soon',
                            'Deadline due soon: it expires at the end of ' || to_char(w.due_date, 'YYYY-MM-DD') || '.', 'deadline', w.id,
-                           jsonb_build_object('dueDate', w.due_date, 'dueAt', w.due_at)
+                           jsonb_build_object('dueDate', w.due_date, 'dueAt', w.due_at), NULL
                     FROM warned w JOIN recorded r ON r.deadline_id = w.id
                 )
                 SELECT deadline_id FROM recorded
@@ -183,10 +183,10 @@ public static class SweepDeadlines
                     ON CONFLICT DO NOTHING
                     RETURNING deadline_id
                 ), timeline AS (
-                    INSERT INTO timeline_entries (id, organisation_id, case_id, occurred_at, recorded_at, kind, summary, resource_type, resource_id, details)
+                    {TimelineWriter.Insert}
                     SELECT gen_random_uuid(), current_organisation_id(), m.case_id, m.due_at, @now, 'deadline.missed',
                            'Deadline missed: it expired at the end of ' || to_char(m.due_date, 'YYYY-MM-DD') || ' without an answer.', 'deadline', m.id,
-                           jsonb_build_object('dueDate', m.due_date, 'dueAt', m.due_at)
+                           jsonb_build_object('dueDate', m.due_date, 'dueAt', m.due_at), NULL
                     FROM missed m JOIN recorded r ON r.deadline_id = m.id
                 )
                 SELECT m.*,
@@ -266,10 +266,10 @@ public static class SweepDeadlines
                     FROM input i JOIN recorded r ON r.deadline_id = i.deadline_id
                     RETURNING {LetterRow.Columns}
                 ), timeline AS (
-                    INSERT INTO timeline_entries (id, organisation_id, case_id, occurred_at, recorded_at, kind, summary, resource_type, resource_id, details)
+                    {TimelineWriter.Insert}
                     SELECT gen_random_uuid(), current_organisation_id(), i.case_id, @now, @now, 'deadline.escalated',
                            'Escalation level 1: reminder drafted for review — ' || i.subject, 'deadline', i.deadline_id,
-                           jsonb_build_object('level', 1, 'reminderLetterId', i.letter_id)
+                           jsonb_build_object('level', 1, 'reminderLetterId', i.letter_id), NULL
                     FROM input i JOIN recorded r ON r.deadline_id = i.deadline_id
                 )
                 SELECT i.deadline_id, d.* FROM input i JOIN drafted d ON d.id = i.letter_id
@@ -305,7 +305,7 @@ public static class SweepDeadlines
                 return 0;
             }
 
-            var escalation = await db.QuerySingleAsync<Escalation>("""
+            var escalation = await db.QuerySingleAsync<Escalation>($"""
                 WITH input AS (
                     SELECT * FROM unnest(@deadlineIds, @caseIds, @originalIds, @recommendations) AS t(deadline_id, case_id, original_id, recommendation)
                 ), recorded AS (
@@ -327,10 +327,10 @@ public static class SweepDeadlines
                     WHERE k.organisation_id = current_organisation_id() AND k.id = c.case_id
                     RETURNING k.id
                 ), timeline AS (
-                    INSERT INTO timeline_entries (id, organisation_id, case_id, occurred_at, recorded_at, kind, summary, resource_type, resource_id, details)
+                    {TimelineWriter.Insert}
                     SELECT gen_random_uuid(), current_organisation_id(), c.case_id, @now, @now, 'case.escalated',
                            'Escalation level 2: the reminder went unanswered too. Recommended: ' || c.recommendation, 'case', c.case_id,
-                           jsonb_build_object('level', 2, 'deadlineId', c.deadline_id, 'recommendation', c.recommendation)
+                           jsonb_build_object('level', 2, 'deadlineId', c.deadline_id, 'recommendation', c.recommendation), NULL
                     FROM chosen c
                 )
                 -- What changed, for the events: each deadline moved to escalated (the reminder's, and the one it chased unless

@@ -56,27 +56,8 @@ public static class RecordWebhookAttempt
         public async Task<Outcome> Handle(Command cmd, CancellationToken ct)
         {
             var delivered = cmd.StatusCode is >= 200 and < 300;
-            // Answers for one webhook are recorded one at a time: each may change the webhook (failing since, turned off)
-            // and, when it turns it off, every pending delivery of it; locking the webhook first keeps that free of deadlocks.
-            await db.ExecuteAsync("""
-                SELECT 1 FROM webhooks
-                WHERE organisation_id = current_organisation_id()
-                  AND id = (SELECT webhook_id FROM webhook_deliveries WHERE organisation_id = current_organisation_id() AND id = @DeliveryId)
-                FOR NO KEY UPDATE
-                """, cmd, ct);
-            // The delivery's attempt count is the guard: a lease that ran out and was claimed again cannot count twice.
-            // A delivery stopped while this attempt was under way (its webhook turned off) still gets the attempt logged.
-            var recorded = await db.QuerySingleOrDefaultAsync<Recorded>("""
-                WITH counted AS (
-                    UPDATE webhook_deliveries SET attempts = attempts + 1, last_status_code = @StatusCode, last_error = CASE WHEN status = 'failed' THEN last_error ELSE @Error END
-                    WHERE organisation_id = current_organisation_id() AND id = @DeliveryId AND status IN ('pending', 'failed') AND attempts = @Attempt - 1
-                    RETURNING webhook_id, status, attempts - schedule_start AS series_attempts
-                ), logged AS (
-                    INSERT INTO webhook_attempts (organisation_id, delivery_id, attempt, at, status_code, error, duration_ms)
-                    SELECT current_organisation_id(), @DeliveryId, @Attempt, @At, @StatusCode, @Error, @DurationMs FROM counted
-                )
-                SELECT webhook_id, status, series_attempts FROM counted
-                """, cmd, ct);
+            await LockWebhookAsync(cmd.DeliveryId, ct);
+            var recorded = await CountAttemptAsync(cmd, ct);
             if (recorded is null)
             {
                 return Outcome.AlreadyRecorded;
@@ -89,15 +70,7 @@ public static class RecordWebhookAttempt
 
             if (delivered)
             {
-                await db.ExecuteAsync("""
-                    WITH done AS (
-                        UPDATE webhook_deliveries SET status = 'delivered', delivered_at = @At, next_attempt_at = NULL
-                        WHERE organisation_id = current_organisation_id() AND id = @DeliveryId
-                    ), healthy AS (
-                        UPDATE webhooks SET failing_since = NULL WHERE organisation_id = current_organisation_id() AND id = @webhookId
-                    )
-                    DELETE FROM jobs.webhook_dispatch WHERE delivery_id = @DeliveryId
-                    """, new { cmd.DeliveryId, cmd.At, recorded.WebhookId }, ct);
+                await MarkDeliveredAsync(cmd, recorded.WebhookId, ct);
                 return Outcome.Delivered;
             }
 
@@ -108,20 +81,7 @@ public static class RecordWebhookAttempt
             }
 
             var abandoned = recorded.SeriesAttempts >= Schedule.Length;
-            var next = abandoned ? (DateTimeOffset?)null : cmd.At + Delay(recorded.SeriesAttempts, cmd.RetryAfter);
-            var failingSince = await db.QuerySingleAsync<DateTimeOffset>("""
-                WITH rescheduled AS (
-                    UPDATE webhook_deliveries SET status = CASE WHEN @next::timestamptz IS NULL THEN 'abandoned' ELSE 'pending' END, next_attempt_at = @next
-                    WHERE organisation_id = current_organisation_id() AND id = @DeliveryId
-                ), requeued AS (
-                    UPDATE jobs.webhook_dispatch SET next_attempt_at = @next WHERE delivery_id = @DeliveryId AND @next::timestamptz IS NOT NULL
-                ), unqueued AS (
-                    DELETE FROM jobs.webhook_dispatch WHERE delivery_id = @DeliveryId AND @next::timestamptz IS NULL
-                )
-                UPDATE webhooks SET failing_since = coalesce(failing_since, @At)
-                WHERE organisation_id = current_organisation_id() AND id = @webhookId
-                RETURNING failing_since
-                """, new { cmd.DeliveryId, cmd.At, next, recorded.WebhookId }, ct);
+            var failingSince = await RescheduleAsync(cmd, recorded.WebhookId, abandoned ? null : cmd.At + Delay(recorded.SeriesAttempts, cmd.RetryAfter), ct);
             if (cmd.At - failingSince >= FailingLimit)
             {
                 await DisableAsync(recorded.WebhookId, "Every delivery has failed for three days.", cmd.At, ct);
@@ -130,6 +90,60 @@ public static class RecordWebhookAttempt
 
             return abandoned ? Outcome.Abandoned : Outcome.Retrying;
         }
+
+        /// <summary>
+        /// Answers for one webhook are recorded one at a time: each may change the webhook (failing since, turned off) and, when it
+        /// turns it off, every pending delivery of it; locking the webhook first keeps that free of deadlocks.
+        /// </summary>
+        private Task LockWebhookAsync(Guid deliveryId, CancellationToken ct) => db.ExecuteAsync("""
+            SELECT 1 FROM webhooks
+            WHERE organisation_id = current_organisation_id()
+              AND id = (SELECT webhook_id FROM webhook_deliveries WHERE organisation_id = current_organisation_id() AND id = @deliveryId)
+            FOR NO KEY UPDATE
+            """, new { deliveryId }, ct);
+
+        /// <summary>
+        /// Logs the attempt and counts it on the delivery. The delivery's attempt count is the guard: a lease that ran out and was
+        /// claimed again cannot count twice (null: counted before). A delivery stopped while this attempt was under way (its webhook
+        /// turned off) still gets the attempt logged.
+        /// </summary>
+        private Task<Recorded?> CountAttemptAsync(Command cmd, CancellationToken ct) => db.QuerySingleOrDefaultAsync<Recorded>("""
+            WITH counted AS (
+                UPDATE webhook_deliveries SET attempts = attempts + 1, last_status_code = @StatusCode, last_error = CASE WHEN status = 'failed' THEN last_error ELSE @Error END
+                WHERE organisation_id = current_organisation_id() AND id = @DeliveryId AND status IN ('pending', 'failed') AND attempts = @Attempt - 1
+                RETURNING webhook_id, status, attempts - schedule_start AS series_attempts
+            ), logged AS (
+                INSERT INTO webhook_attempts (organisation_id, delivery_id, attempt, at, status_code, error, duration_ms)
+                SELECT current_organisation_id(), @DeliveryId, @Attempt, @At, @StatusCode, @Error, @DurationMs FROM counted
+            )
+            SELECT webhook_id, status, series_attempts FROM counted
+            """, cmd, ct);
+
+        /// <summary>The delivery is done and off the queue; its webhook is healthy again.</summary>
+        private Task MarkDeliveredAsync(Command cmd, Guid webhookId, CancellationToken ct) => db.ExecuteAsync("""
+            WITH done AS (
+                UPDATE webhook_deliveries SET status = 'delivered', delivered_at = @At, next_attempt_at = NULL
+                WHERE organisation_id = current_organisation_id() AND id = @DeliveryId
+            ), healthy AS (
+                UPDATE webhooks SET failing_since = NULL WHERE organisation_id = current_organisation_id() AND id = @webhookId
+            )
+            DELETE FROM jobs.webhook_dispatch WHERE delivery_id = @DeliveryId
+            """, new { cmd.DeliveryId, cmd.At, webhookId }, ct);
+
+        /// <summary>The next attempt at <paramref name="next"/>, or none (abandoned); returns since when the webhook has been failing.</summary>
+        private Task<DateTimeOffset> RescheduleAsync(Command cmd, Guid webhookId, DateTimeOffset? next, CancellationToken ct) => db.QuerySingleAsync<DateTimeOffset>("""
+            WITH rescheduled AS (
+                UPDATE webhook_deliveries SET status = CASE WHEN @next::timestamptz IS NULL THEN 'abandoned' ELSE 'pending' END, next_attempt_at = @next
+                WHERE organisation_id = current_organisation_id() AND id = @DeliveryId
+            ), requeued AS (
+                UPDATE jobs.webhook_dispatch SET next_attempt_at = @next WHERE delivery_id = @DeliveryId AND @next::timestamptz IS NOT NULL
+            ), unqueued AS (
+                DELETE FROM jobs.webhook_dispatch WHERE delivery_id = @DeliveryId AND @next::timestamptz IS NULL
+            )
+            UPDATE webhooks SET failing_since = coalesce(failing_since, @At)
+            WHERE organisation_id = current_organisation_id() AND id = @webhookId
+            RETURNING failing_since
+            """, new { cmd.DeliveryId, cmd.At, next, webhookId }, ct);
 
         private static TimeSpan Delay(int failedAttempts, TimeSpan? retryAfter)
         {
