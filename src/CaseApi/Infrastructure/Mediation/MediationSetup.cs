@@ -17,8 +17,11 @@ public static class MediationSetup
         services.AddScoped<ServiceFactory>(provider => provider.GetRequiredService);
         services.AddScoped<IMediator, Mediator>();
 
-        // The first behaviour registered is the outermost: validate before opening a transaction,
-        // and look up idempotency keys inside it.
+        // The pipeline, outermost first (the first registered wraps the others); this is the one place its order is written down:
+        // 1. validation: bad input is a 400 naming the field before a connection is opened;
+        // 2. unit of work: one connection and one transaction with the caller's organisation entered; a command commits only when
+        //    its handler succeeds, a query runs READ ONLY;
+        // 3. idempotency: a command's Idempotency-Key is looked up, and its response stored, inside that transaction.
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(UnitOfWorkBehavior<,>));
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotencyBehavior<,>));
