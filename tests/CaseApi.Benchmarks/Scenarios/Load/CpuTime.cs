@@ -23,7 +23,11 @@ internal static class CpuTime
     /// <summary>The postmaster of a local server, found as the parent of one of its backends; null when the server is elsewhere.</summary>
     public static int? ParentOf(int pid) => Stat(pid) is { } stat ? int.Parse(stat[1], CultureInfo.InvariantCulture) : null;
 
-    /// <summary>User and system time of <paramref name="pid"/> and its children alive now (a backend that exited takes its time with it).</summary>
+    /// <summary>
+    /// User and system time of <paramref name="pid"/> and its children, alive or exited: a backend that exited and was
+    /// reaped has its time in the parent's cutime and cstime, not among the living (read without them, a backend that
+    /// exited during a run took its time out of the sum, and the difference could go negative).
+    /// </summary>
     public static TimeSpan ProcessTree(int pid)
     {
         long ticks = 0;
@@ -32,12 +36,15 @@ internal static class CpuTime
             if (int.TryParse(Path.GetFileName(directory), out var candidate) && Stat(candidate) is { } stat
                 && (candidate == pid || stat[1] == pid.ToString(CultureInfo.InvariantCulture)))
             {
-                ticks += long.Parse(stat[11], CultureInfo.InvariantCulture) + long.Parse(stat[12], CultureInfo.InvariantCulture);
+                // After the command name: utime, stime at 11 and 12; the reaped children's cutime, cstime at 13 and 14.
+                ticks += Field(stat, 11) + Field(stat, 12) + (candidate == pid ? Field(stat, 13) + Field(stat, 14) : 0);
             }
         }
 
         return Ticks(ticks);
     }
+
+    private static long Field(string[] stat, int index) => long.Parse(stat[index], CultureInfo.InvariantCulture);
 
     /// <summary>The fields of /proc/PID/stat after the command name (state, ppid, …), or null when the process is gone.</summary>
     private static string[]? Stat(int pid)
