@@ -26,7 +26,8 @@ if (scenario is null || rest.Contains("--help"))
         Console.Error.WriteLine($"    options: {string.Join(" ", s.ValueOptions.Select(o => $"--{o} N").Concat(s.Flags.Select(f => $"--{f}")))}");
     }
 
-    Console.Error.WriteLine($"PostgreSQL: {BenchmarkServer.ServerVariable} (a superuser connection string), else a throwaway cluster from the machine's binaries.");
+    Console.Error.WriteLine(
+        $"PostgreSQL: {BenchmarkServer.ServerVariable} (a superuser connection string), else a throwaway cluster from the machine's binaries.");
     return scenario is null ? 64 : 0;
 }
 

@@ -40,7 +40,8 @@ internal static class EscalationSweep
 
     private sealed record Batch(SweepDeadlines.Result Result, TimeSpan Elapsed);
 
-    private sealed record Measurement(Sizes Sizes, int BatchSize, TimeSpan Seed, TimeSpan Sweep, IReadOnlyList<Batch> Batches, string Plan, IReadOnlyList<string> Failures)
+    private sealed record Measurement(
+        Sizes Sizes, int BatchSize, TimeSpan Seed, TimeSpan Sweep, IReadOnlyList<Batch> Batches, string Plan, IReadOnlyList<string> Failures)
     {
         public double Seconds => Sweep.TotalSeconds;
 
@@ -147,7 +148,8 @@ internal static class EscalationSweep
     /// bulk. Overdue deadlines are spread evenly through the tables and over the last two weeks; the rest fall due
     /// in one week to three months, beyond their due-soon warning, so the sweep has nothing else to do.
     /// </summary>
-    private static async Task SeedAsync(BenchmarkDatabase database, IReadOnlyList<Guid> organisations, int casesPerOrganisation, Sizes sizes, CancellationToken ct)
+    private static async Task SeedAsync(BenchmarkDatabase database, IReadOnlyList<Guid> organisations, int casesPerOrganisation, Sizes sizes,
+        CancellationToken ct)
     {
         await using var connection = await database.OpenAsSuperUserAsync(ct);
         await using (var transaction = await connection.BeginTransactionAsync(ct))
@@ -186,7 +188,8 @@ internal static class EscalationSweep
                 FROM generate_series(1::bigint, @open) AS n
                 JOIN slots s ON s.slot = abs(hashint8(n)::bigint) % (SELECT count(*) FROM slots);
 
-                INSERT INTO letters (id, organisation_id, case_id, direction, type, defendant_id, channel, subject, body, status, sent_at, created_at, updated_at)
+                INSERT INTO letters
+                    (id, organisation_id, case_id, direction, type, defendant_id, channel, subject, body, status, sent_at, created_at, updated_at)
                 SELECT letter_id, organisation_id, case_id, 'outgoing', 'cease_and_desist', defendant_id, 'email',
                        'Cease and desist ' || n, 'We ask you to cease and desist within 14 days.', 'sent',
                        (due_date - 14 + time '10:00') AT TIME ZONE 'Europe/Berlin', @seededAt, @seededAt
@@ -249,7 +252,8 @@ internal static class EscalationSweep
             """, new { now = Now }, cancellationToken: ct));
         if (deadlines != sizes.Open || due != sizes.Overdue || watched != sizes.Open)
         {
-            throw new InvalidOperationException($"The seed is wrong: {deadlines} open, {due} overdue, {watched} watched; wanted {sizes.Open}, {sizes.Overdue}, {sizes.Open}.");
+            throw new InvalidOperationException(
+                $"The seed is wrong: {deadlines} open, {due} overdue, {watched} watched; wanted {sizes.Open}, {sizes.Overdue}, {sizes.Open}.");
         }
     }
 
@@ -265,7 +269,9 @@ internal static class EscalationSweep
         return string.Join(Environment.NewLine, lines);
     }
 
-    /// <summary>As <see cref="SweepDeadlinesJob.RunAsync"/>: one command per batch, each in a scope and transaction of its own, until nothing is claimed.</summary>
+    /// <summary>
+    /// As <see cref="SweepDeadlinesJob.RunAsync"/>: one command per batch, each in a scope and transaction of its own, until nothing is claimed.
+    /// </summary>
     private static async Task<(TimeSpan Elapsed, IReadOnlyList<Batch> Batches)> SweepAsync(WebApplication app, int batchSize, int overdue, CancellationToken ct)
     {
         var batches = new List<Batch>();
@@ -322,9 +328,11 @@ internal static class EscalationSweep
             UNION ALL SELECT 'deadlines in another status', count(*) FROM deadlines WHERE status NOT IN ('open', 'missed')
             UNION ALL SELECT 'watch rows', count(*) FROM jobs.deadline_watch
             UNION ALL SELECT 'watch rows due', count(*) FROM jobs.deadline_watch WHERE next_check_at <= @now
-            UNION ALL SELECT 'watch rows of deadlines not open', count(*) FROM jobs.deadline_watch w JOIN deadlines d ON d.id = w.deadline_id WHERE d.status <> 'open'
+            UNION ALL SELECT 'watch rows of deadlines not open', count(*)
+                FROM jobs.deadline_watch w JOIN deadlines d ON d.id = w.deadline_id WHERE d.status <> 'open'
             UNION ALL SELECT 'step ' || step, count(*) FROM deadline_escalations GROUP BY step
-            UNION ALL SELECT 'steps on deadlines not missed', count(*) FROM deadline_escalations e JOIN deadlines d ON d.id = e.deadline_id WHERE d.status <> 'missed'
+            UNION ALL SELECT 'steps on deadlines not missed', count(*)
+                FROM deadline_escalations e JOIN deadlines d ON d.id = e.deadline_id WHERE d.status <> 'missed'
             UNION ALL SELECT 'reminder letters', count(*) FROM letters WHERE type = 'reminder'
             UNION ALL SELECT 'letters reminded', count(DISTINCT reminder_of_id) FROM letters WHERE type = 'reminder'
             -- A reminder drafts to the same counterparty, in the same case and organisation, chasing the missed deadline's letter.
@@ -396,7 +404,8 @@ internal static class EscalationSweep
         {
             foreach (var (batch, i) in batches.Select((b, i) => (b, i + 1)))
             {
-                Console.WriteLine($"  batch {i,4}: {batch.Result.Claimed,5} claimed, {batch.Result.Missed,5} missed, {batch.Result.RemindersDrafted,5} reminded in {batch.Elapsed.TotalMilliseconds,8:F1} ms");
+                Console.WriteLine($"  batch {i,4}: {batch.Result.Claimed,5} claimed, {batch.Result.Missed,5} missed, " +
+                                  $"{batch.Result.RemindersDrafted,5} reminded in {batch.Elapsed.TotalMilliseconds,8:F1} ms");
             }
         }
 
@@ -418,7 +427,8 @@ internal static class EscalationSweep
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var run in runs)
         {
-            Console.WriteLine($"| {run.Sizes.Label} | {run.Sizes.Open:N0} | {run.Sizes.Overdue:N0} | {run.BatchSize} | {run.Seconds:F2} | {run.PerSecond:N0} | {run.MillisecondsEach:F3} |");
+            Console.WriteLine($"| {run.Sizes.Label} | {run.Sizes.Open:N0} | {run.Sizes.Overdue:N0} | {run.BatchSize} | " +
+                              $"{run.Seconds:F2} | {run.PerSecond:N0} | {run.MillisecondsEach:F3} |");
         }
 
         var (large, baseline) = (runs[0], runs[1]);

@@ -42,7 +42,8 @@ internal sealed class BenchmarkServer : IAsyncDisposable
     private readonly bool keepDirectory;
     private EmbeddedPostgres? embedded;
 
-    private BenchmarkServer(string superUserConnectionString, RolePasswords rolePasswords, EmbeddedPostgres? embedded, string? directory, bool keepDirectory, string description)
+    private BenchmarkServer(string superUserConnectionString, RolePasswords rolePasswords, EmbeddedPostgres? embedded, string? directory, bool keepDirectory,
+        string description)
     {
         this.superUserConnectionString = superUserConnectionString;
         this.rolePasswords = rolePasswords;
@@ -62,7 +63,8 @@ internal sealed class BenchmarkServer : IAsyncDisposable
             // The app's roles get this password (each role a suffix of its own), also where they exist already.
             var password = Environment.GetEnvironmentVariable(RolePasswordVariable) ?? "caseapi-bench";
             var builder = new NpgsqlConnectionStringBuilder(configured);
-            return new BenchmarkServer(configured, new RolePasswords($"{password}-owner", $"{password}-app"), null, null, keepDirectory: true, $"{ServerVariable}: {builder.Host}:{builder.Port}");
+            return new BenchmarkServer(configured, new RolePasswords($"{password}-owner", $"{password}-app"), null, null, keepDirectory: true,
+                $"{ServerVariable}: {builder.Host}:{builder.Port}");
         }
 
         var kept = Environment.GetEnvironmentVariable(ClusterVariable);

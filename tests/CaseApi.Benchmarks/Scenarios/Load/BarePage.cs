@@ -28,8 +28,8 @@ internal static class BarePage
 {
     /// <summary>The cases table's own columns, as the API reads them, but for the defendants (a subquery a row).</summary>
     private const string CaseColumns = """
-        id, reference, mail_token, title, summary, status, outcome, legal_bases, tags, responsible_lawyer, opened_on, closed_on, version, created_at, updated_at,
-        complaint_count, letter_count, open_deadline_count, next_deadline_id, next_deadline_due_at
+        id, reference, mail_token, title, summary, status, outcome, legal_bases, tags, responsible_lawyer, opened_on, closed_on, version,
+        created_at, updated_at, complaint_count, letter_count, open_deadline_count, next_deadline_id, next_deadline_due_at
         """;
 
     /// <summary>A case by its primary key.</summary>
@@ -37,14 +37,18 @@ internal static class BarePage
         $"SELECT {CaseColumns} FROM cases WHERE id = $1 AND organisation_id = $2",
         [Guid.Parse(target.Path[(target.Path.LastIndexOf('/') + 1)..]), organisation]);
 
-    /// <summary>A page of <c>GET /v1/cases?status=…&amp;limit=…[&amp;cursor=…]</c> in the default order (opened, newest first), from <c>cases_by_status</c>.</summary>
-    public static BareQuery CasePage(Target target, Guid organisation) => Page(target, organisation, $"SELECT {CaseColumns} FROM cases", "(opened_on, id) <", "opened_on DESC, id DESC",
+    /// <summary>
+    /// A page of <c>GET /v1/cases?status=…&amp;limit=…[&amp;cursor=…]</c> in the default order (opened, newest first), from <c>cases_by_status</c>.
+    /// </summary>
+    public static BareQuery CasePage(Target target, Guid organisation) => Page(
+        target, organisation, $"SELECT {CaseColumns} FROM cases", "(opened_on, id) <", "opened_on DESC, id DESC",
         cursor => Cursor.TryDecode<ListCases.Key>(cursor, out var key) && key is not null
             ? (DateOnly.ParseExact(key.Value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), key.Id)
             : null);
 
     /// <summary>A page of <c>GET /v1/deadlines?status=…&amp;limit=…[&amp;cursor=…]</c>, soonest first, from <c>deadlines_by_status_due</c>.</summary>
-    public static BareQuery DeadlinePage(Target target, Guid organisation) => Page(target, organisation, $"SELECT {DeadlineRow.Columns} FROM deadlines", "(due_at, id) >", "due_at, id",
+    public static BareQuery DeadlinePage(Target target, Guid organisation) => Page(
+        target, organisation, $"SELECT {DeadlineRow.Columns} FROM deadlines", "(due_at, id) >", "due_at, id",
         cursor => Cursor.TryDecode<ListDeadlines.Key>(cursor, out var key) && key is not null ? (key.DueAt, key.Id) : null);
 
     /// <summary>A page by status, after the cursor's position in <paramref name="order"/> if the request has one.</summary>
@@ -53,12 +57,14 @@ internal static class BarePage
         var query = HttpUtility.ParseQueryString(new Uri("http://x" + target.Path).Query);
         var take = int.Parse(query["limit"]!, System.Globalization.CultureInfo.InvariantCulture) + 1;
         return decode(query["cursor"]) is { } key
-            ? new($"{select} WHERE organisation_id = $1 AND status = $2 AND {after} ($3, $4) ORDER BY {order} LIMIT $5", [organisation, query["status"]!, key.Value, key.Id, take])
+            ? new($"{select} WHERE organisation_id = $1 AND status = $2 AND {after} ($3, $4) ORDER BY {order} LIMIT $5",
+                [organisation, query["status"]!, key.Value, key.Id, take])
             : new($"{select} WHERE organisation_id = $1 AND status = $2 ORDER BY {order} LIMIT $3", [organisation, query["status"]!, take]);
     }
 
     /// <summary>The queries in turn, on <paramref name="connections"/> connections at once, for <paramref name="seconds"/>.</summary>
-    public static async Task<BareResult> RunAsync(BenchmarkDatabase database, IReadOnlyList<BareQuery> queries, int connections, int seconds, CancellationToken ct)
+    public static async Task<BareResult> RunAsync(BenchmarkDatabase database, IReadOnlyList<BareQuery> queries, int connections, int seconds,
+        CancellationToken ct)
     {
         var settings = new NpgsqlConnectionStringBuilder(database.SuperUserConnectionString)
         {

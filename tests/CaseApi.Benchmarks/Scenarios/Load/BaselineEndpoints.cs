@@ -83,12 +83,15 @@ internal static class BaselineEndpoints
         var list = new ListCases.Query(Cursor.DefaultLimit, query["cursor"], ListCases.DefaultSort, query["status"], null, null, null);
         Cursor.TryDecode<ListCases.Key>(list.Cursor, out var after);
         // The handler's statement for this filter combination names only the parameters it uses.
-        NpgsqlParameter[] parameters = after is null ? [] : [new NpgsqlParameter<string>("afterValue", after.Value), new NpgsqlParameter<Guid>("afterId", after.Id)];
+        NpgsqlParameter[] parameters = after is null
+            ? []
+            : [new NpgsqlParameter<string>("afterValue", after.Value), new NpgsqlParameter<Guid>("afterId", after.Id)];
         return ListAsync(context, ListCases.Sql(list),
             list.Status is null ? parameters : [.. parameters, new NpgsqlParameter<string>("status", list.Status)],
             CaseFields,
             last => Cursor.Encode(new ListCases.Key(ListCases.DefaultSort,
-                last.GetFieldValue<DateOnly>(CaseColumn.OpenedOn).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), last.GetGuid(CaseColumn.Id))));
+                last.GetFieldValue<DateOnly>(CaseColumn.OpenedOn).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                last.GetGuid(CaseColumn.Id))));
     }
 
     private static Task ListDeadlinesAsync(HttpContext context)
@@ -96,7 +99,9 @@ internal static class BaselineEndpoints
         var query = context.Request.Query;
         var list = new ListDeadlines.Query(Cursor.DefaultLimit, query["cursor"], query["status"], null, null, null);
         Cursor.TryDecode<ListDeadlines.Key>(list.Cursor, out var after);
-        NpgsqlParameter[] parameters = after is null ? [] : [new NpgsqlParameter<DateTimeOffset>("afterAt", after.DueAt), new NpgsqlParameter<Guid>("afterId", after.Id)];
+        NpgsqlParameter[] parameters = after is null
+            ? []
+            : [new NpgsqlParameter<DateTimeOffset>("afterAt", after.DueAt), new NpgsqlParameter<Guid>("afterId", after.Id)];
         return ListAsync(context, ListDeadlines.Sql(list),
             list.Status is null ? parameters : [.. parameters, new NpgsqlParameter<string>("status", list.Status)],
             DeadlineFields,
@@ -111,7 +116,9 @@ internal static class BaselineEndpoints
         Func<NpgsqlDataReader, string> cursorAfter)
     {
         var ct = context.RequestAborted;
-        var limit = context.Request.Query.TryGetValue("limit", out var text) ? int.Parse(text!, System.Globalization.CultureInfo.InvariantCulture) : Cursor.DefaultLimit;
+        var limit = context.Request.Query.TryGetValue("limit", out var text)
+            ? int.Parse(text!, System.Globalization.CultureInfo.InvariantCulture)
+            : Cursor.DefaultLimit;
         await using var connection = await OpenAsync(context, ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var batch = ReadOnlyBatch(context, connection, sql))
@@ -151,7 +158,10 @@ internal static class BaselineEndpoints
             new NpgsqlBatchCommand(DbSession.ReadOnlySql),
             new NpgsqlBatchCommand(DbSession.EnterOrganisationSql)
             {
-                Parameters = { new NpgsqlParameter<Guid>("organisationId", context.RequestServices.GetRequiredService<CallerContext>().RequiredOrganisationId) },
+                Parameters =
+                {
+                    new NpgsqlParameter<Guid>("organisationId", context.RequestServices.GetRequiredService<CallerContext>().RequiredOrganisationId)
+                },
             },
             new NpgsqlBatchCommand(sql),
         },

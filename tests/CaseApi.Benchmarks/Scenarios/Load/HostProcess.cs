@@ -94,7 +94,8 @@ internal sealed class HostProcess : IAsyncDisposable
     public IReadOnlyList<string> Failures() =>
         File.ReadLines(LogFile).Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)).ToList();
 
-    public IReadOnlyList<string> LogLines(string containing) => File.ReadLines(LogFile).Where(l => l.Contains(containing, StringComparison.OrdinalIgnoreCase)).ToList();
+    public IReadOnlyList<string> LogLines(string containing) =>
+        File.ReadLines(LogFile).Where(l => l.Contains(containing, StringComparison.OrdinalIgnoreCase)).ToList();
 
     public async ValueTask DisposeAsync()
     {

@@ -27,7 +27,8 @@ internal static class LoadBenchmark
 {
     public static readonly Scenario Definition = new(
         "load",
-        "Generates the data set (or reuses today's), starts the API in Release, drives each read and its bare baseline and sending letters with wrk; then N instances with Hangfire on one PostgreSQL.",
+        "Generates the data set (or reuses today's), starts the API in Release, drives each read and its bare baseline and sending letters with wrk; " +
+            "then N instances with Hangfire on one PostgreSQL.",
         ["duration", "warmup", "warmup-rounds", "connections", "threads", "instances", "instances-duration", "npgsql", "pgbouncer-pool"],
         ["quick", "keep", "no-instances", "no-pgbouncer"],
         RunAsync);
@@ -55,7 +56,8 @@ internal static class LoadBenchmark
     ];
 
     private sealed record Settings(
-        int Duration, int Warmup, int WarmupRounds, int Connections, int Threads, int Instances, int InstancesDuration, string? Npgsql, bool Keep, int? PgBouncerPool);
+        int Duration, int Warmup, int WarmupRounds, int Connections, int Threads, int Instances, int InstancesDuration, string? Npgsql, bool Keep,
+        int? PgBouncerPool);
 
     /// <summary>
     /// A read scenario: its API requests; the baseline's are the same with <see cref="BaselineEndpoints.Prefix"/> for /v1;
@@ -110,10 +112,12 @@ internal static class LoadBenchmark
         Directory.CreateDirectory(directory);
         var configuration = typeof(LoadBenchmark).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration;
         Console.WriteLine($"PostgreSQL: {server.Description}; {await server.VersionAsync(ct)}, max_connections {maxConnections}");
-        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}, {Environment.OSVersion}, .NET {Environment.Version}, {configuration} build");
-        Console.WriteLine($"Load: wrk, {settings.Connections} connections, {settings.Threads} threads, {settings.Duration} s a run, after warm-up rounds of {settings.Warmup} s " +
-                          $"an endpoint until the JIT settles (at most {settings.WarmupRounds}); " +
-                          $"Npgsql settings: CaseApi's defaults{(settings.Npgsql is null ? "" : $" + \"{settings.Npgsql}\"")}; logs and request lists in {directory}");
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}, " +
+                          $"{Environment.OSVersion}, .NET {Environment.Version}, {configuration} build");
+        Console.WriteLine($"Load: wrk, {settings.Connections} connections, {settings.Threads} threads, {settings.Duration} s a run, " +
+                          $"after warm-up rounds of {settings.Warmup} s an endpoint until the JIT settles (at most {settings.WarmupRounds}); " +
+                          $"Npgsql settings: CaseApi's defaults{(settings.Npgsql is null ? "" : $" + \"{settings.Npgsql}\"")}; " +
+                          $"logs and request lists in {directory}");
         if (configuration != "Release")
         {
             Console.WriteLine("Warning: not a Release build; run with `dotnet run -c Release`.");
@@ -143,8 +147,10 @@ internal static class LoadBenchmark
     private static async Task<string> EnsureDataSetAsync(BenchmarkServer server, DataSetSize size, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
-        var migrations = typeof(Migrator).Assembly.GetManifestResourceNames().Where(n => n.StartsWith("migrations/", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
-        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{DataSetVersion}|{size}|{string.Join(",", migrations)}|{now:yyyy-MM-dd}")))[..12];
+        var migrations = typeof(Migrator).Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("migrations/", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+        var fingerprint = Convert.ToHexStringLower(
+            SHA256.HashData(Encoding.UTF8.GetBytes($"{DataSetVersion}|{size}|{string.Join(",", migrations)}|{now:yyyy-MM-dd}")))[..12];
         var prefix = $"bench_load_{size.Label}_";
         var name = prefix + fingerprint;
         var existing = await server.DatabasesAsync(prefix, ct);
@@ -169,7 +175,8 @@ internal static class LoadBenchmark
             foreach (var (organisation, jurisdiction, timeZone) in Organisations.Take(size.Organisations))
             {
                 await using var scope = app.Services.CreateAsyncScope();
-                var created = await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new CreateOrganisation.Command(organisation, jurisdiction, timeZone), ct);
+                var created = await scope.ServiceProvider.GetRequiredService<IMediator>()
+                    .Send(new CreateOrganisation.Command(organisation, jurisdiction, timeZone), ct);
                 organisations.Add(created.Organisation.Id);
             }
         }
@@ -229,11 +236,13 @@ internal static class LoadBenchmark
                 var apiResult = await MeasureAsync(host, postmaster, $"{scenario.Name} (API)", api, 0, settings, problems, ct);
                 var baselineResult = await MeasureAsync(host, postmaster, $"{scenario.Name} (baseline)", baseline, 0, settings, problems, ct);
                 var bare = await BarePage.RunAsync(database, scenario.Api.Select(scenario.Bare).ToList(), settings.Connections, settings.Duration, ct);
-                Console.WriteLine($"  {scenario.Name + " (bare page)",-34} {bare.RequestsPerSecond,8:N0} req/s  p99 {Ms(bare.P99Us),6} ms  (PostgreSQL alone, {settings.Connections} connections)");
+                Console.WriteLine($"  {scenario.Name + " (bare page)",-34} {bare.RequestsPerSecond,8:N0} req/s  p99 {Ms(bare.P99Us),6} ms  " +
+                                  $"(PostgreSQL alone, {settings.Connections} connections)");
                 rows.Add(new Row(scenario.Label, apiResult, baselineResult, bare));
             }
 
-            rows.Add(new Row("send a letter (POST …/send, P14D)", await MeasureAsync(host, postmaster, "send-letter (API)", send, 1, settings, problems, ct), null));
+            rows.Add(new Row("send a letter (POST …/send, P14D)",
+                await MeasureAsync(host, postmaster, "send-letter (API)", send, 1, settings, problems, ct), null));
 
             problems.AddRange(host.Failures().Take(10).Select(f => $"api log: {f}"));
             return rows;
@@ -262,12 +271,14 @@ internal static class LoadBenchmark
                 : $"through PgBouncer {bouncer.Version} in transaction mode, {bouncer.PoolSize} server connections" +
                   (bouncer.KeepsPreparedStatements ? "" : ", Max Auto Prepare=0 (this PgBouncer cannot keep prepared statements apart)");
             Console.WriteLine();
-            Console.WriteLine($"== {settings.Instances} instances (Mode=all: the API and a Hangfire server each) on one PostgreSQL (max_connections {maxConnections}), {route}: " +
+            Console.WriteLine($"== {settings.Instances} instances (Mode=all: the API and a Hangfire server each) on one PostgreSQL " +
+                              $"(max_connections {maxConnections}), {route}: " +
                               $"each driven with {settings.Connections} connections for {settings.InstancesDuration} s, reads and a fifth sends ==");
             var keys = await IssueKeysAsync(database, ct);
             for (var i = 1; i <= settings.Instances; i++)
             {
-                hosts.Add(await HostProcess.StartAsync($"instance-{i}", HostSettings(database, "all", settings.Npgsql, $"instance-{i}", bouncer), directory, ct));
+                hosts.Add(await HostProcess.StartAsync(
+                    $"instance-{i}", HostSettings(database, "all", settings.Npgsql, $"instance-{i}", bouncer), directory, ct));
             }
 
             var targets = await PrepareTargetsAsync(hosts[0], database, keys, ct);
@@ -307,14 +318,15 @@ internal static class LoadBenchmark
                     problems.Add($"{peakApplication} server connections of the application role, more than PgBouncer's pool of {bouncer.PoolSize}");
                 }
 
-                problems.AddRange(File.ReadLines(bouncer.LogFile).Where(line => line.Contains("ERROR", StringComparison.Ordinal) || line.Contains("FATAL", StringComparison.Ordinal))
+                problems.AddRange(File.ReadLines(bouncer.LogFile)
+                    .Where(line => line.Contains("ERROR", StringComparison.Ordinal) || line.Contains("FATAL", StringComparison.Ordinal))
                     .Take(10).Select(line => $"pgbouncer log: {line}"));
             }
 
             var jobs = await QueryAsync(database, "SELECT statename || ': ' || count(*) FROM hangfire.job GROUP BY statename ORDER BY statename", ct);
             var servers = await QueryAsync(database, "SELECT count(*)::text FROM hangfire.server", ct);
-            return new InstancesResult(route, hosts.Zip(runs, (h, r) => (h.Name, r)).ToList(), peaks, peakServer, maxConnections, bouncer?.PoolSize, peakApplication,
-                [$"{servers[0]} Hangfire servers", .. jobs], problems.Distinct().ToList());
+            return new InstancesResult(route, hosts.Zip(runs, (h, r) => (h.Name, r)).ToList(), peaks, peakServer, maxConnections, bouncer?.PoolSize,
+                peakApplication, [$"{servers[0]} Hangfire servers", .. jobs], problems.Distinct().ToList());
         }
         finally
         {
@@ -334,7 +346,8 @@ internal static class LoadBenchmark
 
     /// <summary>The environment of a <see cref="BenchmarkHost"/>: the database, and the settings every instance would get.</summary>
     /// <param name="bouncer">Where the application connection goes through, if anywhere; migrations always connect directly.</param>
-    private static Dictionary<string, string> HostSettings(BenchmarkDatabase database, string mode, string? npgsql, string? applicationName, PgBouncer? bouncer = null)
+    private static Dictionary<string, string> HostSettings(BenchmarkDatabase database, string mode, string? npgsql, string? applicationName,
+        PgBouncer? bouncer = null)
     {
         var application = new NpgsqlConnectionStringBuilder(bouncer?.Through(database.Connections.Application) ?? database.Connections.Application);
         if (applicationName is not null)
@@ -379,7 +392,8 @@ internal static class LoadBenchmark
     /// The requests: 10,000 cases at random; the first 20 pages of each organisation's open cases and missed deadlines,
     /// 50 a page, with the cursors the API hands out; every draft letter, the organisations taking turns.
     /// </summary>
-    private static async Task<Targets> PrepareTargetsAsync(HostProcess host, BenchmarkDatabase database, IReadOnlyDictionary<Guid, string> keys, CancellationToken ct)
+    private static async Task<Targets> PrepareTargetsAsync(HostProcess host, BenchmarkDatabase database, IReadOnlyDictionary<Guid, string> keys,
+        CancellationToken ct)
     {
         var cases = (await QueryAsync(database, "SELECT organisation_id || ' ' || id FROM cases ORDER BY md5(id::text) LIMIT 10000", ct))
             .Select(line => line.Split(' ')).Select(p => new Target("GET", $"/v1/cases/{p[1]}", keys[Guid.Parse(p[0])])).ToList();
@@ -448,13 +462,17 @@ internal static class LoadBenchmark
             }
         }
 
-        Console.WriteLine($"Baseline check: {compared} responses compared with the API's, {compared - problems.Count} the same JSON, {identical} byte for byte.");
+        Console.WriteLine(
+            $"Baseline check: {compared} responses compared with the API's, {compared - problems.Count} the same JSON, {identical} byte for byte.");
         return problems;
     }
 
     private static async Task<(int Status, string? ETag, string Body)> GetAsync(HttpClient client, Target target, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, target.Path) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", target.Key) } };
+        using var request = new HttpRequestMessage(HttpMethod.Get, target.Path)
+        {
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", target.Key) }
+        };
         using var response = await client.SendAsync(request, ct);
         return ((int)response.StatusCode, response.Headers.ETag?.Tag, await response.Content.ReadAsStringAsync(ct));
     }
@@ -480,7 +498,8 @@ internal static class LoadBenchmark
             }
 
             var after = await host.JitAsync(ct);
-            Console.WriteLine($"Warm-up round {round + 1}: the JIT compiled {after.Methods - jit.Methods:N0} methods in {after.Milliseconds - jit.Milliseconds:N0} ms.");
+            Console.WriteLine(
+                $"Warm-up round {round + 1}: the JIT compiled {after.Methods - jit.Methods:N0} methods in {after.Milliseconds - jit.Milliseconds:N0} ms.");
             if (after.Methods - jit.Methods <= SettledJitMethods)
             {
                 return;
@@ -505,9 +524,10 @@ internal static class LoadBenchmark
         var measurement = new Measurement(result, host.PeakMemory(), host.CpuTime() - hostCpu,
             postmaster is { } after ? CpuTime.ProcessTree(after) - serverCpu : null,
             (machineAfter.Busy - machine.Busy) / (machineAfter.Total - machine.Total), (await host.JitAsync(ct)).Methods - jit.Methods);
-        Console.WriteLine($"  {label,-34} {result.RequestsPerSecond,8:N0} req/s  p50 {Ms(result.P50Us),6} ms  p90 {Ms(result.P90Us),6} ms  p99 {Ms(result.P99Us),6} ms  " +
-                          $"max {Ms(result.MaxUs),7} ms  {result.Bytes / Math.Max(1, result.Requests):N0} B/response  " +
-                          $"CPU/request: API process {measurement.HostCpuPerRequestUs:N0} µs, PostgreSQL {measurement.ServerCpuPerRequestUs?.ToString("N0", CultureInfo.InvariantCulture) ?? "?"} µs  " +
+        Console.WriteLine($"  {label,-34} {result.RequestsPerSecond,8:N0} req/s  p50 {Ms(result.P50Us),6} ms  p90 {Ms(result.P90Us),6} ms  " +
+                          $"p99 {Ms(result.P99Us),6} ms  max {Ms(result.MaxUs),7} ms  {result.Bytes / Math.Max(1, result.Requests):N0} B/response  " +
+                          $"CPU/request: API process {measurement.HostCpuPerRequestUs:N0} µs, " +
+                          $"PostgreSQL {measurement.ServerCpuPerRequestUs?.ToString("N0", CultureInfo.InvariantCulture) ?? "?"} µs  " +
                           $"machine {measurement.MachineBusy:P0} busy  JIT {measurement.JitMethods} methods  peak RSS {Mb(measurement.PeakMemory)} MB");
         if (result.Non2xx > 0 || result.SocketErrors > 0)
         {
@@ -524,7 +544,8 @@ internal static class LoadBenchmark
 
     /// <summary>Connections to the benchmark's database by application name, and to the whole server, at their highest, sampled every 100 ms.</summary>
     /// <returns>Peaks by application name, of the whole server, and of the application role's connections.</returns>
-    private static async Task<(IReadOnlyDictionary<string, int> ByApplication, int Server, int Application)> SampleConnectionsAsync(BenchmarkDatabase database, CancellationToken stop)
+    private static async Task<(IReadOnlyDictionary<string, int> ByApplication, int Server, int Application)> SampleConnectionsAsync(
+        BenchmarkDatabase database, CancellationToken stop)
     {
         await using var connection = await database.OpenAsSuperUserAsync(CancellationToken.None);
         // Through PgBouncer, a server connection carries the application name of the client whose transaction it ran last.
@@ -563,7 +584,9 @@ internal static class LoadBenchmark
         return (peaks, server, application);
     }
 
-    /// <summary>The postmaster of a local server (a backend's parent), whose process tree is PostgreSQL's CPU time; null when the server is elsewhere.</summary>
+    /// <summary>
+    /// The postmaster of a local server (a backend's parent), whose process tree is PostgreSQL's CPU time; null when the server is elsewhere.
+    /// </summary>
     private static async Task<int?> PostmasterAsync(BenchmarkDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsSuperUserAsync(ct);
@@ -599,7 +622,8 @@ internal static class LoadBenchmark
     private static void Report(IReadOnlyList<Row> rows, IReadOnlyList<InstancesResult> runs, Settings settings, IReadOnlyList<string> problems)
     {
         Console.WriteLine();
-        Console.WriteLine($"| scenario | req/s | p50 ms | p99 ms | baseline req/s | baseline p99 ms | ratio | bare page req/s | API of bare | peak memory MB |");
+        Console.WriteLine(
+            $"| scenario | req/s | p50 ms | p99 ms | baseline req/s | baseline p99 ms | ratio | bare page req/s | API of bare | peak memory MB |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var row in rows)
         {
@@ -629,20 +653,24 @@ internal static class LoadBenchmark
         Console.WriteLine($"target: list cases at {ListCasesBareTarget:P0} or more of PostgreSQL alone on the bare pages — {listCases.OfBare:P0}: " +
                           $"{(listCases.OfBare >= ListCasesBareTarget ? "PASS" : "MISS")}");
         var getCase = rows.First(r => r.Scenario.StartsWith("get a case", StringComparison.Ordinal));
-        Console.WriteLine($"target: get a case by id with p99 at most {P99TargetMs} ms at {settings.Connections} connections — {Ms(getCase.Api.Wrk.P99Us)} ms: " +
-                          $"{(getCase.Api.Wrk.P99Us <= P99TargetMs * 1000 ? "PASS" : "MISS")}");
+        Console.WriteLine($"target: get a case by id with p99 at most {P99TargetMs} ms at {settings.Connections} connections — " +
+                          $"{Ms(getCase.Api.Wrk.P99Us)} ms: {(getCase.Api.Wrk.P99Us <= P99TargetMs * 1000 ? "PASS" : "MISS")}");
         var slowest = rows.MaxBy(r => r.Api.Wrk.P99Us)!;
-        Console.WriteLine($"target: p99 under {P99TargetMs} ms at {settings.Connections} connections — highest {Ms(slowest.Api.Wrk.P99Us)} ms ({slowest.Scenario}): " +
+        Console.WriteLine($"target: p99 under {P99TargetMs} ms at {settings.Connections} connections — " +
+                          $"highest {Ms(slowest.Api.Wrk.P99Us)} ms ({slowest.Scenario}): " +
                           $"{(rows.All(r => r.Api.Wrk.P99Us < P99TargetMs * 1000) ? "PASS" : "MISS")}");
         foreach (var instances in runs)
         {
             var total = instances.PeakConnections.Values.Sum();
-            var pool = instances.PoolSize is { } size ? $"; application role's server connections at their peak {instances.PeakApplicationConnections} of PgBouncer's pool {size}" : "";
-            Console.WriteLine($"target: no connection-pool exhaustion with {instances.Runs.Count} instances and Hangfire on one PostgreSQL, {instances.Route} — " +
-                              $"{instances.Runs.Sum(r => r.Wrk.Requests):N0} requests, {instances.Runs.Sum(r => r.Wrk.Non2xx)} non-2xx, " +
+            var pool = instances.PoolSize is { } size
+                ? $"; application role's server connections at their peak {instances.PeakApplicationConnections} of PgBouncer's pool {size}"
+                : "";
+            Console.WriteLine($"target: no connection-pool exhaustion with {instances.Runs.Count} instances and Hangfire on one PostgreSQL, " +
+                              $"{instances.Route} — {instances.Runs.Sum(r => r.Wrk.Requests):N0} requests, {instances.Runs.Sum(r => r.Wrk.Non2xx)} non-2xx, " +
                               $"{instances.Runs.Sum(r => r.Wrk.SocketErrors)} socket errors; connections at their peak: " +
                               $"{string.Join(", ", instances.PeakConnections.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"))} " +
-                              $"(sum of peaks {total}; server-wide peak {instances.PeakServerConnections} of max_connections {instances.MaxConnections}{pool}); " +
+                              $"(sum of peaks {total}; " +
+                              $"server-wide peak {instances.PeakServerConnections} of max_connections {instances.MaxConnections}{pool}); " +
                               $"{string.Join(", ", instances.Jobs)}: {(instances.Problems.Count == 0 ? "PASS" : "MISS")}");
             foreach (var problem in instances.Problems)
             {
@@ -650,7 +678,9 @@ internal static class LoadBenchmark
             }
         }
 
-        Console.WriteLine(problems.Count == 0 ? "correctness: PASS" : "correctness: FAIL" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
+        Console.WriteLine(problems.Count == 0
+            ? "correctness: PASS"
+            : "correctness: FAIL" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
     }
 
     private static string Ms(long microseconds) => (microseconds / 1000.0).ToString("F1", CultureInfo.InvariantCulture);

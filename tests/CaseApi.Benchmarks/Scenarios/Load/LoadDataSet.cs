@@ -53,22 +53,35 @@ internal sealed class LoadDataSet
         "facial recognition in stores", "selling location data", "children's data in advertising", "unlawful direct marketing",
     ];
 
-    private static readonly string[] Tags = ["ai-training", "tracking", "cookies", "consent", "access-request", "scoring", "transfers", "children", "marketing", "biometrics", "meta", "google"];
+    private static readonly string[] Tags =
+        ["ai-training", "tracking", "cookies", "consent", "access-request", "scoring", "transfers", "children", "marketing", "biometrics", "meta", "google"];
 
-    private static readonly string[] LegalBases = ["GDPR Art. 5(1)(a)", "GDPR Art. 6(1)(f)", "GDPR Art. 7", "GDPR Art. 12(3)", "GDPR Art. 15", "GDPR Art. 17", "GDPR Art. 21", "GDPR Art. 44", "TTDSG § 25", "UWG § 7"];
+    private static readonly string[] LegalBases =
+    [
+        "GDPR Art. 5(1)(a)", "GDPR Art. 6(1)(f)", "GDPR Art. 7", "GDPR Art. 12(3)", "GDPR Art. 15", "GDPR Art. 17", "GDPR Art. 21", "GDPR Art. 44",
+        "TTDSG § 25", "UWG § 7"
+    ];
 
-    private static readonly string[] Lawyers = ["Dr. Anna Berger", "Jonas Weber", "Miriam Schulz", "Lukas Hoffmann", "Sophie Wagner", "Elias Becker", "Clara Fischer", "Noah Richter", "Lea Klein", "Paul Wolf"];
+    private static readonly string[] Lawyers =
+    [
+        "Dr. Anna Berger", "Jonas Weber", "Miriam Schulz", "Lukas Hoffmann", "Sophie Wagner", "Elias Becker", "Clara Fischer", "Noah Richter",
+        "Lea Klein", "Paul Wolf"
+    ];
 
-    private static readonly string[] CaseOutcomes = ["settled", "injunction granted", "cease-and-desist declaration signed", "fine imposed by the authority", "dismissed", "withdrawn"];
+    private static readonly string[] CaseOutcomes =
+        ["settled", "injunction granted", "cease-and-desist declaration signed", "fine imposed by the authority", "dismissed", "withdrawn"];
 
     private static readonly (string Status, int Weight)[] ComplaintStatuses =
     [
-        ("draft", 5), ("filed", 15), ("acknowledged", 15), ("under_investigation", 25), ("transferred", 5), ("decided", 15), ("appealed", 3), ("withdrawn", 5), ("closed", 12),
+        ("draft", 5), ("filed", 15), ("acknowledged", 15), ("under_investigation", 25), ("transferred", 5), ("decided", 15), ("appealed", 3),
+        ("withdrawn", 5), ("closed", 12),
     ];
 
-    private static readonly (string Outcome, int Weight)[] DecisionOutcomes = [("upheld", 40), ("partially_upheld", 20), ("rejected", 20), ("dismissed", 10), ("settled", 10)];
+    private static readonly (string Outcome, int Weight)[] DecisionOutcomes =
+        [("upheld", 40), ("partially_upheld", 20), ("rejected", 20), ("dismissed", 10), ("settled", 10)];
 
-    private static readonly (string Type, int Weight)[] ToDefendant = [("cease_and_desist", 25), ("request_for_information", 25), ("data_subject_request", 15), ("reminder", 15), ("other", 20)];
+    private static readonly (string Type, int Weight)[] ToDefendant =
+        [("cease_and_desist", 25), ("request_for_information", 25), ("data_subject_request", 15), ("reminder", 15), ("other", 20)];
 
     private static readonly (string Type, int Weight)[] ToAuthority = [("complaint_submission", 50), ("reminder", 20), ("other", 30)];
 
@@ -76,7 +89,8 @@ internal sealed class LoadDataSet
 
     private static readonly (string Type, int Weight)[] FromAuthority = [("acknowledgement", 35), ("decision", 15), ("reply", 50)];
 
-    private static readonly (string Channel, int Weight)[] Channels = [("email", 50), ("post", 15), ("registered_post", 15), ("fax", 5), ("courier", 5), ("portal", 10)];
+    private static readonly (string Channel, int Weight)[] Channels =
+        [("email", 50), ("post", 15), ("registered_post", 15), ("fax", 5), ("courier", 5), ("portal", 10)];
 
     private static readonly string[] Paragraphs =
     [
@@ -303,7 +317,9 @@ internal sealed class LoadDataSet
                 var withAuthority = complaints[c].Count > 0 && random.Next(100) < 35;
                 var complaint = withAuthority ? complaints[c][random.Next(complaints[c].Count)] : null;
                 var type = Weighted(outgoing ? withAuthority ? ToAuthority : ToDefendant : withAuthority ? FromAuthority : FromDefendant);
-                var at = status == "draft" ? now.AddMinutes(-random.Next(30 * 24 * 60)) : Between(At(item.OpenedOn, 9), item.ClosedOn is { } closed ? At(closed, 9) : now.AddHours(-1));
+                var at = status == "draft"
+                    ? now.AddMinutes(-random.Next(30 * 24 * 60))
+                    : Between(At(item.OpenedOn, 9), item.ClosedOn is { } closed ? At(closed, 9) : now.AddHours(-1));
                 var letter = new Letter(NextId(), item, complaint, withAuthority ? null : item.Defendants[random.Next(item.Defendants.Length)],
                     complaint?.DpaId, type, status, status == "sent" ? at : null);
                 byCase[c].Add(letter);
@@ -354,7 +370,9 @@ internal sealed class LoadDataSet
                 var startsOn = LocalDay(letter.SentAt!.Value);
                 var statutory = letter.Type == "data_subject_request";
                 var roll = random.Next(10);
-                var (period, due) = statutory || roll < 2 ? ("P1M", startsOn.AddMonths(1)) : roll < 9 ? ("P14D", startsOn.AddDays(14)) : (null, startsOn.AddDays(10 + random.Next(20)));
+                var (period, due) = statutory || roll < 2 ? ("P1M", startsOn.AddMonths(1))
+                    : roll < 9 ? ("P14D", startsOn.AddDays(14))
+                    : (null, startsOn.AddDays(10 + random.Next(20)));
                 WriteDeadline(table, organisation, cases[c].Id, statutory ? "data_subject_request" : "response", letter.Id, letter.Complaint?.Id,
                     letter.DefendantId, letter.DpaId, startsOn, period, WorkingDay(due));
             }
@@ -447,11 +465,13 @@ internal sealed class LoadDataSet
                     (SELECT count(*) FROM complaints k WHERE k.organisation_id = c.organisation_id AND k.case_id = c.id)::int,
                     (SELECT count(*) FROM letters l WHERE l.organisation_id = c.organisation_id AND l.case_id = c.id)::int,
                     (SELECT count(*) FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open')::int,
-                    (SELECT d.id FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open' ORDER BY d.due_at, d.id LIMIT 1),
+                    (SELECT d.id FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open'
+                     ORDER BY d.due_at, d.id LIMIT 1),
                     (SELECT min(d.due_at) FROM deadlines d WHERE d.organisation_id = c.organisation_id AND d.case_id = c.id AND d.status = 'open'))
             UNION ALL SELECT 'rows naming a missing parent', (
                   (SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT FROM organisations o WHERE o.id = c.organisation_id))
-                + (SELECT count(*) FROM case_defendants x WHERE NOT EXISTS (SELECT FROM defendants d WHERE d.organisation_id = x.organisation_id AND d.id = x.defendant_id))
+                + (SELECT count(*) FROM case_defendants x
+                     WHERE NOT EXISTS (SELECT FROM defendants d WHERE d.organisation_id = x.organisation_id AND d.id = x.defendant_id))
                 + (SELECT count(*) FROM complaints k WHERE NOT EXISTS (SELECT FROM cases c WHERE c.organisation_id = k.organisation_id AND c.id = k.case_id))
                 + (SELECT count(*) FROM letters l WHERE NOT EXISTS (SELECT FROM cases c WHERE c.organisation_id = l.organisation_id AND c.id = l.case_id))
                 + (SELECT count(*) FROM letters l WHERE l.complaint_id IS NOT NULL
@@ -595,7 +615,8 @@ internal sealed class LoadDataSet
             var tables = new Tables();
             try
             {
-                tables.Defendants = await tables.CopyAsync(database, "defendants (id, organisation_id, legal_name, country, address, created_at, updated_at)", ct);
+                tables.Defendants = await tables.CopyAsync(
+                    database, "defendants (id, organisation_id, legal_name, country, address, created_at, updated_at)", ct);
                 tables.Cases = await tables.CopyAsync(database, """
                     cases (id, organisation_id, reference, title, summary, status, outcome, legal_bases, tags, responsible_lawyer, opened_on, closed_on,
                            version, created_at, updated_at)

@@ -45,7 +45,9 @@ internal sealed partial class PgBouncer : IAsyncDisposable
 
     public string LogFile => Path.Combine(directory, "pgbouncer.log");
 
-    public static string? Missing() => File.Exists(Executable) ? null : $"PgBouncer not found ({Executable}); install it with `apt-get install -y pgbouncer`, or run with --no-pgbouncer.";
+    public static string? Missing() => File.Exists(Executable)
+        ? null
+        : $"PgBouncer not found ({Executable}); install it with `apt-get install -y pgbouncer`, or run with --no-pgbouncer.";
 
     public static async Task<PgBouncer> StartAsync(string applicationConnectionString, int poolSize, string logDirectory, CancellationToken ct)
     {

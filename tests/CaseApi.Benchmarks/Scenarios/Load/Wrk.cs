@@ -45,13 +45,15 @@ internal static class Wrk
         return file;
     }
 
-    public static async Task<WrkResult> RunAsync(Uri host, string targetsFile, double sendShare, int connections, int threads, int seconds, CancellationToken ct)
+    public static async Task<WrkResult> RunAsync(Uri host, string targetsFile, double sendShare, int connections, int threads, int seconds,
+        CancellationToken ct)
     {
         var info = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[]
                  {
                      $"--threads={threads}", $"--connections={connections}", $"--duration={seconds}s", "--timeout=10s", $"--script={Script}",
-                     host.ToString(), "--", targetsFile, sendShare.ToString(System.Globalization.CultureInfo.InvariantCulture), threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     host.ToString(), "--", targetsFile, sendShare.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
                  })
         {
             info.ArgumentList.Add(argument);
