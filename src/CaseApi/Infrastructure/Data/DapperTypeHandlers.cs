@@ -42,3 +42,29 @@ internal sealed class JsonbHandler<T> : SqlMapper.TypeHandler<T>
         System.Text.Json.JsonSerializer.Deserialize<T>((string)value, System.Text.Json.JsonSerializerOptions.Web)
         ?? throw new DataException($"A jsonb null where {typeof(T).Name} is expected.");
 }
+
+/// <summary>
+/// An enum stored as snake_case text (<c>OnHold</c> is <c>on_hold</c>, see <see cref="Json.SnakeCase"/>), read into and written from its
+/// enum, so that a DTO maps straight from its row. Dapper uses it only with <c>Settings.PreferTypeHandlersForEnums</c>.
+/// </summary>
+internal sealed class SnakeCaseEnumHandler<TEnum> : SqlMapper.TypeHandler<TEnum> where TEnum : struct, Enum
+{
+    public static void Register()
+    {
+        SqlMapper.AddTypeHandler(new SnakeCaseEnumHandler<TEnum>());
+        SqlMapper.AddTypeHandler(new ListHandler());
+    }
+
+    public override void SetValue(IDbDataParameter parameter, TEnum value) => parameter.Value = Json.SnakeCase.From(value);
+
+    public override TEnum Parse(object value) => Json.SnakeCase.ToEnum<TEnum>((string)value);
+
+    /// <summary>A <c>text[]</c> column of such values.</summary>
+    private sealed class ListHandler : SqlMapper.TypeHandler<IReadOnlyList<TEnum>>
+    {
+        public override void SetValue(IDbDataParameter parameter, IReadOnlyList<TEnum>? value) =>
+            parameter.Value = value?.Select(Json.SnakeCase.From).ToArray();
+
+        public override IReadOnlyList<TEnum> Parse(object value) => ((string[])value).Select(Json.SnakeCase.ToEnum<TEnum>).ToArray();
+    }
+}

@@ -79,6 +79,9 @@ public static class DatabaseSetup
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         DateTimeOffsetHandler.Register();
         JsonbHandler<IReadOnlyList<Features.Deadlines.LocalHoliday>>.Register();
+        // The enums whose columns DTOs read directly; the others are read as text where a row needs it.
+        SqlMapper.Settings.PreferTypeHandlersForEnums = true;
+        SnakeCaseEnumHandler<Auth.ApiKeyRole>.Register();
         services.AddSingleton<DatabaseRuntime>();
         services.AddHostedService<DatabaseRuntime.Startup>();
         services.AddSingleton(provider => new NpgsqlDataSourceBuilder(WithPoolDefaults(provider.GetRequiredService<DatabaseRuntime>().Connections.Application))
