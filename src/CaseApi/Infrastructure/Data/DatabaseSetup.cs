@@ -82,6 +82,9 @@ public static class DatabaseSetup
         // The enums whose columns DTOs read directly; the others are read as text where a row needs it.
         SqlMapper.Settings.PreferTypeHandlersForEnums = true;
         SnakeCaseEnumHandler<Auth.ApiKeyRole>.Register();
+        SnakeCaseEnumHandler<Features.Courts.CourtKind>.Register();
+        SnakeCaseEnumHandler<Features.Dpas.DpaSector>.Register();
+        SnakeCaseEnumHandler<Features.Dpas.DpaChannel>.Register();
         services.AddSingleton<DatabaseRuntime>();
         services.AddHostedService<DatabaseRuntime.Startup>();
         services.AddSingleton(provider => new NpgsqlDataSourceBuilder(WithPoolDefaults(provider.GetRequiredService<DatabaseRuntime>().Connections.Application))
