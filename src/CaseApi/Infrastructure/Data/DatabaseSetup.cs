@@ -85,6 +85,7 @@ public static class DatabaseSetup
         SnakeCaseEnumHandler<Features.Courts.CourtKind>.Register();
         SnakeCaseEnumHandler<Features.Dpas.DpaSector>.Register();
         SnakeCaseEnumHandler<Features.Dpas.DpaChannel>.Register();
+        SnakeCaseEnumHandler<Features.Cases.CaseStatus>.Register();
         services.AddSingleton<DatabaseRuntime>();
         services.AddHostedService<DatabaseRuntime.Startup>();
         services.AddSingleton(provider => new NpgsqlDataSourceBuilder(WithPoolDefaults(provider.GetRequiredService<DatabaseRuntime>().Connections.Application))
