@@ -86,6 +86,7 @@ public static class DatabaseSetup
         SnakeCaseEnumHandler<Features.Dpas.DpaSector>.Register();
         SnakeCaseEnumHandler<Features.Dpas.DpaChannel>.Register();
         SnakeCaseEnumHandler<Features.Cases.CaseStatus>.Register();
+        SnakeCaseEnumHandler<Features.Correspondence.LetterType>.Register();
         services.AddSingleton<DatabaseRuntime>();
         services.AddHostedService<DatabaseRuntime.Startup>();
         services.AddSingleton(provider => new NpgsqlDataSourceBuilder(WithPoolDefaults(provider.GetRequiredService<DatabaseRuntime>().Connections.Application))
