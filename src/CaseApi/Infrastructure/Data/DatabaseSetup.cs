@@ -87,6 +87,10 @@ public static class DatabaseSetup
         SnakeCaseEnumHandler<Features.Dpas.DpaChannel>.Register();
         SnakeCaseEnumHandler<Features.Cases.CaseStatus>.Register();
         SnakeCaseEnumHandler<Features.Correspondence.LetterType>.Register();
+        SnakeCaseEnumHandler<Features.Complaints.ComplaintStatus>.Register();
+        SnakeCaseEnumHandler<Features.Complaints.OnBehalfOf>.Register();
+        SnakeCaseEnumHandler<Features.Complaints.DecisionOutcome>.Register();
+        SnakeCaseEnumHandler<Features.Complaints.Appellant>.Register();
         services.AddSingleton<DatabaseRuntime>();
         services.AddHostedService<DatabaseRuntime.Startup>();
         services.AddSingleton(provider => new NpgsqlDataSourceBuilder(WithPoolDefaults(provider.GetRequiredService<DatabaseRuntime>().Connections.Application))
