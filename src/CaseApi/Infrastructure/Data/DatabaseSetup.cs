@@ -91,6 +91,13 @@ public static class DatabaseSetup
         SnakeCaseEnumHandler<Features.Complaints.OnBehalfOf>.Register();
         SnakeCaseEnumHandler<Features.Complaints.DecisionOutcome>.Register();
         SnakeCaseEnumHandler<Features.Complaints.Appellant>.Register();
+        SnakeCaseEnumHandler<Features.Proceedings.ProceedingKind>.Register();
+        SnakeCaseEnumHandler<Features.Proceedings.ProceedingStatus>.Register();
+        SnakeCaseEnumHandler<Features.Proceedings.PartyRole>.Register();
+        SnakeCaseEnumHandler<Features.Proceedings.ProceedingEventKind>.Register();
+        SnakeCaseEnumHandler<Features.Proceedings.CourtOutcome>.Register();
+        SnakeCaseEnumHandler<Features.Proceedings.QualifiedEntityList>.Register();
+        SnakeCaseEnumHandler<Features.Proceedings.ImplementationStage>.Register();
         services.AddSingleton<DatabaseRuntime>();
         services.AddHostedService<DatabaseRuntime.Startup>();
         services.AddSingleton(provider => new NpgsqlDataSourceBuilder(WithPoolDefaults(provider.GetRequiredService<DatabaseRuntime>().Connections.Application))
