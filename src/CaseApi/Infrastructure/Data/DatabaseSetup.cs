@@ -98,6 +98,8 @@ public static class DatabaseSetup
         SnakeCaseEnumHandler<Features.Proceedings.CourtOutcome>.Register();
         SnakeCaseEnumHandler<Features.Proceedings.QualifiedEntityList>.Register();
         SnakeCaseEnumHandler<Features.Proceedings.ImplementationStage>.Register();
+        SnakeCaseEnumHandler<Features.Inbox.InboxStatus>.Register();
+        SnakeCaseEnumHandler<Features.Inbox.InboxReason>.Register();
         services.AddSingleton<DatabaseRuntime>();
         services.AddHostedService<DatabaseRuntime.Startup>();
         services.AddSingleton(provider => new NpgsqlDataSourceBuilder(WithPoolDefaults(provider.GetRequiredService<DatabaseRuntime>().Connections.Application))
