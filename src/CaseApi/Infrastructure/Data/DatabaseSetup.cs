@@ -100,6 +100,7 @@ public static class DatabaseSetup
         SnakeCaseEnumHandler<Features.Proceedings.ImplementationStage>.Register();
         SnakeCaseEnumHandler<Features.Inbox.InboxStatus>.Register();
         SnakeCaseEnumHandler<Features.Inbox.InboxReason>.Register();
+        SnakeCaseEnumHandler<Features.Correspondence.PenaltyKind>.Register();
         services.AddSingleton<DatabaseRuntime>();
         services.AddHostedService<DatabaseRuntime.Startup>();
         services.AddSingleton(provider => new NpgsqlDataSourceBuilder(WithPoolDefaults(provider.GetRequiredService<DatabaseRuntime>().Connections.Application))
