@@ -79,7 +79,8 @@ public static class DatabaseSetup
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         DateTimeOffsetHandler.Register();
         JsonbHandler<IReadOnlyList<Features.Deadlines.LocalHoliday>>.Register();
-        // The enums whose columns DTOs read directly; the others are read as text where a row needs it.
+        // Enum columns are snake_case text; these enums map both ways through one handler, so that DTOs read them directly.
+        // An enum column of a new type adds its enum here (one not listed is read as text and converted by hand).
         SqlMapper.Settings.PreferTypeHandlersForEnums = true;
         SnakeCaseEnumHandler<Auth.ApiKeyRole>.Register();
         SnakeCaseEnumHandler<Features.Courts.CourtKind>.Register();
