@@ -68,3 +68,35 @@ internal sealed class SnakeCaseEnumHandler<TEnum> : SqlMapper.TypeHandler<TEnum>
         public override IReadOnlyList<TEnum> Parse(object value) => ((string[])value).Select(Json.SnakeCase.ToEnum<TEnum>).ToArray();
     }
 }
+
+internal static class SnakeCaseEnumHandler
+{
+    /// <summary>
+    /// The enums whose columns DTOs read directly. An enum column of a new type adds its enum here; one not listed is read as
+    /// text and converted by hand.
+    /// </summary>
+    public static void RegisterAll()
+    {
+        SqlMapper.Settings.PreferTypeHandlersForEnums = true;
+        SnakeCaseEnumHandler<Auth.ApiKeyRole>.Register();
+        SnakeCaseEnumHandler<Features.Courts.CourtKind>.Register();
+        SnakeCaseEnumHandler<Features.Dpas.DpaSector>.Register();
+        SnakeCaseEnumHandler<Features.Dpas.DpaChannel>.Register();
+        SnakeCaseEnumHandler<Features.Cases.CaseStatus>.Register();
+        SnakeCaseEnumHandler<Features.Correspondence.LetterType>.Register();
+        SnakeCaseEnumHandler<Features.Complaints.ComplaintStatus>.Register();
+        SnakeCaseEnumHandler<Features.Complaints.OnBehalfOf>.Register();
+        SnakeCaseEnumHandler<Features.Complaints.DecisionOutcome>.Register();
+        SnakeCaseEnumHandler<Features.Complaints.Appellant>.Register();
+        SnakeCaseEnumHandler<Features.Proceedings.ProceedingKind>.Register();
+        SnakeCaseEnumHandler<Features.Proceedings.ProceedingStatus>.Register();
+        SnakeCaseEnumHandler<Features.Proceedings.PartyRole>.Register();
+        SnakeCaseEnumHandler<Features.Proceedings.ProceedingEventKind>.Register();
+        SnakeCaseEnumHandler<Features.Proceedings.CourtOutcome>.Register();
+        SnakeCaseEnumHandler<Features.Proceedings.QualifiedEntityList>.Register();
+        SnakeCaseEnumHandler<Features.Proceedings.ImplementationStage>.Register();
+        SnakeCaseEnumHandler<Features.Inbox.InboxStatus>.Register();
+        SnakeCaseEnumHandler<Features.Inbox.InboxReason>.Register();
+        SnakeCaseEnumHandler<Features.Correspondence.PenaltyKind>.Register();
+    }
+}

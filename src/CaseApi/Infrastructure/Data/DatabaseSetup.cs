@@ -77,31 +77,9 @@ public static class DatabaseSetup
     public static IServiceCollection AddDatabase(this IServiceCollection services)
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SnakeCaseEnumHandler.RegisterAll();
         DateTimeOffsetHandler.Register();
         JsonbHandler<IReadOnlyList<Features.Deadlines.LocalHoliday>>.Register();
-        // Enum columns are snake_case text; these enums map both ways through one handler, so that DTOs read them directly.
-        // An enum column of a new type adds its enum here (one not listed is read as text and converted by hand).
-        SqlMapper.Settings.PreferTypeHandlersForEnums = true;
-        SnakeCaseEnumHandler<Auth.ApiKeyRole>.Register();
-        SnakeCaseEnumHandler<Features.Courts.CourtKind>.Register();
-        SnakeCaseEnumHandler<Features.Dpas.DpaSector>.Register();
-        SnakeCaseEnumHandler<Features.Dpas.DpaChannel>.Register();
-        SnakeCaseEnumHandler<Features.Cases.CaseStatus>.Register();
-        SnakeCaseEnumHandler<Features.Correspondence.LetterType>.Register();
-        SnakeCaseEnumHandler<Features.Complaints.ComplaintStatus>.Register();
-        SnakeCaseEnumHandler<Features.Complaints.OnBehalfOf>.Register();
-        SnakeCaseEnumHandler<Features.Complaints.DecisionOutcome>.Register();
-        SnakeCaseEnumHandler<Features.Complaints.Appellant>.Register();
-        SnakeCaseEnumHandler<Features.Proceedings.ProceedingKind>.Register();
-        SnakeCaseEnumHandler<Features.Proceedings.ProceedingStatus>.Register();
-        SnakeCaseEnumHandler<Features.Proceedings.PartyRole>.Register();
-        SnakeCaseEnumHandler<Features.Proceedings.ProceedingEventKind>.Register();
-        SnakeCaseEnumHandler<Features.Proceedings.CourtOutcome>.Register();
-        SnakeCaseEnumHandler<Features.Proceedings.QualifiedEntityList>.Register();
-        SnakeCaseEnumHandler<Features.Proceedings.ImplementationStage>.Register();
-        SnakeCaseEnumHandler<Features.Inbox.InboxStatus>.Register();
-        SnakeCaseEnumHandler<Features.Inbox.InboxReason>.Register();
-        SnakeCaseEnumHandler<Features.Correspondence.PenaltyKind>.Register();
         services.AddSingleton<DatabaseRuntime>();
         services.AddHostedService<DatabaseRuntime.Startup>();
         services.AddSingleton(provider => new NpgsqlDataSourceBuilder(WithPoolDefaults(provider.GetRequiredService<DatabaseRuntime>().Connections.Application))
