@@ -1,5 +1,4 @@
 using CaseApi.Infrastructure.Auth;
-using CaseApi.Infrastructure.Json;
 
 namespace CaseApi.Features.ApiKeys;
 
@@ -11,25 +10,7 @@ namespace CaseApi.Features.ApiKeys;
 /// <param name="CreatedAt">When the key was created.</param>
 /// <param name="ExpiresAt">When the key stops working, if ever.</param>
 /// <param name="RevokedAt">When the key was revoked, if it was.</param>
-public sealed record ApiKeyDto(Guid Id, string Name, string Prefix, ApiKeyRole Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
-
-internal sealed record ApiKeyRow
+public sealed record ApiKeyDto(Guid Id, string Name, string Prefix, ApiKeyRole Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt)
 {
-    public const string Columns = "id, name, prefix, role, created_at, expires_at, revoked_at";
-
-    public Guid Id { get; init; }
-
-    public required string Name { get; init; }
-
-    public required string Prefix { get; init; }
-
-    public required string Role { get; init; }
-
-    public DateTimeOffset CreatedAt { get; init; }
-
-    public DateTimeOffset? ExpiresAt { get; init; }
-
-    public DateTimeOffset? RevokedAt { get; init; }
-
-    public ApiKeyDto ToDto() => new(Id, Name, Prefix, SnakeCase.ToEnum<ApiKeyRole>(Role), CreatedAt, ExpiresAt, RevokedAt);
+    internal const string Columns = "id, name, prefix, role, created_at, expires_at, revoked_at";
 }

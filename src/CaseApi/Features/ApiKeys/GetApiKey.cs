@@ -12,7 +12,7 @@ public static class GetApiKey
     internal sealed class Handler(DbSession db) : IRequestHandler<Query, ApiKeyDto>
     {
         public async Task<ApiKeyDto> Handle(Query query, CancellationToken ct) =>
-            (await db.QuerySingleOrDefaultAsync<ApiKeyRow>($"SELECT {ApiKeyRow.Columns} FROM api_keys WHERE id = @Id AND organisation_id = current_organisation_id()", query, ct))?.ToDto()
+            (await db.QuerySingleOrDefaultAsync<ApiKeyDto>($"SELECT {ApiKeyDto.Columns} FROM api_keys WHERE id = @Id AND organisation_id = current_organisation_id()", query, ct))
             ?? throw new NotFoundException("API key", query.Id);
     }
 

@@ -14,13 +14,13 @@ internal static class IssueApiKey
         DbSession db, Guid organisationId, string name, ApiKeyRole role, DateTimeOffset? expiresAt, DateTimeOffset now, CancellationToken ct)
     {
         var secret = PrefixedSecret.Generate(PrefixedSecret.ApiKeyScheme);
-        var row = await db.QuerySingleAsync<ApiKeyRow>($"""
+        var key = await db.QuerySingleAsync<ApiKeyDto>($"""
             INSERT INTO api_keys (id, organisation_id, name, prefix, secret_hash, role, created_at, expires_at)
             VALUES (@id, @organisationId, @name, @prefix, @hash, @role, @now, @expiresAt)
-            RETURNING {ApiKeyRow.Columns}
+            RETURNING {ApiKeyDto.Columns}
             """,
             new { id = Guid.CreateVersion7(now), organisationId, name, prefix = secret.Prefix, hash = secret.Hash(), role = SnakeCase.From(role), now, expiresAt },
             ct);
-        return (row.ToDto(), secret.Plaintext);
+        return (key, secret.Plaintext);
     }
 }

@@ -25,13 +25,13 @@ public static class ListApiKeys
         {
             Infrastructure.Json.Cursor.TryDecode<Guid>(query.Cursor, out var after);
             // Version-7 ids grow with creation time, so the id alone is a stable keyset.
-            var rows = await db.QueryAsync<ApiKeyRow>($"""
-                SELECT {ApiKeyRow.Columns} FROM api_keys
+            var rows = await db.QueryAsync<ApiKeyDto>($"""
+                SELECT {ApiKeyDto.Columns} FROM api_keys
                 WHERE organisation_id = current_organisation_id() AND (@after IS NULL OR id > @after) AND (@includeRevoked OR revoked_at IS NULL)
                 ORDER BY id
                 LIMIT @take
                 """, new { after = query.Cursor is null ? (Guid?)null : after, query.IncludeRevoked, take = query.Limit + 1 }, ct);
-            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Id).Select(r => r.ToDto());
+            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Id);
         }
     }
 

@@ -21,12 +21,12 @@ public static class RevokeApiKey
             }
 
             // Revoking twice keeps the first revocation time: DELETE is idempotent.
-            var row = await db.QuerySingleOrDefaultAsync<ApiKeyRow>($"""
+            var revoked = await db.QuerySingleOrDefaultAsync<ApiKeyDto>($"""
                 UPDATE api_keys SET revoked_at = coalesce(revoked_at, @now)
                 WHERE id = @id AND organisation_id = current_organisation_id()
-                RETURNING {ApiKeyRow.Columns}
+                RETURNING {ApiKeyDto.Columns}
                 """, new { id = cmd.Id, now = clock.GetUtcNow() }, ct);
-            return row?.ToDto() ?? throw new NotFoundException("API key", cmd.Id);
+            return revoked ?? throw new NotFoundException("API key", cmd.Id);
         }
     }
 

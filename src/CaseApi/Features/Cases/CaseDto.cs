@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using CaseApi.Infrastructure.Http;
-using CaseApi.Infrastructure.Json;
 
 namespace CaseApi.Features.Cases;
 
@@ -20,6 +19,17 @@ public enum CaseStatus
 /// <summary>A matter the organisation pursues: against one or more defendants, with complaints and correspondence.</summary>
 public sealed record CaseDto : IVersioned
 {
+    /// <summary>
+    /// The columns of <see cref="CaseDto"/> for a query whose cases table is aliased <c>c</c>. The counts and the next
+    /// deadline are the case's own columns, kept by triggers (migration 0037), not counted per row per read (issue 16).
+    /// </summary>
+    internal const string Columns = """
+        c.id, c.reference, c.mail_token, c.title, c.summary, c.status, c.outcome, c.legal_bases, c.tags, c.responsible_lawyer, c.opened_on, c.closed_on,
+        c.version, c.created_at, c.updated_at,
+        ARRAY(SELECT cd.defendant_id FROM case_defendants cd WHERE cd.organisation_id = c.organisation_id AND cd.case_id = c.id ORDER BY cd.defendant_id) AS defendant_ids,
+        c.complaint_count, c.letter_count, c.open_deadline_count, c.next_deadline_id, c.next_deadline_due_at
+        """;
+
     /// <summary>The case's id.</summary>
     public Guid Id { get; init; }
 
@@ -105,68 +115,4 @@ public sealed record CaseDefendantDto
     /// <summary>The registered legal name.</summary>
     /// <example>Meta Platforms Ireland Limited</example>
     public required string LegalName { get; init; }
-}
-
-internal sealed record CaseRow
-{
-    /// <summary>
-    /// The columns of <see cref="CaseRow"/> for a query whose cases table is aliased <c>c</c>. The counts and the next
-    /// deadline are the case's own columns, kept by triggers (migration 0037), not counted per row per read (issue 16).
-    /// </summary>
-    public const string Columns = """
-        c.id, c.reference, c.mail_token, c.title, c.summary, c.status, c.outcome, c.legal_bases, c.tags, c.responsible_lawyer, c.opened_on, c.closed_on,
-        c.version, c.created_at, c.updated_at,
-        ARRAY(SELECT cd.defendant_id FROM case_defendants cd WHERE cd.organisation_id = c.organisation_id AND cd.case_id = c.id ORDER BY cd.defendant_id) AS defendant_ids,
-        c.complaint_count, c.letter_count, c.open_deadline_count, c.next_deadline_id, c.next_deadline_due_at
-        """;
-
-    public Guid Id { get; init; }
-
-    public required string Reference { get; init; }
-
-    public required string MailToken { get; init; }
-
-    public required string Title { get; init; }
-
-    public string? Summary { get; init; }
-
-    public required string Status { get; init; }
-
-    public string? Outcome { get; init; }
-
-    public required string[] LegalBases { get; init; }
-
-    public required string[] Tags { get; init; }
-
-    public required Guid[] DefendantIds { get; init; }
-
-    public string? ResponsibleLawyer { get; init; }
-
-    public DateOnly OpenedOn { get; init; }
-
-    public DateOnly? ClosedOn { get; init; }
-
-    public int ComplaintCount { get; init; }
-
-    public int LetterCount { get; init; }
-
-    public int OpenDeadlineCount { get; init; }
-
-    public Guid? NextDeadlineId { get; init; }
-
-    public DateTimeOffset? NextDeadlineDueAt { get; init; }
-
-    public int Version { get; init; }
-
-    public DateTimeOffset CreatedAt { get; init; }
-
-    public DateTimeOffset UpdatedAt { get; init; }
-
-    public CaseDto ToDto() => new()
-    {
-        Id = Id, Reference = Reference, MailToken = MailToken, Title = Title, Summary = Summary, Status = SnakeCase.ToEnum<CaseStatus>(Status), Outcome = Outcome,
-        LegalBases = LegalBases, Tags = Tags, DefendantIds = DefendantIds, ResponsibleLawyer = ResponsibleLawyer, OpenedOn = OpenedOn,
-        ClosedOn = ClosedOn, ComplaintCount = ComplaintCount, LetterCount = LetterCount, OpenDeadlineCount = OpenDeadlineCount,
-        NextDeadlineId = NextDeadlineId, NextDeadlineDueAt = NextDeadlineDueAt, Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
-    };
 }

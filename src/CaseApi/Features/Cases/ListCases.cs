@@ -57,9 +57,9 @@ public static class ListCases
     {
         public async Task<Page<CaseDto>> Handle(Query query, CancellationToken ct)
         {
-            var rows = await db.QueryAsync<CaseRow>(Sql(query), Parameters(query), ct);
+            var rows = await db.QueryAsync<CaseDto>(Sql(query), Parameters(query), ct);
             var order = Sorts[query.Sort];
-            var page = Infrastructure.Json.Cursor.ToPage(rows.Select(r => r.ToDto()).ToArray(), query.Limit, c => new Key(query.Sort, order.ValueOf(c), c.Id));
+            var page = Infrastructure.Json.Cursor.ToPage(rows, query.Limit, c => new Key(query.Sort, order.ValueOf(c), c.Id));
             return query.Expand is CaseExpansion.Defendants ? page with { Items = await CaseExpansion.WithDefendantsAsync(db, page.Items, ct) } : page;
         }
     }
@@ -79,7 +79,7 @@ public static class ListCases
         var (direction, comparison) = order.Descending ? ("DESC", "<") : ("ASC", ">");
         return new(
             conditions => $"""
-                SELECT {CaseRow.Columns} FROM cases c
+                SELECT {CaseDto.Columns} FROM cases c
                 WHERE c.organisation_id = current_organisation_id(){conditions}
                 ORDER BY {order.Column} {direction}, c.id {direction}
                 LIMIT @take

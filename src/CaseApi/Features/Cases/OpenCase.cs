@@ -78,7 +78,7 @@ public static class OpenCase
                 ct);
             await CaseDefendants.ReplaceAsync(db, id, cmd.DefendantIds ?? [], ct);
             await timeline.AppendAsync(id, "case.opened", $"Case {cmd.Reference} opened: {cmd.Title}.", "case", id, ct: ct);
-            var created = (await GetCase.LoadAsync(db, id, ct))!;
+            var created = (await CaseReader.LoadAsync(db, id, ct))!;
             await events.AppendAsync("case.created", "case", id, created, ct);
             return created;
         }

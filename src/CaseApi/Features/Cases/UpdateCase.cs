@@ -75,8 +75,7 @@ public static class UpdateCase
     {
         public async Task<CaseDto> Handle(Command cmd, CancellationToken ct)
         {
-            var current = (await db.QuerySingleOrDefaultAsync<CaseRow>(
-                $"SELECT {CaseRow.Columns} FROM cases c WHERE c.id = @Id AND c.organisation_id = current_organisation_id() FOR UPDATE OF c", new { cmd.Id }, ct))?.ToDto()
+            var current = await CaseReader.LoadAsync(db, cmd.Id, ct, forUpdate: true)
                 ?? throw new NotFoundException("case", cmd.Id);
             EntityTags.Require(cmd.ExpectedVersion, current.Version, "case", cmd.Id);
 
@@ -124,7 +123,7 @@ public static class UpdateCase
                 await timeline.AppendAsync(cmd.Id, "case.updated", "Case details changed.", "case", cmd.Id, ct: ct);
             }
 
-            var updated = (await GetCase.LoadAsync(db, cmd.Id, ct))!;
+            var updated = (await CaseReader.LoadAsync(db, cmd.Id, ct))!;
             await events.AppendAsync(status == CaseStatus.Closed && current.Status != CaseStatus.Closed ? "case.closed" : "case.updated", "case", cmd.Id, updated, ct);
             return updated;
         }

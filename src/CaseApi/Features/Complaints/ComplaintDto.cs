@@ -1,5 +1,4 @@
 using CaseApi.Infrastructure.Http;
-using CaseApi.Infrastructure.Json;
 
 namespace CaseApi.Features.Complaints;
 
@@ -111,6 +110,13 @@ public sealed record ComplainantDto
 /// <summary>A complaint to a data protection authority, within a case.</summary>
 public sealed record ComplaintDto : IVersioned
 {
+    /// <summary>The columns of the complaint; <see cref="Complainants"/> are read apart, for the keys that may see them.</summary>
+    internal const string Columns = """
+        id, case_id, defendant_id, dpa_id, on_behalf_of, mandate_document, mandate_signed_on, dpa_reference, filed_on, provisions, status,
+        transferred_to_dpa_id, decision_outcome, decided_by_dpa_id, decided_on, fine_amount, fine_currency, appealed_by, appeal_court,
+        version, created_at, updated_at
+        """;
+
     /// <summary>The complaint's id.</summary>
     public Guid Id { get; init; }
 
@@ -189,67 +195,4 @@ public sealed record ComplaintDto : IVersioned
 
     /// <summary>When it last changed.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
-}
-
-internal sealed record ComplaintRow
-{
-    public const string Columns = """
-        id, case_id, defendant_id, dpa_id, on_behalf_of, mandate_document, mandate_signed_on, dpa_reference, filed_on, provisions, status,
-        transferred_to_dpa_id, decision_outcome, decided_by_dpa_id, decided_on, fine_amount, fine_currency, appealed_by, appeal_court,
-        version, created_at, updated_at
-        """;
-
-    public Guid Id { get; init; }
-
-    public Guid CaseId { get; init; }
-
-    public Guid DefendantId { get; init; }
-
-    public Guid DpaId { get; init; }
-
-    public required string OnBehalfOf { get; init; }
-
-    public string? MandateDocument { get; init; }
-
-    public DateOnly? MandateSignedOn { get; init; }
-
-    public string? DpaReference { get; init; }
-
-    public DateOnly? FiledOn { get; init; }
-
-    public required string[] Provisions { get; init; }
-
-    public required string Status { get; init; }
-
-    public Guid? TransferredToDpaId { get; init; }
-
-    public string? DecisionOutcome { get; init; }
-
-    public Guid? DecidedByDpaId { get; init; }
-
-    public DateOnly? DecidedOn { get; init; }
-
-    public decimal? FineAmount { get; init; }
-
-    public string? FineCurrency { get; init; }
-
-    public string? AppealedBy { get; init; }
-
-    public string? AppealCourt { get; init; }
-
-    public int Version { get; init; }
-
-    public DateTimeOffset CreatedAt { get; init; }
-
-    public DateTimeOffset UpdatedAt { get; init; }
-
-    public ComplaintDto ToDto(IReadOnlyList<ComplainantDto>? complainants) => new()
-    {
-        Id = Id, CaseId = CaseId, DefendantId = DefendantId, DpaId = DpaId, OnBehalfOf = SnakeCase.ToEnum<OnBehalfOf>(OnBehalfOf),
-        MandateDocument = MandateDocument, MandateSignedOn = MandateSignedOn, DpaReference = DpaReference, FiledOn = FiledOn, Provisions = Provisions, Status = SnakeCase.ToEnum<ComplaintStatus>(Status),
-        TransferredToDpaId = TransferredToDpaId, DecisionOutcome = DecisionOutcome is null ? null : SnakeCase.ToEnum<DecisionOutcome>(DecisionOutcome),
-        DecidedByDpaId = DecidedByDpaId, DecidedOn = DecidedOn, FineAmount = FineAmount, FineCurrency = FineCurrency,
-        AppealedBy = AppealedBy is null ? null : SnakeCase.ToEnum<Appellant>(AppealedBy), AppealCourt = AppealCourt, Complainants = complainants,
-        Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
-    };
 }

@@ -10,10 +10,10 @@ internal static class ComplaintReader
 
     public static async Task<ComplaintDto?> LoadAsync(DbSession db, CallerContext caller, Guid id, CancellationToken ct, bool forUpdate = false)
     {
-        var row = await db.QuerySingleOrDefaultAsync<ComplaintRow>(
-            $"SELECT {ComplaintRow.Columns} FROM complaints WHERE id = @id AND organisation_id = current_organisation_id(){(forUpdate ? " FOR UPDATE" : "")}",
+        var complaint = await db.QuerySingleOrDefaultAsync<ComplaintDto>(
+            $"SELECT {ComplaintDto.Columns} FROM complaints WHERE id = @id AND organisation_id = current_organisation_id(){(forUpdate ? " FOR UPDATE" : "")}",
             new { id }, ct);
-        if (row is null)
+        if (complaint is null)
         {
             return null;
         }
@@ -23,6 +23,6 @@ internal static class ComplaintReader
                 $"SELECT {ComplainantDto.Columns} FROM complainants WHERE organisation_id = current_organisation_id() AND complaint_id = @id ORDER BY id",
                 new { id }, ct)
             : null;
-        return row.ToDto(complainants);
+        return complaint with { Complainants = complainants };
     }
 }

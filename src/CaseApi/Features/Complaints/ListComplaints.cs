@@ -24,16 +24,16 @@ public static class ListComplaints
     {
         public async Task<Page<ComplaintDto>> Handle(Query query, CancellationToken ct)
         {
-            var rows = await db.QueryAsync<ComplaintRow>(Sql(query), Parameters(query), ct);
+            var rows = await db.QueryAsync<ComplaintDto>(Sql(query), Parameters(query), ct);
             // Lists leave complainants out whatever the role: personal data is read one complaint at a time.
-            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Id).Select(r => r.ToDto(complainants: null));
+            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Id);
         }
     }
 
     // Oldest first by id (version-7 ids grow with creation time); one statement text per combination of filters (issue 16).
     private static readonly OptionalFilters Statements = new(
         conditions => $"""
-            SELECT {ComplaintRow.Columns} FROM complaints
+            SELECT {ComplaintDto.Columns} FROM complaints
             WHERE organisation_id = current_organisation_id(){conditions}
             ORDER BY id
             LIMIT @take

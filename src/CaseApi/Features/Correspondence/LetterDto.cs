@@ -196,6 +196,7 @@ public sealed record LetterDto : IVersioned
 }
 
 // Not sealed: the sweep reads the reminders it drafts back with the deadline each is for.
+// A twin of LetterDto because the DTO adds what other tables hold (the deadline the letter set, its attachments), and the sweep's drafted reminders extend it.
 internal record LetterRow
 {
     public const string Columns = """

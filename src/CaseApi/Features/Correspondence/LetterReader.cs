@@ -38,17 +38,15 @@ internal static class LetterReader
                 $"Letter {id} is {SnakeCase.From(letter.Status)}; only drafts{(failedToo ? " and letters whose delivery failed" : "")} can be {change}.");
     }
 
+    /// <summary>The letter, read inside the caller's transaction (also after a change); <paramref name="forUpdate"/> locks it until commit.</summary>
     public static async Task<LetterDto?> LoadAsync(DbSession db, Guid id, CancellationToken ct, bool forUpdate = false) =>
-        (await LoadManyAsync(db, $"id = @id{(forUpdate ? " FOR UPDATE" : "")}", new { id }, ct)).SingleOrDefault();
+        (await ToDtosAsync(db, await db.QueryAsync<LetterRow>(
+            $"SELECT {LetterRow.Columns} FROM letters WHERE organisation_id = current_organisation_id() AND id = @id{(forUpdate ? " FOR UPDATE" : "")}",
+            new { id }, ct), ct)).SingleOrDefault();
 
-    /// <summary>The first of <see cref="LoadManyAsync"/>'s queries, the one that picks the letters; the plan test runs it.</summary>
-    internal static string RowsSql(string where) =>
-        $"SELECT {LetterRow.Columns} FROM letters WHERE organisation_id = current_organisation_id() AND {where}";
-
-    /// <summary>Letters matching <paramref name="where"/> (SQL over the letters table, organisation already applied), three queries in all.</summary>
-    public static async Task<IReadOnlyList<LetterDto>> LoadManyAsync(DbSession db, string where, object parameters, CancellationToken ct)
+    /// <summary>The rows (a list's page) as DTOs, with the deadlines and attachments of all of them read in two queries.</summary>
+    public static async Task<IReadOnlyList<LetterDto>> ToDtosAsync(DbSession db, IReadOnlyList<LetterRow> rows, CancellationToken ct)
     {
-        var rows = await db.QueryAsync<LetterRow>(RowsSql(where), parameters, ct);
         if (rows.Count == 0)
         {
             return [];

@@ -30,9 +30,12 @@ public static class ListCaseLetters
             }
 
             Infrastructure.Json.Cursor.TryDecode<Guid>(query.Cursor, out var after);
-            var letters = await LetterReader.LoadManyAsync(db,
-                "case_id = @caseId AND (@after::uuid IS NULL OR id > @after) ORDER BY id LIMIT @take",
-                new { query.CaseId, after = query.Cursor is null ? (Guid?)null : after, take = query.Limit + 1 }, ct);
+            var rows = await db.QueryAsync<LetterRow>($"""
+                SELECT {LetterRow.Columns} FROM letters
+                WHERE organisation_id = current_organisation_id() AND case_id = @caseId AND (@after::uuid IS NULL OR id > @after)
+                ORDER BY id LIMIT @take
+                """, new { query.CaseId, after = query.Cursor is null ? (Guid?)null : after, take = query.Limit + 1 }, ct);
+            var letters = await LetterReader.ToDtosAsync(db, rows, ct);
             return Infrastructure.Json.Cursor.ToPage(letters, query.Limit, l => l.Id);
         }
     }

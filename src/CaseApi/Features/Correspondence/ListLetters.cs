@@ -31,7 +31,7 @@ public static partial class ListLetters
     {
         public async Task<Page<LetterDto>> Handle(Query query, CancellationToken ct)
         {
-            var letters = await LetterReader.LoadManyAsync(db, Filter, Parameters(query), ct);
+            var letters = await LetterReader.ToDtosAsync(db, await db.QueryAsync<LetterRow>(Sql, Parameters(query), ct), ct);
             return Infrastructure.Json.Cursor.ToPage(letters, query.Limit, l => l.Id);
         }
     }
@@ -41,8 +41,10 @@ public static partial class ListLetters
     /// own (migration 0029); the plan test runs exactly this. Only sent letters have a <c>sent_at</c>: drafts and
     /// incoming letters never match <c>sentAfter</c>.
     /// </summary>
-    internal const string Filter = """
-        (@after::uuid IS NULL OR id > @after)
+    internal const string Sql = $"""
+        SELECT {LetterRow.Columns} FROM letters
+        WHERE organisation_id = current_organisation_id()
+          AND (@after::uuid IS NULL OR id > @after)
           AND (@direction::text IS NULL OR direction = @direction)
           AND (@status::text IS NULL OR status = @status)
           AND (@defendantId::uuid IS NULL OR defendant_id = @defendantId)
@@ -51,8 +53,6 @@ public static partial class ListLetters
         ORDER BY id
         LIMIT @take
         """;
-
-    internal static string Sql => LetterReader.RowsSql(Filter);
 
     internal static object Parameters(Query query)
     {

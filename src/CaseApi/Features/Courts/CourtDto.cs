@@ -1,5 +1,3 @@
-using CaseApi.Infrastructure.Json;
-
 namespace CaseApi.Features.Courts;
 
 /// <summary>Which kind of court.</summary>
@@ -30,6 +28,8 @@ public enum CourtKind
 /// <summary>A court, from the registry CaseApi carries. Ids are the same in every installation.</summary>
 public sealed record CourtDto
 {
+    internal const string Columns = "id, code, kind, name, city, jurisdiction, source, higher_regional_court_code AS higher_regional_court";
+
     /// <summary>The court's id.</summary>
     public Guid Id { get; init; }
 
@@ -61,31 +61,4 @@ public sealed record CourtDto
     /// </summary>
     /// <example>de-olg-koeln</example>
     public string? HigherRegionalCourt { get; init; }
-}
-
-internal sealed record CourtRow
-{
-    public const string Columns = "id, code, kind, name, city, jurisdiction, source, higher_regional_court_code";
-
-    public Guid Id { get; init; }
-
-    public required string Code { get; init; }
-
-    public required string Kind { get; init; }
-
-    public required string Name { get; init; }
-
-    public required string City { get; init; }
-
-    public required string Jurisdiction { get; init; }
-
-    public required string Source { get; init; }
-
-    public string? HigherRegionalCourtCode { get; init; }
-
-    public CourtDto ToDto() => new()
-    {
-        Id = Id, Code = Code, Kind = SnakeCase.ToEnum<CourtKind>(Kind), Name = Name, City = City, Jurisdiction = Jurisdiction, Source = Source,
-        HigherRegionalCourt = HigherRegionalCourtCode,
-    };
 }

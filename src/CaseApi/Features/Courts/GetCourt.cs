@@ -12,7 +12,7 @@ public static class GetCourt
     internal sealed class Handler(DbSession db) : IRequestHandler<Query, CourtDto>
     {
         public async Task<CourtDto> Handle(Query query, CancellationToken ct) =>
-            (await db.QuerySingleOrDefaultAsync<CourtRow>($"SELECT {CourtRow.Columns} FROM courts WHERE id = @id", new { id = query.Id }, ct))?.ToDto()
+            (await db.QuerySingleOrDefaultAsync<CourtDto>($"SELECT {CourtDto.Columns} FROM courts WHERE id = @id", new { id = query.Id }, ct))
             ?? throw new NotFoundException("court", query.Id);
     }
 

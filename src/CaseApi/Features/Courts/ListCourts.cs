@@ -26,15 +26,15 @@ public static class ListCourts
         public async Task<Page<CourtDto>> Handle(Query query, CancellationToken ct)
         {
             Infrastructure.Json.Cursor.TryDecode<string>(query.Cursor, out var after);
-            var rows = await db.QueryAsync<CourtRow>($"""
-                SELECT {CourtRow.Columns} FROM courts
+            var rows = await db.QueryAsync<CourtDto>($"""
+                SELECT {CourtDto.Columns} FROM courts
                 WHERE (@after::text IS NULL OR code > @after)
                   AND (@kind::text IS NULL OR kind = @kind)
                   AND (@jurisdiction::text IS NULL OR jurisdiction = @jurisdiction)
                 ORDER BY code
                 LIMIT @take
                 """, new { after, query.Kind, query.Jurisdiction, take = query.Limit + 1 }, ct);
-            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Code).Select(r => r.ToDto());
+            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Code);
         }
     }
 

@@ -121,6 +121,7 @@ public sealed record DeadlineDto : IVersioned
 }
 
 // Not sealed: the sweep reads a missed deadline's row together with what it needs to escalate it.
+// A twin of DeadlineDto because the law's arithmetic needs columns the API does not show (the unmoved last day, the extension), and the sweep's missed deadlines extend it.
 internal record DeadlineRow
 {
     public const string Columns = """

@@ -349,7 +349,7 @@ public static class SweepDeadlines
             if (escalation.CaseIds.Length > 0)
             {
                 await CaseCounters.SettleAsync(db, ct);
-                var cases = await GetCase.LoadManyAsync(db, escalation.CaseIds, ct);
+                var cases = await CaseReader.LoadManyAsync(db, escalation.CaseIds, ct);
                 changes.AddRange(escalation.CaseIds.Select(id => new EventWriter.Change("case.escalated", "case", id, cases[id])));
             }
 

@@ -1,4 +1,3 @@
-using CaseApi.Infrastructure.Json;
 using FluentValidation;
 
 namespace CaseApi.Features.Dpas;
@@ -6,6 +5,12 @@ namespace CaseApi.Features.Dpas;
 /// <summary>A data protection authority (supervisory authority, GDPR Art. 51): where complaints go.</summary>
 public sealed record DpaDto
 {
+    internal const string Columns = """
+        id, code, official_name, english_name, acronym, countries, regions, sectors, website, complaint_email, postal_address,
+        phone, fax, complaint_web_form, complaint_languages, preferred_channel, pgp_fingerprint, sources,
+        no_complaint_web_form_source, no_complaint_email_source
+        """;
+
     /// <summary>The authority's id; the same in every CaseApi installation.</summary>
     /// <example>dfb9b32e-6e9f-4657-4a4f-4c543c5edbb7</example>
     public Guid Id { get; init; }
@@ -28,11 +33,11 @@ public sealed record DpaDto
 
     /// <summary>The countries (ISO 3166-1 alpha-2) it supervises; empty for the EDPS, which supervises the EU institutions.</summary>
     /// <example>["DE"]</example>
-    public required IReadOnlyList<string> Countries { get; init; }
+    public required string[] Countries { get; init; }
 
     /// <summary>The regions (ISO 3166-2) it supervises; empty when it covers its whole country.</summary>
     /// <example>["DE-BY"]</example>
-    public required IReadOnlyList<string> Regions { get; init; }
+    public required string[] Regions { get; init; }
 
     /// <summary>
     /// The kinds of body it supervises where that is not all of its place's: only public or only private ones (Bavaria), or
@@ -83,7 +88,7 @@ public sealed record DpaDto
 
     /// <summary>The languages (ISO 639-1) in which it accepts complaints.</summary>
     /// <example>["de"]</example>
-    public required IReadOnlyList<string> ComplaintLanguages { get; init; }
+    public required string[] ComplaintLanguages { get; init; }
 
     /// <summary>How the authority asks to receive complaints, where it says so; null when it does not.</summary>
     /// <example>web_form</example>
@@ -94,7 +99,7 @@ public sealed record DpaDto
 
     /// <summary>Where these details were taken from, to check them against.</summary>
     /// <example>["https://www.lda.bayern.de"]</example>
-    public required IReadOnlyList<string> Sources { get; init; }
+    public required string[] Sources { get; init; }
 }
 
 /// <summary>Which bodies an authority supervises, where that decides between authorities of the same place.</summary>
@@ -136,80 +141,6 @@ public enum DpaChannel
 
     /// <summary>A letter to the postal address.</summary>
     Post,
-}
-
-// A row as the table spells it; the API sees only DpaDto, so that either can change without the other.
-internal sealed record DpaRow
-{
-    public const string Columns = """
-        id, code, official_name, english_name, acronym, countries, regions, sectors, website, complaint_email, postal_address,
-        phone, fax, complaint_web_form, complaint_languages, preferred_channel, pgp_fingerprint, sources,
-        no_complaint_web_form_source, no_complaint_email_source
-        """;
-
-    public Guid Id { get; init; }
-
-    public required string Code { get; init; }
-
-    public required string OfficialName { get; init; }
-
-    public required string EnglishName { get; init; }
-
-    public string? Acronym { get; init; }
-
-    public required string[] Countries { get; init; }
-
-    public required string[] Regions { get; init; }
-
-    public required string[] Sectors { get; init; }
-
-    public required string Website { get; init; }
-
-    public string? ComplaintEmail { get; init; }
-
-    public required string PostalAddress { get; init; }
-
-    public string? Phone { get; init; }
-
-    public string? Fax { get; init; }
-
-    public string? ComplaintWebForm { get; init; }
-
-    public required string[] ComplaintLanguages { get; init; }
-
-    public string? PreferredChannel { get; init; }
-
-    public string? PgpFingerprint { get; init; }
-
-    public required string[] Sources { get; init; }
-
-    public string? NoComplaintWebFormSource { get; init; }
-
-    public string? NoComplaintEmailSource { get; init; }
-
-    public DpaDto ToDto() => new()
-    {
-        Id = Id,
-        Code = Code,
-        OfficialName = OfficialName,
-        EnglishName = EnglishName,
-        Acronym = Acronym,
-        Countries = Countries,
-        Regions = Regions,
-        Sectors = Sectors.Select(SnakeCase.ToEnum<DpaSector>).ToArray(),
-        Website = Website,
-        ComplaintEmail = ComplaintEmail,
-        NoComplaintEmailSource = NoComplaintEmailSource,
-        PostalAddress = PostalAddress,
-        Phone = Phone,
-        Fax = Fax,
-        ComplaintWebForm = ComplaintWebForm,
-        NoComplaintWebFormSource = NoComplaintWebFormSource,
-        ComplaintLanguages = ComplaintLanguages,
-        PreferredChannel = PreferredChannel is null ? null : SnakeCase.ToEnum<DpaChannel>(PreferredChannel),
-        PgpFingerprint = PgpFingerprint,
-        Sources = Sources,
-    };
 }
 
 /// <summary>The place codes the DPA routes take, checked the same way on each.</summary>

@@ -22,7 +22,7 @@ public static class FindCompetentDpa
 
     private static readonly string EuInstitution = SnakeCase.From(DpaSector.EuInstitution);
 
-    private static readonly string[] GeneralSectors = [SnakeCase.From(DpaSector.Public), SnakeCase.From(DpaSector.Private)];
+    private static readonly DpaSector[] GeneralSectors = [DpaSector.Public, DpaSector.Private];
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -43,11 +43,12 @@ public static class FindCompetentDpa
         {
             // Most complaints are against companies.
             var sector = query.Sector ?? SnakeCase.From(DpaSector.Private);
+            var wanted = SnakeCase.ToEnum<DpaSector>(sector);
             // An authority without a country (the EDPS) is a candidate everywhere; its sector keeps it out of other lookups.
-            var candidates = (await db.QueryAsync<DpaRow>(
-                    $"SELECT {DpaRow.Columns} FROM dpas WHERE countries @> ARRAY[@country::text] OR cardinality(countries) = 0 ORDER BY code",
+            var candidates = (await db.QueryAsync<DpaDto>(
+                    $"SELECT {DpaDto.Columns} FROM dpas WHERE countries @> ARRAY[@country::text] OR cardinality(countries) = 0 ORDER BY code",
                     new { country = query.Country }, ct))
-                .Where(dpa => dpa.Sectors.Contains(sector) || (dpa.Sectors.Length == 0 && GeneralSectors.Contains(sector)))
+                .Where(dpa => dpa.Sectors.Contains(wanted) || (dpa.Sectors.Count == 0 && GeneralSectors.Contains(wanted)))
                 .ToArray();
             var regional = candidates.Where(dpa => dpa.Regions.Length > 0).ToArray();
             if (regional.Length > 0 && query.Region is null)
@@ -57,8 +58,8 @@ public static class FindCompetentDpa
 
             var forPlace = regional.Length > 0 ? regional.Where(dpa => dpa.Regions.Contains(query.Region)) : candidates;
             // An authority for exactly this sector goes before one for all bodies of the place, should a region ever have both.
-            var competent = forPlace.OrderBy(dpa => dpa.Sectors.Length == 0).FirstOrDefault();
-            return competent?.ToDto() ?? throw new ApiProblemException(StatusCodes.Status404NotFound, "no_competent_dpa",
+            var competent = forPlace.OrderBy(dpa => dpa.Sectors.Count == 0).FirstOrDefault();
+            return competent ?? throw new ApiProblemException(StatusCodes.Status404NotFound, "no_competent_dpa",
                 $"The registry has no authority for {query.Region ?? query.Country}, {sector} sector.");
         }
     }

@@ -12,7 +12,7 @@ public static class GetDpa
     internal sealed class Handler(DbSession db) : IRequestHandler<Query, DpaDto>
     {
         public async Task<DpaDto> Handle(Query query, CancellationToken ct) =>
-            (await db.QuerySingleOrDefaultAsync<DpaRow>($"SELECT {DpaRow.Columns} FROM dpas WHERE id = @id", new { id = query.Id }, ct))?.ToDto()
+            (await db.QuerySingleOrDefaultAsync<DpaDto>($"SELECT {DpaDto.Columns} FROM dpas WHERE id = @id", new { id = query.Id }, ct))
             ?? throw new NotFoundException("data protection authority", query.Id);
     }
 

@@ -31,8 +31,8 @@ public static class ListDpas
         {
             Infrastructure.Json.Cursor.TryDecode<string>(query.Cursor, out var after);
             // @> rather than = ANY, so that the GIN indexes on countries and regions apply.
-            var rows = await db.QueryAsync<DpaRow>($"""
-                SELECT {DpaRow.Columns} FROM dpas
+            var rows = await db.QueryAsync<DpaDto>($"""
+                SELECT {DpaDto.Columns} FROM dpas
                 WHERE (@after::text IS NULL OR code > @after)
                   AND (@country::text IS NULL OR countries @> ARRAY[@country])
                   AND (@region::text IS NULL OR regions @> ARRAY[@region])
@@ -42,7 +42,7 @@ public static class ListDpas
                 """,
                 new { after, country = query.Country, region = query.Region, words = query.Q is null ? null : PrefixQuery(query.Q), take = query.Limit + 1 },
                 ct);
-            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Code).Select(r => r.ToDto());
+            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Code);
         }
     }
 

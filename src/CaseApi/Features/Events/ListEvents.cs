@@ -33,6 +33,7 @@ public static class ListEvents
         public JsonElement Data { get; init; }
     }
 
+    // A twin of EventDto because the data comes as jsonb text to parse into JsonElement, and the cursor needs the transaction id and seq.
     internal sealed record Row
     {
         public Guid Id { get; init; }

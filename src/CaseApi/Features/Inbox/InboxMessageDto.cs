@@ -1,6 +1,5 @@
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
-using CaseApi.Infrastructure.Json;
 
 namespace CaseApi.Features.Inbox;
 
@@ -87,50 +86,7 @@ public sealed record InboxMessageDto : IVersioned
         dismissed_reason, version, created_at, updated_at
         """;
 
-    /// <summary>The row as the API returns it; statuses and reasons are stored snake_case, which Dapper cannot map onto the enums.</summary>
-    internal sealed record Row
-    {
-        public Guid Id { get; init; }
-
-        public required string Status { get; init; }
-
-        public required string Reason { get; init; }
-
-        public required string Detail { get; init; }
-
-        public Guid? SuggestedCaseId { get; init; }
-
-        public string? MessageId { get; init; }
-
-        public required string Subject { get; init; }
-
-        public string? From { get; init; }
-
-        public DateTimeOffset ReceivedAt { get; init; }
-
-        public long Size { get; init; }
-
-        public Guid? CaseId { get; init; }
-
-        public Guid? LetterId { get; init; }
-
-        public string? DismissedReason { get; init; }
-
-        public int Version { get; init; }
-
-        public DateTimeOffset CreatedAt { get; init; }
-
-        public DateTimeOffset UpdatedAt { get; init; }
-
-        public InboxMessageDto ToDto() => new()
-        {
-            Id = Id, Status = SnakeCase.ToEnum<InboxStatus>(Status), Reason = SnakeCase.ToEnum<InboxReason>(Reason), Detail = Detail,
-            SuggestedCaseId = SuggestedCaseId, MessageId = MessageId, Subject = Subject, From = From, ReceivedAt = ReceivedAt, Size = Size,
-            CaseId = CaseId, LetterId = LetterId, DismissedReason = DismissedReason, Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
-        };
-    }
-
-    internal static async Task<InboxMessageDto?> LoadAsync(DbSession db, Guid id, CancellationToken ct) =>
-        (await db.QuerySingleOrDefaultAsync<Row>(
-            $"SELECT {Columns} FROM inbox_messages WHERE organisation_id = current_organisation_id() AND id = @id", new { id }, ct))?.ToDto();
+    internal static Task<InboxMessageDto?> LoadAsync(DbSession db, Guid id, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<InboxMessageDto>(
+            $"SELECT {Columns} FROM inbox_messages WHERE organisation_id = current_organisation_id() AND id = @id", new { id }, ct);
 }

@@ -26,13 +26,13 @@ public static class ListInboxMessages
         {
             Infrastructure.Json.Cursor.TryDecode<Guid>(query.Cursor, out var after);
             // Version-7 ids grow with the time the poller filed the message: the id alone is a stable keyset.
-            var rows = await db.QueryAsync<InboxMessageDto.Row>($"""
+            var rows = await db.QueryAsync<InboxMessageDto>($"""
                 SELECT {InboxMessageDto.Columns} FROM inbox_messages
                 WHERE organisation_id = current_organisation_id() AND (@after::uuid IS NULL OR id > @after) AND (@status::text IS NULL OR status = @status)
                 ORDER BY id
                 LIMIT @take
                 """, new { after = string.IsNullOrEmpty(query.Cursor) ? (Guid?)null : after, status = query.Status, take = query.Limit + 1 }, ct);
-            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Id).Select(r => r.ToDto());
+            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Id);
         }
     }
 

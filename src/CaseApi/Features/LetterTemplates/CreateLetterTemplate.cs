@@ -24,15 +24,15 @@ public static class CreateLetterTemplate
         {
             var template = cmd.Template;
             var now = clock.GetUtcNow();
-            var created = await db.QuerySingleOrDefaultAsync<LetterTemplateRow>($"""
+            var created = await db.QuerySingleOrDefaultAsync<LetterTemplateDto>($"""
                 INSERT INTO letter_templates (id, organisation_id, name, letter_type, language, subject, body, created_at, updated_at)
                 VALUES (@id, current_organisation_id(), @Name, @letterType, @Language, @Subject, @Body, @now, @now)
                 ON CONFLICT (organisation_id, name) DO NOTHING
-                RETURNING {LetterTemplateRow.Columns}
+                RETURNING {LetterTemplateDto.Columns}
                 """,
                 new { id = Guid.CreateVersion7(now), template.Name, letterType = SnakeCase.From(template.LetterType), template.Language, template.Subject, template.Body, now },
                 ct);
-            return created?.ToDto() ?? throw LetterTemplateConflicts.NameTaken(template.Name);
+            return created ?? throw LetterTemplateConflicts.NameTaken(template.Name);
         }
     }
 

@@ -13,14 +13,14 @@ public static class GetLetterTemplate
     {
         public async Task<LetterTemplateDto> Handle(Query query, CancellationToken ct) =>
             BuiltInLetterTemplates.Find(query.Id)?.ToDto()
-            ?? (await LoadAsync(db, query.Id, ct))?.ToDto()
+            ?? await LoadAsync(db, query.Id, ct)
             ?? throw new NotFoundException("letter template", query.Id);
     }
 
     /// <summary>One of the organisation's own templates (not a built-in one), locked when it is about to change.</summary>
-    internal static Task<LetterTemplateRow?> LoadAsync(DbSession db, Guid id, CancellationToken ct, bool forUpdate = false) =>
-        db.QuerySingleOrDefaultAsync<LetterTemplateRow>(
-            $"SELECT {LetterTemplateRow.Columns} FROM letter_templates WHERE id = @id AND organisation_id = current_organisation_id(){(forUpdate ? " FOR UPDATE" : "")}",
+    internal static Task<LetterTemplateDto?> LoadAsync(DbSession db, Guid id, CancellationToken ct, bool forUpdate = false) =>
+        db.QuerySingleOrDefaultAsync<LetterTemplateDto>(
+            $"SELECT {LetterTemplateDto.Columns} FROM letter_templates WHERE id = @id AND organisation_id = current_organisation_id(){(forUpdate ? " FOR UPDATE" : "")}",
             new { id }, ct);
 
     internal static void Map(RouteGroupBuilder templates) => templates.MapGet("{id}", async (Guid id, IMediator mediator, HttpContext http, CancellationToken ct) =>

@@ -1,6 +1,5 @@
 using CaseApi.Features.Correspondence;
 using CaseApi.Infrastructure.Http;
-using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 
@@ -9,6 +8,9 @@ namespace CaseApi.Features.LetterTemplates;
 /// <summary>A letter template: a subject and a body in Liquid, filled from a case's data when a letter is drafted.</summary>
 public sealed record LetterTemplateDto : IVersioned
 {
+    /// <summary>The columns of an organisation's own template; <see cref="BuiltIn"/> stays false.</summary>
+    internal const string Columns = "id, name, letter_type, language, subject, body, version, created_at, updated_at";
+
     /// <summary>The template's id. Built-in templates have the same id everywhere.</summary>
     public Guid Id { get; init; }
 
@@ -106,33 +108,4 @@ internal static class LetterTemplateConflicts
 
     public static ConflictException BuiltIn(Guid id, string change) =>
         new("letter_template_built_in", $"Letter template {id} is built in and cannot be {change}; create a template of your own from its text instead.");
-}
-
-internal sealed record LetterTemplateRow
-{
-    public const string Columns = "id, name, letter_type, language, subject, body, version, created_at, updated_at";
-
-    public Guid Id { get; init; }
-
-    public required string Name { get; init; }
-
-    public required string LetterType { get; init; }
-
-    public required string Language { get; init; }
-
-    public required string Subject { get; init; }
-
-    public required string Body { get; init; }
-
-    public int Version { get; init; }
-
-    public DateTimeOffset CreatedAt { get; init; }
-
-    public DateTimeOffset UpdatedAt { get; init; }
-
-    public LetterTemplateDto ToDto() => new()
-    {
-        Id = Id, Name = Name, LetterType = SnakeCase.ToEnum<LetterType>(LetterType), Language = Language, Subject = Subject, Body = Body,
-        BuiltIn = false, Version = Version, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt,
-    };
 }

@@ -30,8 +30,8 @@ public static class ListLetterTemplates
         {
             Infrastructure.Json.Cursor.TryDecode<Key>(query.Cursor, out var after);
             // name is COLLATE "C" and uuids compare by their bytes, so this order is the ordinal one the built-ins are merged in by.
-            var own = await db.QueryAsync<LetterTemplateRow>($"""
-                SELECT {LetterTemplateRow.Columns} FROM letter_templates
+            var own = await db.QueryAsync<LetterTemplateDto>($"""
+                SELECT {LetterTemplateDto.Columns} FROM letter_templates
                 WHERE organisation_id = current_organisation_id()
                   AND (@afterName::text IS NULL OR (name, id) > (@afterName, @afterId))
                   AND (@letterType::text IS NULL OR letter_type = @letterType)
@@ -43,7 +43,7 @@ public static class ListLetterTemplates
                 .Where(t => (query.LetterType is null || SnakeCase.From(t.LetterType) == query.LetterType) && (query.Language is null || t.Language == query.Language))
                 .Select(t => t.ToDto())
                 .Where(t => after is null || Compare(KeyOf(t), after) > 0);
-            var merged = own.Select(r => r.ToDto()).Concat(builtIn).Order(Comparer<LetterTemplateDto>.Create((x, y) => Compare(KeyOf(x), KeyOf(y))))
+            var merged = own.Concat(builtIn).Order(Comparer<LetterTemplateDto>.Create((x, y) => Compare(KeyOf(x), KeyOf(y))))
                 .Take(query.Limit + 1).ToArray();
             return Infrastructure.Json.Cursor.ToPage(merged, query.Limit, KeyOf);
         }

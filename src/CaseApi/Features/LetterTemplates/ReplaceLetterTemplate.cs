@@ -35,14 +35,14 @@ public static class ReplaceLetterTemplate
             var template = cmd.Template;
             try
             {
-                return (await db.QuerySingleAsync<LetterTemplateRow>($"""
+                return await db.QuerySingleAsync<LetterTemplateDto>($"""
                     UPDATE letter_templates SET name = @Name, letter_type = @letterType, language = @Language, subject = @Subject, body = @Body,
                         version = version + 1, updated_at = @now
                     WHERE id = @id AND organisation_id = current_organisation_id()
-                    RETURNING {LetterTemplateRow.Columns}
+                    RETURNING {LetterTemplateDto.Columns}
                     """,
                     new { id = cmd.Id, template.Name, letterType = SnakeCase.From(template.LetterType), template.Language, template.Subject, template.Body, now = clock.GetUtcNow() },
-                    ct)).ToDto();
+                    ct);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {

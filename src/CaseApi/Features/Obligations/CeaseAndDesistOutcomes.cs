@@ -124,7 +124,7 @@ public sealed class CeaseAndDesistOutcomes(DbSession db, DeadlineKeeper keeper, 
         await timeline.AppendAsync(caseId, "case.escalated", $"Escalation: the cease-and-desist letter was refused. Recommended: {recommendation}", "case", caseId,
             occurredAt: now, details: new { level = "refused", deadlineId, urgencyWindowId, recommendation }, ct: ct);
         await CaseCounters.SettleAsync(db, ct);
-        await events.AppendAsync("case.escalated", "case", caseId, (await GetCase.LoadAsync(db, caseId, ct))!, ct);
+        await events.AppendAsync("case.escalated", "case", caseId, (await CaseReader.LoadAsync(db, caseId, ct))!, ct);
     }
 
     private static string Describe(Penalty penalty) => penalty.Kind == PenaltyKind.Fixed

@@ -18,7 +18,7 @@ public static class ListCaseObligations
                 throw new NotFoundException("case", query.CaseId);
             }
 
-            return await ObligationReader.LoadManyAsync(db, "case_id = @CaseId", new { query.CaseId }, ct);
+            return await ObligationReader.LoadForCaseAsync(db, query.CaseId, ct);
         }
     }
 

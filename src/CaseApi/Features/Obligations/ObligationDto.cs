@@ -1,7 +1,6 @@
 using CaseApi.Features.Correspondence;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
-using CaseApi.Infrastructure.Json;
 
 namespace CaseApi.Features.Obligations;
 
@@ -27,6 +26,9 @@ public sealed record BreachDto
 
     /// <summary>When it was recorded.</summary>
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Whose breach it is; internal, so not in the JSON, where the breach is shown inside its obligation.</summary>
+    internal Guid ObligationId { get; init; }
 }
 
 /// <summary>A declaration to cease and desist the organisation accepted: the defendant's obligation, with its penalty clause.</summary>
@@ -66,6 +68,7 @@ public sealed record ObligationDto : IVersioned
 
 internal static class ObligationReader
 {
+    // A twin of ObligationDto because the DTO nests the penalty (three columns) and the breaches (another table).
     private sealed record Row
     {
         public Guid Id { get; init; }
@@ -76,7 +79,7 @@ internal static class ObligationReader
 
         public Guid LetterId { get; init; }
 
-        public required string PenaltyKind { get; init; }
+        public PenaltyKind PenaltyKind { get; init; }
 
         public decimal? PenaltyAmount { get; init; }
 
@@ -91,32 +94,21 @@ internal static class ObligationReader
         public DateTimeOffset UpdatedAt { get; init; }
     }
 
-    private sealed record BreachRow
+    private const string Select = """
+        SELECT id, case_id, defendant_id, letter_id, penalty_kind, penalty_amount, penalty_currency, signed_on, version, created_at, updated_at
+        FROM defendant_obligations WHERE organisation_id = current_organisation_id()
+        """;
+
+    public static async Task<ObligationDto?> LoadAsync(DbSession db, Guid id, CancellationToken ct, bool forUpdate = false) =>
+        (await WithBreachesAsync(db, await db.QueryAsync<Row>($"{Select} AND id = @id{(forUpdate ? " FOR UPDATE" : "")}", new { id }, ct), ct)).SingleOrDefault();
+
+    /// <summary>The case's obligations, oldest first.</summary>
+    public static async Task<IReadOnlyList<ObligationDto>> LoadForCaseAsync(DbSession db, Guid caseId, CancellationToken ct) =>
+        await WithBreachesAsync(db, await db.QueryAsync<Row>($"{Select} AND case_id = @caseId ORDER BY id", new { caseId }, ct), ct);
+
+    private static async Task<IReadOnlyList<ObligationDto>> WithBreachesAsync(DbSession db, IReadOnlyList<Row> rows, CancellationToken ct)
     {
-        public Guid Id { get; init; }
-
-        public Guid ObligationId { get; init; }
-
-        public DateOnly OccurredOn { get; init; }
-
-        public DateOnly KnownOn { get; init; }
-
-        public required string Description { get; init; }
-
-        public Guid DeadlineId { get; init; }
-
-        public DateTimeOffset CreatedAt { get; init; }
-    }
-
-    /// <summary>The obligations <paramref name="where"/> selects (a predicate on <c>defendant_obligations</c>), oldest first, with their breaches.</summary>
-    public static async Task<IReadOnlyList<ObligationDto>> LoadManyAsync(DbSession db, string where, object parameters, CancellationToken ct, bool forUpdate = false)
-    {
-        var rows = await db.QueryAsync<Row>($"""
-            SELECT id, case_id, defendant_id, letter_id, penalty_kind, penalty_amount, penalty_currency, signed_on, version, created_at, updated_at
-            FROM defendant_obligations WHERE organisation_id = current_organisation_id() AND {where}
-            ORDER BY id{(forUpdate ? " FOR UPDATE" : "")}
-            """, parameters, ct);
-        var breaches = (await db.QueryAsync<BreachRow>("""
+        var breaches = (await db.QueryAsync<BreachDto>("""
             SELECT id, obligation_id, occurred_on, known_on, description, deadline_id, created_at FROM obligation_breaches
             WHERE organisation_id = current_organisation_id() AND obligation_id = ANY (@ids)
             ORDER BY id
@@ -124,15 +116,8 @@ internal static class ObligationReader
         return rows.Select(r => new ObligationDto
         {
             Id = r.Id, CaseId = r.CaseId, DefendantId = r.DefendantId, LetterId = r.LetterId,
-            Penalty = new Penalty { Kind = SnakeCase.ToEnum<PenaltyKind>(r.PenaltyKind), Amount = r.PenaltyAmount, Currency = r.PenaltyCurrency },
-            SignedOn = r.SignedOn, Version = r.Version, CreatedAt = r.CreatedAt, UpdatedAt = r.UpdatedAt,
-            Breaches = breaches[r.Id].Select(b => new BreachDto
-            {
-                Id = b.Id, OccurredOn = b.OccurredOn, KnownOn = b.KnownOn, Description = b.Description, DeadlineId = b.DeadlineId, CreatedAt = b.CreatedAt,
-            }).ToArray(),
+            Penalty = new Penalty { Kind = r.PenaltyKind, Amount = r.PenaltyAmount, Currency = r.PenaltyCurrency },
+            SignedOn = r.SignedOn, Version = r.Version, CreatedAt = r.CreatedAt, UpdatedAt = r.UpdatedAt, Breaches = breaches[r.Id].ToArray(),
         }).ToArray();
     }
-
-    public static async Task<ObligationDto?> LoadAsync(DbSession db, Guid id, CancellationToken ct, bool forUpdate = false) =>
-        (await LoadManyAsync(db, "id = @id", new { id }, ct, forUpdate)).SingleOrDefault();
 }

@@ -32,14 +32,14 @@ public static class ListProceedingEvents
 
             Infrastructure.Json.Cursor.TryDecode<long>(query.Cursor, out var after);
             // In the order recorded: the history as the organisation learnt it.
-            var rows = await db.QueryAsync<EventRow>($"""
-                SELECT {EventRow.Columns} FROM proceeding_events
+            var rows = await db.QueryAsync<ProceedingEventDto>($"""
+                SELECT {ProceedingEventDto.Columns} FROM proceeding_events
                 WHERE organisation_id = current_organisation_id() AND proceeding_id = @ProceedingId
                   AND (@after::bigint IS NULL OR seq > @after)
                 ORDER BY seq
                 LIMIT @take
                 """, new { query.ProceedingId, after = query.Cursor is null ? (long?)null : after, take = query.Limit + 1 }, ct);
-            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Seq).Select(r => r.ToDto());
+            return Infrastructure.Json.Cursor.ToPage(rows, query.Limit, r => r.Seq);
         }
     }
 

@@ -24,31 +24,8 @@ public static class ListRegistrationCounts
         public async Task<Page<RegistrationCountDto>> Handle(Query query, CancellationToken ct)
         {
             // In the order recorded; countedOn says when each count held.
-            var page = await RepresentativeReader.PageAsync<CountRow>(db, "representative_registrations", RegistrationCountDto.Columns, r => r.Seq, query.ProceedingId, query.Limit, query.Cursor, ct);
-            return page.Select(r => r.ToDto());
+            return await RepresentativeReader.PageAsync<RegistrationCountDto>(db, "representative_registrations", RegistrationCountDto.Columns, r => r.Seq, query.ProceedingId, query.Limit, query.Cursor, ct);
         }
-    }
-
-    internal sealed record CountRow
-    {
-        public long Seq { get; init; }
-
-        public Guid Id { get; init; }
-
-        public Guid ProceedingId { get; init; }
-
-        public DateOnly CountedOn { get; init; }
-
-        public int Registered { get; init; }
-
-        public required string Source { get; init; }
-
-        public DateTimeOffset RecordedAt { get; init; }
-
-        public RegistrationCountDto ToDto() => new()
-        {
-            Id = Id, ProceedingId = ProceedingId, CountedOn = CountedOn, Registered = Registered, Source = Source, RecordedAt = RecordedAt,
-        };
     }
 
     internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapGet("{id}/registrations", (Guid id, IMediator mediator, CancellationToken ct, int? limit, string? cursor) =>

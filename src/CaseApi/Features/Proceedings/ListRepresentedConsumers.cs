@@ -20,39 +20,11 @@ public static class ListRepresentedConsumers
         }
     }
 
-    internal sealed record ConsumerRow
-    {
-        public long Seq { get; init; }
-
-        public Guid Id { get; init; }
-
-        public Guid ProceedingId { get; init; }
-
-        public required string Name { get; init; }
-
-        public string? Email { get; init; }
-
-        public string? PostalAddress { get; init; }
-
-        public DateOnly? RegisteredOn { get; init; }
-
-        public DateTimeOffset? ErasedAt { get; init; }
-
-        public DateTimeOffset CreatedAt { get; init; }
-
-        public RepresentedConsumerDto ToDto() => new()
-        {
-            Id = Id, ProceedingId = ProceedingId, Name = Name, Email = Email, PostalAddress = PostalAddress, RegisteredOn = RegisteredOn,
-            ErasedAt = ErasedAt, CreatedAt = CreatedAt,
-        };
-    }
-
     internal sealed class Handler(DbSession db) : IRequestHandler<Query, Page<RepresentedConsumerDto>>
     {
         public async Task<Page<RepresentedConsumerDto>> Handle(Query query, CancellationToken ct)
         {
-            var page = await RepresentativeReader.PageAsync<ConsumerRow>(db, "represented_consumers", RepresentedConsumerDto.Columns, r => r.Seq, query.ProceedingId, query.Limit, query.Cursor, ct);
-            return page.Select(r => r.ToDto());
+            return await RepresentativeReader.PageAsync<RepresentedConsumerDto>(db, "represented_consumers", RepresentedConsumerDto.Columns, r => r.Seq, query.ProceedingId, query.Limit, query.Cursor, ct);
         }
     }
 

@@ -19,39 +19,11 @@ public static class ListSettlements
         }
     }
 
-    internal sealed record SettlementRow
-    {
-        public long Seq { get; init; }
-
-        public Guid Id { get; init; }
-
-        public Guid ProceedingId { get; init; }
-
-        public DateOnly ApprovedOn { get; init; }
-
-        public DateOnly? ServedOn { get; init; }
-
-        public DateOnly PublishedOn { get; init; }
-
-        public required string Summary { get; init; }
-
-        public Guid OptOutDeadlineId { get; init; }
-
-        public DateTimeOffset RecordedAt { get; init; }
-
-        public SettlementDto ToDto() => new()
-        {
-            Id = Id, ProceedingId = ProceedingId, ApprovedOn = ApprovedOn, ServedOn = ServedOn, PublishedOn = PublishedOn, Summary = Summary,
-            OptOutDeadlineId = OptOutDeadlineId, RecordedAt = RecordedAt,
-        };
-    }
-
     internal sealed class Handler(DbSession db) : IRequestHandler<Query, Page<SettlementDto>>
     {
         public async Task<Page<SettlementDto>> Handle(Query query, CancellationToken ct)
         {
-            var page = await RepresentativeReader.PageAsync<SettlementRow>(db, "representative_settlements", SettlementDto.Columns, r => r.Seq, query.ProceedingId, query.Limit, query.Cursor, ct);
-            return page.Select(r => r.ToDto());
+            return await RepresentativeReader.PageAsync<SettlementDto>(db, "representative_settlements", SettlementDto.Columns, r => r.Seq, query.ProceedingId, query.Limit, query.Cursor, ct);
         }
     }
 

@@ -198,6 +198,8 @@ public sealed record ProceedingDto : IVersioned
 /// <summary>An event in a proceeding.</summary>
 public sealed record ProceedingEventDto
 {
+    internal const string Columns = "id, seq, proceeding_id, kind, occurred_on, hearing_at, place, outcome, ecli, appealable, note, recorded_at";
+
     /// <summary>The event's id.</summary>
     public Guid Id { get; init; }
 
@@ -231,8 +233,12 @@ public sealed record ProceedingEventDto
 
     /// <summary>When it was recorded.</summary>
     public DateTimeOffset RecordedAt { get; init; }
+
+    /// <summary>The list's keyset, in the order recorded; internal, so not in the JSON.</summary>
+    internal long Seq { get; init; }
 }
 
+// A twin of ProceedingDto because the DTO nests what the row holds flat: the parties (another table) and the decision (set together or not at all).
 internal sealed record ProceedingRow
 {
     public const string Columns = "id, case_id, kind, court_id, file_number, status, decision_outcome, decided_on, ecli, appealable, version, created_at, updated_at";
@@ -241,15 +247,15 @@ internal sealed record ProceedingRow
 
     public Guid CaseId { get; init; }
 
-    public required string Kind { get; init; }
+    public ProceedingKind Kind { get; init; }
 
     public Guid CourtId { get; init; }
 
     public string? FileNumber { get; init; }
 
-    public required string Status { get; init; }
+    public ProceedingStatus Status { get; init; }
 
-    public string? DecisionOutcome { get; init; }
+    public CourtOutcome? DecisionOutcome { get; init; }
 
     public DateOnly? DecidedOn { get; init; }
 
@@ -264,43 +270,7 @@ internal sealed record ProceedingRow
     public DateTimeOffset UpdatedAt { get; init; }
 }
 
-internal sealed record PartyRow(Guid ProceedingId, string Name, string Role, Guid? DefendantId);
-
-internal sealed record EventRow
-{
-    public const string Columns = "id, seq, proceeding_id, kind, occurred_on, hearing_at, place, outcome, ecli, appealable, note, recorded_at";
-
-    public Guid Id { get; init; }
-
-    public long Seq { get; init; }
-
-    public Guid ProceedingId { get; init; }
-
-    public required string Kind { get; init; }
-
-    public DateOnly OccurredOn { get; init; }
-
-    public DateTimeOffset? HearingAt { get; init; }
-
-    public string? Place { get; init; }
-
-    public string? Outcome { get; init; }
-
-    public string? Ecli { get; init; }
-
-    public bool? Appealable { get; init; }
-
-    public string? Note { get; init; }
-
-    public DateTimeOffset RecordedAt { get; init; }
-
-    public ProceedingEventDto ToDto() => new()
-    {
-        Id = Id, ProceedingId = ProceedingId, Kind = SnakeCase.ToEnum<ProceedingEventKind>(Kind), OccurredOn = OccurredOn, HearingAt = HearingAt,
-        Place = Place, Outcome = Outcome is null ? null : SnakeCase.ToEnum<CourtOutcome>(Outcome), Ecli = Ecli, Appealable = Appealable, Note = Note,
-        RecordedAt = RecordedAt,
-    };
-}
+internal sealed record PartyRow(Guid ProceedingId, string Name, PartyRole Role, Guid? DefendantId);
 
 /// <summary>Reads proceedings as the API returns them, with their parties.</summary>
 internal static class ProceedingReader
@@ -325,12 +295,12 @@ internal static class ProceedingReader
             """, new { ids = rows.Select(r => r.Id).ToArray() }, ct)).ToLookup(p => p.ProceedingId);
         return rows.Select(r => new ProceedingDto
         {
-            Id = r.Id, CaseId = r.CaseId, Kind = SnakeCase.ToEnum<ProceedingKind>(r.Kind), CourtId = r.CourtId, FileNumber = r.FileNumber,
-            Status = SnakeCase.ToEnum<ProceedingStatus>(r.Status),
-            Parties = parties[r.Id].Select(p => new ProceedingParty { Name = p.Name, Role = SnakeCase.ToEnum<PartyRole>(p.Role), DefendantId = p.DefendantId }).ToArray(),
+            Id = r.Id, CaseId = r.CaseId, Kind = r.Kind, CourtId = r.CourtId, FileNumber = r.FileNumber,
+            Status = r.Status,
+            Parties = parties[r.Id].Select(p => new ProceedingParty { Name = p.Name, Role = p.Role, DefendantId = p.DefendantId }).ToArray(),
             Decision = r.DecisionOutcome is null ? null : new ProceedingDecision
             {
-                Outcome = SnakeCase.ToEnum<CourtOutcome>(r.DecisionOutcome), DecidedOn = r.DecidedOn!.Value, Ecli = r.Ecli, Appealable = r.Appealable!.Value,
+                Outcome = r.DecisionOutcome.Value, DecidedOn = r.DecidedOn!.Value, Ecli = r.Ecli, Appealable = r.Appealable!.Value,
             },
             Version = r.Version, CreatedAt = r.CreatedAt, UpdatedAt = r.UpdatedAt,
         }).ToArray();

@@ -107,17 +107,17 @@ public static class RecordProceedingEvent
             var body = cmd.Event;
             var now = clock.GetUtcNow();
             var outcome = body.Outcome is { } o ? SnakeCase.From(o) : null;
-            var recorded = (await db.QuerySingleAsync<EventRow>($"""
+            var recorded = await db.QuerySingleAsync<ProceedingEventDto>($"""
                 INSERT INTO proceeding_events (id, organisation_id, proceeding_id, kind, occurred_on, hearing_at, place, outcome, ecli, appealable, note, recorded_at)
                 VALUES (@id, current_organisation_id(), @ProceedingId, @kind, @OccurredOn, @HearingAt, @Place, @outcome, @Ecli, @Appealable, @Note, @now)
-                RETURNING {EventRow.Columns}
+                RETURNING {ProceedingEventDto.Columns}
                 """,
                 new
                 {
                     id = Guid.CreateVersion7(now), cmd.ProceedingId, kind = SnakeCase.From(body.Kind), body.OccurredOn, body.HearingAt, body.Place,
                     outcome, body.Ecli, body.Appealable, body.Note, now,
                 },
-                ct)).ToDto();
+                ct);
 
             // The status follows the events: filing makes a prepared proceeding pending, a decision decides it (the latest
             // decision counts: a settlement after a partial judgment replaces it), finality ends it.

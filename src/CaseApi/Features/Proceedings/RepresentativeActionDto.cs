@@ -135,6 +135,9 @@ public sealed record RegistrationCountDto
 
     /// <summary>When it was recorded.</summary>
     public DateTimeOffset RecordedAt { get; init; }
+
+    /// <summary>The list's keyset, in the order recorded; internal, so not in the JSON.</summary>
+    internal long Seq { get; init; }
 }
 
 /// <summary>A court settlement in a representative action (VDuG § 9).</summary>
@@ -167,6 +170,9 @@ public sealed record SettlementDto
 
     /// <summary>When it was recorded.</summary>
     public DateTimeOffset RecordedAt { get; init; }
+
+    /// <summary>The list's keyset, in the order recorded; internal, so not in the JSON.</summary>
+    internal long Seq { get; init; }
 }
 
 /// <summary>A consumer the organisation advises in a representative action: personal data (lawyer and admin keys only).</summary>
@@ -199,9 +205,13 @@ public sealed record RepresentedConsumerDto
 
     /// <summary>When it was recorded.</summary>
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The list's keyset, in the order recorded; internal, so not in the JSON.</summary>
+    internal long Seq { get; init; }
 }
 
-internal sealed record RepresentativeRow(string? QualifiedEntityName, string? QualifiedEntityList, DateOnly? RegisterEntryOn, string ImplementationStage, int Version);
+// The representative_actions row of a proceeding, if any: RepresentativeActionDto adds the register's counts, the deadlines and the statutory threshold.
+internal sealed record RepresentativeRow(string? QualifiedEntityName, QualifiedEntityList? QualifiedEntityList, DateOnly? RegisterEntryOn, ImplementationStage ImplementationStage, int Version);
 
 /// <summary>Reads the representative side of a proceeding, refusing proceedings of other kinds.</summary>
 internal static class RepresentativeReader
@@ -261,11 +271,11 @@ internal static class RepresentativeReader
             ProceedingId = proceeding.Id,
             Kind = proceeding.Kind,
             QualifiedEntity = row?.QualifiedEntityName is { } name
-                ? new QualifiedEntity { Name = name, List = SnakeCase.ToEnum<QualifiedEntityList>(row.QualifiedEntityList!) }
+                ? new QualifiedEntity { Name = name, List = row.QualifiedEntityList!.Value }
                 : null,
             RegisterEntryOn = row?.RegisterEntryOn,
             RegisterClosesOn = closesOn,
-            ImplementationStage = row is null ? ImplementationStage.None : SnakeCase.ToEnum<ImplementationStage>(row.ImplementationStage),
+            ImplementationStage = row?.ImplementationStage ?? ImplementationStage.None,
             Threshold = new RepresentativeThreshold
             {
                 MinimumConsumers = RepresentativeThreshold.Minimum,

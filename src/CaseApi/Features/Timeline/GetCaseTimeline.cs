@@ -44,6 +44,7 @@ public static class GetCaseTimeline
         public Guid? ApiKeyId { get; init; }
     }
 
+    // A twin of TimelineEntryDto because the details come as jsonb text to parse into JsonElement, and the cursor needs seq.
     internal sealed record Row
     {
         public Guid Id { get; init; }

@@ -77,6 +77,7 @@ public static class DatabaseSetup
     public static IServiceCollection AddDatabase(this IServiceCollection services)
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SnakeCaseEnumHandler.RegisterAll();
         DateTimeOffsetHandler.Register();
         JsonbHandler<IReadOnlyList<Features.Deadlines.LocalHoliday>>.Register();
         JsonbHandler<IReadOnlyList<Features.Deadlines.AdditionalHoliday>>.Register();

@@ -16,7 +16,7 @@ namespace CaseApi.Benchmarks.Scenarios.Load;
 
 /// <summary>
 /// The load benchmark's baseline: the read routes as bare endpoints in the API's own process, behind the same
-/// middleware and the same API-key authentication, that run the handlers' own SQL text (<see cref="GetCase.Sql"/>,
+/// middleware and the same API-key authentication, that run the handlers' own SQL text (<see cref="CaseReader.Sql"/>,
 /// <see cref="ListCases.Sql"/>, <see cref="ListDeadlines.Sql"/>) in the same read-only transaction with the caller's
 /// organisation set (<see cref="DbSession"/>'s statements), through one <see cref="NpgsqlBatch"/> on the API's own
 /// data source, and write the same JSON with a <see cref="Utf8JsonWriter"/>. What they leave out is what the ratio
@@ -31,7 +31,7 @@ internal static class BaselineEndpoints
     /// <summary>As ASP.NET Core writes JSON responses: non-ASCII text as it is, not as \u escapes (JsonOptions' default).</summary>
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary><see cref="CaseDto"/>'s properties in order, and where each is in <see cref="CaseRow.Columns"/>.</summary>
+    /// <summary><see cref="CaseDto"/>'s properties in order, and where each is in <see cref="CaseDto.Columns"/>.</summary>
     private static readonly (JsonEncodedText Name, int Column)[] CaseFields = Fields(
         ("id", 0), ("reference", 1), ("mailToken", 2), ("title", 3), ("summary", 4), ("status", 5), ("outcome", 6), ("legalBases", 7), ("tags", 8),
         ("defendantIds", 15), ("responsibleLawyer", 9), ("openedOn", 10), ("closedOn", 11), ("complaintCount", 16), ("letterCount", 17),
@@ -57,7 +57,7 @@ internal static class BaselineEndpoints
         var id = Guid.Parse((string)context.Request.RouteValues["id"]!);
         await using var connection = await OpenAsync(context, ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var batch = ReadOnlyBatch(context, connection, GetCase.Sql))
+        await using (var batch = ReadOnlyBatch(context, connection, CaseReader.Sql))
         {
             batch.BatchCommands[^1].Parameters.Add(new NpgsqlParameter<Guid>("id", id));
             await using var reader = await ReadQueryAsync(batch, ct);
@@ -241,7 +241,7 @@ internal static class BaselineEndpoints
     private static (JsonEncodedText, int)[] Fields(params (string Name, int Column)[] fields) =>
         fields.Select(f => (JsonEncodedText.Encode(f.Name), f.Column)).ToArray();
 
-    /// <summary>Positions in <see cref="CaseRow.Columns"/> that the cursor needs.</summary>
+    /// <summary>Positions in <see cref="CaseDto.Columns"/> that the cursor needs.</summary>
     private static class CaseColumn
     {
         public const int Id = 0, OpenedOn = 10, Version = 12;
