@@ -7,7 +7,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Cases;
 
@@ -130,8 +129,7 @@ public static class UpdateCase
         }
     }
 
-    internal static void Map(RouteGroupBuilder cases) => cases.MapPatch("{id}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder cases) => cases.MapVersionedChange(HttpMethods.Patch, "{id}", (Guid id, int? version, Body body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateCase")
         .WithSummary("Change a case")

@@ -10,7 +10,6 @@ using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using FluentValidation.Results;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Complaints;
 
@@ -259,8 +258,7 @@ public static class TransitionComplaint
         return named;
     }
 
-    internal static void Map(RouteGroupBuilder complaints) => complaints.MapPost("{id}/transitions", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder complaints) => complaints.MapVersionedChange(HttpMethods.Post, "{id}/transitions", (Guid id, int? version, Body body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("TransitionComplaint")
         .WithSummary("Move a complaint to another status")

@@ -8,7 +8,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Correspondence;
 
@@ -143,12 +142,8 @@ public static class SendLetter
         }
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id}/send", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct) switch
-            {
-                { Status: LetterStatus.Sending } queued => EntityTags.Accepted(http, $"/v1/letters/{id}", queued),
-                var sent => EntityTags.Ok(http, sent),
-            })
+    internal static void Map(RouteGroupBuilder letters) => letters.MapVersionedChange(HttpMethods.Post, "{id}/send", (Guid id, int? version, Body body) => new Command(id, version, body),
+            (http, letter) => letter.Status == LetterStatus.Sending ? EntityTags.Accepted(http, $"/v1/letters/{letter.Id}", letter) : EntityTags.Ok(http, letter))
         .RequireAuthorization(Policies.Write)
         .WithName("SendLetter")
         .WithSummary("Send a draft letter")

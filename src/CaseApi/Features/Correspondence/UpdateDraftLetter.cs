@@ -6,7 +6,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Correspondence;
 
@@ -68,8 +67,7 @@ public static class UpdateDraftLetter
         }
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapPatch("{id}", async (Guid id, Changes body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder letters) => letters.MapVersionedChange(HttpMethods.Patch, "{id}", (Guid id, int? version, Changes body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateDraftLetter")
         .WithSummary("Change a draft letter")

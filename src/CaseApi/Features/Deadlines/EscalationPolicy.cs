@@ -7,7 +7,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Deadlines;
 
@@ -156,12 +155,7 @@ public static class PutEscalationPolicy
         }
     }
 
-    internal static void Map(RouteGroupBuilder policy) => policy.MapPut("", async (Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-        {
-            var saved = await mediator.Send(new Command(EntityTags.RequiredVersion(ifMatch), body), ct);
-            http.Response.Headers.ETag = EntityTags.Of(saved.Version);
-            return Results.Ok(saved);
-        })
+    internal static void Map(RouteGroupBuilder policy) => policy.MapVersionedChange(HttpMethods.Put, "", (int? version, Body body) => new Command(version, body))
         .RequireAuthorization(Policies.Admin)
         .WithName("PutEscalationPolicy")
         .WithSummary("Replace the escalation policy")

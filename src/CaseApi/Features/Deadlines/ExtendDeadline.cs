@@ -7,7 +7,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Deadlines;
 
@@ -124,8 +123,7 @@ public static class ExtendDeadline
         }
     }
 
-    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id}/extend", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapVersionedChange(HttpMethods.Post, "{id}/extend", (Guid id, int? version, Body body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("ExtendDeadline")
         .WithSummary("Extend a deadline")

@@ -6,7 +6,6 @@ using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Deadlines;
 
@@ -46,8 +45,7 @@ public static class WaiveDeadline
         }
     }
 
-    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id}/waive", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapVersionedChange(HttpMethods.Post, "{id}/waive", (Guid id, int? version, Body body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("WaiveDeadline")
         .WithSummary("Waive a deadline")

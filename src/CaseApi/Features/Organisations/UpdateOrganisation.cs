@@ -7,7 +7,6 @@ using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using FluentValidation.Results;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Organisations;
 
@@ -112,8 +111,7 @@ public static class UpdateOrganisation
         }
     }
 
-    internal static void Map(RouteGroupBuilder organisation) => organisation.MapPatch("", async (Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder organisation) => organisation.MapVersionedChange(HttpMethods.Patch, "", (int? version, Body body) => new Command(version, body))
         .RequireAuthorization(Policies.Admin)
         .WithName("UpdateOrganisation")
         .WithSummary("Change your organisation's settings")

@@ -7,7 +7,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Proceedings;
 
@@ -67,8 +66,7 @@ public static class UpdateProceeding
         }
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPatch("{id}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapVersionedChange(HttpMethods.Patch, "{id}", (Guid id, int? version, Body body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateProceeding")
         .WithSummary("Change a proceeding")

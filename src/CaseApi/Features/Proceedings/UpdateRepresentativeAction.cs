@@ -7,7 +7,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Proceedings;
 
@@ -83,8 +82,7 @@ public static class UpdateRepresentativeAction
         }
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPut("{id}/representative", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapVersionedChange(HttpMethods.Put, "{id}/representative", (Guid id, int? version, Body body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateRepresentativeAction")
         .WithSummary("Record the representative side of a redress or model declaratory action")

@@ -39,18 +39,25 @@ internal static class UseCases
 {
     /// <summary>
     /// The requests nested in the use case that maps the endpoint (the class its handler lambda is declared in, e.g.
-    /// ListProceedings for both ListProceedings and ListCaseProceedings), queries for GET and commands otherwise.
+    /// ListProceedings for both ListProceedings and ListCaseProceedings; for <c>EntityTags.MapVersionedChange</c>, the class of the
+    /// lambda that makes the command), queries for GET and commands otherwise.
     /// </summary>
     public static IEnumerable<Type> RequestsOf(Microsoft.AspNetCore.Mvc.ApiExplorer.ApiDescription endpoint)
     {
-        var useCase = endpoint.ActionDescriptor.EndpointMetadata.OfType<MethodInfo>().FirstOrDefault()?.DeclaringType;
-        while (useCase is { DeclaringType: not null } && useCase.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute)))
+        var kind = endpoint.HttpMethod == "GET" ? typeof(IQuery<>) : typeof(ICommand<>);
+        return endpoint.ActionDescriptor.EndpointMetadata.OfType<MethodInfo>().Select(method => UseCase(method.DeclaringType))
+            .SelectMany(useCase => useCase?.GetNestedTypes() ?? [])
+            .Where(t => t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == kind));
+    }
+
+    private static Type? UseCase(Type? type)
+    {
+        while (type is { DeclaringType: not null } && type.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute)))
         {
-            useCase = useCase.DeclaringType;
+            type = type.DeclaringType;
         }
 
-        var kind = endpoint.HttpMethod == "GET" ? typeof(IQuery<>) : typeof(ICommand<>);
-        return useCase?.GetNestedTypes().Where(t => t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == kind)) ?? [];
+        return type;
     }
 }
 
