@@ -36,12 +36,12 @@ public static class UpdateDraftLetter
     {
         public Validator()
         {
-            When(c => c.Changes.Subject.IsSet, () => RuleFor(c => c.Changes.Subject.Value).NotEmpty().IsShortText(LetterLimits.MaxSubjectLength).OverridePropertyName("subject"));
-            RuleFor(c => c.Changes.Body.Value).IsShortText(LetterLimits.MaxBodyLength).OverridePropertyName("body");
-            RuleFor(c => c.Changes.Channel.Value).IsInEnum().OverridePropertyName("channel");
-            RuleFor(c => c.Changes.Type.Value).IsInEnum().OverridePropertyName("type");
+            When(c => c.Changes.Subject.IsSet, () => RuleFor(c => c.Changes.Subject.Value).NotEmpty().IsShortText(LetterLimits.MaxSubjectLength));
+            RuleFor(c => c.Changes.Body.Value).IsShortText(LetterLimits.MaxBodyLength);
+            RuleFor(c => c.Changes.Channel.Value).IsInEnum();
+            RuleFor(c => c.Changes.Type.Value).IsInEnum();
             RuleFor(c => c.Changes.RecipientAddress.Value).Must(MailAddresses.IsAddress).When(c => c.Changes.RecipientAddress.Value is not null)
-                .WithMessage(MailAddresses.AddressMessage).OverridePropertyName("recipientAddress");
+                .WithMessage(MailAddresses.AddressMessage);
         }
     }
 

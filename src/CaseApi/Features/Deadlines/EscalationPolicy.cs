@@ -124,13 +124,13 @@ public static class PutEscalationPolicy
     {
         public Validator()
         {
-            RuleFor(c => c.Policy.DueSoonWorkingDays).InclusiveBetween(0, 30).OverridePropertyName("dueSoonWorkingDays");
+            RuleFor(c => c.Policy.DueSoonWorkingDays).InclusiveBetween(0, 30);
             RuleFor(c => c.Policy.ReminderPeriod).Must(p => DeadlinePeriod.TryParse(p, out _))
-                .WithMessage("Must be an ISO 8601 period, e.g. P7D.").OverridePropertyName("reminderPeriod");
+                .WithMessage("Must be an ISO 8601 period, e.g. P7D.");
             RuleFor(c => c.Policy.Rules).Must(rules => rules.Keys.All(EscalationPolicyDto.RuleKeys.Contains))
-                .WithMessage($"Rules are keyed by one of: {string.Join(", ", EscalationPolicyDto.RuleKeys)}.").OverridePropertyName("rules");
+                .WithMessage($"Rules are keyed by one of: {string.Join(", ", EscalationPolicyDto.RuleKeys)}.");
             RuleFor(c => c.Policy.Rules).Must(rules => rules.ContainsKey("default"))
-                .WithMessage("A policy needs a 'default' rule for the kinds it does not name.").OverridePropertyName("rules");
+                .WithMessage("A policy needs a 'default' rule for the kinds it does not name.");
             RuleForEach(c => c.Policy.Rules.Values).ChildRules(rule => rule.RuleFor(r => r.Recommendation).NotEmpty().IsShortText(2000))
                 .OverridePropertyName("rules");
         }

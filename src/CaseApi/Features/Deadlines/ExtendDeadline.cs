@@ -39,13 +39,13 @@ public static class ExtendDeadline
     {
         public Validator()
         {
-            RuleFor(c => c.Extension.Reason).NotEmpty().IsShortText(2000).OverridePropertyName("reason");
+            RuleFor(c => c.Extension.Reason).NotEmpty().IsShortText(2000);
             RuleFor(c => c.Extension.Period).Must(p => p is null || DeadlinePeriod.TryParse(p, out _))
-                .WithMessage("Must be an ISO 8601 period, e.g. P14D or P2M.").OverridePropertyName("period");
+                .WithMessage("Must be an ISO 8601 period, e.g. P14D or P2M.");
             RuleFor(c => c.Extension).Must(e => (e.DueDate is null) != (e.Period is null))
                 .WithMessage("Give a new dueDate or a period, one of them.").OverridePropertyName("period");
             RuleFor(c => c.Extension.RollOver).Null().When(c => c.Extension.DueDate is null)
-                .WithMessage("Only a dueDate rolls over; a period's end always moves off a weekend or holiday.").OverridePropertyName("rollOver");
+                .WithMessage("Only a dueDate rolls over; a period's end always moves off a weekend or holiday.");
         }
     }
 

@@ -23,7 +23,7 @@ public static class WaiveDeadline
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator() => RuleFor(c => c.Waiver.Reason).NotEmpty().IsShortText(2000).OverridePropertyName("reason");
+        public Validator() => RuleFor(c => c.Waiver.Reason).NotEmpty().IsShortText(2000);
     }
 
     internal sealed class Handler(DbSession db, TimelineWriter timeline, EventWriter events, TimeProvider clock) : IRequestHandler<Command, DeadlineDto>

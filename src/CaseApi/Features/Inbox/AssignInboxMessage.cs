@@ -46,7 +46,7 @@ public static class AssignInboxMessage
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator() => RuleFor(c => c.Assignment).SetValidator(new Assignment.Validator()).OverridePropertyName("");
+        public Validator() => RuleFor(c => c.Assignment).SetValidator(new Assignment.Validator());
     }
 
     internal sealed class Handler(DbSession db, MailLetters letters, LetterRecorder recorder, EventWriter events, TimeProvider clock)

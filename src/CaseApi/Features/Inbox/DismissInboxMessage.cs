@@ -30,7 +30,7 @@ public static class DismissInboxMessage
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator() => RuleFor(c => c.Dismissal).SetValidator(new Dismissal.Validator()).OverridePropertyName("");
+        public Validator() => RuleFor(c => c.Dismissal).SetValidator(new Dismissal.Validator());
     }
 
     internal sealed class Handler(DbSession db, EventWriter events, TimeProvider clock) : IRequestHandler<Command, InboxMessageDto>

@@ -15,8 +15,7 @@ public static class ReplaceLetterTemplate
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        // As in CreateLetterTemplate: the fields are the body's top level.
-        public Validator(TimeProvider clock) => RuleFor(c => c.Template).SetValidator(new LetterTemplateFields.Validator(clock)).OverridePropertyName("");
+        public Validator(TimeProvider clock) => RuleFor(c => c.Template).SetValidator(new LetterTemplateFields.Validator(clock));
     }
 
     internal sealed class Handler(DbSession db, TimeProvider clock) : IRequestHandler<Command, LetterTemplateDto>

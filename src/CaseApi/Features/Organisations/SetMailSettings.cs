@@ -16,8 +16,7 @@ public static class SetMailSettings
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        // The fields are the body's top level.
-        public Validator(MailHosts hosts) => RuleFor(c => c.Settings).SetValidator(new MailSettingsFields.Validator(hosts)).OverridePropertyName("");
+        public Validator(MailHosts hosts) => RuleFor(c => c.Settings).SetValidator(new MailSettingsFields.Validator(hosts));
     }
 
     internal sealed class Handler(DbSession db, SecretProtector secrets, TimeProvider clock) : IRequestHandler<Command, MailSettingsDto>

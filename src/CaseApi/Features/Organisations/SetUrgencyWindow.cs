@@ -27,8 +27,8 @@ public static class SetUrgencyWindow
     {
         public Validator()
         {
-            RuleFor(c => c.Window.Period).IsUrgencyWindow().OverridePropertyName("period");
-            RuleFor(c => c.Window.Reason).NotEmpty().IsShortText(2000).OverridePropertyName("reason");
+            RuleFor(c => c.Window.Period).IsUrgencyWindow();
+            RuleFor(c => c.Window.Reason).NotEmpty().IsShortText(2000);
         }
     }
 

@@ -34,9 +34,9 @@ public static class UpdateProceeding
     {
         public Validator()
         {
-            When(c => c.Changes.CourtId.IsSet, () => RuleFor(c => c.Changes.CourtId.Value).NotEmpty().OverridePropertyName("courtId"));
-            RuleFor(c => c.Changes.FileNumber.Value).IsFileNumber().OverridePropertyName("fileNumber");
-            RuleFor(c => c.Changes.Parties.Value).AreParties().OverridePropertyName("parties");
+            When(c => c.Changes.CourtId.IsSet, () => RuleFor(c => c.Changes.CourtId.Value).NotEmpty());
+            RuleFor(c => c.Changes.FileNumber.Value).IsFileNumber();
+            RuleFor(c => c.Changes.Parties.Value).AreParties();
         }
     }
 

@@ -33,11 +33,9 @@ public static class UpdateRepresentativeAction
     {
         public Validator()
         {
-            RuleFor(c => c.Representative.QualifiedEntity!.Name).NotEmpty().IsShortText().When(c => c.Representative.QualifiedEntity is not null)
-                .OverridePropertyName("qualifiedEntity.name");
-            RuleFor(c => c.Representative.QualifiedEntity!.List).IsInEnum().When(c => c.Representative.QualifiedEntity is not null)
-                .OverridePropertyName("qualifiedEntity.list");
-            RuleFor(c => c.Representative.ImplementationStage).IsInEnum().OverridePropertyName("implementationStage");
+            RuleFor(c => c.Representative.QualifiedEntity!.Name).NotEmpty().IsShortText().When(c => c.Representative.QualifiedEntity is not null);
+            RuleFor(c => c.Representative.QualifiedEntity!.List).IsInEnum().When(c => c.Representative.QualifiedEntity is not null);
+            RuleFor(c => c.Representative.ImplementationStage).IsInEnum();
         }
     }
 

@@ -28,8 +28,8 @@ public static class UpdateWebhook
     {
         public Validator(WebhookAddresses addresses)
         {
-            When(c => c.Changes.Url.IsSet, () => RuleFor(c => c.Changes.Url.Value).NotEmpty().MaximumLength(2000).IsWebhookUrl(addresses).OverridePropertyName("url"));
-            RuleFor(c => c.Changes.EventTypes.Value).AreEventTypes().OverridePropertyName("eventTypes");
+            When(c => c.Changes.Url.IsSet, () => RuleFor(c => c.Changes.Url.Value).NotEmpty().MaximumLength(2000).IsWebhookUrl(addresses));
+            RuleFor(c => c.Changes.EventTypes.Value).AreEventTypes();
         }
     }
 

@@ -24,6 +24,7 @@ public static class MediationSetup
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotencyBehavior<,>));
         services.AddScoped<IdempotencyRequest>();
 
+        ValidatorOptions.Global.PropertyNameResolver = ClientPropertyName;
         ValidatorOptions.Global.DisplayNameResolver = (_, member, expression) => JsonDisplayName(member, expression);
 
         var assembly = Assembly.GetExecutingAssembly();
@@ -36,6 +37,46 @@ public static class MediationSetup
     }
 
     /// <summary>
+    /// A 400 names a field as the client sent it. A command carries the request body as one of its properties
+    /// (<c>TransitionComplaint.Command.Transition</c>), and a PATCH field is an <see cref="Json.Optional{T}"/>: a rule on
+    /// <c>c.Transition.To</c> names <c>to</c>, and one on <c>c.Changes.Title.Value</c> names <c>title</c>, not
+    /// <c>transition.to</c> or <c>changes.title.value</c>. The body is the request's property of a class of this assembly
+    /// (the other properties are route values and If-Match's version); a rule on the body itself names nothing, so that the
+    /// rules of its own validator name its fields.
+    /// </summary>
+    private static string? ClientPropertyName(Type container, MemberInfo? member, LambdaExpression? expression)
+    {
+        var members = new List<MemberInfo>();
+        for (var body = expression?.Body; Unconverted(body) is MemberExpression access; body = access.Expression)
+        {
+            if (!IsValueOfWrapper(access.Member))
+            {
+                members.Insert(0, access.Member);
+            }
+        }
+
+        if (members.Count == 0)
+        {
+            return member?.Name;
+        }
+
+        if (IsRequest(container) && members[0] is PropertyInfo { PropertyType: { IsClass: true } type } && type.Assembly == container.Assembly)
+        {
+            members.RemoveAt(0);
+        }
+
+        return string.Join('.', members.Select(m => m.Name));
+    }
+
+    private static Expression? Unconverted(Expression? expression) =>
+        expression is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert ? convert.Operand : expression;
+
+    private static bool IsValueOfWrapper(MemberInfo member) => member.DeclaringType is { IsGenericType: true } wrapper
+        && (wrapper.GetGenericTypeDefinition() == typeof(Json.Optional<>) || wrapper.GetGenericTypeDefinition() == typeof(Nullable<>));
+
+    private static bool IsRequest(Type type) => type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRequest<>));
+
+    /// <summary>
     /// Messages name a field as the client spells it ('dueSoonWorkingDays' must be…), not as FluentValidation splits the C#
     /// name ('due Soon Working Days', also where a rule overrides the property name). A PATCH rule validates
     /// <c>c.Changes.Title.Value</c>: the field is the member that holds the <see cref="Json.Optional{T}"/>, not its <c>Value</c>.
@@ -45,8 +86,7 @@ public static class MediationSetup
         var body = expression?.Body;
         while (body is MemberExpression access)
         {
-            if (access.Member.DeclaringType is not { IsGenericType: true } wrapper
-                || (wrapper.GetGenericTypeDefinition() != typeof(Json.Optional<>) && wrapper.GetGenericTypeDefinition() != typeof(Nullable<>)))
+            if (!IsValueOfWrapper(access.Member))
             {
                 return JsonNamingPolicy.CamelCase.ConvertName(access.Member.Name);
             }

@@ -6,7 +6,6 @@ using FluentValidation;
 using FluentValidation.Internal;
 using FluentValidation.Validators;
 using CaseApi.Infrastructure.Mediation;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -93,7 +92,7 @@ internal sealed class ValidatorConstraintsOperationFilter(IServiceProvider servi
                 continue;
             }
 
-            var target = Target(operation, context, request, rule.PropertyName ?? "");
+            var target = Target(operation, context, rule.PropertyName ?? "");
             if (eachItem)
             {
                 target = target?.Items is { } items ? Concrete(items, context) : null;
@@ -167,10 +166,10 @@ internal sealed class ValidatorConstraintsOperationFilter(IServiceProvider servi
     private static string Number(object? value) => Convert.ToDecimal(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The schema a rule's property name points at: a query parameter, or a property of the body, reached through
-    /// the request's wrapper property (UpdateCase.Command.Changes) and the <see cref="Json.Optional{T}"/> of a merge patch.
+    /// The schema a rule's property name points at: a query parameter, or a property of the body (rules name fields as the
+    /// client sends them, without the command's property that holds the body: MediationSetup).
     /// </summary>
-    private static OpenApiSchema? Target(OpenApiOperation operation, OperationFilterContext context, Type request, string propertyName)
+    private static OpenApiSchema? Target(OpenApiOperation operation, OperationFilterContext context, string propertyName)
     {
         var segments = propertyName.Split('.');
         if (segments.Length == 1 && operation.Parameters?.FirstOrDefault(p => p.In is ParameterLocation.Query or ParameterLocation.Path
@@ -179,32 +178,12 @@ internal sealed class ValidatorConstraintsOperationFilter(IServiceProvider servi
             return Concrete(parameter, context);
         }
 
-        var body = operation.RequestBody?.Content?.Values.Select(m => m.Schema).FirstOrDefault(s => s is not null);
-        var bodyType = context.ApiDescription.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body)?.Type;
-        if (body is null)
+        var schema = operation.RequestBody?.Content?.Values.Select(m => m.Schema).FirstOrDefault(s => s is not null) is { } body ? Concrete(body, context) : null;
+        foreach (var segment in segments)
         {
-            return null;
-        }
-
-        var path = segments.AsEnumerable();
-        if (bodyType is not null && request.GetProperty(segments[0], BindingFlags.Public | BindingFlags.Instance)?.PropertyType == bodyType)
-        {
-            path = path.Skip(1);
-        }
-
-        var schema = Concrete(body, context);
-        foreach (var segment in path)
-        {
-            var name = JsonNamingPolicy.CamelCase.ConvertName(segment);
-            if (schema?.Properties?.TryGetValue(name, out var property) == true)
-            {
-                schema = Concrete(property, context);
-            }
-            else if (segment != "Value")
-            {
-                // Optional<T>.Value is the value itself on the wire; anything else is not in the document.
-                return null;
-            }
+            schema = schema?.Properties?.TryGetValue(JsonNamingPolicy.CamelCase.ConvertName(segment), out var property) == true
+                ? Concrete(property, context)
+                : null;
         }
 
         return schema;
