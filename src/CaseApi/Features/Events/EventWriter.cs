@@ -9,11 +9,9 @@ namespace CaseApi.Features.Events;
 /// when the change does (transactional outbox), for the change feed and webhooks.
 /// </summary>
 /// <remarks>
-/// Webhooks are fanned out by the database, not here: the trigger <c>events_fan_out</c> on <c>events</c> runs
-/// <c>jobs.fan_out_events()</c> once per INSERT statement, in this same transaction, and writes a
-/// <c>webhook_deliveries</c> row per matching webhook and its <c>jobs.webhook_dispatch</c> work-list row. Its current
-/// definition is in db/migrations/0013_fan_out_events_per_statement.sql, which replaced the per-row trigger of
-/// 0012_webhooks.sql.
+/// Webhooks are fanned out by the database in the same transaction: the trigger <c>events_fan_out</c> on <c>events</c>
+/// runs <c>jobs.fan_out_events()</c> once per INSERT, writing a <c>webhook_deliveries</c> and a <c>jobs.webhook_dispatch</c>
+/// row per matching webhook. Its current definition: db/migrations/0013_fan_out_events_per_statement.sql (it replaced 0012's).
 /// </remarks>
 public sealed class EventWriter(DbSession db, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
 {

@@ -37,44 +37,28 @@ public static class MediationSetup
     }
 
     /// <summary>
-    /// A 400 names a field as the client sent it. A command carries the request body as one of its properties
-    /// (<c>TransitionComplaint.Command.Transition</c>), and a PATCH field is an <see cref="Json.Optional{T}"/>: a rule on
-    /// <c>c.Transition.To</c> names <c>to</c>, and one on <c>c.Changes.Title.Value</c> names <c>title</c>, not
-    /// <c>transition.to</c> or <c>changes.title.value</c>. The body is the request's property of a class of this assembly
-    /// (the other properties are route values and If-Match's version); a rule on the body itself names nothing, so that the
-    /// rules of its own validator name its fields.
+    /// A 400 names a field as the client sent it: a rule on <c>c.Transition.To</c> names <c>to</c>, one on
+    /// <c>c.Changes.Title.Value</c> <c>title</c>. A command carries the body as its property of a class of ours (the others
+    /// are route values and the version), and a PATCH field is an <see cref="Json.Optional{T}"/>; neither is in the JSON.
     /// </summary>
     private static string? ClientPropertyName(Type container, MemberInfo? member, LambdaExpression? expression)
     {
-        var members = new List<MemberInfo>();
-        for (var body = expression?.Body; Unconverted(body) is MemberExpression access; body = access.Expression)
+        var names = new List<string>();
+        for (var body = expression?.Body; body is MemberExpression access; body = access.Expression)
         {
-            if (!IsValueOfWrapper(access.Member))
+            var isBody = access.Expression is ParameterExpression && access.Member is PropertyInfo { PropertyType: { IsClass: true } type }
+                && type.Assembly == container.Assembly && container.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRequest<>));
+            if (!isBody && !IsValueOfWrapper(access.Member))
             {
-                members.Insert(0, access.Member);
+                names.Insert(0, access.Member.Name);
             }
         }
 
-        if (members.Count == 0)
-        {
-            return member?.Name;
-        }
-
-        if (IsRequest(container) && members[0] is PropertyInfo { PropertyType: { IsClass: true } type } && type.Assembly == container.Assembly)
-        {
-            members.RemoveAt(0);
-        }
-
-        return string.Join('.', members.Select(m => m.Name));
+        return expression?.Body is MemberExpression ? string.Join('.', names) : member?.Name;
     }
-
-    private static Expression? Unconverted(Expression? expression) =>
-        expression is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert ? convert.Operand : expression;
 
     private static bool IsValueOfWrapper(MemberInfo member) => member.DeclaringType is { IsGenericType: true } wrapper
         && (wrapper.GetGenericTypeDefinition() == typeof(Json.Optional<>) || wrapper.GetGenericTypeDefinition() == typeof(Nullable<>));
-
-    private static bool IsRequest(Type type) => type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRequest<>));
 
     /// <summary>
     /// Messages name a field as the client spells it ('dueSoonWorkingDays' must be…), not as FluentValidation splits the C#

@@ -44,8 +44,7 @@ internal static class UseCases
     public static IEnumerable<Type> RequestsOf(Microsoft.AspNetCore.Mvc.ApiExplorer.ApiDescription endpoint)
     {
         var kind = endpoint.HttpMethod == "GET" ? typeof(IQuery<>) : typeof(ICommand<>);
-        return endpoint.ActionDescriptor.EndpointMetadata.OfType<MethodInfo>().Select(method => UseCase(method.DeclaringType))
-            .SelectMany(useCase => useCase?.GetNestedTypes() ?? [])
+        return endpoint.ActionDescriptor.EndpointMetadata.OfType<MethodInfo>().SelectMany(method => UseCase(method.DeclaringType)?.GetNestedTypes() ?? [])
             .Where(t => t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == kind));
     }
 
