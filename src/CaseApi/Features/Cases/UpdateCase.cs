@@ -7,7 +7,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Cases;
 
@@ -58,16 +57,16 @@ public static class UpdateCase
     {
         public Validator()
         {
-            When(c => c.Changes.Reference.IsSet, () => RuleFor(c => c.Changes.Reference.Value).NotEmpty().IsShortText(100).OverridePropertyName("reference"));
-            When(c => c.Changes.Title.IsSet, () => RuleFor(c => c.Changes.Title.Value).NotEmpty().IsShortText().OverridePropertyName("title"));
-            RuleFor(c => c.Changes.Summary.Value).IsShortText(20_000).OverridePropertyName("summary");
-            RuleFor(c => c.Changes.Status.Value).IsInEnum().OverridePropertyName("status");
-            RuleFor(c => c.Changes.Outcome.Value).IsShortText(5_000).OverridePropertyName("outcome");
-            RuleFor(c => c.Changes.LegalBases.Value).AreShortTexts().OverridePropertyName("legalBases");
-            RuleFor(c => c.Changes.Tags.Value).AreShortTexts(maxLength: 50).OverridePropertyName("tags");
+            When(c => c.Changes.Reference.IsSet, () => RuleFor(c => c.Changes.Reference.Value).NotEmpty().IsShortText(100));
+            When(c => c.Changes.Title.IsSet, () => RuleFor(c => c.Changes.Title.Value).NotEmpty().IsShortText());
+            RuleFor(c => c.Changes.Summary.Value).IsShortText(20_000);
+            RuleFor(c => c.Changes.Status.Value).IsInEnum();
+            RuleFor(c => c.Changes.Outcome.Value).IsShortText(5_000);
+            RuleFor(c => c.Changes.LegalBases.Value).AreShortTexts();
+            RuleFor(c => c.Changes.Tags.Value).AreShortTexts(maxLength: 50);
             RuleFor(c => c.Changes.DefendantIds.Value).Must(ids => ids is null || (ids.Count <= 100 && ids.Distinct().Count() == ids.Count))
-                .WithMessage("At most 100 defendants, each once.").OverridePropertyName("defendantIds");
-            RuleFor(c => c.Changes.ResponsibleLawyer.Value).IsShortText(200).OverridePropertyName("responsibleLawyer");
+                .WithMessage("At most 100 defendants, each once.");
+            RuleFor(c => c.Changes.ResponsibleLawyer.Value).IsShortText(200);
         }
     }
 
@@ -129,8 +128,7 @@ public static class UpdateCase
         }
     }
 
-    internal static void Map(RouteGroupBuilder cases) => cases.MapPatch("{id}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder cases) => cases.MapVersionedChange(HttpMethods.Patch, "{id}", (Guid id, int? version, Body body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateCase")
         .WithSummary("Change a case")

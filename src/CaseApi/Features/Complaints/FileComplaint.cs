@@ -73,32 +73,32 @@ public static class FileComplaint
     {
         public Validator(TimeProvider clock)
         {
-            RuleFor(c => c.Complaint.DefendantId).NotEmpty().OverridePropertyName("defendantId");
+            RuleFor(c => c.Complaint.DefendantId).NotEmpty();
             // A day of slack: where the organisation is, today may already be tomorrow in UTC.
             RuleFor(c => c.Complaint.FiledOn).Must(day => day is null || day <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1))
-                .WithMessage("Must not lie in the future: record a complaint as filed once it is lodged.").OverridePropertyName("filedOn");
-            RuleFor(c => c.Complaint.DpaId).NotEmpty().OverridePropertyName("dpaId");
-            RuleFor(c => c.Complaint.OnBehalfOf).IsInEnum().OverridePropertyName("onBehalfOf");
+                .WithMessage("Must not lie in the future: record a complaint as filed once it is lodged.");
+            RuleFor(c => c.Complaint.DpaId).NotEmpty();
+            RuleFor(c => c.Complaint.OnBehalfOf).IsInEnum();
             // GDPR Art. 80(1): acting for data subjects needs their mandate; Art. 80(2): acting in one's own right has none to show.
             RuleFor(c => c.Complaint.MandateDocument).NotEmpty().When(c => c.Complaint.OnBehalfOf == OnBehalfOf.Complainants)
-                .WithMessage("A complaint under the complainants' mandate (GDPR Art. 80(1)) names the mandate document.").OverridePropertyName("mandateDocument");
+                .WithMessage("A complaint under the complainants' mandate (GDPR Art. 80(1)) names the mandate document.");
             RuleFor(c => c.Complaint.MandateDocument).Null().When(c => c.Complaint.OnBehalfOf == OnBehalfOf.Organisation)
-                .WithMessage("A complaint in the organisation's own right (GDPR Art. 80(2)) has no mandate.").OverridePropertyName("mandateDocument");
-            RuleFor(c => c.Complaint.MandateDocument).IsShortText(500).OverridePropertyName("mandateDocument");
+                .WithMessage("A complaint in the organisation's own right (GDPR Art. 80(2)) has no mandate.");
+            RuleFor(c => c.Complaint.MandateDocument).IsShortText(500);
             RuleFor(c => c.Complaint.MandateSignedOn).Null().When(c => c.Complaint.MandateDocument is null)
-                .WithMessage("Only a mandate has a signing date.").OverridePropertyName("mandateSignedOn");
-            RuleFor(c => c.Complaint.DpaReference).IsShortText(100).OverridePropertyName("dpaReference");
-            RuleFor(c => c.Complaint.Provisions).AreShortTexts().OverridePropertyName("provisions");
+                .WithMessage("Only a mandate has a signing date.");
+            RuleFor(c => c.Complaint.DpaReference).IsShortText(100);
+            RuleFor(c => c.Complaint.Provisions).AreShortTexts();
             RuleFor(c => c.Complaint.Complainants).NotEmpty().When(c => c.Complaint.OnBehalfOf == OnBehalfOf.Complainants)
-                .WithMessage("A complaint on behalf of complainants names at least one.").OverridePropertyName("complainants");
-            RuleFor(c => c.Complaint.Complainants).Must(list => list is null || list.Count <= 1000).OverridePropertyName("complainants");
+                .WithMessage("A complaint on behalf of complainants names at least one.");
+            RuleFor(c => c.Complaint.Complainants).Must(list => list is null || list.Count <= 1000);
             RuleForEach(c => c.Complaint.Complainants).ChildRules(person =>
             {
                 person.RuleFor(p => p.Name).NotEmpty().IsShortText(200);
                 person.RuleFor(p => p.Email).EmailAddress().IsShortText(320);
                 person.RuleFor(p => p.PostalAddress).IsShortText(1000);
                 person.RuleFor(p => p.Phone).IsShortText(50);
-            }).OverridePropertyName("complainants");
+            });
         }
     }
 

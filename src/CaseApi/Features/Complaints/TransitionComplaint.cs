@@ -10,7 +10,6 @@ using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using FluentValidation.Results;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Complaints;
 
@@ -98,36 +97,35 @@ public static class TransitionComplaint
     {
         public Validator(TimeProvider clock)
         {
-            RuleFor(c => c.Transition.To).IsInEnum().OverridePropertyName("to");
+            RuleFor(c => c.Transition.To).IsInEnum();
             RuleFor(c => c.Transition.At).Must(at => at is null || at <= clock.GetUtcNow().AddMinutes(5))
-                .WithMessage("Must not lie in the future: record a step once it has happened.").OverridePropertyName("at");
-            RuleFor(c => c.Transition.Note).IsShortText(5_000).OverridePropertyName("note");
-            RuleFor(c => c.Transition.DpaReference).IsShortText(100).OverridePropertyName("dpaReference");
+                .WithMessage("Must not lie in the future: record a step once it has happened.");
+            RuleFor(c => c.Transition.Note).IsShortText(5_000);
+            RuleFor(c => c.Transition.DpaReference).IsShortText(100);
             RuleFor(c => c.Transition.SimpleCooperation).Null().When(c => c.Transition.To != ComplaintStatus.UnderInvestigation)
-                .WithMessage("Only an under_investigation step says whether the simple cooperation procedure applies.").OverridePropertyName("simpleCooperation");
+                .WithMessage("Only an under_investigation step says whether the simple cooperation procedure applies.");
             RuleFor(c => c.Transition.TransferredToDpaId).NotEmpty().When(c => c.Transition.To == ComplaintStatus.Transferred)
-                .WithMessage("A transfer names the lead authority.").OverridePropertyName("transferredToDpaId");
+                .WithMessage("A transfer names the lead authority.");
             RuleFor(c => c.Transition.Outcome).NotNull().IsInEnum().When(c => c.Transition.To == ComplaintStatus.Decided)
-                .WithMessage("A decision has an outcome.").OverridePropertyName("outcome");
-            RuleFor(c => c.Transition.FineAmount).GreaterThanOrEqualTo(0).OverridePropertyName("fineAmount");
-            RuleFor(c => c.Transition.FineCurrency).Matches("^[A-Z]{3}$").OverridePropertyName("fineCurrency");
+                .WithMessage("A decision has an outcome.");
+            RuleFor(c => c.Transition.FineAmount).GreaterThanOrEqualTo(0);
+            RuleFor(c => c.Transition.FineCurrency).Matches("^[A-Z]{3}$");
             RuleFor(c => c.Transition).Must(t => (t.FineAmount is null) == (t.FineCurrency is null))
                 .WithMessage("A fine has an amount and a currency.").OverridePropertyName("fineCurrency");
             RuleFor(c => c.Transition).Must(t => t.To == ComplaintStatus.Decided || (t.Outcome is null && t.FineAmount is null && t.DecidedByDpaId is null))
                 .WithMessage("Only a decision has an outcome, a fine or a deciding authority.").OverridePropertyName("outcome");
             // GDPR Art. 58(2)(i), 83(2): a fine is imposed for an infringement found; rejecting or dismissing the complaint finds none.
             RuleFor(c => c.Transition.FineAmount).Null().When(c => c.Transition.Outcome is DecisionOutcome.Rejected or DecisionOutcome.Dismissed)
-                .WithMessage("A rejected or dismissed complaint carries no fine: a fine follows a finding of infringement (GDPR Art. 58(2)(i), 83).")
-                .OverridePropertyName("fineAmount");
+                .WithMessage("A rejected or dismissed complaint carries no fine: a fine follows a finding of infringement (GDPR Art. 58(2)(i), 83).");
             RuleFor(c => c.Transition.AppealedBy).NotNull().IsInEnum().When(c => c.Transition.To == ComplaintStatus.Appealed)
-                .WithMessage("An appeal names who brought it (GDPR Art. 78(1)).").OverridePropertyName("appealedBy");
+                .WithMessage("An appeal names who brought it (GDPR Art. 78(1)).");
             RuleFor(c => c.Transition.AppealCourt).NotEmpty().When(c => c.Transition.To == ComplaintStatus.Appealed)
-                .WithMessage("An appeal names its court (GDPR Art. 78(3)).").OverridePropertyName("appealCourt");
-            RuleFor(c => c.Transition.AppealCourt).IsShortText(300).OverridePropertyName("appealCourt");
+                .WithMessage("An appeal names its court (GDPR Art. 78(3)).");
+            RuleFor(c => c.Transition.AppealCourt).IsShortText(300);
             RuleFor(c => c.Transition.AppealDueOn).NotNull().When(c => c.Transition.To == ComplaintStatus.Appealed)
-                .WithMessage("An appeal has a date by which it must be brought or pursued.").OverridePropertyName("appealDueOn");
+                .WithMessage("An appeal has a date by which it must be brought or pursued.");
             RuleFor(c => c.Transition.AppealDueOn).Must(day => day is null || day <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddYears(10))
-                .WithMessage("Must lie within ten years.").OverridePropertyName("appealDueOn");
+                .WithMessage("Must lie within ten years.");
             RuleFor(c => c.Transition).Must(t => t.To == ComplaintStatus.Appealed || (t.AppealedBy is null && t.AppealCourt is null && t.AppealDueOn is null))
                 .WithMessage("Only an appeal has an appellant, a court or a date for it.").OverridePropertyName("appealedBy");
         }
@@ -259,8 +257,7 @@ public static class TransitionComplaint
         return named;
     }
 
-    internal static void Map(RouteGroupBuilder complaints) => complaints.MapPost("{id}/transitions", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder complaints) => complaints.MapVersionedChange(HttpMethods.Post, "{id}/transitions", (Guid id, int? version, Body body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("TransitionComplaint")
         .WithSummary("Move a complaint to another status")

@@ -81,28 +81,28 @@ public sealed class CeaseAndDesistReplyValidator : AbstractValidator<CeaseAndDes
 {
     public CeaseAndDesistReplyValidator()
     {
-        RuleFor(r => r.Kind).IsInEnum().OverridePropertyName("kind");
+        RuleFor(r => r.Kind).IsInEnum();
         var declaration = (CeaseAndDesistReply r) => r.Kind is CeaseAndDesistReplyKind.Declaration or CeaseAndDesistReplyKind.PartialDeclaration;
-        RuleFor(r => r.Penalty).NotNull().When(declaration).WithMessage("A declaration names its penalty clause.").OverridePropertyName("penalty");
-        RuleFor(r => r.Penalty).Null().Unless(declaration).WithMessage("Only declarations carry a penalty clause.").OverridePropertyName("penalty");
+        RuleFor(r => r.Penalty).NotNull().When(declaration).WithMessage("A declaration names its penalty clause.");
+        RuleFor(r => r.Penalty).Null().Unless(declaration).WithMessage("Only declarations carry a penalty clause.");
         RuleFor(r => r.AcceptedAsAdequate).NotNull().When(r => r.Kind == CeaseAndDesistReplyKind.Declaration)
-            .WithMessage("Say whether the organisation accepts the declaration as adequate.").OverridePropertyName("acceptedAsAdequate");
+            .WithMessage("Say whether the organisation accepts the declaration as adequate.");
         RuleFor(r => r.AcceptedAsAdequate).NotEqual(true).When(r => r.Kind != CeaseAndDesistReplyKind.Declaration)
-            .WithMessage("Only a full declaration can be accepted as adequate.").OverridePropertyName("acceptedAsAdequate");
+            .WithMessage("Only a full declaration can be accepted as adequate.");
         RuleFor(r => r.RequestedUntil).NotNull().When(r => r.Kind == CeaseAndDesistReplyKind.ExtensionRequest)
-            .WithMessage("An extension request names the day asked for.").OverridePropertyName("requestedUntil");
+            .WithMessage("An extension request names the day asked for.");
         RuleFor(r => r.RequestedUntil).Null().When(r => r.Kind != CeaseAndDesistReplyKind.ExtensionRequest)
-            .WithMessage("Only an extension request names a day.").OverridePropertyName("requestedUntil");
+            .WithMessage("Only an extension request names a day.");
         When(r => r.Penalty is not null, () =>
         {
-            RuleFor(r => r.Penalty!.Kind).IsInEnum().OverridePropertyName("penalty.kind");
+            RuleFor(r => r.Penalty!.Kind).IsInEnum();
             RuleFor(r => r.Penalty!.Amount).NotNull().When(r => r.Penalty!.Kind == PenaltyKind.Fixed)
-                .WithMessage("A fixed penalty names its amount.").OverridePropertyName("penalty.amount");
-            RuleFor(r => r.Penalty!.Amount).GreaterThan(0).LessThan(10_000_000_000m).OverridePropertyName("penalty.amount");
+                .WithMessage("A fixed penalty names its amount.");
+            RuleFor(r => r.Penalty!.Amount).GreaterThan(0).LessThan(10_000_000_000m);
             RuleFor(r => r.Penalty!.Currency).NotNull().Matches("^[A-Z]{3}$").When(r => r.Penalty!.Amount is not null)
-                .WithMessage("An amount names its ISO 4217 currency, e.g. EUR.").OverridePropertyName("penalty.currency");
+                .WithMessage("An amount names its ISO 4217 currency, e.g. EUR.");
             RuleFor(r => r.Penalty!.Currency).Null().When(r => r.Penalty!.Amount is null)
-                .WithMessage("A currency goes with an amount.").OverridePropertyName("penalty.currency");
+                .WithMessage("A currency goes with an amount.");
         });
     }
 }

@@ -7,7 +7,6 @@ using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Correspondence;
 
@@ -106,8 +105,7 @@ public static class RecordDelivery
         public DateOnly Today { get; init; }
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id}/delivery", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder letters) => letters.MapVersionedChange(HttpMethods.Post, "{id}/delivery", (Guid id, int? version, Body body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("RecordDelivery")
         .WithSummary("Record a letter's delivery")

@@ -73,30 +73,29 @@ public static class RecordLetter
     {
         public Validator(TimeProvider clock)
         {
-            RuleFor(c => c.Letter.Direction).IsInEnum().OverridePropertyName("direction");
-            RuleFor(c => c.Letter.Type).IsInEnum().OverridePropertyName("type");
-            RuleFor(c => c.Letter.Channel).IsInEnum().OverridePropertyName("channel");
+            RuleFor(c => c.Letter.Direction).IsInEnum();
+            RuleFor(c => c.Letter.Type).IsInEnum();
+            RuleFor(c => c.Letter.Channel).IsInEnum();
             RuleFor(c => c.Letter.Subject).NotEmpty().When(c => c.Letter.TemplateId is null || c.Letter.Subject is not null)
-                .WithMessage("Give a subject, or leave it out and give a templateId to draft it.").IsShortText(LetterLimits.MaxSubjectLength).OverridePropertyName("subject");
+                .WithMessage("Give a subject, or leave it out and give a templateId to draft it.").IsShortText(LetterLimits.MaxSubjectLength);
             RuleFor(c => c.Letter.TemplateId).Null().When(c => c.Letter.Direction == LetterDirection.Incoming)
-                .WithMessage("Templates draft outgoing letters; record an incoming letter as it came.").OverridePropertyName("templateId");
-            RuleFor(c => c.Letter.Body).IsShortText(LetterLimits.MaxBodyLength).OverridePropertyName("body");
+                .WithMessage("Templates draft outgoing letters; record an incoming letter as it came.");
+            RuleFor(c => c.Letter.Body).IsShortText(LetterLimits.MaxBodyLength);
             RuleFor(c => c.Letter).Must(l => (l.DefendantId is null) != (l.DpaId is null))
                 .WithMessage("Name the other side: a defendantId or a dpaId, not both.").OverridePropertyName("defendantId");
             When(c => c.Letter.RecipientAddress is not null, () =>
             {
-                RuleFor(c => c.Letter.RecipientAddress).Must(MailAddresses.IsAddress).WithMessage(MailAddresses.AddressMessage).OverridePropertyName("recipientAddress");
+                RuleFor(c => c.Letter.RecipientAddress).Must(MailAddresses.IsAddress).WithMessage(MailAddresses.AddressMessage);
                 RuleFor(c => c.Letter.Direction).Equal(LetterDirection.Outgoing)
                     .WithMessage("An incoming letter is not delivered by CaseApi: it has no recipientAddress.").OverridePropertyName("recipientAddress");
             });
             RuleFor(c => c.Letter.ReceivedAt).Null().When(c => c.Letter.Direction == LetterDirection.Outgoing)
-                .WithMessage("Outgoing letters are sent, not received: record them as drafts and send them.").OverridePropertyName("receivedAt");
+                .WithMessage("Outgoing letters are sent, not received: record them as drafts and send them.");
             RuleFor(c => c.Letter.ReceivedAt).Must(at => at is null || at <= clock.GetUtcNow().AddMinutes(5))
-                .WithMessage("Must not lie in the future.").OverridePropertyName("receivedAt");
+                .WithMessage("Must not lie in the future.");
             RuleFor(c => c.Letter.CeaseAndDesistReply).Null().When(c => c.Letter.Direction == LetterDirection.Outgoing || c.Letter.InReplyTo is null)
-                .WithMessage("Only an incoming letter inReplyTo a cease-and-desist letter is classified as its reply.").OverridePropertyName("ceaseAndDesistReply");
-            RuleFor(c => c.Letter.CeaseAndDesistReply!).SetValidator(new CeaseAndDesistReplyValidator()).When(c => c.Letter.CeaseAndDesistReply is not null)
-                .OverridePropertyName("ceaseAndDesistReply");
+                .WithMessage("Only an incoming letter inReplyTo a cease-and-desist letter is classified as its reply.");
+            RuleFor(c => c.Letter.CeaseAndDesistReply!).SetValidator(new CeaseAndDesistReplyValidator()).When(c => c.Letter.CeaseAndDesistReply is not null);
         }
     }
 

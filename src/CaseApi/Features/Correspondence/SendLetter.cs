@@ -8,7 +8,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Correspondence;
 
@@ -53,13 +52,13 @@ public static class SendLetter
         public Validator(TimeProvider clock)
         {
             RuleFor(c => c.Sending.SentAt).Must(at => at is null || at <= clock.GetUtcNow().AddMinutes(5))
-                .WithMessage("Must not lie in the future: record a letter when it goes out.").OverridePropertyName("sentAt");
+                .WithMessage("Must not lie in the future: record a letter when it goes out.");
             RuleFor(c => c.Sending.ResponsePeriod).Must(p => p is null || DeadlinePeriod.TryParse(p, out _))
-                .WithMessage("Must be an ISO 8601 period of days, weeks, months or years, e.g. P14D, P2W, P1M.").OverridePropertyName("responsePeriod");
+                .WithMessage("Must be an ISO 8601 period of days, weeks, months or years, e.g. P14D, P2W, P1M.");
             RuleFor(c => c.Sending).Must(s => s.ResponseDue is null || s.ResponsePeriod is null)
                 .WithMessage("Give responseDue or responsePeriod, not both.").OverridePropertyName("responsePeriod");
             RuleFor(c => c.Sending.RollOver).Null().When(c => c.Sending.ResponseDue is null)
-                .WithMessage("Only a responseDue rolls over; a period's end always moves off a weekend or holiday.").OverridePropertyName("rollOver");
+                .WithMessage("Only a responseDue rolls over; a period's end always moves off a weekend or holiday.");
         }
     }
 
@@ -130,8 +129,7 @@ public static class SendLetter
                     ON CONFLICT (organisation_id, letter_id) DO UPDATE SET message_id = EXCLUDED.message_id, recipient_address = EXCLUDED.recipient_address,
                         attach_document = EXCLUDED.attach_document, response_due = EXCLUDED.response_due, response_period = EXCLUDED.response_period,
                         roll_over = EXCLUDED.roll_over, attempts = 0, attempt_started_at = NULL, witness_checks = 0, last_error = NULL,
-                        requested_at = EXCLUDED.requested_at, accepted_at = NULL
-                )
+                        requested_at = EXCLUDED.requested_at, accepted_at = NULL)
                 INSERT INTO jobs.letter_dispatch (letter_id, organisation_id, next_attempt_at) VALUES (@id, current_organisation_id(), @now)
                 ON CONFLICT (letter_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
                 """, new { id = letter.Id, messageId, address, attachDocument, terms.ResponseDue, terms.ResponsePeriod, terms.RollOver, now }, ct);
@@ -143,12 +141,8 @@ public static class SendLetter
         }
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapPost("{id}/send", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct) switch
-            {
-                { Status: LetterStatus.Sending } queued => EntityTags.Accepted(http, $"/v1/letters/{id}", queued),
-                var sent => EntityTags.Ok(http, sent),
-            })
+    internal static void Map(RouteGroupBuilder letters) => letters.MapVersionedChange(HttpMethods.Post, "{id}/send", (Guid id, int? version, Body body) => new Command(id, version, body),
+            (http, letter) => letter.Status == LetterStatus.Sending ? EntityTags.Accepted(http, $"/v1/letters/{letter.Id}", letter) : EntityTags.Ok(http, letter))
         .RequireAuthorization(Policies.Write)
         .WithName("SendLetter")
         .WithSummary("Send a draft letter")

@@ -6,7 +6,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Correspondence;
 
@@ -37,12 +36,12 @@ public static class UpdateDraftLetter
     {
         public Validator()
         {
-            When(c => c.Changes.Subject.IsSet, () => RuleFor(c => c.Changes.Subject.Value).NotEmpty().IsShortText(LetterLimits.MaxSubjectLength).OverridePropertyName("subject"));
-            RuleFor(c => c.Changes.Body.Value).IsShortText(LetterLimits.MaxBodyLength).OverridePropertyName("body");
-            RuleFor(c => c.Changes.Channel.Value).IsInEnum().OverridePropertyName("channel");
-            RuleFor(c => c.Changes.Type.Value).IsInEnum().OverridePropertyName("type");
+            When(c => c.Changes.Subject.IsSet, () => RuleFor(c => c.Changes.Subject.Value).NotEmpty().IsShortText(LetterLimits.MaxSubjectLength));
+            RuleFor(c => c.Changes.Body.Value).IsShortText(LetterLimits.MaxBodyLength);
+            RuleFor(c => c.Changes.Channel.Value).IsInEnum();
+            RuleFor(c => c.Changes.Type.Value).IsInEnum();
             RuleFor(c => c.Changes.RecipientAddress.Value).Must(MailAddresses.IsAddress).When(c => c.Changes.RecipientAddress.Value is not null)
-                .WithMessage(MailAddresses.AddressMessage).OverridePropertyName("recipientAddress");
+                .WithMessage(MailAddresses.AddressMessage);
         }
     }
 
@@ -68,8 +67,7 @@ public static class UpdateDraftLetter
         }
     }
 
-    internal static void Map(RouteGroupBuilder letters) => letters.MapPatch("{id}", async (Guid id, Changes body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder letters) => letters.MapVersionedChange(HttpMethods.Patch, "{id}", (Guid id, int? version, Changes body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateDraftLetter")
         .WithSummary("Change a draft letter")

@@ -7,7 +7,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Deadlines;
 
@@ -125,13 +124,13 @@ public static class PutEscalationPolicy
     {
         public Validator()
         {
-            RuleFor(c => c.Policy.DueSoonWorkingDays).InclusiveBetween(0, 30).OverridePropertyName("dueSoonWorkingDays");
+            RuleFor(c => c.Policy.DueSoonWorkingDays).InclusiveBetween(0, 30);
             RuleFor(c => c.Policy.ReminderPeriod).Must(p => DeadlinePeriod.TryParse(p, out _))
-                .WithMessage("Must be an ISO 8601 period, e.g. P7D.").OverridePropertyName("reminderPeriod");
+                .WithMessage("Must be an ISO 8601 period, e.g. P7D.");
             RuleFor(c => c.Policy.Rules).Must(rules => rules.Keys.All(EscalationPolicyDto.RuleKeys.Contains))
-                .WithMessage($"Rules are keyed by one of: {string.Join(", ", EscalationPolicyDto.RuleKeys)}.").OverridePropertyName("rules");
+                .WithMessage($"Rules are keyed by one of: {string.Join(", ", EscalationPolicyDto.RuleKeys)}.");
             RuleFor(c => c.Policy.Rules).Must(rules => rules.ContainsKey("default"))
-                .WithMessage("A policy needs a 'default' rule for the kinds it does not name.").OverridePropertyName("rules");
+                .WithMessage("A policy needs a 'default' rule for the kinds it does not name.");
             RuleForEach(c => c.Policy.Rules.Values).ChildRules(rule => rule.RuleFor(r => r.Recommendation).NotEmpty().IsShortText(2000))
                 .OverridePropertyName("rules");
         }
@@ -156,12 +155,7 @@ public static class PutEscalationPolicy
         }
     }
 
-    internal static void Map(RouteGroupBuilder policy) => policy.MapPut("", async (Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-        {
-            var saved = await mediator.Send(new Command(EntityTags.RequiredVersion(ifMatch), body), ct);
-            http.Response.Headers.ETag = EntityTags.Of(saved.Version);
-            return Results.Ok(saved);
-        })
+    internal static void Map(RouteGroupBuilder policy) => policy.MapVersionedChange(HttpMethods.Put, "", (int? version, Body body) => new Command(version, body))
         .RequireAuthorization(Policies.Admin)
         .WithName("PutEscalationPolicy")
         .WithSummary("Replace the escalation policy")

@@ -7,7 +7,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Deadlines;
 
@@ -40,13 +39,13 @@ public static class ExtendDeadline
     {
         public Validator()
         {
-            RuleFor(c => c.Extension.Reason).NotEmpty().IsShortText(2000).OverridePropertyName("reason");
+            RuleFor(c => c.Extension.Reason).NotEmpty().IsShortText(2000);
             RuleFor(c => c.Extension.Period).Must(p => p is null || DeadlinePeriod.TryParse(p, out _))
-                .WithMessage("Must be an ISO 8601 period, e.g. P14D or P2M.").OverridePropertyName("period");
+                .WithMessage("Must be an ISO 8601 period, e.g. P14D or P2M.");
             RuleFor(c => c.Extension).Must(e => (e.DueDate is null) != (e.Period is null))
                 .WithMessage("Give a new dueDate or a period, one of them.").OverridePropertyName("period");
             RuleFor(c => c.Extension.RollOver).Null().When(c => c.Extension.DueDate is null)
-                .WithMessage("Only a dueDate rolls over; a period's end always moves off a weekend or holiday.").OverridePropertyName("rollOver");
+                .WithMessage("Only a dueDate rolls over; a period's end always moves off a weekend or holiday.");
         }
     }
 
@@ -124,8 +123,7 @@ public static class ExtendDeadline
         }
     }
 
-    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id}/extend", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapVersionedChange(HttpMethods.Post, "{id}/extend", (Guid id, int? version, Body body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("ExtendDeadline")
         .WithSummary("Extend a deadline")

@@ -53,18 +53,18 @@ public static class RecordDeadlineTrigger
     {
         public Validator(TimeProvider clock)
         {
-            RuleFor(c => c.Trigger.Kind).IsInEnum().OverridePropertyName("kind");
+            RuleFor(c => c.Trigger.Kind).IsInEnum();
             RuleFor(c => c.Trigger.OccurredOn).Must(day => day <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1) && day.Year >= 1900)
-                .WithMessage("Must not lie in the future: record an event once it has happened.").OverridePropertyName("occurredOn");
+                .WithMessage("Must not lie in the future: record an event once it has happened.");
             RuleFor(c => c.Trigger.PronouncedOn).NotNull().When(c => c.Trigger.Kind == TriggerKind.JudgmentServed)
-                .WithMessage("A judgment served needs the day it was pronounced (ZPO § 517).").OverridePropertyName("pronouncedOn");
+                .WithMessage("A judgment served needs the day it was pronounced (ZPO § 517).");
             RuleFor(c => c.Trigger.PronouncedOn).Must((c, day) => day is null || day <= c.Trigger.OccurredOn)
-                .WithMessage("A judgment is pronounced before it is served.").OverridePropertyName("pronouncedOn");
+                .WithMessage("A judgment is pronounced before it is served.");
             RuleFor(c => c.Trigger.PronouncedOn).Null().When(c => c.Trigger.Kind != TriggerKind.JudgmentServed)
-                .WithMessage("Only a judgment_served has a pronouncedOn.").OverridePropertyName("pronouncedOn");
-            RuleFor(c => c.Trigger.CourtJurisdiction).IsRegionCode().OverridePropertyName("courtJurisdiction");
+                .WithMessage("Only a judgment_served has a pronouncedOn.");
+            RuleFor(c => c.Trigger.CourtJurisdiction).IsRegionCode();
             RuleFor(c => c.Trigger.DpaId).Null().When(c => c.Trigger.Kind != TriggerKind.DpaDecisionReceived)
-                .WithMessage("Only a dpa_decision_received names the authority.").OverridePropertyName("dpaId");
+                .WithMessage("Only a dpa_decision_received names the authority.");
         }
     }
 

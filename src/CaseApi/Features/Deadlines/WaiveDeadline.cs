@@ -6,7 +6,6 @@ using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Deadlines;
 
@@ -24,7 +23,7 @@ public static class WaiveDeadline
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator() => RuleFor(c => c.Waiver.Reason).NotEmpty().IsShortText(2000).OverridePropertyName("reason");
+        public Validator() => RuleFor(c => c.Waiver.Reason).NotEmpty().IsShortText(2000);
     }
 
     internal sealed class Handler(DbSession db, TimelineWriter timeline, EventWriter events, TimeProvider clock) : IRequestHandler<Command, DeadlineDto>
@@ -46,8 +45,7 @@ public static class WaiveDeadline
         }
     }
 
-    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapPost("{id}/waive", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder deadlines) => deadlines.MapVersionedChange(HttpMethods.Post, "{id}/waive", (Guid id, int? version, Body body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("WaiveDeadline")
         .WithSummary("Waive a deadline")

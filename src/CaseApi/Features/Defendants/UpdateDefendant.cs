@@ -6,7 +6,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Defendants;
 
@@ -64,20 +63,20 @@ public static class UpdateDefendant
     {
         public Validator()
         {
-            When(c => c.Changes.LegalName.IsSet, () => RuleFor(c => c.Changes.LegalName.Value).NotEmpty().IsShortText().OverridePropertyName("legalName"));
-            RuleFor(c => c.Changes.OtherNames.Value).AreShortTexts().OverridePropertyName("otherNames");
-            RuleFor(c => c.Changes.LegalForm.Value).IsShortText().OverridePropertyName("legalForm");
-            RuleFor(c => c.Changes.RegisterNumber.Value).IsShortText(100).OverridePropertyName("registerNumber");
-            RuleFor(c => c.Changes.Country.Value).IsCountryCode().OverridePropertyName("country");
-            RuleFor(c => c.Changes.Address.Value).IsShortText(1000).OverridePropertyName("address");
+            When(c => c.Changes.LegalName.IsSet, () => RuleFor(c => c.Changes.LegalName.Value).NotEmpty().IsShortText());
+            RuleFor(c => c.Changes.OtherNames.Value).AreShortTexts();
+            RuleFor(c => c.Changes.LegalForm.Value).IsShortText();
+            RuleFor(c => c.Changes.RegisterNumber.Value).IsShortText(100);
+            RuleFor(c => c.Changes.Country.Value).IsCountryCode();
+            RuleFor(c => c.Changes.Address.Value).IsShortText(1000);
             RuleFor(c => c.Changes.Email.Value).Must(MailAddresses.IsAddress).When(c => c.Changes.Email.Value is not null)
-                .WithMessage(MailAddresses.AddressMessage).OverridePropertyName("email");
-            RuleFor(c => c.Changes.Website.Value).IsHttpUrl().MaximumLength(500).OverridePropertyName("website");
-            RuleFor(c => c.Changes.DpoContact.Value).IsShortText(1000).OverridePropertyName("dpoContact");
-            RuleFor(c => c.Changes.ParentCompany.Value).IsShortText().OverridePropertyName("parentCompany");
-            RuleFor(c => c.Changes.MainEstablishmentCountry.Value).IsCountryCode().OverridePropertyName("mainEstablishmentCountry");
-            RuleFor(c => c.Changes.MainEstablishmentRegion.Value).IsRegionCode().OverridePropertyName("mainEstablishmentRegion");
-            RuleFor(c => c.Changes.Language.Value).IsLanguageCode().OverridePropertyName("language");
+                .WithMessage(MailAddresses.AddressMessage);
+            RuleFor(c => c.Changes.Website.Value).IsHttpUrl().MaximumLength(500);
+            RuleFor(c => c.Changes.DpoContact.Value).IsShortText(1000);
+            RuleFor(c => c.Changes.ParentCompany.Value).IsShortText();
+            RuleFor(c => c.Changes.MainEstablishmentCountry.Value).IsCountryCode();
+            RuleFor(c => c.Changes.MainEstablishmentRegion.Value).IsRegionCode();
+            RuleFor(c => c.Changes.Language.Value).IsLanguageCode();
         }
     }
 
@@ -124,8 +123,7 @@ public static class UpdateDefendant
         }
     }
 
-    internal static void Map(RouteGroupBuilder defendants) => defendants.MapPatch("{id}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder defendants) => defendants.MapVersionedChange(HttpMethods.Patch, "{id}", (Guid id, int? version, Body body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateDefendant")
         .WithSummary("Change a defendant")

@@ -8,6 +8,11 @@ namespace CaseApi.Features.Events;
 /// Writes events in the current transaction, with the resource as the API returns it: the event exists exactly
 /// when the change does (transactional outbox), for the change feed and webhooks.
 /// </summary>
+/// <remarks>
+/// Webhooks are fanned out by the database in the same transaction: the trigger <c>events_fan_out</c> on <c>events</c>
+/// runs <c>jobs.fan_out_events()</c> once per INSERT, writing a <c>webhook_deliveries</c> and a <c>jobs.webhook_dispatch</c>
+/// row per matching webhook. Its current definition: db/migrations/0013_fan_out_events_per_statement.sql (it replaced 0012's).
+/// </remarks>
 public sealed class EventWriter(DbSession db, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
 {
     /// <summary>What happened to which resource, and the resource as the API returns it after the change.</summary>

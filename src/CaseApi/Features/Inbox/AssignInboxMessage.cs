@@ -6,7 +6,6 @@ using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Inbox;
 
@@ -47,7 +46,7 @@ public static class AssignInboxMessage
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator() => RuleFor(c => c.Assignment).SetValidator(new Assignment.Validator()).OverridePropertyName("");
+        public Validator() => RuleFor(c => c.Assignment).SetValidator(new Assignment.Validator());
     }
 
     internal sealed class Handler(DbSession db, MailLetters letters, LetterRecorder recorder, EventWriter events, TimeProvider clock)
@@ -112,9 +111,7 @@ public static class AssignInboxMessage
                 new { letterId, caseId }, ct);
     }
 
-    internal static void Map(RouteGroupBuilder inbox) => inbox.MapPost("{id}/assign",
-            async (Guid id, Assignment body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-                EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder inbox) => inbox.MapVersionedChange(HttpMethods.Post, "{id}/assign", (Guid id, int? version, Assignment body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("AssignInboxMessage")
         .WithSummary("File a message of the inbox in a case")

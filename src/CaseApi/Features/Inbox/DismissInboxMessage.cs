@@ -5,7 +5,6 @@ using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Inbox;
 
@@ -31,7 +30,7 @@ public static class DismissInboxMessage
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator() => RuleFor(c => c.Dismissal).SetValidator(new Dismissal.Validator()).OverridePropertyName("");
+        public Validator() => RuleFor(c => c.Dismissal).SetValidator(new Dismissal.Validator());
     }
 
     internal sealed class Handler(DbSession db, EventWriter events, TimeProvider clock) : IRequestHandler<Command, InboxMessageDto>
@@ -49,9 +48,7 @@ public static class DismissInboxMessage
         }
     }
 
-    internal static void Map(RouteGroupBuilder inbox) => inbox.MapPost("{id}/dismiss",
-            async (Guid id, Dismissal body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-                EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder inbox) => inbox.MapVersionedChange(HttpMethods.Post, "{id}/dismiss", (Guid id, int? version, Dismissal body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("DismissInboxMessage")
         .WithSummary("Set a message of the inbox aside")

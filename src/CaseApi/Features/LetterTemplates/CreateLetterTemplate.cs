@@ -14,8 +14,7 @@ public static class CreateLetterTemplate
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        // The empty name keeps the fields' own names (subject, not template.subject): they are the request body's top level.
-        public Validator(TimeProvider clock) => RuleFor(c => c.Template).SetValidator(new LetterTemplateFields.Validator(clock)).OverridePropertyName("");
+        public Validator(TimeProvider clock) => RuleFor(c => c.Template).SetValidator(new LetterTemplateFields.Validator(clock));
     }
 
     internal sealed class Handler(DbSession db, TimeProvider clock) : IRequestHandler<Command, LetterTemplateDto>

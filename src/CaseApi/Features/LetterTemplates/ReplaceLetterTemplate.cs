@@ -5,7 +5,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace CaseApi.Features.LetterTemplates;
@@ -16,8 +15,7 @@ public static class ReplaceLetterTemplate
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        // As in CreateLetterTemplate: the fields are the body's top level.
-        public Validator(TimeProvider clock) => RuleFor(c => c.Template).SetValidator(new LetterTemplateFields.Validator(clock)).OverridePropertyName("");
+        public Validator(TimeProvider clock) => RuleFor(c => c.Template).SetValidator(new LetterTemplateFields.Validator(clock));
     }
 
     internal sealed class Handler(DbSession db, TimeProvider clock) : IRequestHandler<Command, LetterTemplateDto>
@@ -52,8 +50,7 @@ public static class ReplaceLetterTemplate
         }
     }
 
-    internal static void Map(RouteGroupBuilder templates) => templates.MapPut("{id}", async (Guid id, LetterTemplateFields body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder templates) => templates.MapVersionedChange(HttpMethods.Put, "{id}", (Guid id, int? version, LetterTemplateFields body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("ReplaceLetterTemplate")
         .WithSummary("Replace a letter template")

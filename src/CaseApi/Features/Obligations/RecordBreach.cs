@@ -36,13 +36,13 @@ public static class RecordBreach
     {
         public Validator(TimeProvider clock)
         {
-            RuleFor(c => c.Breach.Description).NotEmpty().IsShortText(4000).OverridePropertyName("description");
+            RuleFor(c => c.Breach.Description).NotEmpty().IsShortText(4000);
             RuleFor(c => c.Breach.OccurredOn).Must(day => day <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(1)))
-                .WithMessage("Must not lie in the future.").OverridePropertyName("occurredOn");
+                .WithMessage("Must not lie in the future.");
             RuleFor(c => c.Breach.KnownOn).Must((c, known) => known is null || known >= c.Breach.OccurredOn)
-                .WithMessage("One cannot learn of a breach before it happens.").OverridePropertyName("knownOn");
+                .WithMessage("One cannot learn of a breach before it happens.");
             RuleFor(c => c.Breach.KnownOn).Must(day => day is null || day <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(1)))
-                .WithMessage("Must not lie in the future.").OverridePropertyName("knownOn");
+                .WithMessage("Must not lie in the future.");
         }
     }
 

@@ -164,8 +164,8 @@ public sealed record MailSettingsFields
             RuleFor(m => m.FromAddress).NotEmpty().Must(MailAddresses.IsAddress).WithMessage(MailAddresses.AddressMessage);
             RuleFor(m => m.FromName).NotEmpty().IsLineText(200).When(m => m.FromName is not null);
             RuleFor(m => m.ReplyAddressPattern).NotEmpty().Must(MailAddresses.IsReplyPattern).WithMessage(MailAddresses.PatternMessage);
-            RuleFor(m => m.Smtp).SetValidator(new ServerValidator(hosts)).OverridePropertyName("smtp");
-            RuleFor(m => m.Imap).SetValidator(new ServerValidator(hosts)).OverridePropertyName("imap");
+            RuleFor(m => m.Smtp).SetValidator(new ServerValidator(hosts));
+            RuleFor(m => m.Imap).SetValidator(new ServerValidator(hosts));
             RuleFor(m => m.Imap.User).NotEmpty().WithMessage("The mailbox needs a user to log in as.");
             RuleFor(m => m.Imap.Folder).NotEmpty().IsLineText(200).When(m => m.Imap.Folder is not null);
             RuleFor(m => m.PollIntervalMinutes).InclusiveBetween(MailSettings.ShortestPoll, MailSettings.LongestPoll);

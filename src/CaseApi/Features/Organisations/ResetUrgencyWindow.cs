@@ -3,7 +3,6 @@ using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Mediation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Organisations;
 
@@ -23,7 +22,7 @@ public static class ResetUrgencyWindow
                 """, cmd, ct);
             if (deleted == 0 && cmd.ExpectedVersion is not null)
             {
-                throw new ApiProblemException(StatusCodes.Status412PreconditionFailed, "precondition_failed",
+                throw new PreconditionFailedException(
                     $"The organisation has no urgency window of this version for '{cmd.CourtCode}': read it again and send its version in If-Match.");
             }
 
@@ -31,9 +30,7 @@ public static class ResetUrgencyWindow
         }
     }
 
-    internal static void Map(RouteGroupBuilder windows) => windows.MapDelete("{courtCode}", async (string courtCode, [FromHeader(Name = "If-Match")] string? ifMatch,
-            IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(courtCode, EntityTags.RequiredVersion(ifMatch)), ct)))
+    internal static void Map(RouteGroupBuilder windows) => windows.MapVersionedChange(HttpMethods.Delete, "{courtCode}", (string courtCode, int? version) => new Command(courtCode, version))
         .RequireAuthorization(Policies.Admin)
         .WithName("ResetUrgencyWindow")
         .WithSummary("Return to the court's default urgency window")

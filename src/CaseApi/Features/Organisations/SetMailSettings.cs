@@ -7,7 +7,6 @@ using CaseApi.Infrastructure.Secrets;
 using FluentValidation;
 using FluentValidation.Results;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Organisations;
 
@@ -17,8 +16,7 @@ public static class SetMailSettings
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        // The fields are the body's top level.
-        public Validator(MailHosts hosts) => RuleFor(c => c.Settings).SetValidator(new MailSettingsFields.Validator(hosts)).OverridePropertyName("");
+        public Validator(MailHosts hosts) => RuleFor(c => c.Settings).SetValidator(new MailSettingsFields.Validator(hosts));
     }
 
     internal sealed class Handler(DbSession db, SecretProtector secrets, TimeProvider clock) : IRequestHandler<Command, MailSettingsDto>
@@ -26,7 +24,7 @@ public static class SetMailSettings
         public async Task<MailSettingsDto> Handle(Command cmd, CancellationToken ct)
         {
             var current = await MailSettings.LoadAsync(db, ct, forUpdate: true);
-            if (cmd.ExpectedVersion is { } expected && expected != (current?.Version ?? 0))
+            if (!EntityTags.Matches(cmd.ExpectedVersion, current?.Version ?? 0))
             {
                 throw Stale();
             }
@@ -92,13 +90,11 @@ public static class SetMailSettings
                 : "Required again: the host or user changed, and a stored password is only ever sent to the server and user it was given for.")]);
         }
 
-        private static ApiProblemException Stale() => new(StatusCodes.Status412PreconditionFailed, "precondition_failed",
+        private static PreconditionFailedException Stale() => new(
             "The mail settings have changed since you read them: GET them again and send their ETag in If-Match (\"0\" while none are set).");
     }
 
-    internal static void Map(RouteGroupBuilder mail) => mail.MapPut("", async (MailSettingsFields body, [FromHeader(Name = "If-Match")] string? ifMatch,
-            IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder mail) => mail.MapVersionedChange(HttpMethods.Put, "", (int? version, MailSettingsFields body) => new Command(version, body))
         .RequireAuthorization(Policies.Admin)
         .WithName("SetMailSettings")
         .WithSummary("Set the organisation's mail servers")

@@ -4,7 +4,6 @@ using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Organisations;
 
@@ -28,8 +27,8 @@ public static class SetUrgencyWindow
     {
         public Validator()
         {
-            RuleFor(c => c.Window.Period).IsUrgencyWindow().OverridePropertyName("period");
-            RuleFor(c => c.Window.Reason).NotEmpty().IsShortText(2000).OverridePropertyName("reason");
+            RuleFor(c => c.Window.Period).IsUrgencyWindow();
+            RuleFor(c => c.Window.Reason).NotEmpty().IsShortText(2000);
         }
     }
 
@@ -62,7 +61,7 @@ public static class SetUrgencyWindow
             };
             if (written == 0)
             {
-                throw new ApiProblemException(StatusCodes.Status412PreconditionFailed, "precondition_failed",
+                throw new PreconditionFailedException(
                     $"The urgency window for '{cmd.CourtCode}' has changed since you read it: read it again and send its version in If-Match.");
             }
 
@@ -70,9 +69,7 @@ public static class SetUrgencyWindow
         }
     }
 
-    internal static void Map(RouteGroupBuilder windows) => windows.MapPut("{courtCode}", async (string courtCode, Body body, [FromHeader(Name = "If-Match")] string? ifMatch,
-            IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(courtCode, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder windows) => windows.MapVersionedChange(HttpMethods.Put, "{courtCode}", (string courtCode, int? version, Body body) => new Command(courtCode, version, body))
         .RequireAuthorization(Policies.Admin)
         .WithName("SetUrgencyWindow")
         .WithSummary("Set the organisation's urgency window for a court")

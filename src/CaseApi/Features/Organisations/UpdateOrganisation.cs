@@ -7,7 +7,6 @@ using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using FluentValidation.Results;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Organisations;
 
@@ -45,15 +44,15 @@ public static class UpdateOrganisation
     {
         public Validator()
         {
-            When(c => c.Changes.Name.IsSet, () => RuleFor(c => c.Changes.Name.Value).NotEmpty().IsShortText(200).OverridePropertyName("name"));
+            When(c => c.Changes.Name.IsSet, () => RuleFor(c => c.Changes.Name.Value).NotEmpty().IsShortText(200));
             When(c => c.Changes.PostalAddress.IsSet, () => RuleFor(c => c.Changes.PostalAddress.Value).Must(address => address is null || address.Trim().Length > 0)
-                .WithMessage("Must not be blank; send null to remove the address.").IsShortText(500).OverridePropertyName("postalAddress"));
-            When(c => c.Changes.Jurisdiction.IsSet, () => RuleFor(c => c.Changes.Jurisdiction.Value).NotEmpty().IsJurisdiction().OverridePropertyName("jurisdiction"));
-            When(c => c.Changes.TimeZone.IsSet, () => RuleFor(c => c.Changes.TimeZone.Value).NotEmpty().IsTimeZone().OverridePropertyName("timeZone"));
+                .WithMessage("Must not be blank; send null to remove the address.").IsShortText(500));
+            When(c => c.Changes.Jurisdiction.IsSet, () => RuleFor(c => c.Changes.Jurisdiction.Value).NotEmpty().IsJurisdiction());
+            When(c => c.Changes.TimeZone.IsSet, () => RuleFor(c => c.Changes.TimeZone.Value).NotEmpty().IsTimeZone());
             When(c => c.Changes.LocalHolidays is { IsSet: true, Value: not null }, () =>
             {
-                RuleFor(c => c.Changes.LocalHolidays.Value).AreLocalHolidays().OverridePropertyName("localHolidays");
-                RuleForEach(c => c.Changes.LocalHolidays.Value).SetValidator(new LocalHolidayValidator()).OverridePropertyName("localHolidays");
+                RuleFor(c => c.Changes.LocalHolidays.Value).AreLocalHolidays();
+                RuleForEach(c => c.Changes.LocalHolidays.Value).SetValidator(new LocalHolidayValidator());
             });
         }
     }
@@ -112,8 +111,7 @@ public static class UpdateOrganisation
         }
     }
 
-    internal static void Map(RouteGroupBuilder organisation) => organisation.MapPatch("", async (Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder organisation) => organisation.MapVersionedChange(HttpMethods.Patch, "", (int? version, Body body) => new Command(version, body))
         .RequireAuthorization(Policies.Admin)
         .WithName("UpdateOrganisation")
         .WithSummary("Change your organisation's settings")

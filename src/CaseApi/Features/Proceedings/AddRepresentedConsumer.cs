@@ -33,9 +33,9 @@ public static class AddRepresentedConsumer
     {
         public Validator()
         {
-            RuleFor(c => c.Consumer.Name).NotEmpty().IsShortText().OverridePropertyName("name");
-            RuleFor(c => c.Consumer.Email).EmailAddress().IsShortText(320).When(c => c.Consumer.Email is not null).OverridePropertyName("email");
-            RuleFor(c => c.Consumer.PostalAddress).NotEmpty().IsShortText(1000).When(c => c.Consumer.PostalAddress is not null).OverridePropertyName("postalAddress");
+            RuleFor(c => c.Consumer.Name).NotEmpty().IsShortText();
+            RuleFor(c => c.Consumer.Email).EmailAddress().IsShortText(320).When(c => c.Consumer.Email is not null);
+            RuleFor(c => c.Consumer.PostalAddress).NotEmpty().IsShortText(1000).When(c => c.Consumer.PostalAddress is not null);
         }
     }
 

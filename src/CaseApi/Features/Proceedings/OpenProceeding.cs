@@ -36,10 +36,10 @@ public static class OpenProceeding
     {
         public Validator()
         {
-            RuleFor(c => c.Proceeding.Kind).IsInEnum().OverridePropertyName("kind");
-            RuleFor(c => c.Proceeding.CourtId).NotEmpty().OverridePropertyName("courtId");
-            RuleFor(c => c.Proceeding.FileNumber).IsFileNumber().OverridePropertyName("fileNumber");
-            RuleFor(c => c.Proceeding.Parties).AreParties().OverridePropertyName("parties");
+            RuleFor(c => c.Proceeding.Kind).IsInEnum();
+            RuleFor(c => c.Proceeding.CourtId).NotEmpty();
+            RuleFor(c => c.Proceeding.FileNumber).IsFileNumber();
+            RuleFor(c => c.Proceeding.Parties).AreParties();
         }
     }
 

@@ -69,26 +69,26 @@ public static class RecordProceedingEvent
     {
         public Validator()
         {
-            RuleFor(c => c.Event.Kind).IsInEnum().OverridePropertyName("kind");
-            RuleFor(c => c.Event.OccurredOn).NotEmpty().OverridePropertyName("occurredOn");
+            RuleFor(c => c.Event.Kind).IsInEnum();
+            RuleFor(c => c.Event.OccurredOn).NotEmpty();
             RuleFor(c => c.Event.HearingAt).NotNull().When(c => c.Event.Kind == ProceedingEventKind.HearingScheduled)
-                .WithMessage("A hearing_scheduled event says when the hearing begins.").OverridePropertyName("hearingAt");
+                .WithMessage("A hearing_scheduled event says when the hearing begins.");
             RuleFor(c => c.Event.HearingAt).Null().When(c => c.Event.Kind != ProceedingEventKind.HearingScheduled)
-                .WithMessage("Only a hearing_scheduled event has a hearing time.").OverridePropertyName("hearingAt");
+                .WithMessage("Only a hearing_scheduled event has a hearing time.");
             RuleFor(c => c.Event.Place).Null().When(c => c.Event.Kind != ProceedingEventKind.HearingScheduled)
-                .WithMessage("Only a hearing_scheduled event has a place.").OverridePropertyName("place");
-            RuleFor(c => c.Event.Place).NotEmpty().When(c => c.Event.Place is not null).IsShortText().OverridePropertyName("place");
+                .WithMessage("Only a hearing_scheduled event has a place.");
+            RuleFor(c => c.Event.Place).NotEmpty().When(c => c.Event.Place is not null).IsShortText();
             RuleFor(c => c.Event.Outcome).NotNull().When(c => c.Event.Kind == ProceedingEventKind.DecisionPronounced)
-                .WithMessage("A decision_pronounced event says what the court decided.").OverridePropertyName("outcome");
-            RuleFor(c => c.Event.Outcome).IsInEnum().OverridePropertyName("outcome");
+                .WithMessage("A decision_pronounced event says what the court decided.");
+            RuleFor(c => c.Event.Outcome).IsInEnum();
             RuleFor(c => c.Event.Appealable).NotNull().When(c => c.Event.Kind == ProceedingEventKind.DecisionPronounced)
-                .WithMessage("A decision_pronounced event says whether an appeal lies.").OverridePropertyName("appealable");
+                .WithMessage("A decision_pronounced event says whether an appeal lies.");
             RuleFor(c => new { c.Event.Outcome, c.Event.Appealable, c.Event.Ecli }).Must(d => d.Outcome is null && d.Appealable is null && d.Ecli is null)
                 .When(c => c.Event.Kind != ProceedingEventKind.DecisionPronounced)
                 .WithMessage("Only a decision_pronounced event has an outcome, an ECLI and appealability.").OverridePropertyName("outcome");
             RuleFor(c => c.Event.Ecli).Matches(EcliPattern)
-                .WithMessage("Must be a European Case Law Identifier, e.g. ECLI:EU:C:2023:537.").OverridePropertyName("ecli");
-            RuleFor(c => c.Event.Note).NotEmpty().When(c => c.Event.Note is not null).IsShortText(2000).OverridePropertyName("note");
+                .WithMessage("Must be a European Case Law Identifier, e.g. ECLI:EU:C:2023:537.");
+            RuleFor(c => c.Event.Note).NotEmpty().When(c => c.Event.Note is not null).IsShortText(2000);
         }
     }
 

@@ -35,9 +35,9 @@ public static class RecordRegistrationCount
         {
             RuleFor(c => c.Count.CountedOn).NotEmpty()
                 .Must(day => day <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1))
-                .WithMessage("Must not lie in the future: record a count once the register shows it.").OverridePropertyName("countedOn");
-            RuleFor(c => c.Count.Registered).GreaterThanOrEqualTo(0).OverridePropertyName("registered");
-            RuleFor(c => c.Count.Source).NotEmpty().IsShortText().OverridePropertyName("source");
+                .WithMessage("Must not lie in the future: record a count once the register shows it.");
+            RuleFor(c => c.Count.Registered).GreaterThanOrEqualTo(0);
+            RuleFor(c => c.Count.Source).NotEmpty().IsShortText();
         }
     }
 

@@ -48,15 +48,15 @@ public static class RecordSettlement
     {
         public Validator(TimeProvider clock)
         {
-            RuleFor(c => c.Settlement.ApprovedOn).NotEmpty().OverridePropertyName("approvedOn");
+            RuleFor(c => c.Settlement.ApprovedOn).NotEmpty();
             RuleFor(c => c.Settlement.PublishedOn).NotEmpty()
                 .Must(day => day <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1))
                 .WithMessage("Must not lie in the future: record the settlement once the register published it.")
                 .Must((c, day) => day >= c.Settlement.ApprovedOn)
-                .WithMessage("The register publishes a settlement the court approved: not before approvedOn.").OverridePropertyName("publishedOn");
+                .WithMessage("The register publishes a settlement the court approved: not before approvedOn.");
             RuleFor(c => c.Settlement.ServedOn).Must((c, day) => day is null || day >= c.Settlement.ApprovedOn)
-                .WithMessage("Must not lie before approvedOn.").OverridePropertyName("servedOn");
-            RuleFor(c => c.Settlement.Summary).NotEmpty().IsShortText(2000).OverridePropertyName("summary");
+                .WithMessage("Must not lie before approvedOn.");
+            RuleFor(c => c.Settlement.Summary).NotEmpty().IsShortText(2000);
         }
     }
 

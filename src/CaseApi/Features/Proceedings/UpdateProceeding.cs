@@ -7,7 +7,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Proceedings;
 
@@ -35,9 +34,9 @@ public static class UpdateProceeding
     {
         public Validator()
         {
-            When(c => c.Changes.CourtId.IsSet, () => RuleFor(c => c.Changes.CourtId.Value).NotEmpty().OverridePropertyName("courtId"));
-            RuleFor(c => c.Changes.FileNumber.Value).IsFileNumber().OverridePropertyName("fileNumber");
-            RuleFor(c => c.Changes.Parties.Value).AreParties().OverridePropertyName("parties");
+            When(c => c.Changes.CourtId.IsSet, () => RuleFor(c => c.Changes.CourtId.Value).NotEmpty());
+            RuleFor(c => c.Changes.FileNumber.Value).IsFileNumber();
+            RuleFor(c => c.Changes.Parties.Value).AreParties();
         }
     }
 
@@ -67,8 +66,7 @@ public static class UpdateProceeding
         }
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPatch("{id}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapVersionedChange(HttpMethods.Patch, "{id}", (Guid id, int? version, Body body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateProceeding")
         .WithSummary("Change a proceeding")

@@ -7,7 +7,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Proceedings;
 
@@ -34,11 +33,9 @@ public static class UpdateRepresentativeAction
     {
         public Validator()
         {
-            RuleFor(c => c.Representative.QualifiedEntity!.Name).NotEmpty().IsShortText().When(c => c.Representative.QualifiedEntity is not null)
-                .OverridePropertyName("qualifiedEntity.name");
-            RuleFor(c => c.Representative.QualifiedEntity!.List).IsInEnum().When(c => c.Representative.QualifiedEntity is not null)
-                .OverridePropertyName("qualifiedEntity.list");
-            RuleFor(c => c.Representative.ImplementationStage).IsInEnum().OverridePropertyName("implementationStage");
+            RuleFor(c => c.Representative.QualifiedEntity!.Name).NotEmpty().IsShortText().When(c => c.Representative.QualifiedEntity is not null);
+            RuleFor(c => c.Representative.QualifiedEntity!.List).IsInEnum().When(c => c.Representative.QualifiedEntity is not null);
+            RuleFor(c => c.Representative.ImplementationStage).IsInEnum();
         }
     }
 
@@ -83,8 +80,7 @@ public static class UpdateRepresentativeAction
         }
     }
 
-    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapPut("{id}/representative", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder proceedings) => proceedings.MapVersionedChange(HttpMethods.Put, "{id}/representative", (Guid id, int? version, Body body) => new Command(id, version, body))
         .RequireAuthorization(Policies.Write)
         .WithName("UpdateRepresentativeAction")
         .WithSummary("Record the representative side of a redress or model declaratory action")

@@ -4,7 +4,6 @@ using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Features.Webhooks;
 
@@ -29,8 +28,8 @@ public static class UpdateWebhook
     {
         public Validator(WebhookAddresses addresses)
         {
-            When(c => c.Changes.Url.IsSet, () => RuleFor(c => c.Changes.Url.Value).NotEmpty().MaximumLength(2000).IsWebhookUrl(addresses).OverridePropertyName("url"));
-            RuleFor(c => c.Changes.EventTypes.Value).AreEventTypes().OverridePropertyName("eventTypes");
+            When(c => c.Changes.Url.IsSet, () => RuleFor(c => c.Changes.Url.Value).NotEmpty().MaximumLength(2000).IsWebhookUrl(addresses));
+            RuleFor(c => c.Changes.EventTypes.Value).AreEventTypes();
         }
     }
 
@@ -64,8 +63,7 @@ public static class UpdateWebhook
         }
     }
 
-    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapPatch("{id}", async (Guid id, Body body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
-            EntityTags.Ok(http, await mediator.Send(new Command(id, EntityTags.RequiredVersion(ifMatch), body), ct)))
+    internal static void Map(RouteGroupBuilder webhooks) => webhooks.MapVersionedChange(HttpMethods.Patch, "{id}", (Guid id, int? version, Body body) => new Command(id, version, body))
         .WithName("UpdateWebhook")
         .WithSummary("Change a webhook")
         .WithDescription("JSON Merge Patch of `url`, `eventTypes` and `enabled`. Requires `If-Match` with the ETag of your last read (428 without it, 412 when someone changed it since). Events that happen while a webhook is off are not delivered later.")

@@ -1,4 +1,7 @@
 using System.Globalization;
+using CaseApi.Infrastructure.Mediation;
+using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Infrastructure.Http;
 
@@ -8,9 +11,13 @@ public interface IVersioned
     int Version { get; }
 }
 
-public sealed class PreconditionFailedException(string resource, Guid id)
-    : ApiProblemException(StatusCodes.Status412PreconditionFailed, "precondition_failed",
-        $"The {resource} {id} has changed since you read it; GET it again and reapply your change.");
+/// <summary>412: the version sent in <c>If-Match</c> is not the current one (the only way this API answers 412).</summary>
+public sealed class PreconditionFailedException(string detail) : ApiProblemException(StatusCodes.Status412PreconditionFailed, "precondition_failed", detail)
+{
+    public PreconditionFailedException(string resource, Guid id) : this($"The {resource} {id} has changed since you read it; GET it again and reapply your change.")
+    {
+    }
+}
 
 /// <summary>
 /// ETag and If-Match on the resource's version: GET hands out <c>"&lt;version&gt;"</c>, and a change must send it
@@ -48,34 +55,69 @@ public static class EntityTags
 
         return tag.Length > 2 && tag[0] == '"' && tag[^1] == '"' && int.TryParse(tag[1..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var version)
             ? version
-            : throw new ApiProblemException(StatusCodes.Status412PreconditionFailed, "precondition_failed", "If-Match does not name a current version of this resource.");
+            : throw new PreconditionFailedException("If-Match does not name a current version of this resource.");
     }
+
+    /// <summary>Whether the version from <see cref="RequiredVersion"/> is the current one; null (<c>*</c>) is any.</summary>
+    public static bool Matches(int? expected, int current) => expected is null || expected == current;
 
     /// <summary>412 unless the version from <see cref="RequiredVersion"/> is the current one; null (<c>*</c>) is any.</summary>
     public static void Require(int? expected, int current, string resource, Guid id)
     {
-        if (expected is not null && expected != current)
+        if (!Matches(expected, current))
         {
             throw new PreconditionFailedException(resource, id);
         }
     }
 
-    public static IResult Ok<T>(HttpContext http, T resource) where T : IVersioned
-    {
-        http.Response.Headers.ETag = Of(resource.Version);
-        return Results.Ok(resource);
-    }
+    public static IResult Ok<T>(HttpContext http, T resource) where T : IVersioned => Results.Ok(Tagged(http, resource));
 
-    public static IResult Created<T>(HttpContext http, string location, T resource) where T : IVersioned
-    {
-        http.Response.Headers.ETag = Of(resource.Version);
-        return Results.Created(location, resource);
-    }
+    public static IResult Created<T>(HttpContext http, string location, T resource) where T : IVersioned => Results.Created(location, Tagged(http, resource));
 
     /// <summary>202 for work a job finishes: <paramref name="location"/> is where to watch it.</summary>
-    public static IResult Accepted<T>(HttpContext http, string location, T resource) where T : IVersioned
+    public static IResult Accepted<T>(HttpContext http, string location, T resource) where T : IVersioned => Results.Accepted(location, Tagged(http, resource));
+
+    private static T Tagged<T>(HttpContext http, T resource) where T : IVersioned
     {
         http.Response.Headers.ETag = Of(resource.Version);
-        return Results.Accepted(location, resource);
+        return resource;
+    }
+
+    /// <summary>
+    /// Maps a change of the versioned resource at <c>{id}</c>: the id, the body and the version from <c>If-Match</c> make one
+    /// command, and its result goes back with its ETag (or as <paramref name="respond"/> says). The header is a parameter of
+    /// the handler so that the OpenAPI document and Swagger UI offer it; <see cref="RequiredVersion"/> answers 428 without it.
+    /// <c>TBody : class</c>: ASP.NET Core reads an unconstrained generic body as nullable, and would accept (and the document
+    /// offer) a request without one. The endpoint carries the method that makes the command, so that the OpenAPI document
+    /// finds the slice and its validator (<see cref="OpenApi.UseCases"/>).
+    /// </summary>
+    public static RouteHandlerBuilder MapVersionedChange<TBody, TResult>(this IEndpointRouteBuilder routes, string method, string pattern,
+        Func<Guid, int?, TBody, ICommand<TResult>> command, Func<HttpContext, TResult, IResult>? respond = null) where TBody : class where TResult : IVersioned =>
+        routes.MapMethods(pattern, [method], (Guid id, TBody body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            SendAsync(http, mediator, command(id, RequiredVersion(ifMatch), body), respond, ct)).WithMetadata(command.Method);
+
+    /// <summary>The same for a resource the organisation has one of (its settings, its escalation policy): no id.</summary>
+    public static RouteHandlerBuilder MapVersionedChange<TBody, TResult>(this IEndpointRouteBuilder routes, string method, string pattern,
+        Func<int?, TBody, ICommand<TResult>> command) where TBody : class where TResult : IVersioned =>
+        routes.MapMethods(pattern, [method], (TBody body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            SendAsync(http, mediator, command(RequiredVersion(ifMatch), body), null, ct)).WithMetadata(command.Method);
+
+    /// <summary>The same for the organisation's urgency window at <c>{courtCode}</c>.</summary>
+    public static RouteHandlerBuilder MapVersionedChange<TBody, TResult>(this IEndpointRouteBuilder routes, string method, string pattern,
+        Func<string, int?, TBody, ICommand<TResult>> command) where TBody : class where TResult : IVersioned =>
+        routes.MapMethods(pattern, [method], (string courtCode, TBody body, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            SendAsync(http, mediator, command(courtCode, RequiredVersion(ifMatch), body), null, ct)).WithMetadata(command.Method);
+
+    /// <summary>The same without a body: removing the organisation's urgency window at <c>{courtCode}</c>.</summary>
+    public static RouteHandlerBuilder MapVersionedChange<TResult>(this IEndpointRouteBuilder routes, string method, string pattern,
+        Func<string, int?, ICommand<TResult>> command) where TResult : IVersioned =>
+        routes.MapMethods(pattern, [method], (string courtCode, [FromHeader(Name = "If-Match")] string? ifMatch, IMediator mediator, HttpContext http, CancellationToken ct) =>
+            SendAsync(http, mediator, command(courtCode, RequiredVersion(ifMatch)), null, ct)).WithMetadata(command.Method);
+
+    private static async Task<IResult> SendAsync<TResult>(HttpContext http, IMediator mediator, ICommand<TResult> command,
+        Func<HttpContext, TResult, IResult>? respond, CancellationToken ct) where TResult : IVersioned
+    {
+        var result = await mediator.Send(command, ct);
+        return respond is null ? Ok(http, result) : respond(http, result);
     }
 }

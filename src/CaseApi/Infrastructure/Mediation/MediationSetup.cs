@@ -27,6 +27,7 @@ public static class MediationSetup
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotencyBehavior<,>));
         services.AddScoped<IdempotencyRequest>();
 
+        ValidatorOptions.Global.PropertyNameResolver = ClientPropertyName;
         ValidatorOptions.Global.DisplayNameResolver = (_, member, expression) => JsonDisplayName(member, expression);
 
         var assembly = Assembly.GetExecutingAssembly();
@@ -39,6 +40,30 @@ public static class MediationSetup
     }
 
     /// <summary>
+    /// A 400 names a field as the client sent it: a rule on <c>c.Transition.To</c> names <c>to</c>, one on
+    /// <c>c.Changes.Title.Value</c> <c>title</c>. A command carries the body as its property of a class of ours (the others
+    /// are route values and the version), and a PATCH field is an <see cref="Json.Optional{T}"/>; neither is in the JSON.
+    /// </summary>
+    private static string? ClientPropertyName(Type container, MemberInfo? member, LambdaExpression? expression)
+    {
+        var names = new List<string>();
+        for (var body = expression?.Body; body is MemberExpression access; body = access.Expression)
+        {
+            var isBody = access.Expression is ParameterExpression && access.Member is PropertyInfo { PropertyType: { IsClass: true } type }
+                && type.Assembly == container.Assembly && container.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRequest<>));
+            if (!isBody && !IsValueOfWrapper(access.Member))
+            {
+                names.Insert(0, access.Member.Name);
+            }
+        }
+
+        return expression?.Body is MemberExpression ? string.Join('.', names) : member?.Name;
+    }
+
+    private static bool IsValueOfWrapper(MemberInfo member) => member.DeclaringType is { IsGenericType: true } wrapper
+        && (wrapper.GetGenericTypeDefinition() == typeof(Json.Optional<>) || wrapper.GetGenericTypeDefinition() == typeof(Nullable<>));
+
+    /// <summary>
     /// Messages name a field as the client spells it ('dueSoonWorkingDays' must be…), not as FluentValidation splits the C#
     /// name ('due Soon Working Days', also where a rule overrides the property name). A PATCH rule validates
     /// <c>c.Changes.Title.Value</c>: the field is the member that holds the <see cref="Json.Optional{T}"/>, not its <c>Value</c>.
@@ -48,8 +73,7 @@ public static class MediationSetup
         var body = expression?.Body;
         while (body is MemberExpression access)
         {
-            if (access.Member.DeclaringType is not { IsGenericType: true } wrapper
-                || (wrapper.GetGenericTypeDefinition() != typeof(Json.Optional<>) && wrapper.GetGenericTypeDefinition() != typeof(Nullable<>)))
+            if (!IsValueOfWrapper(access.Member))
             {
                 return JsonNamingPolicy.CamelCase.ConvertName(access.Member.Name);
             }

@@ -6,7 +6,6 @@ using FluentValidation;
 using FluentValidation.Internal;
 using FluentValidation.Validators;
 using CaseApi.Infrastructure.Mediation;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -39,18 +38,24 @@ internal static class UseCases
 {
     /// <summary>
     /// The requests nested in the use case that maps the endpoint (the class its handler lambda is declared in, e.g.
-    /// ListProceedings for both ListProceedings and ListCaseProceedings), queries for GET and commands otherwise.
+    /// ListProceedings for both ListProceedings and ListCaseProceedings; for <c>EntityTags.MapVersionedChange</c>, the class of the
+    /// lambda that makes the command), queries for GET and commands otherwise.
     /// </summary>
     public static IEnumerable<Type> RequestsOf(Microsoft.AspNetCore.Mvc.ApiExplorer.ApiDescription endpoint)
     {
-        var useCase = endpoint.ActionDescriptor.EndpointMetadata.OfType<MethodInfo>().FirstOrDefault()?.DeclaringType;
-        while (useCase is { DeclaringType: not null } && useCase.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute)))
+        var kind = endpoint.HttpMethod == "GET" ? typeof(IQuery<>) : typeof(ICommand<>);
+        return endpoint.ActionDescriptor.EndpointMetadata.OfType<MethodInfo>().SelectMany(method => UseCase(method.DeclaringType)?.GetNestedTypes() ?? [])
+            .Where(t => t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == kind));
+    }
+
+    private static Type? UseCase(Type? type)
+    {
+        while (type is { DeclaringType: not null } && type.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute)))
         {
-            useCase = useCase.DeclaringType;
+            type = type.DeclaringType;
         }
 
-        var kind = endpoint.HttpMethod == "GET" ? typeof(IQuery<>) : typeof(ICommand<>);
-        return useCase?.GetNestedTypes().Where(t => t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == kind)) ?? [];
+        return type;
     }
 }
 
@@ -86,7 +91,7 @@ internal sealed class ValidatorConstraintsOperationFilter(IServiceProvider servi
                 continue;
             }
 
-            var target = Target(operation, context, request, rule.PropertyName ?? "");
+            var target = Target(operation, context, rule.PropertyName ?? "");
             if (eachItem)
             {
                 target = target?.Items is { } items ? Concrete(items, context) : null;
@@ -160,10 +165,10 @@ internal sealed class ValidatorConstraintsOperationFilter(IServiceProvider servi
     private static string Number(object? value) => Convert.ToDecimal(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The schema a rule's property name points at: a query parameter, or a property of the body, reached through
-    /// the request's wrapper property (UpdateCase.Command.Changes) and the <see cref="Json.Optional{T}"/> of a merge patch.
+    /// The schema a rule's property name points at: a query parameter, or a property of the body (rules name fields as the
+    /// client sends them, without the command's property that holds the body: MediationSetup).
     /// </summary>
-    private static OpenApiSchema? Target(OpenApiOperation operation, OperationFilterContext context, Type request, string propertyName)
+    private static OpenApiSchema? Target(OpenApiOperation operation, OperationFilterContext context, string propertyName)
     {
         var segments = propertyName.Split('.');
         if (segments.Length == 1 && operation.Parameters?.FirstOrDefault(p => p.In is ParameterLocation.Query or ParameterLocation.Path
@@ -172,32 +177,12 @@ internal sealed class ValidatorConstraintsOperationFilter(IServiceProvider servi
             return Concrete(parameter, context);
         }
 
-        var body = operation.RequestBody?.Content?.Values.Select(m => m.Schema).FirstOrDefault(s => s is not null);
-        var bodyType = context.ApiDescription.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body)?.Type;
-        if (body is null)
+        var schema = operation.RequestBody?.Content?.Values.Select(m => m.Schema).FirstOrDefault(s => s is not null) is { } body ? Concrete(body, context) : null;
+        foreach (var segment in segments)
         {
-            return null;
-        }
-
-        var path = segments.AsEnumerable();
-        if (bodyType is not null && request.GetProperty(segments[0], BindingFlags.Public | BindingFlags.Instance)?.PropertyType == bodyType)
-        {
-            path = path.Skip(1);
-        }
-
-        var schema = Concrete(body, context);
-        foreach (var segment in path)
-        {
-            var name = JsonNamingPolicy.CamelCase.ConvertName(segment);
-            if (schema?.Properties?.TryGetValue(name, out var property) == true)
-            {
-                schema = Concrete(property, context);
-            }
-            else if (segment != "Value")
-            {
-                // Optional<T>.Value is the value itself on the wire; anything else is not in the document.
-                return null;
-            }
+            schema = schema?.Properties?.TryGetValue(JsonNamingPolicy.CamelCase.ConvertName(segment), out var property) == true
+                ? Concrete(property, context)
+                : null;
         }
 
         return schema;
