@@ -41,11 +41,11 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
         var world = await WorldAsync();
         await KnowledgeAsync(world);
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D");
-        Assert.Equal("2025-05-14", sent.GetProperty("deadline").GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2025-05-14"), sent.Deadline!.DueDate);
 
-        await ClassifiedReplyAsync(world, sent.Id(), new { kind = "refusal" });
+        await ClassifiedReplyAsync(world, sent.Id, new { kind = "refusal" });
 
-        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
+        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.Deadline!.Id}");
         Assert.Equal("refused", deadline.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, deadline.GetProperty("metAt").ValueKind);
         var escalation = (await TimelineAsync(world)).Single(e => e.GetProperty("kind").GetString() == "case.escalated");
@@ -67,9 +67,9 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
         var world = await WorldAsync();
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D");
 
-        await ClassifiedReplyAsync(world, sent.Id(), new { kind = "declaration", penalty = new { kind = "hamburger_brauch" }, acceptedAsAdequate = false });
+        await ClassifiedReplyAsync(world, sent.Id, new { kind = "declaration", penalty = new { kind = "hamburger_brauch" }, acceptedAsAdequate = false });
 
-        Assert.Equal("refused", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}")).GetProperty("status").GetString());
+        Assert.Equal("refused", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.Deadline!.Id}")).GetProperty("status").GetString());
         var summary = (await TimelineAsync(world)).Single(e => e.GetProperty("kind").GetString() == "case.escalated").GetProperty("summary").GetString()!;
         Assert.DoesNotContain("preliminary injunction", summary, StringComparison.Ordinal);
         Assert.Contains("no urgency window is open", summary, StringComparison.Ordinal);
@@ -82,10 +82,10 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
         await KnowledgeAsync(world);
 
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P21D");
-        Assert.Equal("2025-05-21", sent.GetProperty("deadline").GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2025-05-21"), sent.Deadline!.DueDate);
 
         var warning = (await world.Client.GetFromJsonAsync<JsonElement>("/v1/deadlines/overview")).GetProperty("urgencyWarnings").EnumerateArray().Single();
-        Assert.Equal(sent.GetProperty("deadline").Id(), warning.GetProperty("deadlineId").GetGuid());
+        Assert.Equal(sent.Deadline!.Id, warning.GetProperty("deadlineId").GetGuid());
         Assert.Equal("2025-05-28", warning.GetProperty("urgencyWindowDueDate").GetString());
         Assert.Equal("2025-05-30", warning.GetProperty("reminderDueDate").GetString());
         // Recording the same knowledge again opens a second window; the deadline was warned about already.
@@ -113,11 +113,11 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
         var world = await WorldAsync();
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D");
 
-        var reply = await ClassifiedReplyAsync(world, sent.Id(),
+        var reply = await ClassifiedReplyAsync(world, sent.Id,
             new { kind = "declaration", penalty = new { kind = "fixed", amount = 5100, currency = "EUR" }, acceptedAsAdequate = true });
 
         Assert.Equal("declaration", reply.GetProperty("ceaseAndDesistReply").GetProperty("kind").GetString());
-        Assert.Equal("met", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}")).GetProperty("status").GetString());
+        Assert.Equal("met", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.Deadline!.Id}")).GetProperty("status").GetString());
         var obligation = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/obligations")).EnumerateArray().Single();
         Assert.Equal(reply.Id(), obligation.GetProperty("letterId").GetGuid());
         Assert.Equal(world.DefendantId, obligation.GetProperty("defendantId").GetGuid());
@@ -133,11 +133,11 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
         var first = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D");
         var second = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D");
 
-        await ClassifiedReplyAsync(world, first.Id(), new { kind = "partial_declaration", penalty = new { kind = "fixed", amount = 1000, currency = "EUR" } });
-        await ClassifiedReplyAsync(world, second.Id(), new { kind = "extension_request", requestedUntil = "2025-05-21" });
+        await ClassifiedReplyAsync(world, first.Id, new { kind = "partial_declaration", penalty = new { kind = "fixed", amount = 1000, currency = "EUR" } });
+        await ClassifiedReplyAsync(world, second.Id, new { kind = "extension_request", requestedUntil = "2025-05-21" });
 
-        Assert.Equal("refused", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{first.GetProperty("deadline").Id()}")).GetProperty("status").GetString());
-        Assert.Equal("open", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{second.GetProperty("deadline").Id()}")).GetProperty("status").GetString());
+        Assert.Equal("refused", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{first.Deadline!.Id}")).GetProperty("status").GetString());
+        Assert.Equal("open", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{second.Deadline!.Id}")).GetProperty("status").GetString());
         Assert.Empty((await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/obligations")).EnumerateArray());
     }
 
@@ -150,14 +150,14 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
 
         var missing = await world.Client.PostAsJsonAsync($"/v1/cases/{world.CaseId}/letters", new
         {
-            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Re", inReplyTo = sent.Id(),
+            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Re", inReplyTo = sent.Id,
             receivedAt = "2025-04-30T10:30:00+02:00", ceaseAndDesistReply = new { kind = "declaration", acceptedAsAdequate = true },
         });
         await ProblemAssert.NamesInvalidFieldAsync(missing, "ceaseAndDesistReply.penalty");
 
         var other = await world.Client.PostAsJsonAsync($"/v1/cases/{world.CaseId}/letters", new
         {
-            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Re", inReplyTo = request.Id(),
+            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Re", inReplyTo = request.Id,
             receivedAt = "2025-04-30T10:30:00+02:00", ceaseAndDesistReply = new { kind = "refusal" },
         });
         await ProblemAssert.IsProblemAsync(other, HttpStatusCode.UnprocessableEntity, "not_a_cease_and_desist_letter");

@@ -9,15 +9,15 @@ public sealed class ReplyTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
     {
         var world = await Letters.WorldAsync(api);
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D");
-        var deadlineId = sent.GetProperty("deadline").Id();
+        var deadlineId = sent.Deadline!.Id;
 
-        var first = await world.ReplyAsync(sent.Id(), "2025-05-12T11:00:00+02:00");
-        await world.ReplyAsync(sent.Id(), "2025-05-13T09:00:00+02:00");
+        var first = await world.ReplyAsync(sent.Id, "2025-05-12T11:00:00+02:00");
+        await world.ReplyAsync(sent.Id, "2025-05-13T09:00:00+02:00");
 
         var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{deadlineId}");
         Assert.Equal("met", deadline.GetProperty("status").GetString());
         Assert.Equal(DateTimeOffset.Parse("2025-05-12T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture), deadline.GetProperty("metAt").GetDateTimeOffset());
-        Assert.Equal(first.Id(), deadline.GetProperty("metByLetterId").GetGuid());
+        Assert.Equal(first.Id, deadline.GetProperty("metByLetterId").GetGuid());
         var kinds = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/timeline")).GetProperty("items").EnumerateArray()
             .Select(e => e.GetProperty("kind").GetString()).ToArray();
         Assert.Equal(1, kinds.Count(k => k == "deadline.met"));
@@ -33,9 +33,9 @@ public sealed class ReplyTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
         var world = await Letters.WorldAsync(api);
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-01T10:00:00+02:00", "P14D");
 
-        await world.ReplyAsync(sent.Id(), "2025-04-25T10:00:00+02:00");
+        await world.ReplyAsync(sent.Id, "2025-04-25T10:00:00+02:00");
 
-        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
+        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.Deadline!.Id}");
         Assert.Equal("met", deadline.GetProperty("status").GetString());
         Assert.True(deadline.GetProperty("metAt").GetDateTimeOffset() > deadline.GetProperty("dueAt").GetDateTimeOffset());
     }
@@ -74,7 +74,7 @@ public sealed class ReplyTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
 
         var response = await world.Client.PostAsJsonAsync($"/v1/cases/{otherCase.Id()}/letters", new
         {
-            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Re", inReplyTo = sent.Id(),
+            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Re", inReplyTo = sent.Id,
         });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnprocessableEntity, "other_case");

@@ -19,7 +19,7 @@ public sealed class InboxTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
         var raw = Bytes(Reply("Antwort ohne Bezug", "Wir geben die Erklärung nicht ab."));
         var message = await InboxMessageAsync(world, raw);
 
-        using var assigned = await AssignAsync(world, message, new { caseId = world.CaseId, inReplyToId = sent.Id() });
+        using var assigned = await AssignAsync(world, message, new { caseId = world.CaseId, inReplyToId = sent.Id });
         using var again = await AssignAsync(world, message, new { caseId = world.CaseId }, "*");
         using var dismissed = await DismissAsync(world, message, new { reason = "Zu spät." }, "*");
 
@@ -28,9 +28,9 @@ public sealed class InboxTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
         Assert.Equal(("assigned", world.CaseId, 2), (inbox.GetProperty("status").GetString(), inbox.GetProperty("caseId").GetGuid(), inbox.GetProperty("version").GetInt32()));
         Assert.Equal("\"2\"", assigned.Headers.ETag?.Tag);
         var letter = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/letters/{inbox.GetProperty("letterId").GetGuid()}");
-        Assert.Equal(("reply", "incoming", sent.Id(), world.DefendantId),
+        Assert.Equal(("reply", "incoming", sent.Id, world.DefendantId),
             (letter.GetProperty("type").GetString(), letter.GetProperty("direction").GetString(), letter.GetProperty("inReplyToId").GetGuid(), letter.GetProperty("defendantId").GetGuid()));
-        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
+        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.Deadline!.Id}");
         Assert.Equal(("met", new DateTimeOffset(2025, 5, 12, 9, 0, 0, TimeSpan.Zero)), (deadline.GetProperty("status").GetString(), deadline.GetProperty("metAt").GetDateTimeOffset()));
         Assert.Equal(raw, await world.Client.GetByteArrayAsync($"/v1/letters/{letter.Id()}/original"));
         var conflict = await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Conflict, "inbox_message_not_new");
@@ -48,10 +48,10 @@ public sealed class InboxTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
         var sent = await SendEmailAsync(world);
         var message = await InboxMessageAsync(world, Bytes(Reply("Ihr Schreiben", "Wir lehnen ab.")));
 
-        using var assigned = await AssignAsync(world, message, new { caseId = world.CaseId, inReplyToId = sent.Id(), ceaseAndDesistReply = new { kind = "refusal" } });
+        using var assigned = await AssignAsync(world, message, new { caseId = world.CaseId, inReplyToId = sent.Id, ceaseAndDesistReply = new { kind = "refusal" } });
 
         Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
-        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
+        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.Deadline!.Id}");
         Assert.Equal("refused", deadline.GetProperty("status").GetString());
     }
 
@@ -125,14 +125,14 @@ public sealed class InboxTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
         var world = await Letters.WorldAsync(api);
         var sent = await SendEmailAsync(world);
         var withProgram = Reply("Re: Unterlassungsaufforderung", "Anbei unsere Stellungnahme.");
-        withProgram.InReplyTo = sent.GetProperty("messageId").GetString();
+        withProgram.InReplyTo = sent.MessageId;
         withProgram.Body = new Multipart("mixed")
         {
             new TextPart("plain") { Text = "Anbei unsere Stellungnahme." },
             new MimePart("application", "octet-stream") { FileName = "stellungnahme.exe", Content = new MimeContent(new MemoryStream("MZ\u0090\0"u8.ToArray())) },
         };
         var tooLarge = Reply("Re: Unterlassungsaufforderung", "Sehr große Anlage.");
-        tooLarge.InReplyTo = sent.GetProperty("messageId").GetString();
+        tooLarge.InReplyTo = sent.MessageId;
         var header = Encoding.UTF8.GetBytes(tooLarge.Headers.ToString()!);
 
         var refused = await InboxMessageAsync(world, Bytes(withProgram));
@@ -145,10 +145,10 @@ public sealed class InboxTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
         Assert.StartsWith("The message has 50000000 bytes; messages are limited to 40 MB.", headerOnly.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(header, await world.Client.GetByteArrayAsync($"/v1/inbox/{headerOnly.Id()}/original"));
         Assert.Equal(("refused", "(not a readable message)"), (notAMessage.GetProperty("reason").GetString(), notAMessage.GetProperty("subject").GetString()));
-        Assert.Equal([sent.Id()], (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/letters")).GetProperty("items").EnumerateArray().Select(l => l.Id()));
-        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
+        Assert.Equal([sent.Id], (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/letters")).GetProperty("items").EnumerateArray().Select(l => l.Id()));
+        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.Deadline!.Id}");
         Assert.Equal("open", deadline.GetProperty("status").GetString());
-        using var assigned = await AssignAsync(world, refused, new { caseId = world.CaseId, inReplyToId = sent.Id() });
+        using var assigned = await AssignAsync(world, refused, new { caseId = world.CaseId, inReplyToId = sent.Id });
         await ProblemAssert.IsProblemAsync(assigned, HttpStatusCode.UnsupportedMediaType, "unsupported_attachment_type");
         using var unreadable = await AssignAsync(world, notAMessage, new { caseId = world.CaseId });
         await ProblemAssert.IsProblemAsync(unreadable, HttpStatusCode.Conflict, "message_unreadable");

@@ -32,7 +32,7 @@ public sealed class MailboxPollTests(MailboxPollTests.Loopback api, Dovecot dove
         var sent = await SendEmailAsync(world);
         await PollAsync(); // The first poll finds the folder empty; the next is due five minutes later.
         var reply = Reply("Re: Unterlassungsaufforderung", "Wir geben die geforderte Erklärung nicht ab.");
-        reply.InReplyTo = sent.GetProperty("messageId").GetString();
+        reply.InReplyTo = sent.MessageId;
         var raw = await DeliverAsync(reply, folder);
 
         await PollAsync();
@@ -40,16 +40,16 @@ public sealed class MailboxPollTests(MailboxPollTests.Loopback api, Dovecot dove
         api.Clock.Advance(TimeSpan.FromMinutes(IntervalMinutes));
         await PollAsync();
 
-        Assert.Equal([sent.Id()], beforeTheInterval.Select(l => l.Id()));
+        Assert.Equal([sent.Id], beforeTheInterval.Select(l => l.Id()));
         var letter = (await LettersAsync(world)).Single(l => l.GetProperty("direction").GetString() == "incoming");
         Assert.Equal(("reply", "email", "received"), (letter.GetProperty("type").GetString(), letter.GetProperty("channel").GetString(), letter.GetProperty("status").GetString()));
-        Assert.Equal(sent.Id(), letter.GetProperty("inReplyToId").GetGuid());
+        Assert.Equal(sent.Id, letter.GetProperty("inReplyToId").GetGuid());
         Assert.Equal(world.DefendantId, letter.GetProperty("defendantId").GetGuid());
         Assert.Equal(reply.MessageId, letter.GetProperty("messageId").GetString());
         // Date: Mon, 12 May 2025 11:00:00 +0200.
         Assert.Equal(new DateTimeOffset(2025, 5, 12, 9, 0, 0, TimeSpan.Zero), letter.GetProperty("receivedAt").GetDateTimeOffset());
         // Sent Wednesday 30 April 2025 with 14 days: due Wednesday 14 May 2025; met by the reply of 12 May.
-        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
+        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.Deadline!.Id}");
         Assert.Equal("2025-05-14", deadline.GetProperty("dueDate").GetString());
         Assert.Equal("met", deadline.GetProperty("status").GetString());
         Assert.Equal(letter.Id(), deadline.GetProperty("metByLetterId").GetGuid());
@@ -84,16 +84,16 @@ public sealed class MailboxPollTests(MailboxPollTests.Loopback api, Dovecot dove
         victim = victim with { CaseId = victimCase.Id() };
         var victimLetter = await SendEmailAsync(victim);
         var forged = Reply("Re: Unterlassungsaufforderung VZ-2025-0777", "Wir erkennen die Forderung an.");
-        forged.InReplyTo = victimLetter.GetProperty("messageId").GetString();
-        forged.References.Add(victimLetter.GetProperty("messageId").GetString()!);
+        forged.InReplyTo = victimLetter.MessageId;
+        forged.References.Add(victimLetter.MessageId!);
         forged.To.Add(MailboxAddress.Parse($"cases+{victimCase.GetProperty("mailToken").GetString()}@ngo.example"));
         await DeliverAsync(forged, folder);
 
         await PollAsync();
 
         Assert.Empty(await LettersAsync(world));
-        Assert.Equal([victimLetter.Id()], (await LettersAsync(victim)).Select(l => l.Id()));
-        var deadline = await victim.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{victimLetter.GetProperty("deadline").Id()}");
+        Assert.Equal([victimLetter.Id], (await LettersAsync(victim)).Select(l => l.Id()));
+        var deadline = await victim.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{victimLetter.Deadline!.Id}");
         Assert.Equal("open", deadline.GetProperty("status").GetString());
         Assert.Empty(await InboxAsync(victim));
         var message = (await InboxAsync(world)).Single();
@@ -126,7 +126,7 @@ public sealed class MailboxPollTests(MailboxPollTests.Loopback api, Dovecot dove
         var (world, folder) = await MailboxAsync();
         var sent = await SendEmailAsync(world);
         var reply = Reply("Re: Unterlassungsaufforderung", "Antwort.");
-        reply.InReplyTo = sent.GetProperty("messageId").GetString();
+        reply.InReplyTo = sent.MessageId;
         await DeliverAsync(reply, folder);
         var organisationId = await OrganisationOfAsync(world);
         await using (var superUser = await api.OpenAsSuperUserAsync())
@@ -156,7 +156,7 @@ public sealed class MailboxPollTests(MailboxPollTests.Loopback api, Dovecot dove
         Assert.Single(afterFailure);
         Assert.Single(whileLeased);
         var letters = await LettersAsync(world);
-        Assert.Single(letters, l => l.GetProperty("direction").GetString() == "incoming" && l.GetProperty("inReplyToId").GetGuid() == sent.Id());
+        Assert.Single(letters, l => l.GetProperty("direction").GetString() == "incoming" && l.GetProperty("inReplyToId").GetGuid() == sent.Id);
         Assert.Equal(2, letters.Count);
         Assert.Equal(1L, (await CursorAsync(organisationId)).LastUid);
     }
@@ -197,12 +197,12 @@ public sealed class MailboxPollTests(MailboxPollTests.Loopback api, Dovecot dove
         var sent = await SendEmailAsync(world);
         // The copy of our own letter that a Bcc to the mailbox leaves there, as a witness of its delivery.
         var copy = Reply("Unterlassungsaufforderung: KI-Training mit Nutzerdaten", "Sehr geehrte Damen und Herren, …");
-        copy.MessageId = sent.GetProperty("messageId").GetString()!;
+        copy.MessageId = sent.MessageId!;
         await DeliverAsync(copy, folder);
 
         await PollAsync();
 
-        Assert.Equal([sent.Id()], (await LettersAsync(world)).Select(l => l.Id()));
+        Assert.Equal([sent.Id], (await LettersAsync(world)).Select(l => l.Id()));
         Assert.Empty(await InboxAsync(world));
         Assert.Equal(1L, (await CursorAsync(await OrganisationOfAsync(world))).LastUid);
     }

@@ -44,7 +44,7 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
         var @case = await client.CaseAsync(null, defendant.Id());
         var world = new Letters.World(client, @case.Id(), defendant.Id());
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-12-01T10:00:00+01:00", "P14D");
-        await world.ReplyAsync(sent.Id(), "2025-12-05T10:00:00+01:00");
+        await world.ReplyAsync(sent.Id, "2025-12-05T10:00:00+01:00");
         await DispatchAsync();
         await DispatchAsync();
 
@@ -65,7 +65,7 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
 
         var letterSent = receiver.At("/sent").Single().Json;
         Assert.Equal("letter.sent", letterSent.GetProperty("type").GetString());
-        Assert.Equal(sent.Id(), letterSent.GetProperty("data").GetProperty("id").GetGuid());
+        Assert.Equal(sent.Id, letterSent.GetProperty("data").GetProperty("id").GetGuid());
         Assert.Equal("sent", letterSent.GetProperty("data").GetProperty("status").GetString());
         Assert.True(letterSent.TryGetProperty("timestamp", out _));
         var wrongSecret = new StandardWebhook(sentOnly.GetProperty("secret").GetString()!);
