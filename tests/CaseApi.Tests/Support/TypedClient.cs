@@ -53,7 +53,8 @@ public static class TypedClient
             return;
         }
 
-        foreach (var property in type.Properties)
+        // A computed property (no setter) is written but never read back.
+        foreach (var property in type.Properties.Where(p => p.Set is not null))
         {
             property.IsRequired |= property.AttributeProvider?.GetCustomAttributes(typeof(JsonIgnoreAttribute), true)
                 .Cast<JsonIgnoreAttribute>().All(ignore => ignore.Condition != JsonIgnoreCondition.WhenWritingNull) ?? true;
