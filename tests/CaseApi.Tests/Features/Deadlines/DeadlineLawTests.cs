@@ -184,7 +184,7 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
         Assert.Contains("receipt of the request on 2026-04-30", deadline.Computation, StringComparison.Ordinal);
         var events = await ChangeFeed.ItemsAsync(world.Client, items => items.Length >= 2, "the delivery's events in the change feed",
             "/v1/events?limit=200&types=letter.delivered,deadline.recomputed");
-        Assert.Equal(["deadline.recomputed", "letter.delivered"], events.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal(["deadline.recomputed", "letter.delivered"], events.Select(e => e.Type));
         var timeline = await world.Client.ItemsAsync<GetCaseTimeline.TimelineEntryDto>($"/v1/cases/{world.CaseId}/timeline");
         Assert.Contains(timeline, e => e.Kind == "deadline.recomputed");
     }

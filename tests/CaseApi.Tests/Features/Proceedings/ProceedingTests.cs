@@ -71,7 +71,7 @@ public sealed class ProceedingTests(CaseApiFactory api) : IClassFixture<CaseApiF
         Assert.Equal("\"1\"", got.Headers.ETag?.Tag);
         Assert.Contains("proceeding.created", (await client.ItemsAsync<GetCaseTimeline.TimelineEntryDto>($"/v1/cases/{@case.Id}/timeline")).Select(e => e.Kind));
         await ChangeFeed.ItemsAsync(client, items => items.Any(e =>
-            e.GetProperty("type").GetString() == "proceeding.created" && e.GetProperty("data").Id() == created.Id), "proceeding.created in the change feed");
+            e.Type == "proceeding.created" && e.Data.Id() == created.Id), "proceeding.created in the change feed");
     }
 
     [Fact]
@@ -152,9 +152,8 @@ public sealed class ProceedingTests(CaseApiFactory api) : IClassFixture<CaseApiF
         // A decision that no appeal lies against starts no appeal periods when served (ZPO §§ 517, 548 presuppose one).
         Assert.Equal(JsonValueKind.Null, servedEntry.Details.GetProperty("chainTrigger").ValueKind);
         Assert.Equal(served.Event.Id, servedEntry.Details.GetProperty("eventId").GetGuid());
-        var feed = await ChangeFeed.ItemsAsync(client, items => items.Any(e => e.GetProperty("type").GetString() == "proceeding.event_recorded"
-            && e.GetProperty("data").Id() == final.Event.Id), "the last event recorded in the change feed");
-        Assert.Equal(4, feed.Count(e => e.GetProperty("type").GetString() == "proceeding.event_recorded"));
+        var feed = await ChangeFeed.ItemsAsync(client, items => items.Any(e => e.Type == "proceeding.event_recorded" && e.Data.Id() == final.Event.Id), "the last event recorded in the change feed");
+        Assert.Equal(4, feed.Count(e => e.Type == "proceeding.event_recorded"));
     }
 
     // ZPO § 517: the appeal period begins with service, "spätestens aber mit Ablauf von fünf Monaten nach der Verkündung".
