@@ -6,6 +6,7 @@ using CaseApi.Features.Deadlines;
 using CaseApi.Features.Events;
 using CaseApi.Features.Inbox;
 using CaseApi.Features.Organisations;
+using CaseApi.Infrastructure.Json;
 using CaseApi.Tests.Features.Organisations;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -321,8 +322,8 @@ public sealed class MailboxPollTests(MailboxPollTests.Loopback api, Dovecot dove
         Assert.Null(read.LastError);
         Assert.Equal(("auth", "The server refused the user name or password.", polledAt + TimeSpan.FromMinutes(1)),
             (failed.LastError?.Stage, failed.LastError?.Detail, failed.LastError?.At));
-        // The record lists every field of the body: the typed read leaves none out.
-        Assert.DoesNotContain("expired", failed.ToString());
+        // The strict read took every field of the body, so the status written back holds all of it.
+        Assert.DoesNotContain("expired", JsonSerializer.Serialize(failed, JsonSetup.Api));
         Assert.Equal(polledAt, failed.LastImportedAt);
         Assert.Equal(HttpStatusCode.Forbidden, lawyerReads.StatusCode);
     }
