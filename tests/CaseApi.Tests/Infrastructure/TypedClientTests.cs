@@ -4,7 +4,7 @@ using CaseApi.Infrastructure.Json;
 
 namespace CaseApi.Tests.Infrastructure;
 
-/// <summary>A test that reads a DTO asserts no less than one that read the JSON: the typed read refuses what it would miss.</summary>
+/// <summary>A test that reads a DTO asserts no less than one that read the JSON: the typed read refuses a body it would not write back.</summary>
 public sealed class TypedClientTests
 {
     private static readonly CaseDto Case = new()
@@ -48,5 +48,14 @@ public sealed class TypedClientTests
     {
         Assert.DoesNotContain("defendants", Written().Select(p => p.Key));
         Assert.Null(Written().Deserialize<JsonElement>().As<CaseDto>().Defendants);
+    }
+
+    [Fact]
+    public void A_computed_field_the_body_disagrees_with_fails_the_read()
+    {
+        var json = JsonSerializer.SerializeToNode(new CaseApi.Features.Defendants.DefendantDto { LegalName = "Example Ltd", OtherNames = [], MainEstablishmentCountry = "GB" }, JsonSetup.Api)!;
+        json["leadAuthorityNote"] = null;
+
+        Assert.ThrowsAny<JsonException>(() => json.Deserialize<JsonElement>().As<CaseApi.Features.Defendants.DefendantDto>());
     }
 }
