@@ -157,11 +157,11 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
 
         Assert.Equal(DateOnly.Parse("2026-04-29"), delivered.DeliveredOn);
         Assert.Equal(DateOnly.Parse("2026-05-29"), delivered.Deadline!.DueDate);
-        Assert.Equal(DateOnly.Parse("2026-04-29"), delivered.Deadline!.StartsOn);
+        Assert.Equal(DateOnly.Parse("2026-04-29"), delivered.Deadline.StartsOn);
         Assert.StartsWith("GDPR Art. 12(3), one month from receipt of the request on 2026-04-29 (delivery recorded); Reg. 1182/71 Art. 3: P1M from 2026-04-29: 2026-05-29, a Friday.",
-            delivered.Deadline!.Computation, StringComparison.Ordinal);
+            delivered.Deadline.Computation, StringComparison.Ordinal);
         Assert.Equal(DateOnly.Parse("2026-05-27"), assumed.Deadline!.DueDate);
-        Assert.Contains("assumed on the day of sending as no delivery is recorded", assumed.Deadline!.Computation, StringComparison.Ordinal);
+        Assert.Contains("assumed on the day of sending as no delivery is recorded", assumed.Deadline.Computation, StringComparison.Ordinal);
     }
 
     // A delivery receipt recorded later recomputes the running Art. 12(3) deadline: received Thursday 30 April 2026, the month ends
