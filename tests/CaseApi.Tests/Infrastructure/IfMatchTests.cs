@@ -42,7 +42,7 @@ public sealed class IfMatchTests(CaseApiFactory api) : IClassFixture<CaseApiFact
         var draft = await world.DraftAsync();
 
         var organisation = await ChangeAsync(world.Client, HttpMethod.Patch, "/v1/organisation", new { name = "Renamed" }, "*");
-        var sent = await ChangeAsync(world.Client, HttpMethod.Post, $"/v1/letters/{draft.Id()}/send", new { sentAt = "2025-12-30T10:00:00Z" }, "*");
+        var sent = await ChangeAsync(world.Client, HttpMethod.Post, $"/v1/letters/{draft.Id}/send", new { sentAt = "2025-12-30T10:00:00Z" }, "*");
 
         Assert.Equal(HttpStatusCode.OK, organisation.StatusCode);
         Assert.Equal(HttpStatusCode.OK, sent.StatusCode);

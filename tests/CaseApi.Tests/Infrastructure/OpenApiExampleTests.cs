@@ -175,9 +175,9 @@ public sealed class OpenApiExampleTests(CaseApiFactory api, Xunit.Abstractions.I
             "cases" => world.CaseId,
             "defendants" => world.DefendantId,
             "complaints" => (await client.ComplaintAsync(world.CaseId, world.DefendantId, filed: true)).Id(),
-            "letters" when template.EndsWith("/delivery", StringComparison.Ordinal) => (await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00")).Id(),
-            "letters" => (await world.DraftAsync()).Id(),
-            "deadlines" => (await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D")).GetProperty("deadline").Id(),
+            "letters" when template.EndsWith("/delivery", StringComparison.Ordinal) => (await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00")).Id,
+            "letters" => (await world.DraftAsync()).Id,
+            "deadlines" => (await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D")).Deadline!.Id,
             "obligations" => await ObligationAsync(world),
             "proceedings" => (await client.CreatedAsync($"/v1/cases/{world.CaseId}/proceedings", new { kind = "redress_action", courtId = Examples.OlgKoelnId })).Id(),
             "letter-templates" => (await client.CreatedAsync("/v1/letter-templates", new { name = "Abmahnung", letterType = "cease_and_desist", language = "de", subject = "Abmahnung", body = "…" })).Id(),
@@ -202,7 +202,7 @@ public sealed class OpenApiExampleTests(CaseApiFactory api, Xunit.Abstractions.I
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D");
         await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
         {
-            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Unterlassungserklärung", inReplyTo = sent.Id(),
+            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Unterlassungserklärung", inReplyTo = sent.Id,
             receivedAt = "2025-05-12T10:00:00+02:00",
             ceaseAndDesistReply = new { kind = "declaration", penalty = new { kind = "fixed", amount = 5100, currency = "EUR" }, acceptedAsAdequate = true },
         });

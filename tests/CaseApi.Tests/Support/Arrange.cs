@@ -6,7 +6,10 @@ namespace CaseApi.Tests.Support;
 /// <summary>Small seed helpers that go through the API, as a client would.</summary>
 public static class Arrange
 {
-    public static async Task<JsonElement> CreatedAsync(this HttpClient client, string path, object body, string? idempotencyKey = null)
+    public static Task<JsonElement> CreatedAsync(this HttpClient client, string path, object body, string? idempotencyKey = null) =>
+        client.CreatedAsync<JsonElement>(path, body, idempotencyKey);
+
+    public static async Task<T> CreatedAsync<T>(this HttpClient client, string path, object body, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         if (idempotencyKey is not null)
@@ -14,10 +17,7 @@ public static class Arrange
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement;
+        return await (await client.SendAsync(request)).ReadAsync<T>(HttpStatusCode.Created);
     }
 
     public static Task<JsonElement> DefendantAsync(this HttpClient client, string name = "Meta Platforms Ireland Limited", string? country = "IE") =>

@@ -1,3 +1,5 @@
+using CaseApi.Features.Events;
+
 namespace CaseApi.Tests.Support;
 
 /// <summary>
@@ -8,12 +10,12 @@ namespace CaseApi.Tests.Support;
 public static class ChangeFeed
 {
     /// <summary>The items of <paramref name="query"/> once <paramref name="caughtUp"/> holds for them.</summary>
-    public static async Task<JsonElement[]> ItemsAsync(HttpClient client, Func<JsonElement[], bool> caughtUp, string what, string query = "/v1/events?limit=200")
+    public static async Task<ListEvents.EventDto[]> ItemsAsync(HttpClient client, Func<ListEvents.EventDto[], bool> caughtUp, string what, string query = "/v1/events?limit=200")
     {
-        JsonElement[] items = [];
+        ListEvents.EventDto[] items = [];
         await Poll.UntilAsync(async () =>
         {
-            items = (await client.GetFromJsonAsync<JsonElement>(query)).GetProperty("items").EnumerateArray().ToArray();
+            items = [.. await client.ItemsAsync<ListEvents.EventDto>(query)];
             return caughtUp(items);
         }, what);
         return items;
@@ -21,6 +23,5 @@ public static class ChangeFeed
 
     /// <summary>The event types in the feed once it shows an event of type <paramref name="written"/>, the last one the test wrote.</summary>
     public static async Task<string[]> TypesAsync(HttpClient client, string written) =>
-        (await ItemsAsync(client, items => items.Any(e => e.GetProperty("type").GetString() == written), $"{written} in the change feed"))
-            .Select(e => e.GetProperty("type").GetString()!).ToArray();
+        (await ItemsAsync(client, items => items.Any(e => e.Type == written), $"{written} in the change feed")).Select(e => e.Type).ToArray();
 }

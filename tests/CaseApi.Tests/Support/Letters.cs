@@ -1,3 +1,5 @@
+using CaseApi.Features.Correspondence;
+
 namespace CaseApi.Tests.Support;
 
 /// <summary>Letters through the API, as a lawyer or case system records and sends them.</summary>
@@ -22,25 +24,20 @@ public static class Letters
         return new World(client, @case.Id(), defendant.Id());
     }
 
-    public static Task<JsonElement> DraftAsync(this World world, string type = "cease_and_desist", Guid? complaintId = null) =>
-        world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+    public static Task<LetterDto> DraftAsync(this World world, string type = "cease_and_desist", Guid? complaintId = null) =>
+        world.Client.CreatedAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters", new
         {
             direction = "outgoing", type, defendantId = world.DefendantId, channel = "registered_post",
             subject = "Unterlassungsaufforderung", body = "Sehr geehrte Damen und Herren, …", complaintId,
         });
 
     /// <summary>Sends a draft; returns the sent letter, whose <c>deadline</c> the send computed.</summary>
-    public static async Task<JsonElement> SendAsync(this World world, JsonElement draft, string sentAt, string? period = null, string? due = null)
-    {
-        var response = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id()}/send",
-            new { sentAt, responsePeriod = period, responseDue = due }, draft.GetProperty("version").GetInt32());
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"send: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement;
-    }
+    public static async Task<LetterDto> SendAsync(this World world, LetterDto draft, string sentAt, string? period = null, string? due = null) =>
+        await (await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id}/send",
+            new { sentAt, responsePeriod = period, responseDue = due }, draft.Version)).ReadAsync<LetterDto>();
 
-    public static Task<JsonElement> ReplyAsync(this World world, Guid inReplyTo, string receivedAt) =>
-        world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+    public static Task<LetterDto> ReplyAsync(this World world, Guid inReplyTo, string receivedAt) =>
+        world.Client.CreatedAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters", new
         {
             direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email",
             subject = "Re: Unterlassungsaufforderung", inReplyTo, receivedAt,

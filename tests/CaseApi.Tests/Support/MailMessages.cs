@@ -1,3 +1,4 @@
+using CaseApi.Features.Correspondence;
 using MimeKit;
 
 namespace CaseApi.Tests.Support;
@@ -6,9 +7,9 @@ namespace CaseApi.Tests.Support;
 public static class MailMessages
 {
     /// <summary>A cease-and-desist letter sent by e-mail on Wednesday 30 April 2025 with 14 days to answer; it has a Message-ID.</summary>
-    public static async Task<JsonElement> SendEmailAsync(Letters.World world)
+    public static async Task<LetterDto> SendEmailAsync(Letters.World world)
     {
-        var draft = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+        var draft = await world.Client.CreatedAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters", new
         {
             direction = "outgoing", type = "cease_and_desist", defendantId = world.DefendantId, channel = "email",
             subject = "Unterlassungsaufforderung: KI-Training mit Nutzerdaten", body = "Sehr geehrte Damen und Herren, …",

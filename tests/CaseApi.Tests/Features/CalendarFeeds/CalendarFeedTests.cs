@@ -10,7 +10,7 @@ public sealed class CalendarFeedTests(CaseApiFactory api) : IClassFixture<CaseAp
         var world = await Letters.WorldAsync(api);
         var open = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P1M");
         var answered = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D");
-        await world.ReplyAsync(answered.Id(), "2025-05-02T10:00:00+02:00");
+        await world.ReplyAsync(answered.Id, "2025-05-02T10:00:00+02:00");
         var feed = await world.Client.CreatedAsync("/v1/calendar-feeds", new { name = "Legal team" });
         using var calendarClient = api.ClientFor(null);
 
@@ -20,7 +20,7 @@ public sealed class CalendarFeedTests(CaseApiFactory api) : IClassFixture<CaseAp
         Assert.Equal("text/calendar", response.Content.Headers.ContentType?.MediaType);
         var calendar = Calendar.Load(await response.Content.ReadAsStringAsync());
         var ev = Assert.Single(calendar!.Events);
-        Assert.Equal($"{open.GetProperty("deadline").Id()}@caseapi", ev.Uid);
+        Assert.Equal($"{open.Deadline!.Id}@caseapi", ev.Uid);
         Assert.Equal(new DateOnly(2025, 5, 30), DateOnly.FromDateTime(ev.DtStart!.Value));
     }
 

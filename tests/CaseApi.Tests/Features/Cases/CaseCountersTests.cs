@@ -158,14 +158,14 @@ public sealed class CaseCountersTests(CaseApiFactory api) : IClassFixture<CaseAp
 
         var @case = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}");
         Assert.Equal((1, 2, 2), (@case.GetProperty("complaintCount").GetInt32(), @case.GetProperty("letterCount").GetInt32(), @case.GetProperty("openDeadlineCount").GetInt32()));
-        Assert.Equal(sooner.GetProperty("deadline").Id(), @case.GetProperty("nextDeadlineId").GetGuid());
+        Assert.Equal(sooner.Deadline!.Id, @case.GetProperty("nextDeadlineId").GetGuid());
 
-        await world.ReplyAsync(sooner.Id(), "2025-12-31T09:00:00+01:00");
+        await world.ReplyAsync(sooner.Id, "2025-12-31T09:00:00+01:00");
 
         var listed = (await world.Client.GetFromJsonAsync<JsonElement>("/v1/cases?status=open")).GetProperty("items").EnumerateArray().Single(c => c.Id() == world.CaseId);
         Assert.Equal((3, 1), (listed.GetProperty("letterCount").GetInt32(), listed.GetProperty("openDeadlineCount").GetInt32()));
-        Assert.Equal(later.GetProperty("deadline").Id(), listed.GetProperty("nextDeadlineId").GetGuid());
-        Assert.Equal(later.GetProperty("deadline").GetProperty("dueAt").GetDateTimeOffset(), listed.GetProperty("nextDeadlineDueAt").GetDateTimeOffset());
+        Assert.Equal(later.Deadline!.Id, listed.GetProperty("nextDeadlineId").GetGuid());
+        Assert.Equal(later.Deadline!.DueAt, listed.GetProperty("nextDeadlineDueAt").GetDateTimeOffset());
     }
 
     [Fact]

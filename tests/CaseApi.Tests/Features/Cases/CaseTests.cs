@@ -1,3 +1,6 @@
+using CaseApi.Features.Cases;
+using CaseApi.Features.Timeline;
+using CaseApi.Infrastructure.Json;
 using Dapper;
 
 namespace CaseApi.Tests.Features.Cases;
@@ -12,17 +15,15 @@ public sealed class CaseTests(CaseApiFactory api) : IClassFixture<CaseApiFactory
 
         var response = await client.PostAsJsonAsync("/v1/cases", new { reference = "VZ-2025-0142", title = "Meta AI training", defendantIds = new[] { meta.Id() } });
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal($"/v1/cases/{created.Id()}", response.Headers.Location?.OriginalString);
+        var created = await response.ReadAsync<CaseDto>(HttpStatusCode.Created);
+        Assert.Equal($"/v1/cases/{created.Id}", response.Headers.Location?.OriginalString);
         Assert.Equal("\"1\"", response.Headers.ETag?.Tag);
-        Assert.Equal("open", created.GetProperty("status").GetString());
-        Assert.Equal([meta.Id()], created.GetProperty("defendantIds").EnumerateArray().Select(d => d.GetGuid()));
-        Assert.Equal("2025-04-30", created.GetProperty("openedOn").GetString());
-        var timeline = await client.GetFromJsonAsync<JsonElement>($"/v1/cases/{created.Id()}/timeline");
-        var opened = timeline.GetProperty("items").EnumerateArray().Single();
-        Assert.Equal("case.opened", opened.GetProperty("kind").GetString());
-        Assert.NotEqual(JsonValueKind.Null, opened.GetProperty("apiKeyId").ValueKind);
+        Assert.Equal(CaseStatus.Open, created.Status);
+        Assert.Equal([meta.Id()], created.DefendantIds);
+        Assert.Equal(DateOnly.Parse("2025-04-30"), created.OpenedOn);
+        var opened = (await client.ItemsAsync<GetCaseTimeline.TimelineEntryDto>($"/v1/cases/{created.Id}/timeline")).Single();
+        Assert.Equal("case.opened", opened.Kind);
+        Assert.NotNull(opened.ApiKeyId);
     }
 
     [Fact]
@@ -46,7 +47,7 @@ public sealed class CaseTests(CaseApiFactory api) : IClassFixture<CaseApiFactory
         var response = await mine.PostAsJsonAsync("/v1/cases", new { reference = "X-1", title = "Borrowed defendant", defendantIds = new[] { foreign.Id() } });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnprocessableEntity, "unknown_reference");
-        Assert.Empty((await mine.GetFromJsonAsync<JsonElement>("/v1/cases")).GetProperty("items").EnumerateArray());
+        Assert.Empty(await mine.ItemsAsync<CaseDto>("/v1/cases"));
     }
 
     [Fact]
@@ -64,7 +65,7 @@ public sealed class CaseTests(CaseApiFactory api) : IClassFixture<CaseApiFactory
         await ProblemAssert.IsProblemAsync(stale, HttpStatusCode.PreconditionFailed, "precondition_failed");
         var current = await client.GetAsync(path);
         Assert.Equal("\"2\"", current.Headers.ETag?.Tag);
-        Assert.Equal("First edit", (await current.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        Assert.Equal("First edit", (await current.ReadAsync<CaseDto>()).Title);
     }
 
     [Fact]
@@ -79,11 +80,10 @@ public sealed class CaseTests(CaseApiFactory api) : IClassFixture<CaseApiFactory
         Assert.True(problem.GetProperty("errors").TryGetProperty("outcome", out _));
 
         var closed = await client.SendWithIfMatchAsync(HttpMethod.Patch, path, new { status = "closed", outcome = "Meta paused the training." }, 1);
-        var body = await closed.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("closed", body.GetProperty("status").GetString());
-        Assert.Equal("2025-04-30", body.GetProperty("closedOn").GetString());
-        var kinds = (await client.GetFromJsonAsync<JsonElement>($"{path}/timeline")).GetProperty("items").EnumerateArray().Select(e => e.GetProperty("kind").GetString());
-        Assert.Equal(["case.opened", "case.closed"], kinds);
+        var body = await closed.ReadAsync<CaseDto>();
+        Assert.Equal(CaseStatus.Closed, body.Status);
+        Assert.Equal(DateOnly.Parse("2025-04-30"), body.ClosedOn);
+        Assert.Equal(["case.opened", "case.closed"], (await client.ItemsAsync<GetCaseTimeline.TimelineEntryDto>($"{path}/timeline")).Select(e => e.Kind));
     }
 
     [Fact]
@@ -95,8 +95,7 @@ public sealed class CaseTests(CaseApiFactory api) : IClassFixture<CaseApiFactory
         var beta = await client.CreatedAsync("/v1/cases", new { reference = "B-2", title = "Training AI on posts", defendantIds = new[] { meta.Id() }, openedOn = "2025-04-30" });
         var gamma = await client.CreatedAsync("/v1/cases", new { reference = "C-3", title = "Dark patterns", summary = "Consent for AI", openedOn = "2025-03-01" });
 
-        async Task<Guid[]> Ids(string query) => (await client.GetFromJsonAsync<JsonElement>($"/v1/cases?{query}"))
-            .GetProperty("items").EnumerateArray().Select(c => c.Id()).ToArray();
+        async Task<Guid[]> Ids(string query) => (await client.ItemsAsync<CaseDto>($"/v1/cases?{query}")).Select(c => c.Id).ToArray();
 
         Assert.Equal([beta.Id(), gamma.Id(), alpha.Id()], await Ids(""));
         Assert.Equal([alpha.Id(), beta.Id(), gamma.Id()], await Ids("sort=reference"));
@@ -113,9 +112,9 @@ public sealed class CaseTests(CaseApiFactory api) : IClassFixture<CaseApiFactory
         string? cursor = null;
         do
         {
-            var page = await client.GetFromJsonAsync<JsonElement>($"/v1/cases?sort=openedOn&limit=1{(cursor is null ? "" : $"&cursor={cursor}")}");
-            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(c => c.Id()));
-            cursor = page.GetProperty("nextCursor").GetString();
+            var page = await client.GetAsync<Page<CaseDto>>($"/v1/cases?sort=openedOn&limit=1{(cursor is null ? "" : $"&cursor={cursor}")}");
+            seen.AddRange(page.Items.Select(c => c.Id));
+            cursor = page.NextCursor;
         }
         while (cursor is not null);
 
@@ -129,7 +128,7 @@ public sealed class CaseTests(CaseApiFactory api) : IClassFixture<CaseApiFactory
         using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
         await client.CaseAsync();
         await client.CaseAsync();
-        var cursor = (await client.GetFromJsonAsync<JsonElement>("/v1/cases?sort=reference&limit=1")).GetProperty("nextCursor").GetString();
+        var cursor = (await client.GetAsync<Page<CaseDto>>("/v1/cases?sort=reference&limit=1")).NextCursor;
 
         await ProblemAssert.IsProblemAsync(await client.GetAsync($"/v1/cases?sort=openedOn&cursor={cursor}"), HttpStatusCode.BadRequest, "validation_failed");
     }
@@ -153,9 +152,9 @@ public sealed class CaseTests(CaseApiFactory api) : IClassFixture<CaseApiFactory
         using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
         var only = await client.CaseAsync();
 
-        var page = await client.GetFromJsonAsync<JsonElement>("/v1/cases?cursor=");
+        var page = await client.ItemsAsync<CaseDto>("/v1/cases?cursor=");
 
-        Assert.Equal([only.Id()], page.GetProperty("items").EnumerateArray().Select(c => c.Id()));
+        Assert.Equal([only.Id()], page.Select(c => c.Id));
     }
 
     [Fact]

@@ -1,6 +1,9 @@
 using System.Globalization;
+using CaseApi.Features.Complaints;
+using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
 using CaseApi.Features.Demo;
+using CaseApi.Features.Timeline;
 
 namespace CaseApi.Tests.Features.Complaints;
 
@@ -25,18 +28,18 @@ public sealed class ComplaintProcedureTests : IAsyncLifetime
     {
         var (client, complaint) = await FiledComplaintAsync("ie-dpc");
         // Filed Thursday 12 February 2026: three months end on Tuesday 12 May 2026 (Reg. 1182/71 Art. 3(2)(c)).
-        var period = await Art78PeriodsAsync(client, complaint.Id());
-        Assert.Equal("2026-05-12", Assert.Single(period).GetProperty("dueDate").GetString());
+        var period = await Art78PeriodsAsync(client, complaint.Id);
+        Assert.Equal(DateOnly.Parse("2026-05-12"), Assert.Single(period).DueDate);
 
         MoveClockTo("2026-05-04T09:00:00Z");
         var decided = await StepAsync(client, complaint, new { to = "decided", at = "2026-05-01T10:00:00+02:00", outcome = "upheld" });
         var sweep = await SweepAtAsync("2026-05-13T00:00:00Z");
 
-        var after = Assert.Single(await Art78PeriodsAsync(client, complaint.Id()));
-        Assert.Equal("met", after.GetProperty("status").GetString());
-        Assert.Equal(DateTimeOffset.Parse("2026-05-01T08:00:00Z", CultureInfo.InvariantCulture), after.GetProperty("metAt").GetDateTimeOffset());
+        var after = Assert.Single(await Art78PeriodsAsync(client, complaint.Id));
+        Assert.Equal(DeadlineStatus.Met, after.Status);
+        Assert.Equal(DateTimeOffset.Parse("2026-05-01T08:00:00Z", CultureInfo.InvariantCulture), after.MetAt);
         Assert.Equal((0, 0), (sweep.Missed, sweep.RemindersDrafted));
-        Assert.Empty(await RemindersAsync(client, decided.GetProperty("caseId").GetGuid()));
+        Assert.Empty(await RemindersAsync(client, decided.CaseId));
     }
 
     [Theory]
@@ -54,12 +57,11 @@ public sealed class ComplaintProcedureTests : IAsyncLifetime
         await StepAsync(client, complaint, new { to = step, at = "2026-03-02T09:00:00Z" });
         var sweep = await SweepAtAsync("2026-05-13T00:00:00Z");
 
-        var periods = await Art78PeriodsAsync(client, complaint.Id());
-        var only = Assert.Single(periods);
-        Assert.Equal(step == "closed" ? "met" : "waived", only.GetProperty("status").GetString());
+        var only = Assert.Single(await Art78PeriodsAsync(client, complaint.Id));
+        Assert.Equal(step == "closed" ? DeadlineStatus.Met : DeadlineStatus.Waived, only.Status);
         if (step == "withdrawn")
         {
-            Assert.Contains("2026-03-02", only.GetProperty("waivedReason").GetString(), StringComparison.Ordinal);
+            Assert.Contains("2026-03-02", only.WaivedReason, StringComparison.Ordinal);
         }
 
         Assert.Equal(0, sweep.RemindersDrafted);
@@ -74,19 +76,17 @@ public sealed class ComplaintProcedureTests : IAsyncLifetime
         MoveClockTo("2026-02-27T09:00:00Z");
         await StepAsync(client, complaint, new { to = "transferred", at = "2026-02-26T10:00:00+01:00", transferredToDpaId = Dpc });
 
-        var periods = (await Art78PeriodsAsync(client, complaint.Id())).OrderBy(p => p.GetProperty("dueDate").GetString()).ToArray();
+        var periods = (await Art78PeriodsAsync(client, complaint.Id)).OrderBy(p => p.DueDate).ToArray();
         Assert.Equal(2, periods.Length);
-        Assert.Equal((Hamburg, "met"), (periods[0].GetProperty("dpaId").GetGuid(), periods[0].GetProperty("status").GetString()));
-        Assert.Equal((Dpc, "open", "2026-05-26"),
-            (periods[1].GetProperty("dpaId").GetGuid(), periods[1].GetProperty("status").GetString(), periods[1].GetProperty("dueDate").GetString()));
+        Assert.Equal((Hamburg, DeadlineStatus.Met), (periods[0].DpaId, periods[0].Status));
+        Assert.Equal((Dpc, DeadlineStatus.Open, DateOnly.Parse("2026-05-26")), (periods[1].DpaId, periods[1].Status, periods[1].DueDate));
 
         var sweep = await SweepAtAsync("2026-05-28T00:00:00Z");
 
         Assert.Equal((1, 1), (sweep.Missed, sweep.RemindersDrafted));
-        var reminder = Assert.Single(await RemindersAsync(client, complaint.GetProperty("caseId").GetGuid()));
-        Assert.Equal(Dpc, reminder.GetProperty("dpaId").GetGuid());
-        var subject = reminder.GetProperty("subject").GetString()!;
-        var body = reminder.GetProperty("body").GetString()!;
+        var reminder = Assert.Single(await RemindersAsync(client, complaint.CaseId));
+        Assert.Equal(Dpc, reminder.DpaId);
+        var (subject, body) = (reminder.Subject, reminder.Body);
         // The DPC takes complaints in English and Irish (registry): English, with the filing date filled in.
         Assert.StartsWith("Progress of our complaint of 12 February 2026 – our ref. ", subject, StringComparison.Ordinal);
         Assert.Contains("On 12 February 2026 we lodged a complaint concerning \"Meta: training AI on EU users' posts\" with Der Hamburgische Beauftragte für Datenschutz und Informationsfreiheit, which handed it to you as the lead supervisory authority (Article 56(1) GDPR).", body, StringComparison.Ordinal);
@@ -104,15 +104,15 @@ public sealed class ComplaintProcedureTests : IAsyncLifetime
         await StepAsync(client, complaint, new { to = "transferred", at = "2026-02-26T10:00:00+01:00", transferredToDpaId = Dpc });
 
         // Hamburg, still the complainant's contact, reports on Monday 9 March 2026; the DPC's next three months end Tuesday 9 June 2026.
-        await client.CreatedAsync($"/v1/cases/{complaint.GetProperty("caseId").GetGuid()}/letters", new
+        await client.CreatedAsync($"/v1/cases/{complaint.CaseId}/letters", new
         {
-            direction = "incoming", type = "other", dpaId = Hamburg, complaintId = complaint.Id(), channel = "email",
+            direction = "incoming", type = "other", dpaId = Hamburg, complaintId = complaint.Id, channel = "email",
             subject = "Sachstand: Abgabe an die DPC", receivedAt = "2026-03-09T10:00:00+01:00",
         });
 
-        var periods = (await Art78PeriodsAsync(client, complaint.Id())).OrderBy(p => p.GetProperty("dueDate").GetString()).ToArray();
-        Assert.Equal(["met", "met", "open"], periods.Select(p => p.GetProperty("status").GetString()));
-        Assert.Equal((Dpc, "2026-06-09"), (periods[2].GetProperty("dpaId").GetGuid(), periods[2].GetProperty("dueDate").GetString()));
+        var periods = (await Art78PeriodsAsync(client, complaint.Id)).OrderBy(p => p.DueDate).ToArray();
+        Assert.Equal([DeadlineStatus.Met, DeadlineStatus.Met, DeadlineStatus.Open], periods.Select(p => p.Status));
+        Assert.Equal((Dpc, DateOnly.Parse("2026-06-09")), (periods[2].DpaId, periods[2].DueDate));
     }
 
     [Fact]
@@ -130,8 +130,8 @@ public sealed class ComplaintProcedureTests : IAsyncLifetime
 
         Assert.Equal(1, sweep.RemindersDrafted);
         var reminder = Assert.Single(await RemindersAsync(client, @case.Id()));
-        Assert.Contains("In our letter of 2 March 2026 (\"Unterlassungsaufforderung\") we called on you", reminder.GetProperty("body").GetString(), StringComparison.Ordinal);
-        Assert.Contains("by 16 March 2026", reminder.GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.Contains("In our letter of 2 March 2026 (\"Unterlassungsaufforderung\") we called on you", reminder.Body, StringComparison.Ordinal);
+        Assert.Contains("by 16 March 2026", reminder.Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -143,8 +143,8 @@ public sealed class ComplaintProcedureTests : IAsyncLifetime
         var sweep = await SweepAtAsync("2026-05-13T00:00:00Z");
 
         Assert.Equal((1, 0), (sweep.Missed, sweep.RemindersDrafted));
-        var timeline = await client.GetFromJsonAsync<JsonElement>($"/v1/cases/{complaint.GetProperty("caseId").GetGuid()}/timeline?limit=200");
-        Assert.Contains(timeline.GetProperty("items").EnumerateArray(), e => e.GetProperty("kind").GetString() == "deadline.reminder_not_drafted");
+        var timeline = await client.ItemsAsync<GetCaseTimeline.TimelineEntryDto>($"/v1/cases/{complaint.CaseId}/timeline?limit=200");
+        Assert.Contains(timeline, e => e.Kind == "deadline.reminder_not_drafted");
     }
 
     [Fact]
@@ -158,14 +158,14 @@ public sealed class ComplaintProcedureTests : IAsyncLifetime
 
         var rejection = await StepAsync(client, rejected, new { to = "decided", at = "2026-03-01T10:00:00+01:00", outcome = "rejected" });
         var upholding = await StepAsync(client, upheld, new { to = "decided", at = "2026-03-01T10:00:00+01:00", outcome = "upheld", fineAmount = 1000m, fineCurrency = "EUR" });
-        var leadRejects = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{byLead.Id()}/transitions",
-            new { to = "decided", outcome = "dismissed", decidedByDpaId = Dpc }, byLead.GetProperty("version").GetInt32());
-        var otherAuthority = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{unrelated.Id()}/transitions",
-            new { to = "decided", outcome = "upheld", decidedByDpaId = DemoData.DpaId("fr-cnil") }, unrelated.GetProperty("version").GetInt32());
+        var leadRejects = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{byLead.Id}/transitions",
+            new { to = "decided", outcome = "dismissed", decidedByDpaId = Dpc }, byLead.Version);
+        var otherAuthority = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{unrelated.Id}/transitions",
+            new { to = "decided", outcome = "upheld", decidedByDpaId = DemoData.DpaId("fr-cnil") }, unrelated.Version);
 
-        Assert.Equal((Hamburg, Dpc), (rejection.GetProperty("dpaId").GetGuid(), rejection.GetProperty("transferredToDpaId").GetGuid()));
-        Assert.Equal(Hamburg, rejection.GetProperty("decidedByDpaId").GetGuid());
-        Assert.Equal(Dpc, upholding.GetProperty("decidedByDpaId").GetGuid());
+        Assert.Equal((Hamburg, Dpc), (rejection.DpaId, rejection.TransferredToDpaId));
+        Assert.Equal(Hamburg, rejection.DecidedByDpaId);
+        Assert.Equal(Dpc, upholding.DecidedByDpaId);
         await ProblemAssert.IsProblemAsync(leadRejects, HttpStatusCode.Conflict, "dismissal_by_lead_authority");
         await ProblemAssert.IsProblemAsync(otherAuthority, HttpStatusCode.Conflict, "deciding_authority_unrelated");
     }
@@ -178,8 +178,8 @@ public sealed class ComplaintProcedureTests : IAsyncLifetime
         var (client, complaint) = await FiledComplaintAsync("ie-dpc");
         MoveClockTo("2026-03-02T09:00:00Z");
 
-        var response = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id()}/transitions",
-            new { to = "decided", outcome, fineAmount = 1000m, fineCurrency = "EUR" }, complaint.GetProperty("version").GetInt32());
+        var response = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id}/transitions",
+            new { to = "decided", outcome, fineAmount = 1000m, fineCurrency = "EUR" }, complaint.Version);
 
         await ProblemAssert.NamesInvalidFieldAsync(response, "fineAmount");
     }
@@ -192,8 +192,8 @@ public sealed class ComplaintProcedureTests : IAsyncLifetime
         complaint = await StepAsync(client, complaint, new { to = "decided", at = "2026-03-04T10:00:00+01:00", outcome = "upheld", fineAmount = 5000m, fineCurrency = "EUR" });
         // Notified Wednesday 4 March 2026: VwGO § 74(1) gives a month, to Saturday 4 April; VwGO § 57(2) with ZPO § 222(2)
         // moves it past Easter Monday (6 April) to Tuesday 7 April 2026. The lawyer gives the date; CaseApi keeps it.
-        var incomplete = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id()}/transitions",
-            new { to = "appealed", appealedBy = "controller" }, complaint.GetProperty("version").GetInt32());
+        var incomplete = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id}/transitions",
+            new { to = "appealed", appealedBy = "controller" }, complaint.Version);
         var appealed = await StepAsync(client, complaint, new
         {
             to = "appealed", at = "2026-03-09T10:00:00+01:00", appealedBy = "controller", appealCourt = "Verwaltungsgericht Hamburg", appealDueOn = "2026-04-07",
@@ -202,12 +202,11 @@ public sealed class ComplaintProcedureTests : IAsyncLifetime
         var problem = await ProblemAssert.IsProblemAsync(incomplete, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("appealCourt", out _));
         Assert.True(problem.GetProperty("errors").TryGetProperty("appealDueOn", out _));
-        Assert.Equal(("controller", "Verwaltungsgericht Hamburg", Hamburg),
-            (appealed.GetProperty("appealedBy").GetString(), appealed.GetProperty("appealCourt").GetString(), appealed.GetProperty("decidedByDpaId").GetGuid()));
-        var deadlines = await client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={appealed.GetProperty("caseId").GetGuid()}&limit=200");
-        var appeal = Assert.Single(deadlines.GetProperty("items").EnumerateArray(), d => d.GetProperty("kind").GetString() == "appeal");
-        Assert.Equal(("2026-04-07", "open"), (appeal.GetProperty("dueDate").GetString(), appeal.GetProperty("status").GetString()));
-        Assert.Contains("GDPR Art. 78(1), (3)", appeal.GetProperty("computation").GetString(), StringComparison.Ordinal);
+        Assert.Equal((Appellant.Controller, "Verwaltungsgericht Hamburg", Hamburg), (appealed.AppealedBy, appealed.AppealCourt, appealed.DecidedByDpaId));
+        var deadlines = await client.ItemsAsync<DeadlineDto>($"/v1/deadlines?caseId={appealed.CaseId}&limit=200");
+        var appeal = Assert.Single(deadlines, d => d.Kind == DeadlineKind.Appeal);
+        Assert.Equal((DateOnly.Parse("2026-04-07"), DeadlineStatus.Open), (appeal.DueDate, appeal.Status));
+        Assert.Contains("GDPR Art. 78(1), (3)", appeal.Computation, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -218,16 +217,15 @@ public sealed class ComplaintProcedureTests : IAsyncLifetime
         var defendant = await client.DefendantAsync();
         var @case = await client.CaseAsync(null, defendant.Id());
 
-        var mandated = await client.CreatedAsync($"/v1/cases/{@case.Id()}/complaints", new
+        var mandated = await client.CreatedAsync<ComplaintDto>($"/v1/cases/{@case.Id()}/complaints", new
         {
             defendantId = defendant.Id(), dpaId = Dpc, onBehalfOf = "complainants", mandateDocument = "Mandate Jane Doe.pdf", mandateSignedOn = "2026-02-10",
             complainants = new[] { new { name = "Jane Doe" } },
         });
-        var ownRight = await client.CreatedAsync($"/v1/cases/{@case.Id()}/complaints", new { defendantId = defendant.Id(), dpaId = Dpc, onBehalfOf = "organisation" });
+        var ownRight = await client.CreatedAsync<ComplaintDto>($"/v1/cases/{@case.Id()}/complaints", new { defendantId = defendant.Id(), dpaId = Dpc, onBehalfOf = "organisation" });
 
-        Assert.Equal(("complainants", "Mandate Jane Doe.pdf", "2026-02-10"),
-            (mandated.GetProperty("onBehalfOf").GetString(), mandated.GetProperty("mandateDocument").GetString(), mandated.GetProperty("mandateSignedOn").GetString()));
-        Assert.Equal(("organisation", JsonValueKind.Null), (ownRight.GetProperty("onBehalfOf").GetString(), ownRight.GetProperty("mandateDocument").ValueKind));
+        Assert.Equal((OnBehalfOf.Complainants, "Mandate Jane Doe.pdf", DateOnly.Parse("2026-02-10")), (mandated.OnBehalfOf, mandated.MandateDocument, mandated.MandateSignedOn));
+        Assert.Equal((OnBehalfOf.Organisation, (string?)null), (ownRight.OnBehalfOf, ownRight.MandateDocument));
     }
 
     private async Task<HttpClient> OrganisationAsync()
@@ -237,13 +235,13 @@ public sealed class ComplaintProcedureTests : IAsyncLifetime
     }
 
     /// <summary>A complaint lodged under the complainants' mandate on Thursday 12 February 2026.</summary>
-    private async Task<(HttpClient Client, JsonElement Complaint)> FiledComplaintAsync(string dpaCode, HttpClient? client = null)
+    private async Task<(HttpClient Client, ComplaintDto Complaint)> FiledComplaintAsync(string dpaCode, HttpClient? client = null)
     {
         MoveClockTo("2026-02-12T12:00:00Z");
         client ??= await OrganisationAsync();
         var defendant = await client.DefendantAsync();
         var @case = await client.CaseAsync(null, defendant.Id());
-        var complaint = await client.CreatedAsync($"/v1/cases/{@case.Id()}/complaints", new
+        var complaint = await client.CreatedAsync<ComplaintDto>($"/v1/cases/{@case.Id()}/complaints", new
         {
             defendantId = defendant.Id(), dpaId = DemoData.DpaId(dpaCode), onBehalfOf = "complainants", mandateDocument = "Mandate Jane Doe.pdf",
             filedOn = "2026-02-12", complainants = new[] { new { name = "Jane Doe" } },
@@ -251,31 +249,24 @@ public sealed class ComplaintProcedureTests : IAsyncLifetime
         return (client, complaint);
     }
 
-    private async Task<(HttpClient Client, JsonElement Complaint)> TransferredComplaintAsync(HttpClient? client = null)
+    private async Task<(HttpClient Client, ComplaintDto Complaint)> TransferredComplaintAsync(HttpClient? client = null)
     {
         var (own, complaint) = await FiledComplaintAsync("de-hh-hmbbfdi", client);
         return (own, await StepAsync(own, complaint, new { to = "transferred", at = "2026-02-26T10:00:00+01:00", transferredToDpaId = Dpc }));
     }
 
-    private static async Task<JsonElement> StepAsync(HttpClient client, JsonElement complaint, object step)
+    private static Task<ComplaintDto> StepAsync(HttpClient client, ComplaintDto complaint, object step) =>
+        client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id}/transitions", step, complaint.Version).ReadAsync<ComplaintDto>();
+
+    private static async Task<DeadlineDto[]> Art78PeriodsAsync(HttpClient client, Guid complaintId)
     {
-        var response = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id()}/transitions", step, complaint.GetProperty("version").GetInt32());
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement;
+        var complaint = await client.GetAsync<ComplaintDto>($"/v1/complaints/{complaintId}");
+        return (await client.ItemsAsync<DeadlineDto>($"/v1/deadlines?caseId={complaint.CaseId}&limit=200"))
+            .Where(d => d.Kind == DeadlineKind.DpaProgress && d.ComplaintId == complaintId).ToArray();
     }
 
-    private static async Task<JsonElement[]> Art78PeriodsAsync(HttpClient client, Guid complaintId)
-    {
-        var complaint = await client.GetFromJsonAsync<JsonElement>($"/v1/complaints/{complaintId}");
-        var deadlines = await client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={complaint.GetProperty("caseId").GetGuid()}&limit=200");
-        return deadlines.GetProperty("items").EnumerateArray()
-            .Where(d => d.GetProperty("kind").GetString() == "dpa_progress" && d.GetProperty("complaintId").GetGuid() == complaintId).ToArray();
-    }
-
-    private static async Task<JsonElement[]> RemindersAsync(HttpClient client, Guid caseId) =>
-        (await client.GetFromJsonAsync<JsonElement>($"/v1/cases/{caseId}/letters")).GetProperty("items")
-            .EnumerateArray().Where(l => l.GetProperty("type").GetString() == "reminder").ToArray();
+    private static async Task<LetterDto[]> RemindersAsync(HttpClient client, Guid caseId) =>
+        (await client.ItemsAsync<LetterDto>($"/v1/cases/{caseId}/letters")).Where(l => l.Type == LetterType.Reminder).ToArray();
 
     private async Task<SweepDeadlines.Result> SweepAtAsync(string instant)
     {

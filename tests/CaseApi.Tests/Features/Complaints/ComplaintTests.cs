@@ -1,4 +1,7 @@
+using CaseApi.Features.Cases;
+using CaseApi.Features.Complaints;
 using CaseApi.Features.Demo;
+using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using Dapper;
 
@@ -13,13 +16,12 @@ public sealed class ComplaintTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         var defendant = await client.DefendantAsync();
         var @case = await client.CaseAsync(null, defendant.Id());
 
-        var complaint = await client.ComplaintAsync(@case.Id(), defendant.Id(), "at-dsb", filed: true);
+        var complaint = (await client.ComplaintAsync(@case.Id(), defendant.Id(), "at-dsb", filed: true)).As<ComplaintDto>();
 
-        Assert.Equal("filed", complaint.GetProperty("status").GetString());
-        Assert.Equal("2024-06-06", complaint.GetProperty("filedOn").GetString());
-        Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>($"/v1/cases/{@case.Id()}")).GetProperty("complaintCount").GetInt32());
-        var kinds = (await client.GetFromJsonAsync<JsonElement>($"/v1/cases/{@case.Id()}/timeline")).GetProperty("items").EnumerateArray()
-            .Select(e => e.GetProperty("kind").GetString());
+        Assert.Equal(ComplaintStatus.Filed, complaint.Status);
+        Assert.Equal(DateOnly.Parse("2024-06-06"), complaint.FiledOn);
+        Assert.Equal(1, (await client.GetAsync<CaseDto>($"/v1/cases/{@case.Id()}")).ComplaintCount);
+        var kinds = (await client.ItemsAsync<GetCaseTimeline.TimelineEntryDto>($"/v1/cases/{@case.Id()}/timeline")).Select(e => e.Kind);
         Assert.Equal(["complaint.filed", "case.opened", "complaint.created", "deadline.created"], kinds);
     }
 
@@ -49,24 +51,23 @@ public sealed class ComplaintTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         using var admin = api.ClientFor(organisation.AdminKey);
         var defendant = await admin.DefendantAsync();
         var @case = await admin.CaseAsync(null, defendant.Id());
-        var complaint = await admin.ComplaintAsync(@case.Id(), defendant.Id(), filed: true);
-        var complainantId = complaint.GetProperty("complainants")[0].Id();
+        var complaint = (await admin.ComplaintAsync(@case.Id(), defendant.Id(), filed: true)).As<ComplaintDto>();
+        var complainantId = complaint.Complainants![0].Id;
         using var integration = api.ClientFor(await api.CreateKeyAsync(organisation, ApiKeyRole.Integration));
 
         await ProblemAssert.IsProblemAsync(await integration.DeleteAsync($"/v1/complainants/{complainantId}"), HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/v1/complainants/{complainantId}")).StatusCode);
 
-        var after = await admin.GetFromJsonAsync<JsonElement>($"/v1/complaints/{complaint.Id()}");
-        var person = after.GetProperty("complainants")[0];
-        Assert.Equal("Erased complainant", person.GetProperty("name").GetString());
-        Assert.Equal(JsonValueKind.Null, person.GetProperty("email").ValueKind);
-        Assert.NotEqual(JsonValueKind.Null, person.GetProperty("erasedAt").ValueKind);
-        Assert.Equal("filed", after.GetProperty("status").GetString());
+        var after = await admin.GetAsync<ComplaintDto>($"/v1/complaints/{complaint.Id}");
+        var person = after.Complainants![0];
+        Assert.Equal("Erased complainant", person.Name);
+        Assert.Null(person.Email);
+        Assert.NotNull(person.ErasedAt);
+        Assert.Equal(ComplaintStatus.Filed, after.Status);
         await using var superUser = await api.OpenAsSuperUserAsync();
         Assert.Equal(0, await superUser.QuerySingleAsync<long>(
             "SELECT count(*) FROM complainants WHERE id = @complainantId AND (email IS NOT NULL OR name = 'Jane Doe')", new { complainantId }));
-        var kinds = (await admin.GetFromJsonAsync<JsonElement>($"/v1/cases/{@case.Id()}/timeline")).GetProperty("items").EnumerateArray()
-            .Select(e => e.GetProperty("kind").GetString()).ToArray();
+        var kinds = (await admin.ItemsAsync<GetCaseTimeline.TimelineEntryDto>($"/v1/cases/{@case.Id()}/timeline")).Select(e => e.Kind).ToArray();
         Assert.Contains("complainant.erased", kinds);
         Assert.Contains("complaint.created", kinds);
     }
@@ -84,8 +85,7 @@ public sealed class ComplaintTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         var inSecond = await client.ComplaintAsync(second.Id(), meta.Id(), "nl-ap", filed: true);
 
         // The fake clock stands still, so the ids share their time part and their order is the random part's.
-        async Task<Guid[]> Ids(string query) => (await client.GetFromJsonAsync<JsonElement>($"/v1/complaints?{query}"))
-            .GetProperty("items").EnumerateArray().Select(c => c.Id()).Order().ToArray();
+        async Task<Guid[]> Ids(string query) => (await client.ItemsAsync<ComplaintDto>($"/v1/complaints?{query}")).Select(c => c.Id).Order().ToArray();
 
         Assert.Equal(new[] { atIreland.Id(), atAustria.Id() }.Order(), await Ids($"caseId={first.Id()}"));
         Assert.Equal(new[] { atIreland.Id(), inSecond.Id() }.Order(), await Ids("status=filed"));

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Dapper;
 using MimeKit;
+using CaseApi.Features.Correspondence;
 
 namespace CaseApi.Tests.Features.Complaints;
 
@@ -20,10 +21,10 @@ public sealed class EraseComplainantTests(CaseApiFactory api) : IClassFixture<Ca
             body = "Dear Sir or Madam,\n\nwe lodge this complaint on behalf of Jane Doe (jane@example.org), under her mandate.",
         };
         var idempotencyKey = Guid.NewGuid().ToString();
-        var submission = await world.SendAsync(await client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", draft, idempotencyKey), "2025-06-06T10:00:00+02:00");
+        var submission = await world.SendAsync(await client.CreatedAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters", draft, idempotencyKey), "2025-06-06T10:00:00+02:00");
         // The authority's answer, threaded to the submission by In-Reply-To; it has no complaint of its own.
         var answer = Message("Re: Complaint of Jane Doe against Meta", "We have received the complaint of Ms Jane Doe, JANE@EXAMPLE.ORG, and will examine it.");
-        answer.InReplyTo = submission.GetProperty("messageId").GetString();
+        answer.InReplyTo = submission.MessageId;
         answer.Body = new Multipart("mixed")
         {
             answer.Body!,
@@ -35,7 +36,7 @@ public sealed class EraseComplainantTests(CaseApiFactory api) : IClassFixture<Ca
         var reply = await ImportAsync(world, answer);
         // Another matter of the case that happens to name her: not the complaint's correspondence, left alone.
         var unrelated = await ImportAsync(world, Message("Newsletter sign-up", "Jane Doe signed up for the newsletter."), $"?defendantId={world.DefendantId}");
-        Assert.Equal(submission.Id(), reply.GetProperty("inReplyToId").GetGuid());
+        Assert.Equal(submission.Id, reply.GetProperty("inReplyToId").GetGuid());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/letters/{reply.Id()}/original")).StatusCode);
 
         var erased = await client.DeleteAsync($"/v1/complainants/{complaint.GetProperty("complainants")[0].Id()}");
@@ -43,11 +44,10 @@ public sealed class EraseComplainantTests(CaseApiFactory api) : IClassFixture<Ca
         Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
         await ProblemAssert.IsProblemAsync(await client.GetAsync($"/v1/letters/{reply.Id()}/original"), HttpStatusCode.NotFound, "not_found");
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/letters/{unrelated.Id()}/original")).StatusCode);
-        var sent = await client.GetFromJsonAsync<JsonElement>($"/v1/letters/{submission.Id()}");
-        Assert.Equal("Complaint of Erased complainant against Meta", sent.GetProperty("subject").GetString());
-        Assert.Equal("Dear Sir or Madam,\n\nwe lodge this complaint on behalf of Erased complainant (Erased complainant), under her mandate.",
-            sent.GetProperty("body").GetString());
-        Assert.Equal(submission.GetProperty("version").GetInt32() + 1, sent.GetProperty("version").GetInt32());
+        var sent = await client.GetAsync<LetterDto>($"/v1/letters/{submission.Id}");
+        Assert.Equal("Complaint of Erased complainant against Meta", sent.Subject);
+        Assert.Equal("Dear Sir or Madam,\n\nwe lodge this complaint on behalf of Erased complainant (Erased complainant), under her mandate.", sent.Body);
+        Assert.Equal(submission.Version + 1, sent.Version);
         var answered = await client.GetFromJsonAsync<JsonElement>($"/v1/letters/{reply.Id()}");
         Assert.Equal("We have received the complaint of Ms Erased complainant, Erased complainant, and will examine it.", answered.GetProperty("body").GetString()!.Trim());
         Assert.Equal("Acknowledgement Erased complainant.pdf", answered.GetProperty("attachments")[0].GetProperty("fileName").GetString());
@@ -65,7 +65,7 @@ public sealed class EraseComplainantTests(CaseApiFactory api) : IClassFixture<Ca
         Assert.Equal(0, await superUser.QuerySingleAsync<long>("SELECT count(*) FROM letter_originals WHERE letter_id = @id", new { id = reply.Id() }));
         Assert.Equal(0, await superUser.QuerySingleAsync<long>(
             "SELECT count(*) FROM letters WHERE id = ANY(@ids) AND (subject || coalesce(body, '')) ILIKE ANY(ARRAY['%jane doe%', '%jane@example.org%'])",
-            new { ids = new[] { submission.Id(), reply.Id() } }));
+            new { ids = new[] { submission.Id, reply.Id() } }));
     }
 
     private static readonly byte[] Pdf = "%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"u8.ToArray();

@@ -1,4 +1,6 @@
 using System.Globalization;
+using CaseApi.Features.Complaints;
+using CaseApi.Features.Deadlines;
 using CaseApi.Features.Demo;
 
 namespace CaseApi.Tests.Features.Complaints;
@@ -43,11 +45,10 @@ public sealed class ProceduralRegulationTests : IAsyncLifetime
 
         Assert.Equal([("gdpr.art78_2", "2027-07-02"), ("gdpr_proc.admissibility", "2027-04-16"), ("gdpr_proc.transmission", "2027-05-14")],
             deadlines.Select(Summary).OrderBy(d => d.Rule, StringComparer.Ordinal));
-        var admissibility = deadlines.Single(d => d.GetProperty("rule").GetString() == "gdpr_proc.admissibility");
-        Assert.Equal(("procedural", "open", Dpc), (admissibility.GetProperty("kind").GetString(), admissibility.GetProperty("status").GetString(),
-            admissibility.GetProperty("dpaId").GetGuid()));
-        Assert.Contains("Reg. (EU) 2025/2518 Art. 4(2)", admissibility.GetProperty("computation").GetString(), StringComparison.Ordinal);
-        Assert.Contains("IE", admissibility.GetProperty("computation").GetString(), StringComparison.Ordinal);
+        var admissibility = deadlines.Single(d => d.Rule == "gdpr_proc.admissibility");
+        Assert.Equal((DeadlineKind.Procedural, DeadlineStatus.Open, Dpc), (admissibility.Kind, admissibility.Status, admissibility.DpaId));
+        Assert.Contains("Reg. (EU) 2025/2518 Art. 4(2)", admissibility.Computation, StringComparison.Ordinal);
+        Assert.Contains("IE", admissibility.Computation, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,19 +81,17 @@ public sealed class ProceduralRegulationTests : IAsyncLifetime
 
         var after = await DeadlinesAsync(client, complaint);
         var met = DateTimeOffset.Parse("2027-04-29T08:00:00Z", CultureInfo.InvariantCulture);
-        Assert.All(after.Where(d => d.GetProperty("rule").GetString()!.StartsWith("gdpr_proc.", StringComparison.Ordinal)),
-            d => Assert.Equal(("met", met), (d.GetProperty("status").GetString(), d.GetProperty("metAt").GetDateTimeOffset())));
-        Assert.Equal(2, after.Count(d => d.GetProperty("rule").GetString()!.StartsWith("gdpr_proc.", StringComparison.Ordinal)));
-        Assert.Contains(after, d => d.GetProperty("rule").GetString() == "gdpr.art78_2" && d.GetProperty("status").GetString() == "open"
-            && d.GetProperty("dpaId").GetGuid() == Dpc && d.GetProperty("dueDate").GetString() == "2027-07-29");
+        Assert.All(after.Where(d => d.Rule.StartsWith("gdpr_proc.", StringComparison.Ordinal)), d => Assert.Equal((DeadlineStatus.Met, met), (d.Status, d.MetAt)));
+        Assert.Equal(2, after.Count(d => d.Rule.StartsWith("gdpr_proc.", StringComparison.Ordinal)));
+        Assert.Contains(after, d => d.Rule == "gdpr.art78_2" && d.Status == DeadlineStatus.Open && d.DpaId == Dpc && d.DueDate == DateOnly.Parse("2027-07-29"));
     }
 
     [Theory]
-    [InlineData("decided", "met", "waived")]
-    [InlineData("under_investigation", "met", "open")]
-    [InlineData("withdrawn", "waived", "waived")]
+    [InlineData("decided", DeadlineStatus.Met, DeadlineStatus.Waived)]
+    [InlineData("under_investigation", DeadlineStatus.Met, DeadlineStatus.Open)]
+    [InlineData("withdrawn", DeadlineStatus.Waived, DeadlineStatus.Waived)]
     public async Task Art_4_the_authority_s_answer_ends_the_admissibility_period_and_a_decision_or_withdrawal_the_transmission(
-        string step, string admissibility, string transmission)
+        string step, DeadlineStatus admissibility, DeadlineStatus transmission)
     {
         // Lodged Friday 2 April 2027 with the DPC; the step on Wednesday 7 April 2027, inside both periods. A decision (an inadmissibility
         // declaration is one) answers Art. 4(2) and leaves nothing to transmit; an investigation by the authority lodged with shows the
@@ -149,19 +148,17 @@ public sealed class ProceduralRegulationTests : IAsyncLifetime
 
         var deadlines = await DeadlinesAsync(client, complaint);
         Assert.Equal([("gdpr.art78_2", "2027-07-05"), ("gdpr_proc.admissibility", "2027-04-19"), ("gdpr_proc.investigation", "2027-05-10"),
-            ("gdpr_proc.transmission", "2027-05-17")], deadlines.Select(d => (d.GetProperty("rule").GetString()!,
-                d.GetProperty("rule").GetString() == "gdpr_proc.investigation" ? d.GetProperty("startsOn").GetString()! : d.GetProperty("dueDate").GetString()!))
-            .OrderBy(d => d.Item1, StringComparer.Ordinal));
-        var investigation = deadlines.Single(d => d.GetProperty("rule").GetString() == "gdpr_proc.investigation");
-        Assert.Equal(("2028-08-10", "open", Dpc), (investigation.GetProperty("dueDate").GetString(), investigation.GetProperty("status").GetString(),
-            investigation.GetProperty("dpaId").GetGuid()));
-        Assert.Contains("Reg. (EU) 2025/2518 Art. 12", investigation.GetProperty("computation").GetString(), StringComparison.Ordinal);
-        Assert.Contains("(Art. 36)", investigation.GetProperty("computation").GetString(), StringComparison.Ordinal);
+            ("gdpr_proc.transmission", "2027-05-17")],
+            deadlines.Select(d => (d.Rule, $"{(d.Rule == "gdpr_proc.investigation" ? d.StartsOn : d.DueDate):O}")).OrderBy(d => d.Item1, StringComparer.Ordinal));
+        var investigation = deadlines.Single(d => d.Rule == "gdpr_proc.investigation");
+        Assert.Equal((DateOnly.Parse("2028-08-10"), DeadlineStatus.Open, Dpc), (investigation.DueDate, investigation.Status, investigation.DpaId));
+        Assert.Contains("Reg. (EU) 2025/2518 Art. 12", investigation.Computation, StringComparison.Ordinal);
+        Assert.Contains("(Art. 36)", investigation.Computation, StringComparison.Ordinal);
 
         MoveClockTo("2027-06-02T09:00:00Z");
         await StepAsync(client, complaint, new { to = "transferred", at = "2027-06-01T10:00:00+02:00", transferredToDpaId = Hamburg });
 
-        Assert.Equal("waived", Status(await DeadlinesAsync(client, complaint), "gdpr_proc.investigation"));
+        Assert.Equal(DeadlineStatus.Waived, Status(await DeadlinesAsync(client, complaint), "gdpr_proc.investigation"));
     }
 
     [Fact]
@@ -173,17 +170,15 @@ public sealed class ProceduralRegulationTests : IAsyncLifetime
         var (client, complaint) = await LodgedAsync(Dpc, "2027-04-03");
         MoveClockTo("2027-12-01T09:00:00Z");
         await StepAsync(client, complaint, new { to = "under_investigation", at = "2027-11-30T10:00:00+01:00" });
-        var investigation = (await DeadlinesAsync(client, complaint)).Single(d => d.GetProperty("rule").GetString() == "gdpr_proc.investigation");
-        Assert.Equal("2029-02-28", investigation.GetProperty("dueDate").GetString());
+        var investigation = (await DeadlinesAsync(client, complaint)).Single(d => d.Rule == "gdpr_proc.investigation");
+        Assert.Equal(DateOnly.Parse("2029-02-28"), investigation.DueDate);
 
         var tooLong = await ExtendAsync(client, investigation, "P13M");
         var problem = await ProblemAssert.IsProblemAsync(tooLong, HttpStatusCode.Conflict, "extension_not_allowed");
         Assert.Equal(("longer_than_maximum", "gdpr_proc.investigation"), (problem.GetProperty("reason").GetString(), problem.GetProperty("ruleCode").GetString()));
 
-        var extended = await ExtendAsync(client, investigation, "P12M");
-        Assert.Equal(HttpStatusCode.OK, extended.StatusCode);
-        var afterExtension = await extended.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("2030-02-28", afterExtension.GetProperty("dueDate").GetString());
+        var afterExtension = await ExtendAsync(client, investigation, "P12M").ReadAsync<DeadlineDto>();
+        Assert.Equal(DateOnly.Parse("2030-02-28"), afterExtension.DueDate);
 
         var second = await ExtendAsync(client, afterExtension, "P1D");
         Assert.Equal("second_extension", (await ProblemAssert.IsProblemAsync(second, HttpStatusCode.Conflict, "extension_not_allowed")).GetProperty("reason").GetString());
@@ -200,39 +195,37 @@ public sealed class ProceduralRegulationTests : IAsyncLifetime
         await StepAsync(client, complaint, new { to = "under_investigation", at = "2027-06-30T10:00:00+02:00", simpleCooperation = true });
 
         var deadlines = await DeadlinesAsync(client, complaint);
-        Assert.DoesNotContain(deadlines, d => d.GetProperty("rule").GetString() == "gdpr_proc.investigation");
-        var simple = deadlines.Single(d => d.GetProperty("rule").GetString() == "gdpr_proc.simple_cooperation");
-        Assert.Equal("2028-06-30", simple.GetProperty("dueDate").GetString());
+        Assert.DoesNotContain(deadlines, d => d.Rule == "gdpr_proc.investigation");
+        var simple = deadlines.Single(d => d.Rule == "gdpr_proc.simple_cooperation");
+        Assert.Equal(DateOnly.Parse("2028-06-30"), simple.DueDate);
         Assert.Equal("not_extendable",
             (await ProblemAssert.IsProblemAsync(await ExtendAsync(client, simple, "P1M"), HttpStatusCode.Conflict, "extension_not_allowed")).GetProperty("reason").GetString());
 
         MoveClockTo("2028-07-04T09:00:00Z");
         await StepAsync(client, complaint, new { to = "decided", at = "2028-07-03T10:00:00+02:00", outcome = "upheld" });
 
-        Assert.Equal("met", Status(await DeadlinesAsync(client, complaint), "gdpr_proc.simple_cooperation"));
+        Assert.Equal(DeadlineStatus.Met, Status(await DeadlinesAsync(client, complaint), "gdpr_proc.simple_cooperation"));
     }
 
     [Fact]
     public async Task Only_the_under_investigation_step_says_whether_the_simple_cooperation_procedure_applies()
     {
         var (client, complaint) = await LodgedAsync(Dpc, "2027-04-03");
-        var current = await client.GetFromJsonAsync<JsonElement>($"/v1/complaints/{complaint.Id()}");
+        var current = await client.GetAsync<ComplaintDto>($"/v1/complaints/{complaint.Id}");
 
-        var response = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id()}/transitions",
-            new { to = "acknowledged", simpleCooperation = true }, current.GetProperty("version").GetInt32());
+        var response = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id}/transitions",
+            new { to = "acknowledged", simpleCooperation = true }, current.Version);
 
         await ProblemAssert.NamesInvalidFieldAsync(response, "simpleCooperation");
     }
 
-    private static Task<HttpResponseMessage> ExtendAsync(HttpClient client, JsonElement deadline, string period) =>
-        client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{deadline.Id()}/extend",
-            new { period, reason = "The lead authority extended its investigation for complexity (Reg. (EU) 2025/2518 Art. 12)." }, deadline.GetProperty("version").GetInt32());
+    private static Task<HttpResponseMessage> ExtendAsync(HttpClient client, DeadlineDto deadline, string period) =>
+        client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{deadline.Id}/extend",
+            new { period, reason = "The lead authority extended its investigation for complexity (Reg. (EU) 2025/2518 Art. 12)." }, deadline.Version);
 
-    private static string? Status(JsonElement[] deadlines, string rule) =>
-        deadlines.Single(d => d.GetProperty("rule").GetString() == rule).GetProperty("status").GetString();
+    private static DeadlineStatus Status(DeadlineDto[] deadlines, string rule) => deadlines.Single(d => d.Rule == rule).Status;
 
-    private static (string Rule, string DueDate) Summary(JsonElement deadline) =>
-        (deadline.GetProperty("rule").GetString()!, deadline.GetProperty("dueDate").GetString()!);
+    private static (string Rule, string DueDate) Summary(DeadlineDto deadline) => (deadline.Rule, $"{deadline.DueDate:O}");
 
     private async Task<HttpClient> OrganisationAsync()
     {
@@ -240,38 +233,31 @@ public sealed class ProceduralRegulationTests : IAsyncLifetime
         return api.ClientFor(organisation.AdminKeySecret);
     }
 
-    private async Task<(HttpClient Client, JsonElement Complaint)> LodgedAsync(Guid dpaId, string filedOn)
+    private async Task<(HttpClient Client, ComplaintDto Complaint)> LodgedAsync(Guid dpaId, string filedOn)
     {
         MoveClockTo($"{filedOn}T12:00:00Z");
         var client = await OrganisationAsync();
         return (client, await ComplaintAsync(client, dpaId, filedOn));
     }
 
-    private static async Task<JsonElement> ComplaintAsync(HttpClient client, Guid dpaId, string? filedOn)
+    private static async Task<ComplaintDto> ComplaintAsync(HttpClient client, Guid dpaId, string? filedOn)
     {
         var defendant = await client.DefendantAsync();
         var @case = await client.CaseAsync(null, defendant.Id());
-        return await client.CreatedAsync($"/v1/cases/{@case.Id()}/complaints", new
+        return await client.CreatedAsync<ComplaintDto>($"/v1/cases/{@case.Id()}/complaints", new
         {
             defendantId = defendant.Id(), dpaId, onBehalfOf = "organisation", filedOn,
         });
     }
 
-    private static async Task<JsonElement> StepAsync(HttpClient client, JsonElement complaint, object step)
+    private static async Task<ComplaintDto> StepAsync(HttpClient client, ComplaintDto complaint, object step)
     {
-        var current = await client.GetFromJsonAsync<JsonElement>($"/v1/complaints/{complaint.Id()}");
-        var response = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id()}/transitions", step, current.GetProperty("version").GetInt32());
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement;
+        var current = await client.GetAsync<ComplaintDto>($"/v1/complaints/{complaint.Id}");
+        return await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id}/transitions", step, current.Version).ReadAsync<ComplaintDto>();
     }
 
-    private static async Task<JsonElement[]> DeadlinesAsync(HttpClient client, JsonElement complaint)
-    {
-        var deadlines = await client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={complaint.GetProperty("caseId").GetGuid()}&limit=200");
-        return deadlines.GetProperty("items").EnumerateArray().Where(d => d.GetProperty("complaintId").ValueKind != JsonValueKind.Null
-            && d.GetProperty("complaintId").GetGuid() == complaint.Id()).ToArray();
-    }
+    private static async Task<DeadlineDto[]> DeadlinesAsync(HttpClient client, ComplaintDto complaint) =>
+        (await client.ItemsAsync<DeadlineDto>($"/v1/deadlines?caseId={complaint.CaseId}&limit=200")).Where(d => d.ComplaintId == complaint.Id).ToArray();
 
     private void MoveClockTo(string instant)
     {

@@ -14,7 +14,7 @@ public sealed class AttachmentTests(CaseApiFactory api) : IClassFixture<CaseApiF
         var world = await Letters.WorldAsync(api);
         var letter = await world.DraftAsync();
 
-        var response = await world.Client.PostAsync($"/v1/letters/{letter.Id()}/attachments", Upload(Pdf, "abmahnung.pdf", "application/pdf"));
+        var response = await world.Client.PostAsync($"/v1/letters/{letter.Id}/attachments", Upload(Pdf, "abmahnung.pdf", "application/pdf"));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var attachment = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -24,7 +24,7 @@ public sealed class AttachmentTests(CaseApiFactory api) : IClassFixture<CaseApiF
         Assert.Equal(Pdf, await download.Content.ReadAsByteArrayAsync());
         Assert.Equal("application/pdf", download.Content.Headers.ContentType?.MediaType);
         Assert.Contains("abmahnung.pdf", download.Content.Headers.ContentDisposition?.ToString(), StringComparison.Ordinal);
-        var withAttachment = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/letters/{letter.Id()}");
+        var withAttachment = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/letters/{letter.Id}");
         Assert.Single(withAttachment.GetProperty("attachments").EnumerateArray());
     }
 
@@ -36,10 +36,10 @@ public sealed class AttachmentTests(CaseApiFactory api) : IClassFixture<CaseApiF
         var big = new byte[26 * 1024 * 1024];
         Pdf.CopyTo(big, 0);
 
-        var response = await world.Client.PostAsync($"/v1/letters/{letter.Id()}/attachments", Upload(big, "huge.pdf", "application/pdf"));
+        var response = await world.Client.PostAsync($"/v1/letters/{letter.Id}/attachments", Upload(big, "huge.pdf", "application/pdf"));
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
-        Assert.Equal(0, await CountAsync(letter.Id()));
+        Assert.Equal(0, await CountAsync(letter.Id));
     }
 
     [Theory]
@@ -52,10 +52,10 @@ public sealed class AttachmentTests(CaseApiFactory api) : IClassFixture<CaseApiF
         var letter = await world.DraftAsync();
         byte[] executable = [(byte)'M', (byte)'Z', 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00];
 
-        var response = await world.Client.PostAsync($"/v1/letters/{letter.Id()}/attachments", Upload(executable, fileName, contentType));
+        var response = await world.Client.PostAsync($"/v1/letters/{letter.Id}/attachments", Upload(executable, fileName, contentType));
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_attachment_type");
-        Assert.Equal(0, await CountAsync(letter.Id()));
+        Assert.Equal(0, await CountAsync(letter.Id));
     }
 
     [Theory]
@@ -67,7 +67,7 @@ public sealed class AttachmentTests(CaseApiFactory api) : IClassFixture<CaseApiF
         var letter = await world.DraftAsync();
         byte[] content = expected == "image/png" ? [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] : "Telefonnotiz: Rückruf am 12. Mai."u8.ToArray();
 
-        var response = await world.Client.PostAsync($"/v1/letters/{letter.Id()}/attachments", Upload(content, fileName, "application/octet-stream"));
+        var response = await world.Client.PostAsync($"/v1/letters/{letter.Id}/attachments", Upload(content, fileName, "application/octet-stream"));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(expected, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("contentType").GetString());
@@ -79,7 +79,7 @@ public sealed class AttachmentTests(CaseApiFactory api) : IClassFixture<CaseApiF
         var world = await Letters.WorldAsync(api);
         var letter = await world.DraftAsync();
 
-        var response = await world.Client.PostAsync($"/v1/letters/{letter.Id()}/attachments", Upload(Pdf, "notes.exe", "application/pdf"));
+        var response = await world.Client.PostAsync($"/v1/letters/{letter.Id}/attachments", Upload(Pdf, "notes.exe", "application/pdf"));
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_attachment_type");
     }

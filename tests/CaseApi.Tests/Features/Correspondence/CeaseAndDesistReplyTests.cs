@@ -1,3 +1,8 @@
+using CaseApi.Features.Correspondence;
+using CaseApi.Features.Deadlines;
+using CaseApi.Features.Obligations;
+using CaseApi.Features.Timeline;
+
 namespace CaseApi.Tests.Features.Correspondence;
 
 /// <summary>
@@ -22,15 +27,20 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
     private static Task<JsonElement> KnowledgeAsync(Letters.World world) =>
         world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/deadline-triggers", new { kind = "infringement_known", occurredOn = "2025-04-28" });
 
-    private static Task<JsonElement> ClassifiedReplyAsync(Letters.World world, Guid inReplyTo, object ceaseAndDesistReply) =>
-        world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+    private static Task<LetterDto> ClassifiedReplyAsync(Letters.World world, Guid inReplyTo, object ceaseAndDesistReply) =>
+        world.Client.CreatedAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters", new
         {
             direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email",
             subject = "Re: Abmahnung", inReplyTo, receivedAt = "2025-04-30T10:30:00+02:00", ceaseAndDesistReply,
         });
 
-    private static async Task<JsonElement[]> TimelineAsync(Letters.World world) =>
-        (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/timeline?limit=200")).GetProperty("items").EnumerateArray().ToArray();
+    private static Task<IReadOnlyList<GetCaseTimeline.TimelineEntryDto>> TimelineAsync(Letters.World world) =>
+        world.Client.ItemsAsync<GetCaseTimeline.TimelineEntryDto>($"/v1/cases/{world.CaseId}/timeline?limit=200");
+
+    private static async Task<DeadlineStatus> StatusAsync(Letters.World world, Guid deadlineId) =>
+        (await world.Client.GetAsync<DeadlineDto>($"/v1/deadlines/{deadlineId}")).Status;
+
+    private static Task<GetDeadlinesOverview.OverviewDto> OverviewAsync(Letters.World world) => world.Client.GetAsync<GetDeadlinesOverview.OverviewDto>("/v1/deadlines/overview");
 
     /// <summary>The feed's event types once it shows <paramref name="written"/>, the last event the step under test wrote.</summary>
     private static Task<string[]> EventTypesAsync(Letters.World world, string written) => ChangeFeed.TypesAsync(world.Client, written);
@@ -41,15 +51,14 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
         var world = await WorldAsync();
         await KnowledgeAsync(world);
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D");
-        Assert.Equal("2025-05-14", sent.GetProperty("deadline").GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2025-05-14"), sent.Deadline!.DueDate);
 
-        await ClassifiedReplyAsync(world, sent.Id(), new { kind = "refusal" });
+        await ClassifiedReplyAsync(world, sent.Id, new { kind = "refusal" });
 
-        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
-        Assert.Equal("refused", deadline.GetProperty("status").GetString());
-        Assert.Equal(JsonValueKind.Null, deadline.GetProperty("metAt").ValueKind);
-        var escalation = (await TimelineAsync(world)).Single(e => e.GetProperty("kind").GetString() == "case.escalated");
-        var summary = escalation.GetProperty("summary").GetString()!;
+        var deadline = await world.Client.GetAsync<DeadlineDto>($"/v1/deadlines/{sent.Deadline!.Id}");
+        Assert.Equal(DeadlineStatus.Refused, deadline.Status);
+        Assert.Null(deadline.MetAt);
+        var summary = (await TimelineAsync(world)).Single(e => e.Kind == "case.escalated").Summary;
         Assert.Contains("preliminary injunction", summary, StringComparison.Ordinal);
         Assert.Contains("by 2025-05-28", summary, StringComparison.Ordinal);
         var events = await EventTypesAsync(world, "case.escalated");
@@ -58,7 +67,7 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
         Assert.DoesNotContain("deadline.met", events);
         // 14 May plus a reminder to 22 May ends before the window's 28 May: no warning.
         Assert.DoesNotContain("deadline.urgency_window_at_risk", events);
-        Assert.Empty((await world.Client.GetFromJsonAsync<JsonElement>("/v1/deadlines/overview")).GetProperty("urgencyWarnings").EnumerateArray());
+        Assert.Empty((await OverviewAsync(world)).UrgencyWarnings);
     }
 
     [Fact]
@@ -67,10 +76,10 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
         var world = await WorldAsync();
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D");
 
-        await ClassifiedReplyAsync(world, sent.Id(), new { kind = "declaration", penalty = new { kind = "hamburger_brauch" }, acceptedAsAdequate = false });
+        await ClassifiedReplyAsync(world, sent.Id, new { kind = "declaration", penalty = new { kind = "hamburger_brauch" }, acceptedAsAdequate = false });
 
-        Assert.Equal("refused", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}")).GetProperty("status").GetString());
-        var summary = (await TimelineAsync(world)).Single(e => e.GetProperty("kind").GetString() == "case.escalated").GetProperty("summary").GetString()!;
+        Assert.Equal(DeadlineStatus.Refused, await StatusAsync(world, sent.Deadline!.Id));
+        var summary = (await TimelineAsync(world)).Single(e => e.Kind == "case.escalated").Summary;
         Assert.DoesNotContain("preliminary injunction", summary, StringComparison.Ordinal);
         Assert.Contains("no urgency window is open", summary, StringComparison.Ordinal);
     }
@@ -82,17 +91,17 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
         await KnowledgeAsync(world);
 
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P21D");
-        Assert.Equal("2025-05-21", sent.GetProperty("deadline").GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2025-05-21"), sent.Deadline!.DueDate);
 
-        var warning = (await world.Client.GetFromJsonAsync<JsonElement>("/v1/deadlines/overview")).GetProperty("urgencyWarnings").EnumerateArray().Single();
-        Assert.Equal(sent.GetProperty("deadline").Id(), warning.GetProperty("deadlineId").GetGuid());
-        Assert.Equal("2025-05-28", warning.GetProperty("urgencyWindowDueDate").GetString());
-        Assert.Equal("2025-05-30", warning.GetProperty("reminderDueDate").GetString());
+        var warning = (await OverviewAsync(world)).UrgencyWarnings.Single();
+        Assert.Equal(sent.Deadline.Id, warning.DeadlineId);
+        Assert.Equal(DateOnly.Parse("2025-05-28"), warning.UrgencyWindowDueDate);
+        Assert.Equal(DateOnly.Parse("2025-05-30"), warning.ReminderDueDate);
         // Recording the same knowledge again opens a second window; the deadline was warned about already.
         await KnowledgeAsync(world);
-        var feed = await ChangeFeed.ItemsAsync(world.Client, items => items.Count(e => e.GetProperty("type").GetString() == "deadline.created"
-            && e.GetProperty("data").GetProperty("rule").GetString() == "uwg.urgency_window") == 2, "the second urgency window in the change feed");
-        Assert.Single(feed, e => e.GetProperty("type").GetString() == "deadline.urgency_window_at_risk");
+        var feed = await ChangeFeed.ItemsAsync(world.Client, items => items.Count(e => e.Type == "deadline.created"
+            && e.Data.As<DeadlineDto>().Rule == "uwg.urgency_window") == 2, "the second urgency window in the change feed");
+        Assert.Single(feed, e => e.Type == "deadline.urgency_window_at_risk");
     }
 
     [Fact]
@@ -113,17 +122,17 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
         var world = await WorldAsync();
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D");
 
-        var reply = await ClassifiedReplyAsync(world, sent.Id(),
+        var reply = await ClassifiedReplyAsync(world, sent.Id,
             new { kind = "declaration", penalty = new { kind = "fixed", amount = 5100, currency = "EUR" }, acceptedAsAdequate = true });
 
-        Assert.Equal("declaration", reply.GetProperty("ceaseAndDesistReply").GetProperty("kind").GetString());
-        Assert.Equal("met", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}")).GetProperty("status").GetString());
-        var obligation = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/obligations")).EnumerateArray().Single();
-        Assert.Equal(reply.Id(), obligation.GetProperty("letterId").GetGuid());
-        Assert.Equal(world.DefendantId, obligation.GetProperty("defendantId").GetGuid());
-        Assert.Equal("fixed", obligation.GetProperty("penalty").GetProperty("kind").GetString());
-        Assert.Equal(5100m, obligation.GetProperty("penalty").GetProperty("amount").GetDecimal());
-        Assert.Equal("2025-04-30", obligation.GetProperty("signedOn").GetString());
+        Assert.Equal(CeaseAndDesistReplyKind.Declaration, reply.CeaseAndDesistReply!.Kind);
+        Assert.Equal(DeadlineStatus.Met, await StatusAsync(world, sent.Deadline!.Id));
+        var obligation = (await world.Client.GetAsync<ObligationDto[]>($"/v1/cases/{world.CaseId}/obligations")).Single();
+        Assert.Equal(reply.Id, obligation.LetterId);
+        Assert.Equal(world.DefendantId, obligation.DefendantId);
+        Assert.Equal(PenaltyKind.Fixed, obligation.Penalty.Kind);
+        Assert.Equal(5100m, obligation.Penalty.Amount);
+        Assert.Equal(DateOnly.Parse("2025-04-30"), obligation.SignedOn);
     }
 
     [Fact]
@@ -133,12 +142,12 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
         var first = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D");
         var second = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D");
 
-        await ClassifiedReplyAsync(world, first.Id(), new { kind = "partial_declaration", penalty = new { kind = "fixed", amount = 1000, currency = "EUR" } });
-        await ClassifiedReplyAsync(world, second.Id(), new { kind = "extension_request", requestedUntil = "2025-05-21" });
+        await ClassifiedReplyAsync(world, first.Id, new { kind = "partial_declaration", penalty = new { kind = "fixed", amount = 1000, currency = "EUR" } });
+        await ClassifiedReplyAsync(world, second.Id, new { kind = "extension_request", requestedUntil = "2025-05-21" });
 
-        Assert.Equal("refused", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{first.GetProperty("deadline").Id()}")).GetProperty("status").GetString());
-        Assert.Equal("open", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{second.GetProperty("deadline").Id()}")).GetProperty("status").GetString());
-        Assert.Empty((await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/obligations")).EnumerateArray());
+        Assert.Equal(DeadlineStatus.Refused, await StatusAsync(world, first.Deadline!.Id));
+        Assert.Equal(DeadlineStatus.Open, await StatusAsync(world, second.Deadline!.Id));
+        Assert.Empty(await world.Client.GetAsync<ObligationDto[]>($"/v1/cases/{world.CaseId}/obligations"));
     }
 
     [Fact]
@@ -150,14 +159,14 @@ public sealed class CeaseAndDesistReplyTests(CaseApiFactory api) : IClassFixture
 
         var missing = await world.Client.PostAsJsonAsync($"/v1/cases/{world.CaseId}/letters", new
         {
-            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Re", inReplyTo = sent.Id(),
+            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Re", inReplyTo = sent.Id,
             receivedAt = "2025-04-30T10:30:00+02:00", ceaseAndDesistReply = new { kind = "declaration", acceptedAsAdequate = true },
         });
         await ProblemAssert.NamesInvalidFieldAsync(missing, "ceaseAndDesistReply.penalty");
 
         var other = await world.Client.PostAsJsonAsync($"/v1/cases/{world.CaseId}/letters", new
         {
-            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Re", inReplyTo = request.Id(),
+            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Re", inReplyTo = request.Id,
             receivedAt = "2025-04-30T10:30:00+02:00", ceaseAndDesistReply = new { kind = "refusal" },
         });
         await ProblemAssert.IsProblemAsync(other, HttpStatusCode.UnprocessableEntity, "not_a_cease_and_desist_letter");

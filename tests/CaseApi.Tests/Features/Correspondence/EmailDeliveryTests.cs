@@ -1,4 +1,6 @@
 using CaseApi.Features.Correspondence;
+using CaseApi.Features.Deadlines;
+using CaseApi.Infrastructure.Json;
 using CaseApi.Tests.Features.Organisations;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,21 +46,21 @@ public sealed class EmailDeliveryTests(EmailDeliveryTests.Loopback api, Dovecot 
         var (world, draft) = await EmailDraftAsync();
         var attachment = "%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"u8.ToArray();
         var file = new ByteArrayContent(attachment) { Headers = { ContentType = new("application/pdf") } };
-        using (var uploaded = await world.Client.PostAsync($"/v1/letters/{draft.Id()}/attachments", new MultipartFormDataContent { { file, "file", "vollmacht.pdf" } }))
+        using (var uploaded = await world.Client.PostAsync($"/v1/letters/{draft.Id}/attachments", new MultipartFormDataContent { { file, "file", "vollmacht.pdf" } }))
         {
             Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
         }
 
-        var queued = await SendAsync(world, draft.Id(), new { responsePeriod = "P14D", attachDocument = true });
-        Assert.Equal("sending", queued.GetProperty("status").GetString());
-        Assert.Equal(JsonValueKind.Null, queued.GetProperty("sentAt").ValueKind);
+        var queued = await SendAsync(world, draft.Id, new { responsePeriod = "P14D", attachDocument = true });
+        Assert.Equal(LetterStatus.Sending, queued.Status);
+        Assert.Null(queued.SentAt);
         Assert.Empty(smtp.Accepted);
         api.Clock.Advance(TimeSpan.FromSeconds(3));
         await DispatchAsync();
 
         var (recipients, message) = Assert.Single(smtp.Accepted);
         var token = await MailTokenAsync(world.CaseId);
-        Assert.Equal($"{draft.Id()}@caseapi.invalid", message.MessageId);
+        Assert.Equal($"{draft.Id}@caseapi.invalid", message.MessageId);
         Assert.Equal(["legal@meta.example"], message.To.Mailboxes.Select(m => m.Address));
         Assert.Equal(["cases@ngo.example"], message.From.Mailboxes.Select(m => m.Address));
         Assert.Equal([$"cases+{token}@ngo.example"], message.ReplyTo.Mailboxes.Select(m => m.Address));
@@ -76,14 +78,14 @@ public sealed class EmailDeliveryTests(EmailDeliveryTests.Loopback api, Dovecot 
         Assert.EndsWith("-2026-11-30.pdf", parts[1].FileName, StringComparison.Ordinal);
         Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(Content(parts[1])[..5]), StringComparison.Ordinal);
 
-        var sent = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/letters/{draft.Id()}");
-        Assert.Equal("sent", sent.GetProperty("status").GetString());
-        Assert.Equal($"{draft.Id()}@caseapi.invalid", sent.GetProperty("messageId").GetString());
-        Assert.Equal(new DateTimeOffset(2026, 11, 30, 9, 15, 3, TimeSpan.Zero), sent.GetProperty("sentAt").GetDateTimeOffset());
+        var sent = await LetterAsync(world, draft.Id);
+        Assert.Equal(LetterStatus.Sent, sent.Status);
+        Assert.Equal($"{draft.Id}@caseapi.invalid", sent.MessageId);
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 9, 15, 3, TimeSpan.Zero), sent.SentAt);
         // P14D from Monday 30 November 2026 (the day of sending does not count): Monday 14 December, to 24:00 in Berlin (23:00 UTC).
-        Assert.Equal("2026-12-14", sent.GetProperty("deadline").GetProperty("dueDate").GetString());
-        Assert.Equal(new DateTimeOffset(2026, 12, 14, 23, 0, 0, TimeSpan.Zero), sent.GetProperty("deadline").GetProperty("dueAt").GetDateTimeOffset());
-        Assert.Equal(["letter.sending", "letter.sent"], await EventTypesAsync(draft.Id()));
+        Assert.Equal(DateOnly.Parse("2026-12-14"), sent.Deadline!.DueDate);
+        Assert.Equal(new DateTimeOffset(2026, 12, 14, 23, 0, 0, TimeSpan.Zero), sent.Deadline.DueAt);
+        Assert.Equal(["letter.sending", "letter.sent"], await EventTypesAsync(draft.Id));
     }
 
     [Fact]
@@ -92,27 +94,27 @@ public sealed class EmailDeliveryTests(EmailDeliveryTests.Loopback api, Dovecot 
         var (world, draft) = await EmailDraftAsync();
         smtp.Script(new LoopbackSmtp.Answer(new SmtpResponse((SmtpReplyCode)451, "try later")), new LoopbackSmtp.Answer(new SmtpResponse((SmtpReplyCode)421, "busy")));
         var seen = smtp.MessagesSeen;
-        await SendAsync(world, draft.Id(), new { responsePeriod = "P14D" });
+        await SendAsync(world, draft.Id, new { responsePeriod = "P14D" });
         var queuedAt = api.Clock.GetUtcNow();
 
         await DispatchAsync();
-        Assert.Equal((seen + 1, "sending"), (smtp.MessagesSeen, await StatusAsync(world, draft.Id())));
+        Assert.Equal((seen + 1, LetterStatus.Sending), (smtp.MessagesSeen, await StatusAsync(world, draft.Id)));
         api.Clock.Advance(TimeSpan.FromSeconds(59));
         await DispatchAsync();
         Assert.Equal(seen + 1, smtp.MessagesSeen);
         api.Clock.Advance(TimeSpan.FromSeconds(1));
         await DispatchAsync();
-        Assert.Equal((seen + 2, "sending"), (smtp.MessagesSeen, await StatusAsync(world, draft.Id())));
+        Assert.Equal((seen + 2, LetterStatus.Sending), (smtp.MessagesSeen, await StatusAsync(world, draft.Id)));
         api.Clock.Advance(TimeSpan.FromSeconds(299));
         await DispatchAsync();
         Assert.Equal(seen + 2, smtp.MessagesSeen);
         api.Clock.Advance(TimeSpan.FromSeconds(1));
         await DispatchAsync();
 
-        var sent = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/letters/{draft.Id()}");
-        Assert.Equal((seen + 3, "sent"), (smtp.MessagesSeen, sent.GetProperty("status").GetString()));
-        Assert.Equal(queuedAt + TimeSpan.FromSeconds(360), sent.GetProperty("sentAt").GetDateTimeOffset());
-        Assert.Single(smtp.Accepted, a => a.Message.MessageId == $"{draft.Id()}@caseapi.invalid");
+        var sent = await LetterAsync(world, draft.Id);
+        Assert.Equal((seen + 3, LetterStatus.Sent), (smtp.MessagesSeen, sent.Status));
+        Assert.Equal(queuedAt + TimeSpan.FromSeconds(360), sent.SentAt);
+        Assert.Single(smtp.Accepted, a => a.Message.MessageId == $"{draft.Id}@caseapi.invalid");
     }
 
     [Fact]
@@ -120,29 +122,30 @@ public sealed class EmailDeliveryTests(EmailDeliveryTests.Loopback api, Dovecot 
     {
         var (world, draft) = await EmailDraftAsync();
         smtp.Script(new LoopbackSmtp.Answer(new SmtpResponse((SmtpReplyCode)554, "policy")));
-        await SendAsync(world, draft.Id(), new { responsePeriod = "P14D" });
+        await SendAsync(world, draft.Id, new { responsePeriod = "P14D" });
 
         await DispatchAsync();
 
-        var failed = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/letters/{draft.Id()}");
-        Assert.Equal("failed", failed.GetProperty("status").GetString());
-        Assert.Equal("SMTP: the server refused the message (554).", failed.GetProperty("deliveryFailure").GetString());
-        Assert.Equal(JsonValueKind.Null, failed.GetProperty("deadline").ValueKind);
+        var failed = await LetterAsync(world, draft.Id);
+        Assert.Equal(LetterStatus.Failed, failed.Status);
+        Assert.Equal("SMTP: the server refused the message (554).", failed.DeliveryFailure);
+        Assert.Null(failed.Deadline);
         var alarm = await AlarmAsync(world);
-        Assert.Equal(("open", "procedural", draft.Id().ToString()), (alarm.GetProperty("status").GetString(), alarm.GetProperty("kind").GetString(), alarm.GetProperty("letterId").GetString()));
+        Assert.Equal((DeadlineStatus.Open, DeadlineKind.Procedural, draft.Id), (alarm.Status, alarm.Kind, alarm.LetterId));
         // Due at the end of the day of the failure where the organisation is.
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(api.Clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")).DateTime);
-        Assert.Equal(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), alarm.GetProperty("dueDate").GetString());
+        Assert.Equal(today, alarm.DueDate);
         Assert.StartsWith("CaseApi could not deliver the e-mail letter \"Unterlassungsaufforderung\" (SMTP: the server refused the message (554).)",
-            alarm.GetProperty("computation").GetString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(SmtpPassword, failed.ToString(), StringComparison.Ordinal);
+            alarm.Computation, StringComparison.Ordinal);
+        // The strict read took every field of the body, so the letter written back holds all of it.
+        Assert.DoesNotContain(SmtpPassword, JsonSerializer.Serialize(failed, JsonSetup.Api), StringComparison.Ordinal);
 
-        await SendAsync(world, draft.Id(), new { responsePeriod = "P14D" }, failed.GetProperty("version").GetInt32());
+        await SendAsync(world, draft.Id, new { responsePeriod = "P14D" }, failed.Version);
         await DispatchAsync();
 
-        Assert.Equal("sent", await StatusAsync(world, draft.Id()));
-        Assert.Equal("met", (await AlarmAsync(world)).GetProperty("status").GetString());
-        Assert.Equal(["letter.sending", "letter.delivery_failed", "letter.sending", "letter.sent"], await EventTypesAsync(draft.Id()));
+        Assert.Equal(LetterStatus.Sent, await StatusAsync(world, draft.Id));
+        Assert.Equal(DeadlineStatus.Met, (await AlarmAsync(world)).Status);
+        Assert.Equal(["letter.sending", "letter.delivery_failed", "letter.sending", "letter.sent"], await EventTypesAsync(draft.Id));
     }
 
     [Fact]
@@ -153,18 +156,18 @@ public sealed class EmailDeliveryTests(EmailDeliveryTests.Loopback api, Dovecot 
         smtp.Clock = () => acceptedAt;
         smtp.Script(new LoopbackSmtp.Answer(Drop: true));
         var seen = smtp.MessagesSeen;
-        await SendAsync(world, draft.Id(), new { responsePeriod = "P14D" });
+        await SendAsync(world, draft.Id, new { responsePeriod = "P14D" });
 
         await DispatchAsync();
-        Assert.Equal("sending", await StatusAsync(world, draft.Id()));
+        Assert.Equal(LetterStatus.Sending, await StatusAsync(world, draft.Id));
         api.Clock.Advance(TimeSpan.FromSeconds(60));
         await DispatchAsync();
 
-        var sent = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/letters/{draft.Id()}");
-        Assert.Equal("sent", sent.GetProperty("status").GetString());
-        Assert.Equal(acceptedAt, sent.GetProperty("sentAt").GetDateTimeOffset());
+        var sent = await LetterAsync(world, draft.Id);
+        Assert.Equal(LetterStatus.Sent, sent.Status);
+        Assert.Equal(acceptedAt, sent.SentAt);
         // P14D from Monday 5 January 2026: Monday 19 January.
-        Assert.Equal("2026-01-19", sent.GetProperty("deadline").GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2026-01-19"), sent.Deadline!.DueDate);
         Assert.Equal(seen + 1, smtp.MessagesSeen);
     }
 
@@ -174,20 +177,20 @@ public sealed class EmailDeliveryTests(EmailDeliveryTests.Loopback api, Dovecot 
         var (world, draft) = await EmailDraftAsync(imapPort: TestCertificate.FreePort());
         smtp.Script(new LoopbackSmtp.Answer(Store: false, Drop: true));
         var seen = smtp.MessagesSeen;
-        await SendAsync(world, draft.Id(), new { responsePeriod = "P14D" });
+        await SendAsync(world, draft.Id, new { responsePeriod = "P14D" });
 
         await DispatchAsync();
         foreach (var pause in new[] { 60, 60, 300 })
         {
-            Assert.Equal("sending", await StatusAsync(world, draft.Id()));
+            Assert.Equal(LetterStatus.Sending, await StatusAsync(world, draft.Id));
             api.Clock.Advance(TimeSpan.FromSeconds(pause));
             await DispatchAsync();
         }
 
-        var failed = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/letters/{draft.Id()}");
-        Assert.Equal("failed", failed.GetProperty("status").GetString());
-        Assert.StartsWith("Outcome unknown: the connection broke off before the server confirmed attempt 1", failed.GetProperty("deliveryFailure").GetString(), StringComparison.Ordinal);
-        Assert.Equal("open", (await AlarmAsync(world)).GetProperty("status").GetString());
+        var failed = await LetterAsync(world, draft.Id);
+        Assert.Equal(LetterStatus.Failed, failed.Status);
+        Assert.StartsWith("Outcome unknown: the connection broke off before the server confirmed attempt 1", failed.DeliveryFailure, StringComparison.Ordinal);
+        Assert.Equal(DeadlineStatus.Open, (await AlarmAsync(world)).Status);
         api.Clock.Advance(TimeSpan.FromDays(1));
         await DispatchAsync();
         Assert.Equal(seen + 1, smtp.MessagesSeen);
@@ -199,15 +202,14 @@ public sealed class EmailDeliveryTests(EmailDeliveryTests.Loopback api, Dovecot 
         var (world, draft) = await EmailDraftAsync(recipient: null);
         var seen = smtp.MessagesSeen;
 
-        using var missing = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id()}/send", new { responsePeriod = "P14D" }, 1);
+        using var missing = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id}/send", new { responsePeriod = "P14D" }, 1);
         var problem = await ProblemAssert.IsProblemAsync(missing, HttpStatusCode.UnprocessableEntity, "recipient_address_missing");
         Assert.Equal("recipientAddress", problem.GetProperty("field").GetString());
 
-        using var recorded = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id()}/send",
+        using var recorded = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id}/send",
             new { sentAt = "2025-12-30T10:00:00+01:00", responsePeriod = "P14D" }, 1);
-        Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);
-        var letter = await recorded.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(("sent", "2026-01-13"), (letter.GetProperty("status").GetString(), letter.GetProperty("deadline").GetProperty("dueDate").GetString()));
+        var letter = await recorded.ReadAsync<LetterDto>();
+        Assert.Equal((LetterStatus.Sent, DateOnly.Parse("2026-01-13")), (letter.Status, letter.Deadline?.DueDate));
         await DispatchAsync();
         Assert.Equal(seen, smtp.MessagesSeen);
     }
@@ -216,7 +218,7 @@ public sealed class EmailDeliveryTests(EmailDeliveryTests.Loopback api, Dovecot 
     public async Task A_letter_goes_to_the_address_set_on_the_draft_and_without_one_to_the_defendant_s_or_the_authority_s_published_address()
     {
         var (world, draft) = await EmailDraftAsync(recipient: null);
-        var toDefendant = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+        var toDefendant = await world.Client.CreatedAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters", new
         {
             direction = "outgoing", type = "reminder", defendantId = world.DefendantId, channel = "email", subject = "Erinnerung", body = "…",
         });
@@ -225,33 +227,33 @@ public sealed class EmailDeliveryTests(EmailDeliveryTests.Loopback api, Dovecot 
             Assert.Equal(HttpStatusCode.OK, defendant.StatusCode);
         }
 
-        using var patched = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/letters/{draft.Id()}", new { recipientAddress = "datenschutz@meta.example" }, 1);
+        using var patched = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/letters/{draft.Id}", new { recipientAddress = "datenschutz@meta.example" }, 1);
         Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
-        using var invalid = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/letters/{draft.Id()}", new { recipientAddress = "Meta <legal@meta.example>" }, 2);
+        using var invalid = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/letters/{draft.Id}", new { recipientAddress = "Meta <legal@meta.example>" }, 2);
         await ProblemAssert.NamesInvalidFieldAsync(invalid, "recipientAddress");
-        var toAuthority = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+        var toAuthority = await world.Client.CreatedAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters", new
         {
             direction = "outgoing", type = "complaint_submission", dpaId = CaseApi.Features.Demo.DemoData.DpaId("ie-dpc"), channel = "email",
             subject = "Beschwerde", body = "Sehr geehrte Damen und Herren, …",
         });
 
-        await SendAsync(world, draft.Id(), new { responsePeriod = "P14D" }, 2);
-        await SendAsync(world, toDefendant.Id(), new { responsePeriod = "P7D" });
-        var queued = await SendAsync(world, toAuthority.Id(), new { });
+        await SendAsync(world, draft.Id, new { responsePeriod = "P14D" }, 2);
+        await SendAsync(world, toDefendant.Id, new { responsePeriod = "P7D" });
+        var queued = await SendAsync(world, toAuthority.Id, new { });
         await DispatchAsync();
 
         // The Data Protection Commission's complaint address, as the registry publishes it (db/data/dpas.json).
-        Assert.Equal("info@dataprotection.ie", queued.GetProperty("recipientAddress").GetString());
-        Assert.Equal(["datenschutz@meta.example"], To(draft.Id()));
-        Assert.Equal(["rechtsabteilung@meta.example"], To(toDefendant.Id()));
-        Assert.Equal(["info@dataprotection.ie"], To(toAuthority.Id()));
-        Assert.Equal("sent", await StatusAsync(world, toAuthority.Id()));
+        Assert.Equal("info@dataprotection.ie", queued.RecipientAddress);
+        Assert.Equal(["datenschutz@meta.example"], To(draft.Id));
+        Assert.Equal(["rechtsabteilung@meta.example"], To(toDefendant.Id));
+        Assert.Equal(["info@dataprotection.ie"], To(toAuthority.Id));
+        Assert.Equal(LetterStatus.Sent, await StatusAsync(world, toAuthority.Id));
     }
 
     private IEnumerable<string> To(Guid letterId) =>
         smtp.Accepted.Single(a => a.Message.MessageId == $"{letterId}@caseapi.invalid").Message.To.Mailboxes.Select(m => m.Address);
 
-    private async Task<(Letters.World World, JsonElement Draft)> EmailDraftAsync(string? recipient = "legal@meta.example", int? imapPort = null)
+    private async Task<(Letters.World World, LetterDto Draft)> EmailDraftAsync(string? recipient = "legal@meta.example", int? imapPort = null)
     {
         var world = await Letters.WorldAsync(api);
         using var put = await MailApi.PutAsync(world.Client, MailApi.Body(
@@ -259,7 +261,7 @@ public sealed class EmailDeliveryTests(EmailDeliveryTests.Loopback api, Dovecot 
             new { host = "127.0.0.1", port = imapPort ?? dovecot.ImapsPort, tls = "tls", user = Dovecot.User, password = dovecot.Password, folder = "INBOX", trustedCertificateSha256 = dovecot.Certificate.Sha256 }),
             "\"0\"");
         Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
-        var draft = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+        var draft = await world.Client.CreatedAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters", new
         {
             direction = "outgoing", type = "cease_and_desist", defendantId = world.DefendantId, channel = "email",
             subject = "Unterlassungsaufforderung", body = "Sehr geehrte Damen und Herren, …", recipientAddress = recipient,
@@ -267,21 +269,20 @@ public sealed class EmailDeliveryTests(EmailDeliveryTests.Loopback api, Dovecot 
         return (world, draft);
     }
 
-    private static async Task<JsonElement> SendAsync(Letters.World world, Guid letterId, object body, int version = 1)
+    private static async Task<LetterDto> SendAsync(Letters.World world, Guid letterId, object body, int version = 1)
     {
         using var response = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{letterId}/send", body, version);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"send: {(int)response.StatusCode} {text}");
+        var queued = await response.ReadAsync<LetterDto>(HttpStatusCode.Accepted);
         Assert.Equal($"/v1/letters/{letterId}", response.Headers.Location?.OriginalString);
-        return JsonDocument.Parse(text).RootElement;
+        return queued;
     }
 
-    private static async Task<string?> StatusAsync(Letters.World world, Guid letterId) =>
-        (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/letters/{letterId}")).GetProperty("status").GetString();
+    private static Task<LetterDto> LetterAsync(Letters.World world, Guid letterId) => world.Client.GetAsync<LetterDto>($"/v1/letters/{letterId}");
 
-    private static async Task<JsonElement> AlarmAsync(Letters.World world) =>
-        (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={world.CaseId}")).GetProperty("items").EnumerateArray()
-        .Single(d => d.GetProperty("rule").GetString() == "caseapi.letter_delivery");
+    private static async Task<LetterStatus> StatusAsync(Letters.World world, Guid letterId) => (await LetterAsync(world, letterId)).Status;
+
+    private static async Task<DeadlineDto> AlarmAsync(Letters.World world) =>
+        (await world.Client.ItemsAsync<DeadlineDto>($"/v1/deadlines?caseId={world.CaseId}")).Single(d => d.Rule == "caseapi.letter_delivery");
 
     private async Task<string> MailTokenAsync(Guid caseId)
     {

@@ -1,6 +1,10 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using CaseApi.Features.Cases;
+using CaseApi.Features.Correspondence;
+using CaseApi.Features.Deadlines;
+using CaseApi.Features.Events;
 using Dapper;
 using MimeKit;
 using static CaseApi.Tests.Support.MailMessages;
@@ -20,8 +24,8 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
         var mailed = await SendEmailAsync(world);
         var posted = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D");
 
-        Assert.Equal($"{mailed.Id()}@caseapi.invalid", mailed.GetProperty("messageId").GetString());
-        Assert.Equal(JsonValueKind.Null, posted.GetProperty("messageId").ValueKind);
+        Assert.Equal($"{mailed.Id}@caseapi.invalid", mailed.MessageId);
+        Assert.Null(posted.MessageId);
     }
 
     [Fact]
@@ -30,10 +34,10 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
         var world = await Letters.WorldAsync(api);
         var other = await world.Client.CaseAsync(null, world.DefendantId);
 
-        var token = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}")).GetProperty("mailToken").GetString()!;
+        var token = (await world.Client.GetAsync<CaseDto>($"/v1/cases/{world.CaseId}")).MailToken;
 
         Assert.Matches("^[0-9a-f]{20}$", token);
-        Assert.NotEqual(token, other.GetProperty("mailToken").GetString());
+        Assert.NotEqual(token, other.As<CaseDto>().MailToken);
     }
 
     [Fact]
@@ -42,7 +46,7 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
         var world = await Letters.WorldAsync(api);
         var sent = await SendEmailAsync(world);
         var message = Reply("Re: Unterlassungsaufforderung", "Wir geben die geforderte Erklärung nicht ab.");
-        message.InReplyTo = sent.GetProperty("messageId").GetString();
+        message.InReplyTo = sent.MessageId;
         message.Body = new Multipart("mixed")
         {
             new TextPart("plain") { Text = "Sehr geehrte Damen und Herren,\nwir geben die Erklärung nicht ab.\nMeta Platforms Ireland Ltd." },
@@ -52,37 +56,34 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
 
         var response = await ImportAsync(world, raw);
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var letter = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(sent.Id(), letter.GetProperty("inReplyToId").GetGuid());
-        Assert.Equal("reply", letter.GetProperty("type").GetString());
-        Assert.Equal("email", letter.GetProperty("channel").GetString());
-        Assert.Equal("received", letter.GetProperty("status").GetString());
-        Assert.Equal(message.MessageId, letter.GetProperty("messageId").GetString());
-        Assert.Equal(world.DefendantId, letter.GetProperty("defendantId").GetGuid());
-        Assert.StartsWith("Sehr geehrte Damen und Herren,", letter.GetProperty("body").GetString(), StringComparison.Ordinal);
+        var letter = await response.ReadAsync<LetterDto>(HttpStatusCode.Created);
+        Assert.Equal(sent.Id, letter.InReplyToId);
+        Assert.Equal(LetterType.Reply, letter.Type);
+        Assert.Equal(LetterChannel.Email, letter.Channel);
+        Assert.Equal(LetterStatus.Received, letter.Status);
+        Assert.Equal(message.MessageId, letter.MessageId);
+        Assert.Equal(world.DefendantId, letter.DefendantId);
+        Assert.StartsWith("Sehr geehrte Damen und Herren,", letter.Body, StringComparison.Ordinal);
         // Date: Mon, 12 May 2025 11:00:00 +0200.
-        Assert.Equal(new DateTimeOffset(2025, 5, 12, 9, 0, 0, TimeSpan.Zero), letter.GetProperty("receivedAt").GetDateTimeOffset());
-        var attachment = letter.GetProperty("attachments").EnumerateArray().Single();
-        Assert.Equal("stellungnahme-meta.pdf", attachment.GetProperty("fileName").GetString());
-        Assert.Equal("application/pdf", attachment.GetProperty("contentType").GetString());
+        Assert.Equal(new DateTimeOffset(2025, 5, 12, 9, 0, 0, TimeSpan.Zero), letter.ReceivedAt);
+        var attachment = letter.Attachments.Single();
+        Assert.Equal("stellungnahme-meta.pdf", attachment.FileName);
+        Assert.Equal("application/pdf", attachment.ContentType);
 
         // An unclassified reply to a cease-and-desist letter meets its deadline, as POST /v1/cases/{caseId}/letters records one.
-        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
-        Assert.Equal("met", deadline.GetProperty("status").GetString());
-        Assert.Equal(letter.Id(), deadline.GetProperty("metByLetterId").GetGuid());
-        Assert.Equal(new DateTimeOffset(2025, 5, 12, 9, 0, 0, TimeSpan.Zero), deadline.GetProperty("metAt").GetDateTimeOffset());
+        var deadline = await world.Client.GetAsync<DeadlineDto>($"/v1/deadlines/{sent.Deadline!.Id}");
+        Assert.Equal(DeadlineStatus.Met, deadline.Status);
+        Assert.Equal(letter.Id, deadline.MetByLetterId);
+        Assert.Equal(new DateTimeOffset(2025, 5, 12, 9, 0, 0, TimeSpan.Zero), deadline.MetAt);
 
-        var original = await world.Client.GetAsync($"/v1/letters/{letter.Id()}/original");
+        var original = await world.Client.GetAsync($"/v1/letters/{letter.Id}/original");
         Assert.Equal(HttpStatusCode.OK, original.StatusCode);
         Assert.Equal("message/rfc822", original.Content.Headers.ContentType?.MediaType);
         Assert.Equal(raw, await original.Content.ReadAsByteArrayAsync());
         Assert.Equal($"sha-256=:{Convert.ToBase64String(SHA256.HashData(raw))}:", original.Headers.GetValues("Repr-Digest").Single());
 
-        var events = await world.Client.GetFromJsonAsync<JsonElement>("/v1/events");
-        Assert.Contains(events.GetProperty("items").EnumerateArray(), e => e.GetProperty("type").GetString() == "letter.received"
-            && e.GetProperty("data").GetProperty("id").GetGuid() == letter.Id()
-            && e.GetProperty("data").GetProperty("attachments").GetArrayLength() == 1);
+        Assert.Contains(await world.Client.ItemsAsync<ListEvents.EventDto>("/v1/events"), e => e.Type == "letter.received"
+            && e.Data.Id() == letter.Id && e.Data.GetProperty("attachments").GetArrayLength() == 1);
     }
 
     [Fact]
@@ -91,17 +92,15 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
         var world = await Letters.WorldAsync(api);
         var sent = await SendEmailAsync(world);
         var message = Reply("Abwesenheitsnotiz: Unterlassungsaufforderung", "Ich bin bis zum 19. Mai nicht im Büro.");
-        message.InReplyTo = sent.GetProperty("messageId").GetString();
+        message.InReplyTo = sent.MessageId;
         message.Headers.Add(HeaderId.AutoSubmitted, "auto-replied");
 
         var response = await ImportAsync(world, Bytes(message));
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var letter = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("acknowledgement", letter.GetProperty("type").GetString());
-        Assert.Equal(JsonValueKind.Null, letter.GetProperty("inReplyToId").ValueKind);
-        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
-        Assert.Equal("open", deadline.GetProperty("status").GetString());
+        var letter = await response.ReadAsync<LetterDto>(HttpStatusCode.Created);
+        Assert.Equal(LetterType.Acknowledgement, letter.Type);
+        Assert.Null(letter.InReplyToId);
+        Assert.Equal(DeadlineStatus.Open, (await world.Client.GetAsync<DeadlineDto>($"/v1/deadlines/{sent.Deadline!.Id}")).Status);
     }
 
     [Fact]
@@ -113,10 +112,8 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
         var first = await ImportAsync(world, raw);
         var second = await ImportAsync(world, raw);
 
-        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Equal((await first.Content.ReadFromJsonAsync<JsonElement>()).Id(), (await second.Content.ReadFromJsonAsync<JsonElement>()).Id());
-        Assert.Equal(1, (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}")).GetProperty("letterCount").GetInt32());
+        Assert.Equal((await first.ReadAsync<LetterDto>(HttpStatusCode.Created)).Id, (await second.ReadAsync<LetterDto>()).Id);
+        Assert.Equal(1, (await world.Client.GetAsync<CaseDto>($"/v1/cases/{world.CaseId}")).LetterCount);
     }
 
     [Fact]
@@ -140,13 +137,13 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
         var sent = await SendEmailAsync(world);
         var other = await world.Client.CaseAsync("VZ-2025-0142", world.DefendantId);
         var message = Reply("Re: Unterlassungsaufforderung", "Nein.");
-        message.References.Add(sent.GetProperty("messageId").GetString()!);
+        message.References.Add(sent.MessageId!);
 
         var response = await ImportAsync(world with { CaseId = other.Id() }, Bytes(message));
 
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict, "message_belongs_to_other_case");
         Assert.Equal(world.CaseId, problem.GetProperty("caseId").GetGuid());
-        Assert.Equal(0, (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{other.Id()}")).GetProperty("letterCount").GetInt32());
+        Assert.Equal(0, (await world.Client.GetAsync<CaseDto>($"/v1/cases/{other.Id()}")).LetterCount);
     }
 
     [Fact]
@@ -156,16 +153,14 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
         var victimLetter = await SendEmailAsync(victim);
         var world = await Letters.WorldAsync(api);
         var message = Reply("Re: Unterlassungsaufforderung", "Gefälschte Antwort.");
-        message.InReplyTo = victimLetter.GetProperty("messageId").GetString();
+        message.InReplyTo = victimLetter.MessageId;
 
         var response = await ImportAsync(world, Bytes(message));
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var letter = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(world.CaseId, letter.GetProperty("caseId").GetGuid());
-        Assert.Equal(JsonValueKind.Null, letter.GetProperty("inReplyToId").ValueKind);
-        var victimDeadline = await victim.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{victimLetter.GetProperty("deadline").Id()}");
-        Assert.Equal("open", victimDeadline.GetProperty("status").GetString());
+        var letter = await response.ReadAsync<LetterDto>(HttpStatusCode.Created);
+        Assert.Equal(world.CaseId, letter.CaseId);
+        Assert.Null(letter.InReplyToId);
+        Assert.Equal(DeadlineStatus.Open, (await victim.Client.GetAsync<DeadlineDto>($"/v1/deadlines/{victimLetter.Deadline!.Id}")).Status);
     }
 
     [Fact]
@@ -173,15 +168,14 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
     {
         var world = await Letters.WorldAsync(api);
         var sent = await SendEmailAsync(world);
-        var token = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}")).GetProperty("mailToken").GetString();
+        var token = (await world.Client.GetAsync<CaseDto>($"/v1/cases/{world.CaseId}")).MailToken;
         var message = Reply("Ihr Schreiben", "Wir prüfen.");
         message.To.Clear();
         message.To.Add(MailboxAddress.Parse($"cases+{token}@verbraucherzentrale.example"));
 
         var response = await ImportAsync(world, Bytes(message));
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal(sent.Id(), (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("inReplyToId").GetGuid());
+        Assert.Equal(sent.Id, (await response.ReadAsync<LetterDto>(HttpStatusCode.Created)).InReplyToId);
     }
 
     [Fact]
@@ -190,7 +184,7 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
         var world = await Letters.WorldAsync(api);
         var other = await world.Client.CaseAsync(null, world.DefendantId);
         var message = Reply("Ihr Schreiben", "Wir prüfen.");
-        message.Cc.Add(MailboxAddress.Parse($"cases+{other.GetProperty("mailToken").GetString()}@verbraucherzentrale.example"));
+        message.Cc.Add(MailboxAddress.Parse($"cases+{other.As<CaseDto>().MailToken}@verbraucherzentrale.example"));
 
         var response = await ImportAsync(world, Bytes(message));
 
@@ -234,10 +228,9 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
 
         var response = await ImportAsync(world, raw);
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var letter = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("Stellungnahme zur Abmahnung über KI Training", letter.GetProperty("subject").GetString());
-        Assert.Equal("Grüße aus Dublin", letter.GetProperty("body").GetString());
+        var letter = await response.ReadAsync<LetterDto>(HttpStatusCode.Created);
+        Assert.Equal("Stellungnahme zur Abmahnung über KI Training", letter.Subject);
+        Assert.Equal("Grüße aus Dublin", letter.Body);
     }
 
     [Fact]
@@ -254,8 +247,7 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
 
         var response = await ImportAsync(world, Encoding.ASCII.GetBytes(raw.ToString()));
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal("Verschachtelt", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("subject").GetString());
+        Assert.Equal("Verschachtelt", (await response.ReadAsync<LetterDto>(HttpStatusCode.Created)).Subject);
     }
 
     [Fact]
@@ -267,8 +259,7 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
 
         var response = await ImportAsync(world, Bytes(message));
 
-        var body = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("body").GetString()!;
-        Assert.Equal("Wir lehnen ab.", body);
+        Assert.Equal("Wir lehnen ab.", (await response.ReadAsync<LetterDto>(HttpStatusCode.Created)).Body);
     }
 
     [Fact]
@@ -281,9 +272,9 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
 
         var response = await ImportAsync(world, Bytes(message));
 
-        var attachment = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("attachments").EnumerateArray().Single();
-        Assert.Equal("message/rfc822", attachment.GetProperty("contentType").GetString());
-        Assert.EndsWith(".eml", attachment.GetProperty("fileName").GetString(), StringComparison.Ordinal);
+        var attachment = (await response.ReadAsync<LetterDto>(HttpStatusCode.Created)).Attachments.Single();
+        Assert.Equal("message/rfc822", attachment.ContentType);
+        Assert.EndsWith(".eml", attachment.FileName, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -301,7 +292,7 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
 
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_attachment_type");
         Assert.Contains("rechnung.pdf", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal(0, (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}")).GetProperty("letterCount").GetInt32());
+        Assert.Equal(0, (await world.Client.GetAsync<CaseDto>($"/v1/cases/{world.CaseId}")).LetterCount);
     }
 
     [Fact]
@@ -334,7 +325,7 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
         var named = await ImportAsync(world with { CaseId = @case.Id() }, Bytes(Reply("Antwort", "Text.")), $"?defendantId={second.Id()}");
 
         await ProblemAssert.NamesInvalidFieldAsync(unnamed, "defendantId");
-        Assert.Equal(second.Id(), (await named.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("defendantId").GetGuid());
+        Assert.Equal(second.Id(), (await named.ReadAsync<LetterDto>(HttpStatusCode.Created)).DefendantId);
     }
 
     [Fact]
@@ -357,7 +348,7 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
         var world = await Letters.WorldAsync(api);
         var draft = await world.DraftAsync();
 
-        var response = await world.Client.GetAsync($"/v1/letters/{draft.Id()}/original");
+        var response = await world.Client.GetAsync($"/v1/letters/{draft.Id}/original");
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
     }

@@ -205,13 +205,13 @@ public sealed class LetterDocumentTests(CaseApiFactory api) : IClassFixture<Case
         var patched = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, "/v1/organisation", new { postalAddress = "Alte Straße 4\n80331 München" }, 1);
         Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
         Assert.Equal("Alte Straße 4\n80331 München", (await patched.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("postalAddress").GetString());
-        var toDpc = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+        var toDpc = await world.Client.CreatedAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters", new
         {
             direction = "outgoing", type = "complaint_submission", dpaId = CaseApi.Features.Demo.DemoData.DpaId("ie-dpc"), channel = "post", subject = "Complaint",
         });
         var sent = await world.SendAsync(toDpc, "2025-05-02T09:00:00+02:00");
 
-        var text = Text(await (await world.Client.GetAsync($"/v1/letters/{sent.Id()}/document?language=en")).Content.ReadAsByteArrayAsync());
+        var text = Text(await (await world.Client.GetAsync($"/v1/letters/{sent.Id}/document?language=en")).Content.ReadAsByteArrayAsync());
 
         AssertContainsAll(text, "Alte Straße 4", "München, 2 May 2025", "An Coimisiún um Chosaint Sonraí / Data Protection Commission",
             "21 Fitzwilliam Square South", "D02 RD28");
@@ -222,12 +222,12 @@ public sealed class LetterDocumentTests(CaseApiFactory api) : IClassFixture<Case
     {
         var world = await Letters.WorldAsync(api);
         var draft = await world.DraftAsync();
-        var received = await world.ReplyAsync(draft.Id(), "2025-05-10T08:00:00+00:00");
+        var received = await world.ReplyAsync(draft.Id, "2025-05-10T08:00:00+00:00");
         var other = await Letters.WorldAsync(api);
 
-        await ProblemAssert.IsProblemAsync(await world.Client.GetAsync($"/v1/letters/{received.Id()}/document"), HttpStatusCode.Conflict, "letter_not_outgoing");
-        await ProblemAssert.IsProblemAsync(await other.Client.GetAsync($"/v1/letters/{draft.Id()}/document"), HttpStatusCode.NotFound, "not_found");
-        await ProblemAssert.IsProblemAsync(await world.Client.GetAsync($"/v1/letters/{draft.Id()}/document?language=fr"), HttpStatusCode.BadRequest, "validation_failed");
+        await ProblemAssert.IsProblemAsync(await world.Client.GetAsync($"/v1/letters/{received.Id}/document"), HttpStatusCode.Conflict, "letter_not_outgoing");
+        await ProblemAssert.IsProblemAsync(await other.Client.GetAsync($"/v1/letters/{draft.Id}/document"), HttpStatusCode.NotFound, "not_found");
+        await ProblemAssert.IsProblemAsync(await world.Client.GetAsync($"/v1/letters/{draft.Id}/document?language=fr"), HttpStatusCode.BadRequest, "validation_failed");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CaseApi.Features.Correspondence;
 using CaseApi.Features.Demo;
 
 namespace CaseApi.Tests.Features.Correspondence;
@@ -17,17 +18,17 @@ public sealed class LetterListTests(CaseApiFactory api) : IClassFixture<CaseApiF
     private async Task<Correspondence> CorrespondenceAsync()
     {
         var world = await Letters.WorldAsync(api);
-        var draft = (await world.DraftAsync()).Id();
-        var sentApril = (await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00")).Id();
-        var sentJune = (await world.SendAsync(await world.DraftAsync(), "2025-06-02T09:00:00+00:00")).Id();
-        var reply = (await world.ReplyAsync(sentApril, "2025-05-05T08:00:00+00:00")).Id();
+        var draft = (await world.DraftAsync()).Id;
+        var sentApril = (await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00")).Id;
+        var sentJune = (await world.SendAsync(await world.DraftAsync(), "2025-06-02T09:00:00+00:00")).Id;
+        var reply = (await world.ReplyAsync(sentApril, "2025-05-05T08:00:00+00:00")).Id;
         var toDpc = (await world.SendAsync(await LetterAsync(world, world.CaseId, new { direction = "outgoing", type = "complaint_submission", dpaId = IrishDpc, channel = "portal", subject = "Complaint" }),
-            "2025-05-10T12:00:00+00:00")).Id();
-        var fromDpc = (await LetterAsync(world, world.CaseId, new { direction = "incoming", type = "acknowledgement", dpaId = IrishDpc, channel = "email", subject = "Acknowledgement", receivedAt = "2025-05-12T07:00:00+00:00" })).Id();
+            "2025-05-10T12:00:00+00:00")).Id;
+        var fromDpc = (await LetterAsync(world, world.CaseId, new { direction = "incoming", type = "acknowledgement", dpaId = IrishDpc, channel = "email", subject = "Acknowledgement", receivedAt = "2025-05-12T07:00:00+00:00" })).Id;
         var tiktok = (await world.Client.DefendantAsync("TikTok Technology Limited")).Id();
         var tiktokCase = (await world.Client.CaseAsync(null, tiktok)).Id();
         var toTikTok = (await world.SendAsync(await LetterAsync(world, tiktokCase, new { direction = "outgoing", type = "cease_and_desist", defendantId = tiktok, channel = "email", subject = "Abmahnung" }),
-            "2025-04-01T10:00:00+02:00")).Id();
+            "2025-04-01T10:00:00+02:00")).Id;
         return new Correspondence(world, tiktok, draft, sentApril, sentJune, reply, toDpc, fromDpc, toTikTok);
     }
 
@@ -126,8 +127,8 @@ public sealed class LetterListTests(CaseApiFactory api) : IClassFixture<CaseApiF
         await ProblemAssert.NamesInvalidFieldAsync(await world.Client.GetAsync($"/v1/letters?{query}"), parameter);
     }
 
-    private static async Task<JsonElement> LetterAsync(Letters.World world, Guid caseId, object letter) =>
-        await world.Client.CreatedAsync($"/v1/cases/{caseId}/letters", letter);
+    private static Task<LetterDto> LetterAsync(Letters.World world, Guid caseId, object letter) =>
+        world.Client.CreatedAsync<LetterDto>($"/v1/cases/{caseId}/letters", letter);
 
     private static HashSet<Guid> Set(params Guid[] ids) => ids.ToHashSet();
 

@@ -14,7 +14,7 @@ public sealed class ObligationBreachTests(CaseApiFactory api) : IClassFixture<Ca
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D");
         await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
         {
-            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Unterlassungserklärung", inReplyTo = sent.Id(),
+            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Unterlassungserklärung", inReplyTo = sent.Id,
             receivedAt = "2025-05-12T10:00:00+02:00",
             ceaseAndDesistReply = new { kind = "declaration", penalty = new { kind = "fixed", amount = 5100, currency = "EUR" }, acceptedAsAdequate = true },
         });
@@ -57,7 +57,7 @@ public sealed class ObligationBreachTests(CaseApiFactory api) : IClassFixture<Ca
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", period: "P14D");
         await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
         {
-            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "UE", inReplyTo = sent.Id(),
+            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "UE", inReplyTo = sent.Id,
             receivedAt = "2025-05-12T10:00:00+02:00",
             ceaseAndDesistReply = new { kind = "declaration", penalty = new { kind = "hamburger_brauch" }, acceptedAsAdequate = true },
         });

@@ -1,4 +1,7 @@
+using CaseApi.Features.Cases;
+using CaseApi.Features.Deadlines;
 using CaseApi.Features.Demo;
+using CaseApi.Features.Timeline;
 
 namespace CaseApi.Tests.Features.Correspondence;
 
@@ -9,22 +12,21 @@ public sealed class ReplyTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
     {
         var world = await Letters.WorldAsync(api);
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D");
-        var deadlineId = sent.GetProperty("deadline").Id();
+        var deadlineId = sent.Deadline!.Id;
 
-        var first = await world.ReplyAsync(sent.Id(), "2025-05-12T11:00:00+02:00");
-        await world.ReplyAsync(sent.Id(), "2025-05-13T09:00:00+02:00");
+        var first = await world.ReplyAsync(sent.Id, "2025-05-12T11:00:00+02:00");
+        await world.ReplyAsync(sent.Id, "2025-05-13T09:00:00+02:00");
 
-        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{deadlineId}");
-        Assert.Equal("met", deadline.GetProperty("status").GetString());
-        Assert.Equal(DateTimeOffset.Parse("2025-05-12T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture), deadline.GetProperty("metAt").GetDateTimeOffset());
-        Assert.Equal(first.Id(), deadline.GetProperty("metByLetterId").GetGuid());
-        var kinds = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/timeline")).GetProperty("items").EnumerateArray()
-            .Select(e => e.GetProperty("kind").GetString()).ToArray();
+        var deadline = await world.Client.GetAsync<DeadlineDto>($"/v1/deadlines/{deadlineId}");
+        Assert.Equal(DeadlineStatus.Met, deadline.Status);
+        Assert.Equal(DateTimeOffset.Parse("2025-05-12T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture), deadline.MetAt);
+        Assert.Equal(first.Id, deadline.MetByLetterId);
+        var kinds = (await world.Client.ItemsAsync<GetCaseTimeline.TimelineEntryDto>($"/v1/cases/{world.CaseId}/timeline")).Select(e => e.Kind).ToArray();
         Assert.Equal(1, kinds.Count(k => k == "deadline.met"));
         Assert.Equal(2, kinds.Count(k => k == "letter.received"));
-        var @case = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}");
-        Assert.Equal(3, @case.GetProperty("letterCount").GetInt32());
-        Assert.Equal(0, @case.GetProperty("openDeadlineCount").GetInt32());
+        var @case = await world.Client.GetAsync<CaseDto>($"/v1/cases/{world.CaseId}");
+        Assert.Equal(3, @case.LetterCount);
+        Assert.Equal(0, @case.OpenDeadlineCount);
     }
 
     [Fact]
@@ -33,11 +35,11 @@ public sealed class ReplyTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
         var world = await Letters.WorldAsync(api);
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-01T10:00:00+02:00", "P14D");
 
-        await world.ReplyAsync(sent.Id(), "2025-04-25T10:00:00+02:00");
+        await world.ReplyAsync(sent.Id, "2025-04-25T10:00:00+02:00");
 
-        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
-        Assert.Equal("met", deadline.GetProperty("status").GetString());
-        Assert.True(deadline.GetProperty("metAt").GetDateTimeOffset() > deadline.GetProperty("dueAt").GetDateTimeOffset());
+        var deadline = await world.Client.GetAsync<DeadlineDto>($"/v1/deadlines/{sent.Deadline!.Id}");
+        Assert.Equal(DeadlineStatus.Met, deadline.Status);
+        Assert.True(deadline.MetAt!.Value > deadline.DueAt);
     }
 
     [Fact]
@@ -48,9 +50,9 @@ public sealed class ReplyTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
         var complaint = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/complaints",
             new { defendantId = world.DefendantId, dpaId = dpc, onBehalfOf = "organisation", filedOn = "2024-06-06" });
 
-        var first = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={world.CaseId}")).GetProperty("items").EnumerateArray().Single();
-        Assert.Equal("dpa_progress", first.GetProperty("kind").GetString());
-        Assert.Equal("2024-09-06", first.GetProperty("dueDate").GetString());
+        var first = (await world.Client.ItemsAsync<DeadlineDto>($"/v1/deadlines?caseId={world.CaseId}")).Single();
+        Assert.Equal(DeadlineKind.DpaProgress, first.Kind);
+        Assert.Equal(DateOnly.Parse("2024-09-06"), first.DueDate);
 
         await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
         {
@@ -58,11 +60,11 @@ public sealed class ReplyTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
             complaintId = complaint.Id(), receivedAt = "2024-08-01T10:00:00+02:00",
         });
 
-        var all = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={world.CaseId}")).GetProperty("items").EnumerateArray().ToArray();
-        Assert.Equal(["met", "open"], all.Select(d => d.GetProperty("status").GetString()));
+        var all = await world.Client.ItemsAsync<DeadlineDto>($"/v1/deadlines?caseId={world.CaseId}");
+        Assert.Equal([DeadlineStatus.Met, DeadlineStatus.Open], all.Select(d => d.Status));
         // P3M from 2024-08-01 ends on Friday 2024-11-01. All Saints' Day is a holiday in the organisation's North Rhine-Westphalia,
         // but the duty is the DPC's, in Ireland, where it is a working day (Ireland's October bank holiday was 2024-10-28).
-        Assert.Equal("2024-11-01", all[1].GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2024-11-01"), all[1].DueDate);
     }
 
     [Fact]
@@ -74,7 +76,7 @@ public sealed class ReplyTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
 
         var response = await world.Client.PostAsJsonAsync($"/v1/cases/{otherCase.Id()}/letters", new
         {
-            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Re", inReplyTo = sent.Id(),
+            direction = "incoming", type = "reply", defendantId = world.DefendantId, channel = "email", subject = "Re", inReplyTo = sent.Id,
         });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnprocessableEntity, "other_case");

@@ -1,3 +1,7 @@
+using CaseApi.Features.Correspondence;
+using CaseApi.Features.Deadlines;
+using CaseApi.Infrastructure.Json;
+
 namespace CaseApi.Tests.Features.Correspondence;
 
 /// <summary>Deadlines as a court computes them (Reg. 1182/71, BGB §§ 187-193), through the API.</summary>
@@ -16,13 +20,13 @@ public sealed class SendingTests(CaseApiFactory api) : IClassFixture<CaseApiFact
 
         var sent = await world.SendAsync(await world.DraftAsync(), sentAt, period);
 
-        var deadline = sent.GetProperty("deadline");
-        Assert.Equal("sent", sent.GetProperty("status").GetString());
-        Assert.Equal(dueDate, deadline.GetProperty("dueDate").GetString());
-        Assert.Equal(DateTimeOffset.Parse(dueAt, System.Globalization.CultureInfo.InvariantCulture), deadline.GetProperty("dueAt").GetDateTimeOffset());
-        Assert.Equal("open", deadline.GetProperty("status").GetString());
-        Assert.Equal("response", deadline.GetProperty("kind").GetString());
-        Assert.Contains(dueDate, deadline.GetProperty("computation").GetString(), StringComparison.Ordinal);
+        var deadline = sent.Deadline!;
+        Assert.Equal(LetterStatus.Sent, sent.Status);
+        Assert.Equal(DateOnly.Parse(dueDate), deadline.DueDate);
+        Assert.Equal(DateTimeOffset.Parse(dueAt, System.Globalization.CultureInfo.InvariantCulture), deadline.DueAt);
+        Assert.Equal(DeadlineStatus.Open, deadline.Status);
+        Assert.Equal(DeadlineKind.Response, deadline.Kind);
+        Assert.Contains(dueDate, deadline.Computation, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -32,10 +36,9 @@ public sealed class SendingTests(CaseApiFactory api) : IClassFixture<CaseApiFact
 
         var sent = await world.SendAsync(await world.DraftAsync("data_subject_request"), "2025-01-31T09:00:00+01:00");
 
-        var deadline = sent.GetProperty("deadline");
-        Assert.Equal("data_subject_request", deadline.GetProperty("kind").GetString());
-        Assert.Equal("P1M", deadline.GetProperty("period").GetString());
-        Assert.Equal("2025-02-28", deadline.GetProperty("dueDate").GetString());
+        Assert.Equal(DeadlineKind.DataSubjectRequest, sent.Deadline!.Kind);
+        Assert.Equal("P1M", sent.Deadline.Period);
+        Assert.Equal(DateOnly.Parse("2025-02-28"), sent.Deadline.DueDate);
     }
 
     [Fact]
@@ -46,8 +49,8 @@ public sealed class SendingTests(CaseApiFactory api) : IClassFixture<CaseApiFact
 
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", due: "2025-05-17");
 
-        Assert.Equal("2025-05-19", sent.GetProperty("deadline").GetProperty("dueDate").GetString());
-        Assert.Equal(JsonValueKind.Null, sent.GetProperty("deadline").GetProperty("period").ValueKind);
+        Assert.Equal(DateOnly.Parse("2025-05-19"), sent.Deadline!.DueDate);
+        Assert.Null(sent.Deadline.Period);
     }
 
     [Fact]
@@ -55,19 +58,16 @@ public sealed class SendingTests(CaseApiFactory api) : IClassFixture<CaseApiFact
     {
         var world = await Letters.WorldAsync(api);
         var draft = await world.DraftAsync();
-        var patched = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/letters/{draft.Id()}", new { subject = "Letzte Aufforderung" }, 1);
-        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
-        var current = await patched.Content.ReadFromJsonAsync<JsonElement>();
-        var sent = await world.SendAsync(current, "2025-04-30T10:00:00+02:00", "P14D");
+        var patched = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/letters/{draft.Id}", new { subject = "Letzte Aufforderung" }, 1);
+        var sent = await world.SendAsync(await patched.ReadAsync<LetterDto>(), "2025-04-30T10:00:00+02:00", "P14D");
 
-        var again = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id()}/send", new { responsePeriod = "P14D" }, sent.GetProperty("version").GetInt32());
-        var edit = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/letters/{draft.Id()}", new { subject = "x" }, sent.GetProperty("version").GetInt32());
+        var again = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id}/send", new { responsePeriod = "P14D" }, sent.Version);
+        var edit = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/letters/{draft.Id}", new { subject = "x" }, sent.Version);
 
         await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Conflict, "letter_not_draft");
         await ProblemAssert.IsProblemAsync(edit, HttpStatusCode.Conflict, "letter_not_draft");
-        Assert.Equal("Letzte Aufforderung", sent.GetProperty("subject").GetString());
-        var deadlines = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={world.CaseId}");
-        Assert.Single(deadlines.GetProperty("items").EnumerateArray());
+        Assert.Equal("Letzte Aufforderung", sent.Subject);
+        Assert.Single((await world.Client.GetAsync<Page<DeadlineDto>>($"/v1/deadlines?caseId={world.CaseId}")).Items);
     }
 
     [Theory]
@@ -82,7 +82,7 @@ public sealed class SendingTests(CaseApiFactory api) : IClassFixture<CaseApiFact
     {
         var world = await Letters.WorldAsync(api);
         var draft = await world.DraftAsync();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/letters/{draft.Id()}/send")
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/letters/{draft.Id}/send")
         {
             Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
         };
@@ -91,6 +91,6 @@ public sealed class SendingTests(CaseApiFactory api) : IClassFixture<CaseApiFact
         var problem = await ProblemAssert.IsProblemAsync(await world.Client.SendAsync(request), HttpStatusCode.BadRequest);
 
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
-        Assert.Equal("draft", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/letters/{draft.Id()}")).GetProperty("status").GetString());
+        Assert.Equal(LetterStatus.Draft, (await world.Client.GetAsync<LetterDto>($"/v1/letters/{draft.Id}")).Status);
     }
 }

@@ -1,4 +1,6 @@
+using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
+
 namespace CaseApi.Tests.Features.Deadlines;
 
 /// <summary>
@@ -20,20 +22,18 @@ public sealed class DeadlineChainTests(CaseApiFactory api) : IClassFixture<CaseA
         return await Letters.WorldAsync(api);
     }
 
-    private static async Task<JsonElement> TriggerAsync(Letters.World world, object body) =>
-        await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/deadline-triggers", body);
+    private static Task<ChainResult> TriggerAsync(Letters.World world, object body) =>
+        world.Client.CreatedAsync<ChainResult>($"/v1/cases/{world.CaseId}/deadline-triggers", body);
 
-    private static JsonElement ByRule(JsonElement result, string rule) =>
-        result.GetProperty("created").EnumerateArray().Single(d => d.GetProperty("rule").GetString() == rule);
+    private static DeadlineDto ByRule(ChainResult result, string rule) => result.Created.Single(d => d.Rule == rule);
 
-    private static void AssertDue(JsonElement deadline, string dueDate, params string[] cited)
+    private static void AssertDue(DeadlineDto deadline, string dueDate, params string[] cited)
     {
-        Assert.Equal(dueDate, deadline.GetProperty("dueDate").GetString());
-        Assert.Equal("procedural", deadline.GetProperty("kind").GetString());
-        var computation = deadline.GetProperty("computation").GetString()!;
+        Assert.Equal(DateOnly.Parse(dueDate), deadline.DueDate);
+        Assert.Equal(DeadlineKind.Procedural, deadline.Kind);
         foreach (var provision in cited)
         {
-            Assert.Contains(provision, computation, StringComparison.Ordinal);
+            Assert.Contains(provision, deadline.Computation, StringComparison.Ordinal);
         }
     }
 
@@ -82,11 +82,10 @@ public sealed class DeadlineChainTests(CaseApiFactory api) : IClassFixture<CaseA
 
         var applied = await TriggerAsync(world, new { kind = "preliminary_injunction_applied", occurredOn = "2026-02-20" });
 
-        var ended = Assert.Single(applied.GetProperty("ended").EnumerateArray());
-        Assert.Equal(ByRule(opened, "uwg.urgency_window").Id(), ended.Id());
-        Assert.Equal("met", ended.GetProperty("status").GetString());
-        var limitation = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{ByRule(opened, "uwg.limitation_11").Id()}");
-        Assert.Equal("open", limitation.GetProperty("status").GetString());
+        var ended = Assert.Single(applied.Ended);
+        Assert.Equal(ByRule(opened, "uwg.urgency_window").Id, ended.Id);
+        Assert.Equal(DeadlineStatus.Met, ended.Status);
+        Assert.Equal(DeadlineStatus.Open, (await world.Client.GetAsync<DeadlineDto>($"/v1/deadlines/{ByRule(opened, "uwg.limitation_11").Id}")).Status);
     }
 
     // ZPO § 517: one month from service on Thursday 30 April 2026: Saturday 30 May, so Monday 1 June 2026 (ZPO § 222(2)).
@@ -127,7 +126,7 @@ public sealed class DeadlineChainTests(CaseApiFactory api) : IClassFixture<CaseA
 
         var appeal = ByRule(result, "zpo.appeal_517");
         AssertDue(appeal, "2026-07-15", "five-month cap of § 517", "with the end of 2026-06-15");
-        Assert.Equal("2026-06-15", appeal.GetProperty("startsOn").GetString());
+        Assert.Equal(DateOnly.Parse("2026-06-15"), appeal.StartsOn);
         AssertDue(ByRule(result, "zpo.appeal_grounds_520_2"), "2026-08-17", "ZPO § 520(2)", "ZPO § 222(2)");
     }
 
@@ -141,18 +140,16 @@ public sealed class DeadlineChainTests(CaseApiFactory api) : IClassFixture<CaseA
         var appeal = ByRule(result, "zpo.appeal_517");
         var grounds = ByRule(result, "zpo.appeal_grounds_520_2");
 
-        var refused = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{appeal.Id()}/extend",
-            new { period = "P1M", reason = "More time" }, appeal.GetProperty("version").GetInt32());
-        var extended = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{grounds.Id()}/extend",
-            new { period = "P1M", reason = "Extended by the presiding judge with the opponent's consent (ZPO § 520(2) sentence 2)" },
-            grounds.GetProperty("version").GetInt32());
+        var refused = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{appeal.Id}/extend",
+            new { period = "P1M", reason = "More time" }, appeal.Version);
+        var extended = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{grounds.Id}/extend",
+            new { period = "P1M", reason = "Extended by the presiding judge with the opponent's consent (ZPO § 520(2) sentence 2)" }, grounds.Version);
 
         var problem = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Conflict, "extension_not_allowed");
         Assert.Equal("notfrist", problem.GetProperty("reason").GetString());
         Assert.Equal("zpo.appeal_517", problem.GetProperty("ruleCode").GetString());
         Assert.Equal("ZPO § 517", problem.GetProperty("rule").GetString());
-        Assert.Equal(HttpStatusCode.OK, extended.StatusCode);
-        Assert.Equal("2026-07-30", (await extended.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2026-07-30"), (await extended.ReadAsync<DeadlineDto>()).DueDate);
     }
 
     // ZPO § 929(2): a month from Thursday 1 October 2026 ends on Sunday 1 November, All Saints' Day in NW: Monday 2 November (ZPO § 222(2)).
@@ -198,8 +195,8 @@ public sealed class DeadlineChainTests(CaseApiFactory api) : IClassFixture<CaseA
         var world = await WorldAsync();
         var deadline = ByRule(await TriggerAsync(world, new { kind = "representative_hearing_closed", occurredOn = "2026-11-10" }), "vdug.register_closing_46");
 
-        var response = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{deadline.Id()}/extend",
-            new { period = "P1W", reason = "More time" }, deadline.GetProperty("version").GetInt32());
+        var response = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{deadline.Id}/extend",
+            new { period = "P1W", reason = "More time" }, deadline.Version);
 
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict, "extension_not_allowed");
         Assert.Equal("not_extendable", problem.GetProperty("reason").GetString());
@@ -223,15 +220,13 @@ public sealed class DeadlineChainTests(CaseApiFactory api) : IClassFixture<CaseA
         var world = await WorldAsync();
         var result = await TriggerAsync(world, new { kind = "infringement_known", occurredOn = "2026-10-10" });
         var window = ByRule(result, "uwg.urgency_window");
-        Assert.Equal("2026-11-10", window.GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2026-11-10"), window.DueDate);
 
         while (await api.SendAsync(new SweepDeadlines.Command(BatchSize: 50)) is { Claimed: > 0 })
         {
         }
 
-        var swept = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{window.Id()}");
-        Assert.Equal("missed", swept.GetProperty("status").GetString());
-        var letters = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/letters")).GetProperty("items");
-        Assert.DoesNotContain(letters.EnumerateArray(), l => l.GetProperty("type").GetString() == "reminder");
+        Assert.Equal(DeadlineStatus.Missed, (await world.Client.GetAsync<DeadlineDto>($"/v1/deadlines/{window.Id}")).Status);
+        Assert.DoesNotContain(await world.Client.ItemsAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters"), l => l.Type == LetterType.Reminder);
     }
 }

@@ -1,3 +1,9 @@
+using CaseApi.Features.Cases;
+using CaseApi.Features.Complaints;
+using CaseApi.Features.Correspondence;
+using CaseApi.Features.Deadlines;
+using CaseApi.Features.Timeline;
+
 namespace CaseApi.Tests.Features.Deadlines;
 
 /// <summary>
@@ -21,15 +27,8 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
         return await Letters.WorldAsync(api);
     }
 
-    private static async Task<HttpResponseMessage> ExtendAsync(Letters.World world, JsonElement deadline, object body) =>
-        await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{deadline.Id()}/extend", body, deadline.GetProperty("version").GetInt32());
-
-    private static async Task<JsonElement> OkAsync(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement;
-    }
+    private static Task<HttpResponseMessage> ExtendAsync(Letters.World world, DeadlineDto deadline, object body) =>
+        world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/deadlines/{deadline.Id}/extend", body, deadline.Version);
 
     // BGB § 193: "Ist an einem bestimmten Tage ... eine Willenserklärung abzugeben ... und fällt der bestimmte Tag ... auf einen
     // Sonntag, ... oder einen Sonnabend, so tritt an die Stelle eines solchen Tages der nächste Werktag."
@@ -40,11 +39,11 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
     {
         var world = await WorldAsync();
 
-        var deadline = (await world.SendAsync(await world.DraftAsync(), sentAt, due: responseDue)).GetProperty("deadline");
+        var deadline = (await world.SendAsync(await world.DraftAsync(), sentAt, due: responseDue)).Deadline!;
 
-        Assert.Equal(dueDate, deadline.GetProperty("dueDate").GetString());
-        Assert.Equal(DateTimeOffset.Parse(dueAt), deadline.GetProperty("dueAt").GetDateTimeOffset());
-        var computation = deadline.GetProperty("computation").GetString()!;
+        Assert.Equal(DateOnly.Parse(dueDate), deadline.DueDate);
+        Assert.Equal(DateTimeOffset.Parse(dueAt), deadline.DueAt);
+        var computation = deadline.Computation;
         Assert.Contains($"Date given: {responseDue} is a", computation, StringComparison.Ordinal);
         Assert.Contains($"so the day moves to the next working day, Monday {dueDate} (BGB § 193", computation, StringComparison.Ordinal);
     }
@@ -56,15 +55,15 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
         var world = await WorldAsync();
         var draft = await world.DraftAsync();
 
-        var sent = await OkAsync(await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id()}/send",
-            new { sentAt = "2026-05-18T10:00:00+02:00", responseDue = "2026-06-13", rollOver = false }, 1));
+        var sent = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id}/send",
+            new { sentAt = "2026-05-18T10:00:00+02:00", responseDue = "2026-06-13", rollOver = false }, 1).ReadAsync<LetterDto>();
 
-        var deadline = sent.GetProperty("deadline");
-        Assert.Equal("2026-06-13", deadline.GetProperty("dueDate").GetString());
+        var deadline = sent.Deadline!;
+        Assert.Equal(DateOnly.Parse("2026-06-13"), deadline.DueDate);
         Assert.Equal(
             "Date given: 2026-06-13, a Saturday, kept as given at the organisation's choice (rollOver: false; BGB § 193 yields to a day set on purpose)."
             + " Holidays: DE-NW, the organisation's (Reg. 1182/71 Art. 2(1); BGB §193).",
-            deadline.GetProperty("computation").GetString());
+            deadline.Computation);
     }
 
     [Fact]
@@ -73,7 +72,7 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
         var world = await WorldAsync();
         var draft = await world.DraftAsync();
 
-        var response = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id()}/send",
+        var response = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id}/send",
             new { sentAt = "2026-05-18T10:00:00+02:00", responsePeriod = "P14D", rollOver = false }, 1);
 
         await ProblemAssert.NamesInvalidFieldAsync(response, "rollOver");
@@ -86,14 +85,14 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
     public async Task BGB_190_an_Art_12_3_extension_by_P2M_of_a_request_due_1_June_2026_moved_from_Saturday_30_May_ends_30_July()
     {
         var world = await WorldAsync();
-        var deadline = (await world.SendAsync(await world.DraftAsync("data_subject_request"), "2026-04-30T10:00:00+02:00")).GetProperty("deadline");
-        Assert.Equal("2026-06-01", deadline.GetProperty("dueDate").GetString());
+        var deadline = (await world.SendAsync(await world.DraftAsync("data_subject_request"), "2026-04-30T10:00:00+02:00")).Deadline!;
+        Assert.Equal(DateOnly.Parse("2026-06-01"), deadline.DueDate);
 
-        var extended = await OkAsync(await ExtendAsync(world, deadline, new { period = "P2M", reason = "Complex request (Art. 12(3) sentence 2)" }));
+        var extended = await ExtendAsync(world, deadline, new { period = "P2M", reason = "Complex request (Art. 12(3) sentence 2)" }).ReadAsync<DeadlineDto>();
 
-        Assert.Equal("2026-07-30", extended.GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2026-07-30"), extended.DueDate);
         Assert.Contains("Extended by P2M from 2026-05-30, the last day before it moved to 2026-06-01 (BGB § 190): 2026-07-30, a Thursday.",
-            extended.GetProperty("computation").GetString(), StringComparison.Ordinal);
+            extended.Computation, StringComparison.Ordinal);
     }
 
     // GDPR Art. 12(3) sentence 2: "may be extended by two further months" — once. One month from 30 May 2026 (unmoved end):
@@ -102,16 +101,16 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
     public async Task GDPR_Art_12_3_a_second_extension_is_a_409_naming_the_rule()
     {
         var world = await WorldAsync();
-        var deadline = (await world.SendAsync(await world.DraftAsync("data_subject_request"), "2026-04-30T10:00:00+02:00")).GetProperty("deadline");
-        var once = await OkAsync(await ExtendAsync(world, deadline, new { period = "P1M", reason = "One more month" }));
-        Assert.Equal("2026-06-30", once.GetProperty("dueDate").GetString());
+        var deadline = (await world.SendAsync(await world.DraftAsync("data_subject_request"), "2026-04-30T10:00:00+02:00")).Deadline!;
+        var once = await ExtendAsync(world, deadline, new { period = "P1M", reason = "One more month" }).ReadAsync<DeadlineDto>();
+        Assert.Equal(DateOnly.Parse("2026-06-30"), once.DueDate);
 
         var problem = await ProblemAssert.IsProblemAsync(
             await ExtendAsync(world, once, new { period = "P1M", reason = "And another" }), HttpStatusCode.Conflict, "extension_not_allowed");
 
         Assert.Equal("GDPR Art. 12(3)", problem.GetProperty("rule").GetString());
         Assert.Equal("second_extension", problem.GetProperty("reason").GetString());
-        Assert.Equal("2026-06-30", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{deadline.Id()}")).GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2026-06-30"), (await world.Client.GetAsync<DeadlineDto>($"/v1/deadlines/{deadline.Id}")).DueDate);
     }
 
     // At most two further months: from 30 May 2026 that is 30 July (a Thursday). P3M, or a date after 30 July, is refused.
@@ -122,7 +121,7 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
     public async Task GDPR_Art_12_3_an_extension_longer_than_two_further_months_is_a_409(string? period, string? dueDate)
     {
         var world = await WorldAsync();
-        var deadline = (await world.SendAsync(await world.DraftAsync("data_subject_request"), "2026-04-30T10:00:00+02:00")).GetProperty("deadline");
+        var deadline = (await world.SendAsync(await world.DraftAsync("data_subject_request"), "2026-04-30T10:00:00+02:00")).Deadline!;
 
         var problem = await ProblemAssert.IsProblemAsync(
             await ExtendAsync(world, deadline, new { period, dueDate, reason = "Too long" }), HttpStatusCode.Conflict, "extension_not_allowed");
@@ -137,8 +136,8 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
     public async Task GDPR_Art_12_3_an_extension_recorded_after_the_first_month_ended_is_a_409()
     {
         var world = await WorldAsync();
-        var deadline = (await world.SendAsync(await world.DraftAsync("data_subject_request"), "2026-03-16T10:00:00+01:00")).GetProperty("deadline");
-        Assert.Equal("2026-04-16", deadline.GetProperty("dueDate").GetString());
+        var deadline = (await world.SendAsync(await world.DraftAsync("data_subject_request"), "2026-03-16T10:00:00+01:00")).Deadline!;
+        Assert.Equal(DateOnly.Parse("2026-04-16"), deadline.DueDate);
 
         var problem = await ProblemAssert.IsProblemAsync(
             await ExtendAsync(world, deadline, new { period = "P2M", reason = "Late" }), HttpStatusCode.Conflict, "extension_not_allowed");
@@ -152,17 +151,17 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
     public async Task GDPR_Art_12_3_the_month_runs_from_receipt_when_the_letter_says_when_it_was_delivered()
     {
         var world = await WorldAsync();
-        var delivered = await OkAsync(await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{(await world.DraftAsync("data_subject_request")).Id()}/send",
-            new { sentAt = "2026-04-27T10:00:00+02:00", deliveredOn = "2026-04-29" }, 1));
+        var delivered = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{(await world.DraftAsync("data_subject_request")).Id}/send",
+            new { sentAt = "2026-04-27T10:00:00+02:00", deliveredOn = "2026-04-29" }, 1).ReadAsync<LetterDto>();
         var assumed = await world.SendAsync(await world.DraftAsync("data_subject_request"), "2026-04-27T10:00:00+02:00");
 
-        Assert.Equal("2026-04-29", delivered.GetProperty("deliveredOn").GetString());
-        Assert.Equal("2026-05-29", delivered.GetProperty("deadline").GetProperty("dueDate").GetString());
-        Assert.Equal("2026-04-29", delivered.GetProperty("deadline").GetProperty("startsOn").GetString());
+        Assert.Equal(DateOnly.Parse("2026-04-29"), delivered.DeliveredOn);
+        Assert.Equal(DateOnly.Parse("2026-05-29"), delivered.Deadline!.DueDate);
+        Assert.Equal(DateOnly.Parse("2026-04-29"), delivered.Deadline.StartsOn);
         Assert.StartsWith("GDPR Art. 12(3), one month from receipt of the request on 2026-04-29 (delivery recorded); Reg. 1182/71 Art. 3: P1M from 2026-04-29: 2026-05-29, a Friday.",
-            delivered.GetProperty("deadline").GetProperty("computation").GetString(), StringComparison.Ordinal);
-        Assert.Equal("2026-05-27", assumed.GetProperty("deadline").GetProperty("dueDate").GetString());
-        Assert.Contains("assumed on the day of sending as no delivery is recorded", assumed.GetProperty("deadline").GetProperty("computation").GetString(), StringComparison.Ordinal);
+            delivered.Deadline.Computation, StringComparison.Ordinal);
+        Assert.Equal(DateOnly.Parse("2026-05-27"), assumed.Deadline!.DueDate);
+        Assert.Contains("assumed on the day of sending as no delivery is recorded", assumed.Deadline.Computation, StringComparison.Ordinal);
     }
 
     // A delivery receipt recorded later recomputes the running Art. 12(3) deadline: received Thursday 30 April 2026, the month ends
@@ -172,22 +171,22 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
     {
         var world = await WorldAsync();
         var sent = await world.SendAsync(await world.DraftAsync("data_subject_request"), "2026-04-27T10:00:00+02:00");
-        Assert.Equal("2026-05-27", sent.GetProperty("deadline").GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2026-05-27"), sent.Deadline!.DueDate);
 
-        var letter = await OkAsync(await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{sent.Id()}/delivery",
-            new { deliveredOn = "2026-04-30" }, sent.GetProperty("version").GetInt32()));
+        var letter = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{sent.Id}/delivery",
+            new { deliveredOn = "2026-04-30" }, sent.Version).ReadAsync<LetterDto>();
 
-        Assert.Equal("2026-04-30", letter.GetProperty("deliveredOn").GetString());
-        Assert.Equal(sent.GetProperty("version").GetInt32() + 1, letter.GetProperty("version").GetInt32());
-        var deadline = letter.GetProperty("deadline");
-        Assert.Equal("2026-06-01", deadline.GetProperty("dueDate").GetString());
-        Assert.Equal("2026-04-30", deadline.GetProperty("startsOn").GetString());
-        Assert.Contains("receipt of the request on 2026-04-30", deadline.GetProperty("computation").GetString(), StringComparison.Ordinal);
+        Assert.Equal(DateOnly.Parse("2026-04-30"), letter.DeliveredOn);
+        Assert.Equal(sent.Version + 1, letter.Version);
+        var deadline = letter.Deadline!;
+        Assert.Equal(DateOnly.Parse("2026-06-01"), deadline.DueDate);
+        Assert.Equal(DateOnly.Parse("2026-04-30"), deadline.StartsOn);
+        Assert.Contains("receipt of the request on 2026-04-30", deadline.Computation, StringComparison.Ordinal);
         var events = await ChangeFeed.ItemsAsync(world.Client, items => items.Length >= 2, "the delivery's events in the change feed",
             "/v1/events?limit=200&types=letter.delivered,deadline.recomputed");
-        Assert.Equal(["deadline.recomputed", "letter.delivered"], events.Select(e => e.GetProperty("type").GetString()));
-        var timeline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/timeline");
-        Assert.Contains(timeline.GetProperty("items").EnumerateArray(), e => e.GetProperty("kind").GetString() == "deadline.recomputed");
+        Assert.Equal(["deadline.recomputed", "letter.delivered"], events.Select(e => e.Type));
+        var timeline = await world.Client.ItemsAsync<GetCaseTimeline.TimelineEntryDto>($"/v1/cases/{world.CaseId}/timeline");
+        Assert.Contains(timeline, e => e.Kind == "deadline.recomputed");
     }
 
     // An extension by P2M recorded before the receipt (27 May → Monday 27 July) is counted anew from the new end: 30 May + 2 months
@@ -197,13 +196,13 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
     {
         var world = await WorldAsync();
         var sent = await world.SendAsync(await world.DraftAsync("data_subject_request"), "2026-04-27T10:00:00+02:00");
-        var extended = await OkAsync(await ExtendAsync(world, sent.GetProperty("deadline"), new { period = "P2M", reason = "Complex request" }));
-        Assert.Equal("2026-07-27", extended.GetProperty("dueDate").GetString());
+        var extended = await ExtendAsync(world, sent.Deadline!, new { period = "P2M", reason = "Complex request" }).ReadAsync<DeadlineDto>();
+        Assert.Equal(DateOnly.Parse("2026-07-27"), extended.DueDate);
 
-        var letter = await OkAsync(await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{sent.Id()}/delivery",
-            new { deliveredOn = "2026-04-30" }, sent.GetProperty("version").GetInt32()));
+        var letter = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{sent.Id}/delivery",
+            new { deliveredOn = "2026-04-30" }, sent.Version).ReadAsync<LetterDto>();
 
-        Assert.Equal("2026-07-30", letter.GetProperty("deadline").GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2026-07-30"), letter.Deadline!.DueDate);
     }
 
     // The escalation policy's reminderPeriod, P7D by default, counted as BGB §§ 187(1), 188(1): a reminder sent Friday 15 May 2026
@@ -213,11 +212,11 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
     {
         var world = await WorldAsync();
 
-        var deadline = (await world.SendAsync(await world.DraftAsync("reminder"), "2026-05-15T10:00:00+02:00")).GetProperty("deadline");
+        var deadline = (await world.SendAsync(await world.DraftAsync("reminder"), "2026-05-15T10:00:00+02:00")).Deadline!;
 
-        Assert.Equal("P7D", deadline.GetProperty("period").GetString());
-        Assert.Equal("2026-05-22", deadline.GetProperty("dueDate").GetString());
-        Assert.Equal(DateTimeOffset.Parse("2026-05-22T22:00:00Z"), deadline.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Equal("P7D", deadline.Period);
+        Assert.Equal(DateOnly.Parse("2026-05-22"), deadline.DueDate);
+        Assert.Equal(DateTimeOffset.Parse("2026-05-22T22:00:00Z"), deadline.DueAt);
     }
 
     [Theory]
@@ -228,8 +227,8 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
         var world = await WorldAsync();
         var sent = await world.SendAsync(await world.DraftAsync("data_subject_request"), "2026-04-27T10:00:00+02:00");
 
-        var response = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{sent.Id()}/delivery",
-            new { deliveredOn }, sent.GetProperty("version").GetInt32());
+        var response = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{sent.Id}/delivery",
+            new { deliveredOn }, sent.Version);
 
         await ProblemAssert.NamesInvalidFieldAsync(response, "deliveredOn");
     }
@@ -240,12 +239,12 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
         var world = await WorldAsync();
         var sent = await world.SendAsync(await world.DraftAsync(), "2026-05-20T10:00:00+02:00", "P14D");
 
-        var letter = await OkAsync(await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{sent.Id()}/delivery",
-            new { deliveredOn = "2026-05-21" }, sent.GetProperty("version").GetInt32()));
+        var letter = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{sent.Id}/delivery",
+            new { deliveredOn = "2026-05-21" }, sent.Version).ReadAsync<LetterDto>();
 
-        Assert.Equal("2026-05-21", letter.GetProperty("deliveredOn").GetString());
+        Assert.Equal(DateOnly.Parse("2026-05-21"), letter.DeliveredOn);
         // A response period the letter set stays counted from sending: 20 May + 14 days = Wednesday 3 June.
-        Assert.Equal("2026-06-03", letter.GetProperty("deadline").GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2026-06-03"), letter.Deadline!.DueDate);
     }
 
     [Fact]
@@ -254,7 +253,7 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
         var world = await WorldAsync();
         var draft = await world.DraftAsync();
 
-        await ProblemAssert.IsProblemAsync(await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id()}/delivery",
+        await ProblemAssert.IsProblemAsync(await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/letters/{draft.Id}/delivery",
             new { deliveredOn = "2026-05-20" }, 1), HttpStatusCode.Conflict, "letter_not_sent");
     }
 
@@ -265,18 +264,18 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
     public async Task A_complaint_filed_at_23_30_UTC_on_3_March_2026_was_filed_on_4_March_in_Berlin()
     {
         var world = await WorldAsync();
-        var complaint = await world.Client.ComplaintAsync(world.CaseId, world.DefendantId);
+        var complaint = (await world.Client.ComplaintAsync(world.CaseId, world.DefendantId)).As<ComplaintDto>();
 
-        var filed = await OkAsync(await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id()}/transitions",
-            new { to = "filed", at = "2026-03-03T23:30:00Z" }, complaint.GetProperty("version").GetInt32()));
-        var decided = await OkAsync(await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id()}/transitions",
-            new { to = "decided", at = "2026-05-19T22:15:00Z", outcome = "upheld" }, filed.GetProperty("version").GetInt32()));
+        var filed = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id}/transitions",
+            new { to = "filed", at = "2026-03-03T23:30:00Z" }, complaint.Version).ReadAsync<ComplaintDto>();
+        var decided = await world.Client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{complaint.Id}/transitions",
+            new { to = "decided", at = "2026-05-19T22:15:00Z", outcome = "upheld" }, filed.Version).ReadAsync<ComplaintDto>();
 
-        Assert.Equal("2026-03-04", filed.GetProperty("filedOn").GetString());
-        Assert.Equal("2026-05-20", decided.GetProperty("decidedOn").GetString()); // 00:15 CEST on 20 May
-        var progress = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={world.CaseId}")).GetProperty("items")[0];
-        Assert.Equal("2026-03-04", progress.GetProperty("startsOn").GetString());
-        Assert.StartsWith("P3M from 2026-03-04 (the event at 2026-03-03T23:30Z fell on 2026-03-04 in Europe/Berlin):", progress.GetProperty("computation").GetString(), StringComparison.Ordinal);
+        Assert.Equal(DateOnly.Parse("2026-03-04"), filed.FiledOn);
+        Assert.Equal(DateOnly.Parse("2026-05-20"), decided.DecidedOn); // 00:15 CEST on 20 May
+        var progress = (await world.Client.ItemsAsync<DeadlineDto>($"/v1/deadlines?caseId={world.CaseId}"))[0];
+        Assert.Equal(DateOnly.Parse("2026-03-04"), progress.StartsOn);
+        Assert.StartsWith("P3M from 2026-03-04 (the event at 2026-03-03T23:30Z fell on 2026-03-04 in Europe/Berlin):", progress.Computation, StringComparison.Ordinal);
     }
 
     // Now is 22:30 UTC on 20 May, 00:30 on 21 May in Berlin: a case opened or closed now was opened or closed on 21 May.
@@ -284,12 +283,12 @@ public sealed class DeadlineLawTests(CaseApiFactory api) : IClassFixture<CaseApi
     public async Task A_case_opened_and_closed_without_dates_gets_todays_date_in_Berlin()
     {
         var world = await WorldAsync();
-        var @case = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}");
+        var @case = await world.Client.GetAsync<CaseDto>($"/v1/cases/{world.CaseId}");
 
-        var closed = await OkAsync(await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/cases/{world.CaseId}",
-            new { status = "closed", outcome = "Settled" }, @case.GetProperty("version").GetInt32()));
+        var closed = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/cases/{world.CaseId}",
+            new { status = "closed", outcome = "Settled" }, @case.Version).ReadAsync<CaseDto>();
 
-        Assert.Equal("2026-05-21", @case.GetProperty("openedOn").GetString());
-        Assert.Equal("2026-05-21", closed.GetProperty("closedOn").GetString());
+        Assert.Equal(DateOnly.Parse("2026-05-21"), @case.OpenedOn);
+        Assert.Equal(DateOnly.Parse("2026-05-21"), closed.ClosedOn);
     }
 }

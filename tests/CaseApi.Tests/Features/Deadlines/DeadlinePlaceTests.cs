@@ -63,8 +63,7 @@ public sealed class DeadlinePlaceTests : IClassFixture<CaseApiFactory>
         // must arrive: Friday 2026-06-05.
         var sent = await world.SendAsync(await world.DraftAsync(), "2026-05-21T10:00:00+02:00", "P14D");
 
-        var deadline = sent.GetProperty("deadline");
-        Assert.Equal("2026-06-05", deadline.GetProperty("dueDate").GetString());
-        Assert.Contains("Holidays: DE-NW, the organisation's", deadline.GetProperty("computation").GetString());
+        Assert.Equal(DateOnly.Parse("2026-06-05"), sent.Deadline!.DueDate);
+        Assert.Contains("Holidays: DE-NW, the organisation's", sent.Deadline.Computation);
     }
 }

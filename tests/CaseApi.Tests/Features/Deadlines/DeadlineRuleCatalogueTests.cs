@@ -74,9 +74,9 @@ public sealed class DeadlineRuleCatalogueTests(CaseApiFactory api) : IClassFixtu
         api.Clock.SetUtcNow(new DateTimeOffset(2026, 5, 2, 9, 0, 0, TimeSpan.Zero));
         var world = await Letters.WorldAsync(api);
 
-        var deadline = (await world.SendAsync(await world.DraftAsync(), "2026-04-30T10:00:00+02:00", period: "P1M")).GetProperty("deadline");
+        var deadline = (await world.SendAsync(await world.DraftAsync(), "2026-04-30T10:00:00+02:00", period: "P1M")).Deadline!;
 
-        Assert.Equal("bgb.letter_response", deadline.GetProperty("rule").GetString());
-        Assert.Equal("2026-06-01", deadline.GetProperty("dueDate").GetString());
+        Assert.Equal("bgb.letter_response", deadline.Rule);
+        Assert.Equal(DateOnly.Parse("2026-06-01"), deadline.DueDate);
     }
 }

@@ -1,4 +1,7 @@
+using CaseApi.Features.Deadlines;
 using CaseApi.Features.Demo;
+using CaseApi.Features.Organisations;
+using CaseApi.Infrastructure.Json;
 
 namespace CaseApi.Tests.Features.Deadlines;
 
@@ -31,8 +34,8 @@ public sealed class LocalHolidayTests(CaseApiFactory api) : IClassFixture<CaseAp
         return world;
     }
 
-    private static async Task<JsonElement> DeadlineOfLetterAsync(Letters.World world, string sentAt, string period) =>
-        (await world.SendAsync(await world.DraftAsync(), sentAt, period)).GetProperty("deadline");
+    private static async Task<DeadlineDto> DeadlineOfLetterAsync(Letters.World world, string sentAt, string period) =>
+        (await world.SendAsync(await world.DraftAsync(), sentAt, period)).Deadline!;
 
     [Fact]
     public async Task In_Nuremberg_15_August_is_a_working_day_so_a_period_ending_on_it_stays_there_FTG_Art_1_1_no_2()
@@ -42,9 +45,9 @@ public sealed class LocalHolidayTests(CaseApiFactory api) : IClassFixture<CaseAp
         // P14D from Friday 2025-08-01 ends on Friday 2025-08-15: not a holiday in Nuremberg, so it stays.
         var deadline = await DeadlineOfLetterAsync(world, "2025-08-01T10:00:00+02:00", "P14D");
 
-        Assert.Equal("2025-08-15", deadline.GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2025-08-15"), deadline.DueDate);
         Assert.Contains("2025-08-15 is Assumption Day, a public holiday in DE-BY but not where the organisation is (FTG Art. 1(1) no. 2, Art. 1(3)).",
-            deadline.GetProperty("computation").GetString());
+            deadline.Computation);
     }
 
     [Fact]
@@ -55,8 +58,8 @@ public sealed class LocalHolidayTests(CaseApiFactory api) : IClassFixture<CaseAp
         // Without local entries DE-BY keeps 15 August (as Munich does): Friday 2025-08-15 moves to Monday 2025-08-18.
         var deadline = await DeadlineOfLetterAsync(world, "2025-08-01T10:00:00+02:00", "P14D");
 
-        Assert.Equal("2025-08-18", deadline.GetProperty("dueDate").GetString());
-        Assert.DoesNotContain("not where the organisation is", deadline.GetProperty("computation").GetString());
+        Assert.Equal(DateOnly.Parse("2025-08-18"), deadline.DueDate);
+        Assert.DoesNotContain("not where the organisation is", deadline.Computation);
     }
 
     [Fact]
@@ -67,8 +70,8 @@ public sealed class LocalHolidayTests(CaseApiFactory api) : IClassFixture<CaseAp
         // P7D from Friday 2025-08-01 ends on Friday 2025-08-08, the Hohes Friedensfest; Saturday and Sunday follow: Monday 2025-08-11.
         var deadline = await DeadlineOfLetterAsync(world, "2025-08-01T10:00:00+02:00", "P7D");
 
-        Assert.Equal("2025-08-11", deadline.GetProperty("dueDate").GetString());
-        Assert.Contains("2025-08-08 is Augsburger Hohes Friedensfest (a local holiday, FTG Art. 1(2))", deadline.GetProperty("computation").GetString());
+        Assert.Equal(DateOnly.Parse("2025-08-11"), deadline.DueDate);
+        Assert.Contains("2025-08-08 is Augsburger Hohes Friedensfest (a local holiday, FTG Art. 1(2))", deadline.Computation);
     }
 
     [Fact]
@@ -82,8 +85,8 @@ public sealed class LocalHolidayTests(CaseApiFactory api) : IClassFixture<CaseAp
         // P14D from Thursday 2025-06-05 ends on Thursday 2025-06-19, Corpus Christi there: Friday 2025-06-20.
         var deadline = await DeadlineOfLetterAsync(world, "2025-06-05T10:00:00+02:00", "P14D");
 
-        Assert.Equal("2025-06-20", deadline.GetProperty("dueDate").GetString());
-        Assert.Contains("2025-06-19 is Corpus Christi (a local holiday, ThürFGtG § 2(2))", deadline.GetProperty("computation").GetString());
+        Assert.Equal(DateOnly.Parse("2025-06-20"), deadline.DueDate);
+        Assert.Contains("2025-06-19 is Corpus Christi (a local holiday, ThürFGtG § 2(2))", deadline.Computation);
     }
 
     [Fact]
@@ -94,11 +97,10 @@ public sealed class LocalHolidayTests(CaseApiFactory api) : IClassFixture<CaseAp
         // Three months from 2025-05-08 end on Friday 2025-08-08: Augsburg's holiday, but the Bavarian authority acts in Ansbach.
         await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/complaints",
             new { defendantId = world.DefendantId, dpaId = DemoData.DpaId("de-by-lda"), onBehalfOf = "organisation", filedOn = "2025-05-08" });
-        var deadline = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines?caseId={world.CaseId}")).GetProperty("items")
-            .EnumerateArray().Single();
+        var deadline = (await world.Client.GetAsync<Page<DeadlineDto>>($"/v1/deadlines?caseId={world.CaseId}")).Items.Single();
 
-        Assert.Equal("2025-08-08", deadline.GetProperty("dueDate").GetString());
-        Assert.Contains("Holidays: DE-BY, the authority's (de-by-lda)", deadline.GetProperty("computation").GetString());
+        Assert.Equal(DateOnly.Parse("2025-08-08"), deadline.DueDate);
+        Assert.Contains("Holidays: DE-BY, the authority's (de-by-lda)", deadline.Computation);
     }
 
     [Fact]
@@ -106,19 +108,17 @@ public sealed class LocalHolidayTests(CaseApiFactory api) : IClassFixture<CaseAp
     {
         var world = await OrganisationAsync("DE-BY", Augsburg);
 
-        var organisation = await world.Client.GetFromJsonAsync<JsonElement>("/v1/organisation");
-        var entry = organisation.GetProperty("localHolidays").EnumerateArray().Single();
-        Assert.Equal(8, entry.GetProperty("month").GetInt32());
-        Assert.Equal(8, entry.GetProperty("day").GetInt32());
-        Assert.Equal("FTG Art. 1(2)", entry.GetProperty("basis").GetString());
-        Assert.True(entry.GetProperty("observed").GetBoolean());
+        var entry = (await world.Client.GetAsync<OrganisationDto>("/v1/organisation")).LocalHolidays.Single();
+        Assert.Equal(8, entry.Month);
+        Assert.Equal(8, entry.Day);
+        Assert.Equal("FTG Art. 1(2)", entry.Basis);
+        Assert.True(entry.Observed);
 
         var emptied = await world.Client.SendWithIfMatchAsync(HttpMethod.Patch, "/v1/organisation", new { localHolidays = (object?)null }, 2);
-        Assert.Equal(HttpStatusCode.OK, emptied.StatusCode);
-        Assert.Empty((await emptied.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("localHolidays").EnumerateArray());
+        Assert.Empty((await emptied.ReadAsync<OrganisationDto>()).LocalHolidays);
 
         // With the entry gone, 8 August is an ordinary Friday again: P7D from 2025-08-01 ends on it.
-        Assert.Equal("2025-08-08", (await DeadlineOfLetterAsync(world, "2025-08-01T10:00:00+02:00", "P7D")).GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2025-08-08"), (await DeadlineOfLetterAsync(world, "2025-08-01T10:00:00+02:00", "P7D")).DueDate);
     }
 
     public static TheoryData<string, object> BadEntries => new()

@@ -1,3 +1,5 @@
+using CaseApi.Features.Defendants;
+
 namespace CaseApi.Tests.Features.Defendants;
 
 public sealed class DefendantTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
@@ -7,10 +9,10 @@ public sealed class DefendantTests(CaseApiFactory api) : IClassFixture<CaseApiFa
     {
         using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
 
-        var meta = await client.DefendantAsync("Meta Platforms Ireland Limited", "IE");
+        var meta = (await client.DefendantAsync("Meta Platforms Ireland Limited", "IE")).As<DefendantDto>();
 
-        Assert.Equal(CaseApi.Features.Demo.DemoData.DpaId("ie-dpc"), meta.GetProperty("leadDpaId").GetGuid());
-        Assert.True(meta.GetProperty("leadDpaProposed").GetBoolean());
+        Assert.Equal(CaseApi.Features.Demo.DemoData.DpaId("ie-dpc"), meta.LeadDpaId);
+        Assert.True(meta.LeadDpaProposed);
     }
 
     [Fact]
@@ -18,11 +20,11 @@ public sealed class DefendantTests(CaseApiFactory api) : IClassFixture<CaseApiFa
     {
         using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
 
-        var withoutRegion = await client.CreatedAsync("/v1/defendants", new { legalName = "Beispiel GmbH", mainEstablishmentCountry = "DE" });
-        var inBavaria = await client.CreatedAsync("/v1/defendants", new { legalName = "Beispiel AG", mainEstablishmentCountry = "DE", mainEstablishmentRegion = "DE-BY" });
+        var withoutRegion = await client.CreatedAsync<DefendantDto>("/v1/defendants", new { legalName = "Beispiel GmbH", mainEstablishmentCountry = "DE" });
+        var inBavaria = await client.CreatedAsync<DefendantDto>("/v1/defendants", new { legalName = "Beispiel AG", mainEstablishmentCountry = "DE", mainEstablishmentRegion = "DE-BY" });
 
-        Assert.Equal(JsonValueKind.Null, withoutRegion.GetProperty("leadDpaId").ValueKind);
-        Assert.Equal(CaseApi.Features.Demo.DemoData.DpaId("de-by-lda"), inBavaria.GetProperty("leadDpaId").GetGuid());
+        Assert.Null(withoutRegion.LeadDpaId);
+        Assert.Equal(CaseApi.Features.Demo.DemoData.DpaId("de-by-lda"), inBavaria.LeadDpaId);
     }
 
     // GDPR Art. 4(16) defines the main establishment as one "in the Union", and Art. 56 gives a lead authority only for it:
@@ -34,13 +36,12 @@ public sealed class DefendantTests(CaseApiFactory api) : IClassFixture<CaseApiFa
     {
         using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
 
-        var defendant = await client.CreatedAsync("/v1/defendants", new { legalName = "Example Ltd", mainEstablishmentCountry = country });
+        var defendant = await client.CreatedAsync<DefendantDto>("/v1/defendants", new { legalName = "Example Ltd", mainEstablishmentCountry = country });
 
-        Assert.Equal(JsonValueKind.Null, defendant.GetProperty("leadDpaId").ValueKind);
-        Assert.False(defendant.GetProperty("leadDpaProposed").GetBoolean());
-        var note = defendant.GetProperty("leadAuthorityNote").GetString()!;
-        Assert.Contains("Art. 4(16)", note);
-        Assert.Contains("Art. 56", note);
+        Assert.Null(defendant.LeadDpaId);
+        Assert.False(defendant.LeadDpaProposed);
+        Assert.Contains("Art. 4(16)", defendant.LeadAuthorityNote);
+        Assert.Contains("Art. 56", defendant.LeadAuthorityNote);
     }
 
     // The EEA states took the GDPR into the EEA Agreement: Norway's Datatilsynet leads for a Norwegian main establishment.
@@ -49,10 +50,10 @@ public sealed class DefendantTests(CaseApiFactory api) : IClassFixture<CaseApiFa
     {
         using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
 
-        var defendant = await client.CreatedAsync("/v1/defendants", new { legalName = "Eksempel AS", mainEstablishmentCountry = "NO" });
+        var defendant = await client.CreatedAsync<DefendantDto>("/v1/defendants", new { legalName = "Eksempel AS", mainEstablishmentCountry = "NO" });
 
-        Assert.Equal(CaseApi.Features.Demo.DemoData.DpaId("no-datatilsynet"), defendant.GetProperty("leadDpaId").GetGuid());
-        Assert.Equal(JsonValueKind.Null, defendant.GetProperty("leadAuthorityNote").ValueKind);
+        Assert.Equal(CaseApi.Features.Demo.DemoData.DpaId("no-datatilsynet"), defendant.LeadDpaId);
+        Assert.Null(defendant.LeadAuthorityNote);
     }
 
     [Fact]
@@ -61,26 +62,25 @@ public sealed class DefendantTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
         var cnil = CaseApi.Features.Demo.DemoData.DpaId("fr-cnil");
 
-        var defendant = await client.CreatedAsync("/v1/defendants", new { legalName = "Exemple SA", mainEstablishmentCountry = "IE", leadDpaId = cnil });
+        var defendant = await client.CreatedAsync<DefendantDto>("/v1/defendants", new { legalName = "Exemple SA", mainEstablishmentCountry = "IE", leadDpaId = cnil });
 
-        Assert.Equal(cnil, defendant.GetProperty("leadDpaId").GetGuid());
-        Assert.False(defendant.GetProperty("leadDpaProposed").GetBoolean());
+        Assert.Equal(cnil, defendant.LeadDpaId);
+        Assert.False(defendant.LeadDpaProposed);
     }
 
     [Fact]
     public async Task Patching_changes_only_the_fields_sent_and_null_clears_one()
     {
         using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
-        var created = await client.CreatedAsync("/v1/defendants", new { legalName = "Old name", website = "https://example.com", address = "Somewhere 1" });
+        var created = await client.CreatedAsync<DefendantDto>("/v1/defendants", new { legalName = "Old name", website = "https://example.com", address = "Somewhere 1" });
 
-        var response = await client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/defendants/{created.Id()}",
-            new { legalName = "New name", website = (string?)null }, created.GetProperty("version").GetInt32());
+        var response = await client.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/defendants/{created.Id}",
+            new { legalName = "New name", website = (string?)null }, created.Version);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var patched = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("New name", patched.GetProperty("legalName").GetString());
-        Assert.Equal(JsonValueKind.Null, patched.GetProperty("website").ValueKind);
-        Assert.Equal("Somewhere 1", patched.GetProperty("address").GetString());
+        var patched = await response.ReadAsync<DefendantDto>();
+        Assert.Equal("New name", patched.LegalName);
+        Assert.Null(patched.Website);
+        Assert.Equal("Somewhere 1", patched.Address);
         Assert.Equal("\"2\"", response.Headers.ETag?.Tag);
     }
 
@@ -106,13 +106,13 @@ public sealed class DefendantTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         await client.CreatedAsync("/v1/defendants", new { legalName = "Meta Platforms Ireland Limited", otherNames = new[] { "Instagram" } });
         await client.DefendantAsync("Alpha GmbH", "DE");
 
-        var all = await client.GetFromJsonAsync<JsonElement>("/v1/defendants");
-        var found = await client.GetFromJsonAsync<JsonElement>("/v1/defendants?q=instagram");
-        var german = await client.GetFromJsonAsync<JsonElement>("/v1/defendants?country=DE");
+        var all = await client.ItemsAsync<DefendantDto>("/v1/defendants");
+        var found = await client.ItemsAsync<DefendantDto>("/v1/defendants?q=instagram");
+        var german = await client.ItemsAsync<DefendantDto>("/v1/defendants?country=DE");
 
-        Assert.Equal(["Alpha GmbH", "Meta Platforms Ireland Limited", "Zeta Corp"], all.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("legalName").GetString()));
-        Assert.Equal("Meta Platforms Ireland Limited", found.GetProperty("items").EnumerateArray().Single().GetProperty("legalName").GetString());
-        Assert.Equal("Alpha GmbH", german.GetProperty("items").EnumerateArray().Single().GetProperty("legalName").GetString());
+        Assert.Equal(["Alpha GmbH", "Meta Platforms Ireland Limited", "Zeta Corp"], all.Select(d => d.LegalName));
+        Assert.Equal("Meta Platforms Ireland Limited", found.Single().LegalName);
+        Assert.Equal("Alpha GmbH", german.Single().LegalName);
     }
 
     [Theory]

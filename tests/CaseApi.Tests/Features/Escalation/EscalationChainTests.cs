@@ -1,4 +1,6 @@
+using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
+using CaseApi.Features.Timeline;
 using Dapper;
 
 namespace CaseApi.Tests.Features.Escalation;
@@ -23,40 +25,38 @@ public sealed class EscalationChainTests : IAsyncLifetime
         var world = await WorldAtAsync(Sent);
         // Sent Monday 2 March 2026: due at the end of Monday 16 March (Europe/Berlin).
         var sent = await world.SendAsync(await world.DraftAsync(), Sent.ToString("O"), "P14D");
-        var deadline = sent.GetProperty("deadline");
-        Assert.Equal("2026-03-16", deadline.GetProperty("dueDate").GetString());
+        var deadline = sent.Deadline!;
+        Assert.Equal(DateOnly.Parse("2026-03-16"), deadline.DueDate);
 
         // Three working days left from the start of Thursday 12 March (12, 13, 16).
         await SweepAtAsync("2026-03-11T22:59:00Z");
-        Assert.Empty(await StepsAsync(deadline.Id()));
+        Assert.Empty(await StepsAsync(deadline.Id));
         var warned = await SweepAtAsync("2026-03-11T23:00:00Z");
         Assert.Equal(1, warned.DueSoon);
-        Assert.Equal(["due_soon"], await StepsAsync(deadline.Id()));
+        Assert.Equal(["due_soon"], await StepsAsync(deadline.Id));
 
         await SweepAtAsync("2026-03-16T22:59:00Z");
-        Assert.Equal("open", await StatusAsync(world, deadline.Id()));
+        Assert.Equal(DeadlineStatus.Open, await StatusAsync(world, deadline.Id));
         var missed = await SweepAtAsync("2026-03-16T23:00:00Z");
         Assert.Equal((1, 1), (missed.Missed, missed.RemindersDrafted));
-        Assert.Equal(["due_soon", "missed", "reminder_drafted"], await StepsAsync(deadline.Id()));
-        Assert.Equal("missed", await StatusAsync(world, deadline.Id()));
+        Assert.Equal(["due_soon", "missed", "reminder_drafted"], await StepsAsync(deadline.Id));
+        Assert.Equal(DeadlineStatus.Missed, await StatusAsync(world, deadline.Id));
 
-        var reminder = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/letters")).GetProperty("items")
-            .EnumerateArray().Single(l => l.GetProperty("type").GetString() == "reminder");
-        Assert.Equal("draft", reminder.GetProperty("status").GetString());
-        Assert.Equal(world.DefendantId, reminder.GetProperty("defendantId").GetGuid());
+        var reminder = (await world.Client.ItemsAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters")).Single(l => l.Type == LetterType.Reminder);
+        Assert.Equal(LetterStatus.Draft, reminder.Status);
+        Assert.Equal(world.DefendantId, reminder.DefendantId);
         // Drafted from the German built-in template: the organisation is in North Rhine-Westphalia.
-        Assert.Contains("16. März 2026", reminder.GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.Contains("16. März 2026", reminder.Body, StringComparison.Ordinal);
 
         // The lawyer sends it on Tuesday 17 March; the policy gives it seven days: Tuesday 24 March.
         MoveClockTo("2026-03-17T09:00:00+01:00");
         var sentReminder = await world.SendAsync(reminder, "2026-03-17T09:00:00+01:00");
-        Assert.Equal("2026-03-24", sentReminder.GetProperty("deadline").GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2026-03-24"), sentReminder.Deadline!.DueDate);
 
         var escalated = await SweepAtAsync("2026-03-24T23:00:00Z");
         Assert.Equal(1, escalated.CasesEscalated);
-        Assert.Equal("escalated", await StatusAsync(world, deadline.Id()));
-        var kinds = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/timeline?limit=200")).GetProperty("items")
-            .EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToArray();
+        Assert.Equal(DeadlineStatus.Escalated, await StatusAsync(world, deadline.Id));
+        var kinds = (await world.Client.ItemsAsync<GetCaseTimeline.TimelineEntryDto>($"/v1/cases/{world.CaseId}/timeline?limit=200")).Select(e => e.Kind).ToArray();
         Assert.Contains("deadline.due_soon", kinds);
         Assert.Contains("deadline.missed", kinds);
         Assert.Contains("deadline.escalated", kinds);
@@ -86,11 +86,11 @@ public sealed class EscalationChainTests : IAsyncLifetime
         await SweepAtAsync("2026-03-12T08:00:00Z");
 
         MoveClockTo("2026-03-13T10:00:00+01:00");
-        await world.ReplyAsync(sent.Id(), "2026-03-13T10:00:00+01:00");
+        await world.ReplyAsync(sent.Id, "2026-03-13T10:00:00+01:00");
         var later = await SweepAtAsync("2026-04-30T00:00:00Z");
 
-        Assert.Equal(["due_soon"], await StepsAsync(sent.GetProperty("deadline").Id()));
-        Assert.Equal("met", await StatusAsync(world, sent.GetProperty("deadline").Id()));
+        Assert.Equal(["due_soon"], await StepsAsync(sent.Deadline!.Id));
+        Assert.Equal(DeadlineStatus.Met, await StatusAsync(world, sent.Deadline!.Id));
         Assert.Equal(0, later.Missed);
     }
 
@@ -102,7 +102,7 @@ public sealed class EscalationChainTests : IAsyncLifetime
 
         var result = await SweepAtAsync("2026-05-01T10:01:00Z");
 
-        Assert.Equal(["missed", "reminder_drafted"], await StepsAsync(sent.GetProperty("deadline").Id()));
+        Assert.Equal(["missed", "reminder_drafted"], await StepsAsync(sent.Deadline!.Id));
         Assert.Equal(0, result.DueSoon);
     }
 
@@ -119,9 +119,8 @@ public sealed class EscalationChainTests : IAsyncLifetime
         Assert.Equal(1, results.Sum(r => r.Missed));
         Assert.Equal(1, results.Sum(r => r.RemindersDrafted));
         Assert.Equal(0, again.Missed + again.RemindersDrafted + again.DueSoon);
-        Assert.Equal(["missed", "reminder_drafted"], await StepsAsync(sent.GetProperty("deadline").Id()));
-        var reminders = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/letters")).GetProperty("items")
-            .EnumerateArray().Count(l => l.GetProperty("type").GetString() == "reminder");
+        Assert.Equal(["missed", "reminder_drafted"], await StepsAsync(sent.Deadline!.Id));
+        var reminders = (await world.Client.ItemsAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters")).Count(l => l.Type == LetterType.Reminder);
         Assert.Equal(1, reminders);
     }
 
@@ -130,8 +129,8 @@ public sealed class EscalationChainTests : IAsyncLifetime
     {
         var a = await WorldAtAsync(new DateTimeOffset(2026, 5, 1, 10, 0, 0, TimeSpan.Zero));
         var b = await WorldAtAsync(new DateTimeOffset(2026, 5, 1, 10, 0, 0, TimeSpan.Zero));
-        var aDeadline = (await a.SendAsync(await a.DraftAsync(), "2026-03-02T10:00:00+01:00", "P14D")).GetProperty("deadline").Id();
-        var bDeadline = (await b.SendAsync(await b.DraftAsync(), "2026-03-02T10:00:00+01:00", "P14D")).GetProperty("deadline").Id();
+        var aDeadline = (await a.SendAsync(await a.DraftAsync(), "2026-03-02T10:00:00+01:00", "P14D")).Deadline!.Id;
+        var bDeadline = (await b.SendAsync(await b.DraftAsync(), "2026-03-02T10:00:00+01:00", "P14D")).Deadline!.Id;
         await using (var superUser = await api.OpenAsSuperUserAsync())
         {
             await superUser.ExecuteAsync($"""
@@ -151,7 +150,7 @@ public sealed class EscalationChainTests : IAsyncLifetime
 
         Assert.Equal((1, 1), (first.Missed, first.RemindersDrafted));
         Assert.Equal(["missed", "reminder_drafted"], await StepsAsync(aDeadline));
-        Assert.Equal("open", await StatusAsync(b, bDeadline));
+        Assert.Equal(DeadlineStatus.Open, await StatusAsync(b, bDeadline));
         Assert.Empty(await StepsAsync(bDeadline));
         Assert.Equal(new DateTimeOffset(2026, 5, 1, 10, 2, 0, TimeSpan.Zero), bNextCheck);
 
@@ -215,6 +214,6 @@ public sealed class EscalationChainTests : IAsyncLifetime
             new { deadlineId })).ToArray();
     }
 
-    private static async Task<string?> StatusAsync(Letters.World world, Guid deadlineId) =>
-        (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{deadlineId}")).GetProperty("status").GetString();
+    private static async Task<DeadlineStatus> StatusAsync(Letters.World world, Guid deadlineId) =>
+        (await world.Client.GetAsync<DeadlineDto>($"/v1/deadlines/{deadlineId}")).Status;
 }

@@ -3,6 +3,8 @@ using CaseApi.Features.Deadlines;
 using CaseApi.Features.Webhooks;
 using CaseApi.Tests.Features.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
+using CaseApi.Features.Correspondence;
+using CaseApi.Infrastructure.Json;
 
 namespace CaseApi.Tests.Features.Escalation;
 
@@ -27,7 +29,7 @@ public sealed class SweepEventsTests : IAsyncLifetime
     public async Task Due_soon_missed_and_level_1_events_carry_the_deadline_and_the_drafted_reminder_as_the_API_returns_them()
     {
         var world = await WorldAsync();
-        var deadlineId = (await world.SendAsync(await world.DraftAsync(), Sent.ToString("O"), "P14D")).GetProperty("deadline").Id();
+        var deadlineId = (await world.SendAsync(await world.DraftAsync(), Sent.ToString("O"), "P14D")).Deadline!.Id;
 
         await SweepAtAsync("2026-03-11T23:00:00Z");
         var warned = await GetAsync(world, $"/v1/deadlines/{deadlineId}");
@@ -52,12 +54,11 @@ public sealed class SweepEventsTests : IAsyncLifetime
     public async Task Level_2_events_carry_the_case_and_both_deadlines_it_escalated_as_the_API_returns_them()
     {
         var world = await WorldAsync();
-        var originalId = (await world.SendAsync(await world.DraftAsync(), Sent.ToString("O"), "P14D")).GetProperty("deadline").Id();
+        var originalId = (await world.SendAsync(await world.DraftAsync(), Sent.ToString("O"), "P14D")).Deadline!.Id;
         await SweepAtAsync("2026-03-16T23:00:00Z");
-        var reminder = (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/letters")).GetProperty("items")
-            .EnumerateArray().Single(l => l.GetProperty("type").GetString() == "reminder");
+        var reminder = (await world.Client.GetAsync<Page<LetterDto>>($"/v1/cases/{world.CaseId}/letters")).Items.Single(l => l.Type == LetterType.Reminder);
         api.Clock.SetUtcNow(DateTimeOffset.Parse("2026-03-17T09:00:00+01:00", System.Globalization.CultureInfo.InvariantCulture));
-        var reminderDeadlineId = (await world.SendAsync(reminder, "2026-03-17T09:00:00+01:00")).GetProperty("deadline").Id();
+        var reminderDeadlineId = (await world.SendAsync(reminder, "2026-03-17T09:00:00+01:00")).Deadline!.Id;
         var (_, cursor) = await EventsAsync(world, after: null);
 
         var result = await SweepAtAsync("2026-03-24T23:00:00Z");

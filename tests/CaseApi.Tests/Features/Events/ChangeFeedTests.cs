@@ -15,14 +15,14 @@ public sealed class ChangeFeedTests(CaseApiFactory api) : IClassFixture<CaseApiF
     {
         var world = await Letters.WorldAsync(api);
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-12-01T10:00:00+01:00", "P14D");
-        await world.ReplyAsync(sent.Id(), "2025-12-05T10:00:00+01:00");
+        await world.ReplyAsync(sent.Id, "2025-12-05T10:00:00+01:00");
 
         var feed = await world.Client.GetFromJsonAsync<JsonElement>("/v1/events?limit=200");
 
         var types = feed.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("type").GetString()!).ToArray();
         Assert.Equal(["case.created", "letter.created", "deadline.created", "letter.sent", "deadline.met", "letter.received"], types);
         var letterSent = feed.GetProperty("items").EnumerateArray().Single(e => e.GetProperty("type").GetString() == "letter.sent");
-        Assert.Equal(sent.Id(), letterSent.GetProperty("data").GetProperty("id").GetGuid());
+        Assert.Equal(sent.Id, letterSent.GetProperty("data").GetProperty("id").GetGuid());
         Assert.Equal("sent", letterSent.GetProperty("data").GetProperty("status").GetString());
         var next = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/events?after={feed.GetProperty("nextCursor").GetString()}");
         Assert.Empty(next.GetProperty("items").EnumerateArray());

@@ -1,5 +1,10 @@
 using System.Text;
+using CaseApi.Features.ApiKeys;
+using CaseApi.Features.Correspondence;
+using CaseApi.Features.Deadlines;
+using CaseApi.Features.Events;
 using CaseApi.Features.Inbox;
+using CaseApi.Features.Organisations;
 using MimeKit;
 using static CaseApi.Tests.Support.MailMessages;
 
@@ -19,24 +24,22 @@ public sealed class InboxTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
         var raw = Bytes(Reply("Antwort ohne Bezug", "Wir geben die Erklärung nicht ab."));
         var message = await InboxMessageAsync(world, raw);
 
-        using var assigned = await AssignAsync(world, message, new { caseId = world.CaseId, inReplyToId = sent.Id() });
+        using var assigned = await AssignAsync(world, message, new { caseId = world.CaseId, inReplyToId = sent.Id });
         using var again = await AssignAsync(world, message, new { caseId = world.CaseId }, "*");
         using var dismissed = await DismissAsync(world, message, new { reason = "Zu spät." }, "*");
 
-        Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
-        var inbox = await assigned.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(("assigned", world.CaseId, 2), (inbox.GetProperty("status").GetString(), inbox.GetProperty("caseId").GetGuid(), inbox.GetProperty("version").GetInt32()));
+        var inbox = await assigned.ReadAsync<InboxMessageDto>();
+        Assert.Equal((InboxStatus.Assigned, world.CaseId, 2), (inbox.Status, inbox.CaseId, inbox.Version));
         Assert.Equal("\"2\"", assigned.Headers.ETag?.Tag);
-        var letter = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/letters/{inbox.GetProperty("letterId").GetGuid()}");
-        Assert.Equal(("reply", "incoming", sent.Id(), world.DefendantId),
-            (letter.GetProperty("type").GetString(), letter.GetProperty("direction").GetString(), letter.GetProperty("inReplyToId").GetGuid(), letter.GetProperty("defendantId").GetGuid()));
-        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
-        Assert.Equal(("met", new DateTimeOffset(2025, 5, 12, 9, 0, 0, TimeSpan.Zero)), (deadline.GetProperty("status").GetString(), deadline.GetProperty("metAt").GetDateTimeOffset()));
-        Assert.Equal(raw, await world.Client.GetByteArrayAsync($"/v1/letters/{letter.Id()}/original"));
+        var letter = await world.Client.GetAsync<LetterDto>($"/v1/letters/{inbox.LetterId}");
+        Assert.Equal((LetterType.Reply, LetterDirection.Incoming, sent.Id, world.DefendantId), (letter.Type, letter.Direction, letter.InReplyToId, letter.DefendantId));
+        var deadline = await world.Client.GetAsync<DeadlineDto>($"/v1/deadlines/{sent.Deadline!.Id}");
+        Assert.Equal((DeadlineStatus.Met, new DateTimeOffset(2025, 5, 12, 9, 0, 0, TimeSpan.Zero)), (deadline.Status, deadline.MetAt));
+        Assert.Equal(raw, await world.Client.GetByteArrayAsync($"/v1/letters/{letter.Id}/original"));
         var conflict = await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Conflict, "inbox_message_not_new");
         Assert.Equal("assigned", conflict.GetProperty("messageStatus").GetString());
         await ProblemAssert.IsProblemAsync(dismissed, HttpStatusCode.Conflict, "inbox_message_not_new");
-        var events = (await world.Client.GetFromJsonAsync<JsonElement>("/v1/events")).GetProperty("items").EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+        var events = (await world.Client.ItemsAsync<ListEvents.EventDto>("/v1/events")).Select(e => e.Type).ToList();
         Assert.Contains("inbox_message.assigned", events);
         Assert.True(events.IndexOf("letter.received") < events.IndexOf("inbox_message.assigned"));
     }
@@ -48,11 +51,10 @@ public sealed class InboxTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
         var sent = await SendEmailAsync(world);
         var message = await InboxMessageAsync(world, Bytes(Reply("Ihr Schreiben", "Wir lehnen ab.")));
 
-        using var assigned = await AssignAsync(world, message, new { caseId = world.CaseId, inReplyToId = sent.Id(), ceaseAndDesistReply = new { kind = "refusal" } });
+        using var assigned = await AssignAsync(world, message, new { caseId = world.CaseId, inReplyToId = sent.Id, ceaseAndDesistReply = new { kind = "refusal" } });
 
         Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
-        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
-        Assert.Equal("refused", deadline.GetProperty("status").GetString());
+        Assert.Equal(DeadlineStatus.Refused, (await world.Client.GetAsync<DeadlineDto>($"/v1/deadlines/{sent.Deadline!.Id}")).Status);
     }
 
     [Fact]
@@ -64,13 +66,12 @@ public sealed class InboxTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
 
         using var dismissed = await DismissAsync(world, kept, new { reason = "Newsletter, not about any case." });
 
-        Assert.Equal(HttpStatusCode.OK, dismissed.StatusCode);
-        var message = await dismissed.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(("dismissed", "Newsletter, not about any case."), (message.GetProperty("status").GetString(), message.GetProperty("dismissedReason").GetString()));
-        Assert.Equal([kept.Id()], await IdsAsync(world, "?status=dismissed"));
-        Assert.Equal([other.Id()], await IdsAsync(world, "?status=new"));
-        Assert.Equal([kept.Id(), other.Id()], await IdsAsync(world, ""));
-        Assert.Equal([kept.Id()], await IdsAsync(world, "?limit=1"));
+        var message = await dismissed.ReadAsync<InboxMessageDto>();
+        Assert.Equal((InboxStatus.Dismissed, "Newsletter, not about any case."), (message.Status, message.DismissedReason));
+        Assert.Equal([kept.Id], await IdsAsync(world, "?status=dismissed"));
+        Assert.Equal([other.Id], await IdsAsync(world, "?status=new"));
+        Assert.Equal([kept.Id, other.Id], await IdsAsync(world, ""));
+        Assert.Equal([kept.Id], await IdsAsync(world, "?limit=1"));
         await ProblemAssert.IsProblemAsync(await world.Client.GetAsync("/v1/inbox?status=read"), HttpStatusCode.BadRequest);
     }
 
@@ -82,7 +83,7 @@ public sealed class InboxTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
         var twoDefendants = await world.Client.CaseAsync(null, world.DefendantId, second.Id());
         var message = await InboxMessageAsync(world, Bytes(Reply("Antwort", "Text.")));
 
-        using var withoutIfMatch = await world.Client.PostAsJsonAsync($"/v1/inbox/{message.Id()}/assign", new { caseId = world.CaseId });
+        using var withoutIfMatch = await world.Client.PostAsJsonAsync($"/v1/inbox/{message.Id}/assign", new { caseId = world.CaseId });
         using var stale = await AssignAsync(world, message, new { caseId = world.CaseId }, "\"7\"");
         using var unknownCase = await AssignAsync(world, message, new { caseId = Guid.NewGuid() });
         using var noSender = await AssignAsync(world, message, new { caseId = twoDefendants.Id() });
@@ -94,9 +95,8 @@ public sealed class InboxTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
         await ProblemAssert.IsProblemAsync(unknownCase, HttpStatusCode.UnprocessableEntity, "unknown_reference");
         Assert.Contains("defendantId", (await ProblemAssert.IsProblemAsync(noSender, HttpStatusCode.BadRequest)).GetProperty("errors").ToString());
         Assert.Contains("dpaId", (await ProblemAssert.IsProblemAsync(bothSenders, HttpStatusCode.BadRequest)).GetProperty("errors").ToString());
-        Assert.Equal(HttpStatusCode.OK, named.StatusCode);
-        var letter = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/letters/{(await named.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("letterId").GetGuid()}");
-        Assert.Equal(("other", second.Id()), (letter.GetProperty("type").GetString(), letter.GetProperty("defendantId").GetGuid()));
+        var letter = await world.Client.GetAsync<LetterDto>($"/v1/letters/{(await named.ReadAsync<InboxMessageDto>()).LetterId}");
+        Assert.Equal((LetterType.Other, second.Id()), (letter.Type, letter.DefendantId));
     }
 
     [Fact]
@@ -104,19 +104,19 @@ public sealed class InboxTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
     {
         var world = await Letters.WorldAsync(api);
         var message = await InboxMessageAsync(world, Bytes(Reply("Anfrage", "Text.")));
-        var viewerKey = (await world.Client.CreatedAsync("/v1/api-keys", new { name = "Viewer", role = "viewer" })).GetProperty("secret").GetString();
+        var viewerKey = (await world.Client.CreatedAsync<CreateApiKey.CreatedApiKeyDto>("/v1/api-keys", new { name = "Viewer", role = "viewer" })).Secret;
         var stranger = await Letters.WorldAsync(api);
 
         using var viewer = api.ClientFor(viewerKey);
-        using var read = await viewer.GetAsync($"/v1/inbox/{message.Id()}");
-        using var assign = await viewer.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/inbox/{message.Id()}/assign", new { caseId = world.CaseId }, 1);
+        using var read = await viewer.GetAsync($"/v1/inbox/{message.Id}");
+        using var assign = await viewer.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/inbox/{message.Id}/assign", new { caseId = world.CaseId }, 1);
 
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal("\"1\"", read.Headers.ETag?.Tag);
         Assert.Equal(HttpStatusCode.Forbidden, assign.StatusCode);
-        await ProblemAssert.IsProblemAsync(await stranger.Client.GetAsync($"/v1/inbox/{message.Id()}"), HttpStatusCode.NotFound, "not_found");
-        await ProblemAssert.IsProblemAsync(await stranger.Client.GetAsync($"/v1/inbox/{message.Id()}/original"), HttpStatusCode.NotFound, "not_found");
-        Assert.Empty((await stranger.Client.GetFromJsonAsync<JsonElement>("/v1/inbox")).GetProperty("items").EnumerateArray());
+        await ProblemAssert.IsProblemAsync(await stranger.Client.GetAsync($"/v1/inbox/{message.Id}"), HttpStatusCode.NotFound, "not_found");
+        await ProblemAssert.IsProblemAsync(await stranger.Client.GetAsync($"/v1/inbox/{message.Id}/original"), HttpStatusCode.NotFound, "not_found");
+        Assert.Empty(await stranger.Client.ItemsAsync<InboxMessageDto>("/v1/inbox"));
     }
 
     [Fact]
@@ -125,55 +125,53 @@ public sealed class InboxTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
         var world = await Letters.WorldAsync(api);
         var sent = await SendEmailAsync(world);
         var withProgram = Reply("Re: Unterlassungsaufforderung", "Anbei unsere Stellungnahme.");
-        withProgram.InReplyTo = sent.GetProperty("messageId").GetString();
+        withProgram.InReplyTo = sent.MessageId;
         withProgram.Body = new Multipart("mixed")
         {
             new TextPart("plain") { Text = "Anbei unsere Stellungnahme." },
             new MimePart("application", "octet-stream") { FileName = "stellungnahme.exe", Content = new MimeContent(new MemoryStream("MZ\u0090\0"u8.ToArray())) },
         };
         var tooLarge = Reply("Re: Unterlassungsaufforderung", "Sehr große Anlage.");
-        tooLarge.InReplyTo = sent.GetProperty("messageId").GetString();
+        tooLarge.InReplyTo = sent.MessageId;
         var header = Encoding.UTF8.GetBytes(tooLarge.Headers.ToString()!);
 
         var refused = await InboxMessageAsync(world, Bytes(withProgram));
         var headerOnly = await InboxMessageAsync(world, header, tooLargeSize: 50_000_000);
         var notAMessage = await InboxMessageAsync(world, "\u0001\u0002 not a message"u8.ToArray());
 
-        Assert.Equal(("refused", "new"), (refused.GetProperty("reason").GetString(), refused.GetProperty("status").GetString()));
-        Assert.Contains("'stellungnahme.exe'", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal("refused", headerOnly.GetProperty("reason").GetString());
-        Assert.StartsWith("The message has 50000000 bytes; messages are limited to 40 MB.", headerOnly.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal(header, await world.Client.GetByteArrayAsync($"/v1/inbox/{headerOnly.Id()}/original"));
-        Assert.Equal(("refused", "(not a readable message)"), (notAMessage.GetProperty("reason").GetString(), notAMessage.GetProperty("subject").GetString()));
-        Assert.Equal([sent.Id()], (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/cases/{world.CaseId}/letters")).GetProperty("items").EnumerateArray().Select(l => l.Id()));
-        var deadline = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{sent.GetProperty("deadline").Id()}");
-        Assert.Equal("open", deadline.GetProperty("status").GetString());
-        using var assigned = await AssignAsync(world, refused, new { caseId = world.CaseId, inReplyToId = sent.Id() });
+        Assert.Equal((InboxReason.Refused, InboxStatus.New), (refused.Reason, refused.Status));
+        Assert.Contains("'stellungnahme.exe'", refused.Detail, StringComparison.Ordinal);
+        Assert.Equal(InboxReason.Refused, headerOnly.Reason);
+        Assert.StartsWith("The message has 50000000 bytes; messages are limited to 40 MB.", headerOnly.Detail, StringComparison.Ordinal);
+        Assert.Equal(header, await world.Client.GetByteArrayAsync($"/v1/inbox/{headerOnly.Id}/original"));
+        Assert.Equal((InboxReason.Refused, "(not a readable message)"), (notAMessage.Reason, notAMessage.Subject));
+        Assert.Equal([sent.Id], (await world.Client.ItemsAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters")).Select(l => l.Id));
+        Assert.Equal(DeadlineStatus.Open, (await world.Client.GetAsync<DeadlineDto>($"/v1/deadlines/{sent.Deadline!.Id}")).Status);
+        using var assigned = await AssignAsync(world, refused, new { caseId = world.CaseId, inReplyToId = sent.Id });
         await ProblemAssert.IsProblemAsync(assigned, HttpStatusCode.UnsupportedMediaType, "unsupported_attachment_type");
         using var unreadable = await AssignAsync(world, notAMessage, new { caseId = world.CaseId });
         await ProblemAssert.IsProblemAsync(unreadable, HttpStatusCode.Conflict, "message_unreadable");
     }
 
     /// <summary>A message filed in the inbox as the poller files one that threads to no case.</summary>
-    private async Task<JsonElement> InboxMessageAsync(Letters.World world, byte[] raw, long? tooLargeSize = null)
+    private async Task<InboxMessageDto> InboxMessageAsync(Letters.World world, byte[] raw, long? tooLargeSize = null)
     {
-        var organisationId = (await world.Client.GetFromJsonAsync<JsonElement>("/v1/organisation")).Id();
+        var organisationId = (await world.Client.GetAsync<OrganisationDto>("/v1/organisation")).Id;
         var before = await IdsAsync(world, "");
         // Ids are version-7, ordered by the clock's millisecond: a later message, a later id.
         api.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(PollMailbox.Outcome.Inbox, await api.SendAsync(new PollMailbox.Import("imap://cases@127.0.0.1:993/INBOX", 1, before.Count + 1, raw, tooLargeSize), organisationId));
-        var items = (await world.Client.GetFromJsonAsync<JsonElement>("/v1/inbox")).GetProperty("items").EnumerateArray().ToList();
-        return items.Single(i => !before.Contains(i.Id()));
+        return (await world.Client.ItemsAsync<InboxMessageDto>("/v1/inbox")).Single(i => !before.Contains(i.Id));
     }
 
     private static async Task<List<Guid>> IdsAsync(Letters.World world, string query) =>
-        (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/inbox{query}")).GetProperty("items").EnumerateArray().Select(i => i.Id()).ToList();
+        (await world.Client.ItemsAsync<InboxMessageDto>($"/v1/inbox{query}")).Select(i => i.Id).ToList();
 
-    private static Task<HttpResponseMessage> AssignAsync(Letters.World world, JsonElement message, object body, string ifMatch = "\"1\"") =>
-        PostAsync(world, $"/v1/inbox/{message.Id()}/assign", body, ifMatch);
+    private static Task<HttpResponseMessage> AssignAsync(Letters.World world, InboxMessageDto message, object body, string ifMatch = "\"1\"") =>
+        PostAsync(world, $"/v1/inbox/{message.Id}/assign", body, ifMatch);
 
-    private static Task<HttpResponseMessage> DismissAsync(Letters.World world, JsonElement message, object body, string ifMatch = "\"1\"") =>
-        PostAsync(world, $"/v1/inbox/{message.Id()}/dismiss", body, ifMatch);
+    private static Task<HttpResponseMessage> DismissAsync(Letters.World world, InboxMessageDto message, object body, string ifMatch = "\"1\"") =>
+        PostAsync(world, $"/v1/inbox/{message.Id}/dismiss", body, ifMatch);
 
     private static async Task<HttpResponseMessage> PostAsync(Letters.World world, string path, object body, string ifMatch)
     {

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using CaseApi.Features.Demo;
 using CaseApi.Features.LetterTemplates;
+using CaseApi.Features.Correspondence;
 
 namespace CaseApi.Tests.Features.LetterTemplates;
 
@@ -42,22 +43,22 @@ public sealed class BuiltInTemplateBlanksTests(CaseApiFactory api) : IClassFixtu
         var transfer = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/complaints/{ownRight.Id()}/transitions",
             new { to = "transferred", at = "2025-06-20T10:00:00+02:00", transferredToDpaId = dpc }, ownRight.GetProperty("version").GetInt32());
         Assert.Equal(HttpStatusCode.OK, transfer.StatusCode);
-        var submission = await world.SendAsync(await client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+        var submission = await world.SendAsync(await client.CreatedAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters", new
         {
             direction = "outgoing", type = "complaint_submission", dpaId = dpc, channel = "email", subject = "Complaint: Meta AI training", complaintId = mandated.Id(),
         }), "2025-06-06T10:00:00+02:00");
 
         var defendantLetters = new (string Name, Guid CaseId, object Letter)[]
         {
-            ("cease-and-desist, defendant without address", world.CaseId, new { defendantId = world.DefendantId, inReplyTo = ceaseAndDesist.Id() }),
-            ("cease-and-desist, defendant with address", caseWithAddress.Id(), new { defendantId = withAddress.Id(), inReplyTo = ceaseAndDesistAddressed.Id() }),
-            ("request for information", world.CaseId, new { defendantId = world.DefendantId, inReplyTo = information.Id() }),
+            ("cease-and-desist, defendant without address", world.CaseId, new { defendantId = world.DefendantId, inReplyTo = ceaseAndDesist.Id }),
+            ("cease-and-desist, defendant with address", caseWithAddress.Id(), new { defendantId = withAddress.Id(), inReplyTo = ceaseAndDesistAddressed.Id }),
+            ("request for information", world.CaseId, new { defendantId = world.DefendantId, inReplyTo = information.Id }),
         };
         var authorityLetters = new (string Name, Guid CaseId, object Letter)[]
         {
             ("Art. 78(2) period of a complaint under a mandate", world.CaseId, new { dpaId = dpc, complaintId = mandated.Id() }),
             ("Art. 78(2) period of a transferred complaint in the organisation's own right", world.CaseId, new { dpaId = dpc, complaintId = ownRight.Id() }),
-            ("complaint submission answered", world.CaseId, new { dpaId = dpc, inReplyTo = submission.Id() }),
+            ("complaint submission answered", world.CaseId, new { dpaId = dpc, inReplyTo = submission.Id }),
         };
         var serves = new Dictionary<BuiltInLetterTemplate, (string Name, Guid CaseId, object Letter)[]>
         {

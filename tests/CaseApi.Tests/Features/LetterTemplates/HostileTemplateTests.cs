@@ -108,7 +108,7 @@ public sealed class HostileTemplateTests(CaseApiFactory api) : IClassFixture<Cas
     public async Task The_database_refuses_a_letter_body_longer_than_the_maximum()
     {
         var world = await Letters.WorldAsync(api);
-        var letter = (await world.DraftAsync()).Id();
+        var letter = (await world.DraftAsync()).Id;
         await using var superUser = await api.OpenAsSuperUserAsync();
 
         await superUser.ExecuteAsync("UPDATE letters SET body = repeat('x', 200000) WHERE id = @letter", new { letter });

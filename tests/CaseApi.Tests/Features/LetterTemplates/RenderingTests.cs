@@ -19,7 +19,7 @@ public sealed class RenderingTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         var reminder = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
         {
             direction = "outgoing", type = "reminder", defendantId = world.DefendantId, channel = "registered_post",
-            inReplyTo = sent.Id(), templateId = BuiltInLetterTemplates.CeaseAndDesistReminderDe.Id,
+            inReplyTo = sent.Id, templateId = BuiltInLetterTemplates.CeaseAndDesistReminderDe.Id,
         });
 
         var body = reminder.GetProperty("body").GetString()!;
@@ -40,7 +40,7 @@ public sealed class RenderingTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-04-30T10:00:00+02:00", "P14D");
 
         var reminder = await RenderAsAJobAsync(world, renderer => renderer.RenderDefaultReminderAsync(LetterType.CeaseAndDesist, null, "en",
-            new TemplateInput(world.CaseId, world.DefendantId, null, sent.Id()), CancellationToken.None));
+            new TemplateInput(world.CaseId, world.DefendantId, null, sent.Id), CancellationToken.None));
 
         Assert.StartsWith("Reminder: our letter of 30 April 2025", reminder.Subject, StringComparison.Ordinal);
         Assert.Contains("In our letter of 30 April 2025 (\"Unterlassungsaufforderung\") we called on you", reminder.Body, StringComparison.Ordinal);
@@ -54,7 +54,7 @@ public sealed class RenderingTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         var dpc = DemoData.DpaId("ie-dpc");
         var complaint = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/complaints",
             new { defendantId = world.DefendantId, dpaId = dpc, onBehalfOf = "organisation", filedOn = "2024-06-06" });
-        var submission = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/letters", new
+        var submission = await world.Client.CreatedAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters", new
         {
             direction = "outgoing", type = "complaint_submission", dpaId = dpc, channel = "email", subject = "Complaint: Meta AI training",
             complaintId = complaint.Id(),
@@ -62,7 +62,7 @@ public sealed class RenderingTests(CaseApiFactory api) : IClassFixture<CaseApiFa
         await world.SendAsync(submission, "2024-06-06T10:00:00+02:00");
 
         Task<RenderedLetter> ReminderAsync(string language) => RenderAsAJobAsync(world, renderer => renderer.RenderDefaultReminderAsync(
-            LetterType.ComplaintSubmission, dpc, language, new TemplateInput(world.CaseId, null, dpc, submission.Id()), CancellationToken.None));
+            LetterType.ComplaintSubmission, dpc, language, new TemplateInput(world.CaseId, null, dpc, submission.Id), CancellationToken.None));
 
         var german = await ReminderAsync("de");
         var english = await ReminderAsync("en");

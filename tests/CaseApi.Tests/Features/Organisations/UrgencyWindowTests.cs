@@ -1,3 +1,6 @@
+using CaseApi.Features.Courts;
+using CaseApi.Features.Deadlines;
+using CaseApi.Features.Organisations;
 using CaseApi.Infrastructure.Auth;
 using Npgsql;
 
@@ -18,20 +21,19 @@ public sealed class UrgencyWindowTests(CaseApiFactory api) : IClassFixture<CaseA
     public async Task Every_Oberlandesgericht_of_the_court_registry_has_a_default_window_and_Cologne_Frankfurt_and_Duesseldorf_have_their_own()
     {
         var world = await WorldAsync();
-        var courts = await world.Client.GetFromJsonAsync<JsonElement>("/v1/courts?kind=higher_regional_court&limit=100");
+        var courts = await world.Client.ItemsAsync<CourtDto>("/v1/courts?kind=higher_regional_court&limit=100");
 
         var windows = await ListAsync(world.Client);
 
-        Assert.Equal(courts.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("code").GetString()!).Order(StringComparer.Ordinal),
-            windows.Keys.Order(StringComparer.Ordinal));
-        Assert.All(windows.Values, w => Assert.Equal(("default", 0), (w.GetProperty("origin").GetString(), w.GetProperty("version").GetInt32())));
+        Assert.Equal(courts.Select(c => c.Code).Order(StringComparer.Ordinal), windows.Keys.Order(StringComparer.Ordinal));
+        Assert.All(windows.Values, w => Assert.Equal((UrgencyWindowOrigin.Default, 0), (w.Origin, w.Version)));
         // OLG Köln GRUR-RR 2010, 493: one month; OLG Frankfurt 6 W 94/12: about six weeks; OLG Düsseldorf I-20 U 151/07: two months.
         Assert.Equal(("P1M", true), Default(windows["de-olg-koeln"]));
-        Assert.Contains("GRUR-RR 2010, 493", windows["de-olg-koeln"].GetProperty("defaultSource").GetString(), StringComparison.Ordinal);
+        Assert.Contains("GRUR-RR 2010, 493", windows["de-olg-koeln"].DefaultSource, StringComparison.Ordinal);
         Assert.Equal(("P6W", true), Default(windows["de-olg-frankfurt"]));
-        Assert.Contains("6 W 94/12", windows["de-olg-frankfurt"].GetProperty("defaultSource").GetString(), StringComparison.Ordinal);
+        Assert.Contains("6 W 94/12", windows["de-olg-frankfurt"].DefaultSource, StringComparison.Ordinal);
         Assert.Equal(("P2M", true), Default(windows["de-olg-duesseldorf"]));
-        Assert.Contains("I-20 U 151/07", windows["de-olg-duesseldorf"].GetProperty("defaultSource").GetString(), StringComparison.Ordinal);
+        Assert.Contains("I-20 U 151/07", windows["de-olg-duesseldorf"].DefaultSource, StringComparison.Ordinal);
         // Unsourced: the safe month, said so.
         Assert.Equal(("P1M", false), Default(windows["de-olg-rostock"]));
     }
@@ -41,30 +43,27 @@ public sealed class UrgencyWindowTests(CaseApiFactory api) : IClassFixture<CaseA
     {
         var world = await WorldAsync();
         var before = await TriggerAsync(world, "de-olg-koeln");
-        Assert.Equal("2026-02-28", before.GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2026-02-28"), before.DueDate);
 
         var set = await world.Client.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-koeln", new { period = "P6W", reason = Reason }, 0);
 
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         Assert.Equal("\"1\"", set.Headers.ETag?.Tag);
         var window = (await ListAsync(world.Client))["de-olg-koeln"];
-        Assert.Equal(("P6W", "organisation", Reason, "P1M", 1), (window.GetProperty("period").GetString(), window.GetProperty("origin").GetString(),
-            window.GetProperty("reason").GetString(), window.GetProperty("defaultPeriod").GetString(), window.GetProperty("version").GetInt32()));
+        Assert.Equal(("P6W", UrgencyWindowOrigin.Organisation, Reason, "P1M", 1), (window.Period, window.Origin, window.Reason, window.DefaultPeriod, window.Version));
         var overridden = await TriggerAsync(world, "de-olg-koeln");
-        Assert.Equal("2026-03-13", overridden.GetProperty("dueDate").GetString());
-        var computation = overridden.GetProperty("computation").GetString()!;
+        Assert.Equal(DateOnly.Parse("2026-03-13"), overridden.DueDate);
         Assert.Contains($"window of P6W set by the organisation for OLG Köln: {Reason}; the court's published practice is P1M (OLG Köln GRUR-RR 2010, 493",
-            computation, StringComparison.Ordinal);
+            overridden.Computation, StringComparison.Ordinal);
         // The deadline opened before keeps its date.
-        Assert.Equal("2026-02-28", (await world.Client.GetFromJsonAsync<JsonElement>($"/v1/deadlines/{before.Id()}")).GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2026-02-28"), (await world.Client.GetAsync<DeadlineDto>($"/v1/deadlines/{before.Id}")).DueDate);
 
         var reset = await DeleteAsync(world.Client, "de-olg-koeln", 1);
 
-        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
-        Assert.Equal(("default", 0), ((await reset.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("origin").GetString(), (await ListAsync(world.Client))["de-olg-koeln"].GetProperty("version").GetInt32()));
+        Assert.Equal((UrgencyWindowOrigin.Default, 0), ((await reset.ReadAsync<UrgencyWindowDto>()).Origin, (await ListAsync(world.Client))["de-olg-koeln"].Version));
         var after = await TriggerAsync(world, "de-olg-koeln");
-        Assert.Equal("2026-02-28", after.GetProperty("dueDate").GetString());
-        Assert.DoesNotContain("set by the organisation", after.GetProperty("computation").GetString(), StringComparison.Ordinal);
+        Assert.Equal(DateOnly.Parse("2026-02-28"), after.DueDate);
+        Assert.DoesNotContain("set by the organisation", after.Computation, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,7 +79,7 @@ public sealed class UrgencyWindowTests(CaseApiFactory api) : IClassFixture<CaseA
         var changed = await world.Client.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-duesseldorf", new { period = "P2W", reason = Reason }, 1);
 
         Assert.Equal("\"2\"", changed.Headers.ETag?.Tag);
-        Assert.Equal("2026-02-13", (await TriggerAsync(world, "de-olg-duesseldorf")).GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2026-02-13"), (await TriggerAsync(world, "de-olg-duesseldorf")).DueDate);
         await ProblemAssert.IsProblemAsync(await DeleteAsync(world.Client, "de-olg-duesseldorf", 1), HttpStatusCode.PreconditionFailed, "precondition_failed");
     }
 
@@ -95,11 +94,11 @@ public sealed class UrgencyWindowTests(CaseApiFactory api) : IClassFixture<CaseA
         Assert.Equal("\"1\"", created.Headers.ETag?.Tag);
         Assert.Equal("\"2\"", replaced.Headers.ETag?.Tag);
         // Knowledge on Friday 30 January 2026 + five weeks = Friday 6 March 2026.
-        Assert.Equal("2026-03-06", (await TriggerAsync(world, "de-olg-koeln")).GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2026-03-06"), (await TriggerAsync(world, "de-olg-koeln")).DueDate);
 
         Assert.Equal(HttpStatusCode.OK, (await world.Client.SendAsync(AnyVersion(HttpMethod.Delete, "de-olg-koeln", null))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await world.Client.SendAsync(AnyVersion(HttpMethod.Delete, "de-olg-koeln", null))).StatusCode);
-        Assert.Equal("default", (await ListAsync(world.Client))["de-olg-koeln"].GetProperty("origin").GetString());
+        Assert.Equal(UrgencyWindowOrigin.Default, (await ListAsync(world.Client))["de-olg-koeln"].Origin);
     }
 
     [Theory]
@@ -130,7 +129,7 @@ public sealed class UrgencyWindowTests(CaseApiFactory api) : IClassFixture<CaseA
             HttpStatusCode.NotFound, "not_found");
         await ProblemAssert.IsProblemAsync(await lawyer.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-koeln", new { period = "P2M", reason = Reason }, 0),
             HttpStatusCode.Forbidden);
-        Assert.Equal("default", (await ListAsync(lawyer))["de-olg-koeln"].GetProperty("origin").GetString());
+        Assert.Equal(UrgencyWindowOrigin.Default, (await ListAsync(lawyer))["de-olg-koeln"].Origin);
     }
 
     // GVG § 119(1) no. 2: OLG Düsseldorf hears the appeals from LG Düsseldorf, whose urgency practice is its own: two months (I-20 U 151/07).
@@ -142,10 +141,10 @@ public sealed class UrgencyWindowTests(CaseApiFactory api) : IClassFixture<CaseA
 
         var window = await TriggerAsync(world, "de-lg-duesseldorf");
 
-        Assert.Equal("2026-03-30", window.GetProperty("dueDate").GetString());
-        Assert.Equal("P2M", window.GetProperty("period").GetString());
+        Assert.Equal(DateOnly.Parse("2026-03-30"), window.DueDate);
+        Assert.Equal("P2M", window.Period);
         Assert.Contains("Landgericht Düsseldorf: the practice of OLG Düsseldorf above it (GVG § 119(1) no. 2) applies: OLG Düsseldorf: P2M (OLG Düsseldorf I-20 U 151/07",
-            window.GetProperty("computation").GetString(), StringComparison.Ordinal);
+            window.Computation, StringComparison.Ordinal);
     }
 
     // The organisation's six weeks for OLG Köln apply at LG Köln below it: from Friday 30 January 2026 to Friday 13 March 2026. Without them,
@@ -154,14 +153,14 @@ public sealed class UrgencyWindowTests(CaseApiFactory api) : IClassFixture<CaseA
     public async Task The_organisation_s_six_weeks_for_OLG_Koeln_apply_at_LG_Koeln_and_a_window_for_LG_Koeln_itself_is_a_404_naming_OLG_Koeln()
     {
         var world = await WorldAsync();
-        Assert.Equal("2026-02-28", (await TriggerAsync(world, "de-lg-koeln")).GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2026-02-28"), (await TriggerAsync(world, "de-lg-koeln")).DueDate);
         Assert.Equal(HttpStatusCode.OK, (await world.Client.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-koeln", new { period = "P6W", reason = Reason }, 0)).StatusCode);
 
         var window = await TriggerAsync(world, "de-lg-koeln");
 
-        Assert.Equal("2026-03-13", window.GetProperty("dueDate").GetString());
+        Assert.Equal(DateOnly.Parse("2026-03-13"), window.DueDate);
         Assert.Contains($"Landgericht Köln: the practice of OLG Köln above it (GVG § 119(1) no. 2) applies: window of P6W set by the organisation for OLG Köln: {Reason}",
-            window.GetProperty("computation").GetString(), StringComparison.Ordinal);
+            window.Computation, StringComparison.Ordinal);
         var refused = await ProblemAssert.IsProblemAsync(
             await world.Client.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-lg-koeln", new { period = "P2M", reason = Reason }, 0), HttpStatusCode.NotFound, "not_found");
         Assert.Contains("'de-lg-koeln' is a Landgericht", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -190,20 +189,19 @@ public sealed class UrgencyWindowTests(CaseApiFactory api) : IClassFixture<CaseA
         var world = await WorldAsync();
         var windows = await ListAsync(world.Client);
 
-        var courts = (await world.Client.GetFromJsonAsync<JsonElement>("/v1/courts?limit=100")).GetProperty("items").EnumerateArray().ToArray();
+        var courts = await world.Client.ItemsAsync<CourtDto>("/v1/courts?limit=100");
 
-        var olgs = courts.Where(c => c.GetProperty("kind").GetString() == "higher_regional_court").Select(c => c.GetProperty("code").GetString()!).ToHashSet();
-        var lgs = courts.Where(c => c.GetProperty("kind").GetString() == "regional_court").ToArray();
+        var olgs = courts.Where(c => c.Kind == CourtKind.HigherRegionalCourt).Select(c => c.Code).ToHashSet();
+        var lgs = courts.Where(c => c.Kind == CourtKind.RegionalCourt).ToArray();
         Assert.Equal(18, lgs.Length);
-        Assert.All(lgs, lg => Assert.Contains(lg.GetProperty("higherRegionalCourt").GetString()!, olgs));
-        Assert.All(lgs, lg => Assert.Contains(lg.GetProperty("higherRegionalCourt").GetString()!, windows.Keys));
-        Assert.All(courts.Where(c => c.GetProperty("kind").GetString() != "regional_court"),
-            c => Assert.Equal(JsonValueKind.Null, c.GetProperty("higherRegionalCourt").ValueKind));
-        var seats = lgs.ToDictionary(lg => lg.GetProperty("code").GetString()!, lg => lg.GetProperty("higherRegionalCourt").GetString());
+        Assert.All(lgs, lg => Assert.Contains(lg.HigherRegionalCourt!, olgs));
+        Assert.All(lgs, lg => Assert.Contains(lg.HigherRegionalCourt!, windows.Keys));
+        Assert.All(courts.Where(c => c.Kind != CourtKind.RegionalCourt), c => Assert.Null(c.HigherRegionalCourt));
+        var seats = lgs.ToDictionary(lg => lg.Code, lg => lg.HigherRegionalCourt);
         Assert.Equal(("de-kg", "de-olg-zweibruecken", "de-olg-muenchen", "de-olg-nuernberg"),
             (seats["de-lg-berlin-2"], seats["de-lg-zweibruecken"], seats["de-lg-muenchen-1"], seats["de-lg-nuernberg-fuerth"]));
-        var koeln = await world.Client.GetFromJsonAsync<JsonElement>($"/v1/courts/{CaseApi.Features.Demo.DemoData.CourtId("de-lg-koeln")}");
-        Assert.Equal("de-olg-koeln", koeln.GetProperty("higherRegionalCourt").GetString());
+        var koeln = await world.Client.GetAsync<CourtDto>($"/v1/courts/{CaseApi.Features.Demo.DemoData.CourtId("de-lg-koeln")}");
+        Assert.Equal("de-olg-koeln", koeln.HigherRegionalCourt);
     }
 
     // Migration 0030's CHECK: the registry cannot hold a Landgericht without its Oberlandesgericht, nor another court with one.
@@ -230,10 +228,10 @@ public sealed class UrgencyWindowTests(CaseApiFactory api) : IClassFixture<CaseA
         var b = await WorldAsync();
         Assert.Equal(HttpStatusCode.OK, (await a.Client.SendWithIfMatchAsync(HttpMethod.Put, $"{Path}/de-olg-koeln", new { period = "P6W", reason = Reason }, 0)).StatusCode);
 
-        Assert.Equal("default", (await ListAsync(b.Client))["de-olg-koeln"].GetProperty("origin").GetString());
-        Assert.Equal("2026-02-28", (await TriggerAsync(b, "de-olg-koeln")).GetProperty("dueDate").GetString());
+        Assert.Equal(UrgencyWindowOrigin.Default, (await ListAsync(b.Client))["de-olg-koeln"].Origin);
+        Assert.Equal(DateOnly.Parse("2026-02-28"), (await TriggerAsync(b, "de-olg-koeln")).DueDate);
         await ProblemAssert.IsProblemAsync(await DeleteAsync(b.Client, "de-olg-koeln", 1), HttpStatusCode.PreconditionFailed, "precondition_failed");
-        Assert.Equal("organisation", (await ListAsync(a.Client))["de-olg-koeln"].GetProperty("origin").GetString());
+        Assert.Equal(UrgencyWindowOrigin.Organisation, (await ListAsync(a.Client))["de-olg-koeln"].Origin);
     }
 
     // After every date the tests record knowledge on.
@@ -248,17 +246,16 @@ public sealed class UrgencyWindowTests(CaseApiFactory api) : IClassFixture<CaseA
         return await Letters.WorldAsync(api);
     }
 
-    private static (string?, bool) Default(JsonElement window) =>
-        (window.GetProperty("defaultPeriod").GetString(), window.GetProperty("defaultSourced").GetBoolean());
+    private static (string?, bool) Default(UrgencyWindowDto window) => (window.DefaultPeriod, window.DefaultSourced);
 
-    private static async Task<Dictionary<string, JsonElement>> ListAsync(HttpClient client) =>
-        (await client.GetFromJsonAsync<JsonElement>(Path)).EnumerateArray().ToDictionary(w => w.GetProperty("court").GetString()!);
+    private static async Task<Dictionary<string, UrgencyWindowDto>> ListAsync(HttpClient client) =>
+        (await client.GetAsync<UrgencyWindowDto[]>(Path)).ToDictionary(w => w.Court);
 
-    private static async Task<JsonElement> TriggerAsync(Letters.World world, string court)
+    private static async Task<DeadlineDto> TriggerAsync(Letters.World world, string court)
     {
-        var result = await world.Client.CreatedAsync($"/v1/cases/{world.CaseId}/deadline-triggers",
+        var result = await world.Client.CreatedAsync<ChainResult>($"/v1/cases/{world.CaseId}/deadline-triggers",
             new { kind = "infringement_known", occurredOn = "2026-01-30", court, courtJurisdiction = "DE-NW" });
-        return result.GetProperty("created").EnumerateArray().Single(d => d.GetProperty("rule").GetString() == "uwg.urgency_window");
+        return result.Created.Single(d => d.Rule == "uwg.urgency_window");
     }
 
     private static Task<HttpResponseMessage> DeleteAsync(HttpClient client, string court, int version)

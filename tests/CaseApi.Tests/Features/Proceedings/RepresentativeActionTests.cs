@@ -1,4 +1,8 @@
 using CaseApi.Features.Demo;
+using CaseApi.Features.Events;
+using CaseApi.Features.Proceedings;
+using CaseApi.Features.Timeline;
+using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Auth;
 
 namespace CaseApi.Tests.Features.Proceedings;
@@ -7,13 +11,13 @@ public sealed class RepresentativeActionTests(CaseApiFactory api) : IClassFixtur
 {
     private static readonly Guid OlgKoeln = DemoData.CourtId("de-olg-koeln");
 
-    private async Task<(TestOrganisation Organisation, HttpClient Client, JsonElement Case, JsonElement Proceeding)> WorldAsync(string kind = "redress_action")
+    private async Task<(TestOrganisation Organisation, HttpClient Client, JsonElement Case, ProceedingDto Proceeding)> WorldAsync(string kind = "redress_action")
     {
         var organisation = await api.CreateOrganisationAsync();
         var client = api.ClientFor(organisation.AdminKey);
         var defendant = await client.DefendantAsync();
         var @case = await client.CaseAsync(null, defendant.Id());
-        var proceeding = await client.CreatedAsync($"/v1/cases/{@case.Id()}/proceedings", new
+        var proceeding = await client.CreatedAsync<ProceedingDto>($"/v1/cases/{@case.Id()}/proceedings", new
         {
             kind,
             courtId = OlgKoeln,
@@ -27,14 +31,14 @@ public sealed class RepresentativeActionTests(CaseApiFactory api) : IClassFixtur
         return (organisation, client, @case, proceeding);
     }
 
-    private static Task<JsonElement> RepresentativeAsync(HttpClient client, JsonElement proceeding) =>
-        client.GetFromJsonAsync<JsonElement>($"/v1/proceedings/{proceeding.Id()}/representative");
+    private static Task<RepresentativeActionDto> RepresentativeAsync(HttpClient client, ProceedingDto proceeding) =>
+        client.GetAsync<RepresentativeActionDto>($"/v1/proceedings/{proceeding.Id}/representative");
 
     [Fact]
     public async Task Registration_counts_are_set_against_the_50_consumers_of_VDuG_section_4_by_the_latest_day_counted()
     {
         var (_, client, _, proceeding) = await WorldAsync();
-        var path = $"/v1/proceedings/{proceeding.Id()}/registrations";
+        var path = $"/v1/proceedings/{proceeding.Id}/registrations";
 
         var none = await RepresentativeAsync(client, proceeding);
         await client.CreatedAsync(path, new { countedOn = "2025-01-15", registered = 49, source = "Bundesamt für Justiz, Verbandsklageregister" });
@@ -43,19 +47,18 @@ public sealed class RepresentativeActionTests(CaseApiFactory api) : IClassFixtur
         // Recorded later, counted earlier: the latest day counted stays the one that counts.
         await client.CreatedAsync(path, new { countedOn = "2025-01-20", registered = 30, source = "Bundesamt für Justiz, Verbandsklageregister" });
         var met = await RepresentativeAsync(client, proceeding);
-        var listed = await client.GetFromJsonAsync<JsonElement>($"{path}?limit=2");
+        var listed = await client.GetAsync<Page<RegistrationCountDto>>($"{path}?limit=2");
 
-        Assert.False(none.GetProperty("threshold").GetProperty("met").GetBoolean());
-        Assert.Equal(JsonValueKind.Null, none.GetProperty("threshold").GetProperty("latestRegistered").ValueKind);
-        Assert.Equal(50, below.GetProperty("threshold").GetProperty("minimumConsumers").GetInt32());
-        Assert.Equal("VDuG § 4(1) sentence 1 no. 1", below.GetProperty("threshold").GetProperty("basis").GetString());
-        Assert.False(below.GetProperty("threshold").GetProperty("met").GetBoolean());
-        Assert.Equal(1234, met.GetProperty("threshold").GetProperty("latestRegistered").GetInt32());
-        Assert.Equal("2025-02-01", met.GetProperty("threshold").GetProperty("latestCountedOn").GetString());
-        Assert.True(met.GetProperty("threshold").GetProperty("met").GetBoolean());
-        Assert.Equal([49, 1234], listed.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("registered").GetInt32()));
-        var rest = await client.GetFromJsonAsync<JsonElement>($"{path}?limit=2&cursor={listed.GetProperty("nextCursor").GetString()}");
-        Assert.Equal(30, Assert.Single(rest.GetProperty("items").EnumerateArray()).GetProperty("registered").GetInt32());
+        Assert.False(none.Threshold.Met);
+        Assert.Null(none.Threshold.LatestRegistered);
+        Assert.Equal(50, below.Threshold.MinimumConsumers);
+        Assert.Equal("VDuG § 4(1) sentence 1 no. 1", below.Threshold.Basis);
+        Assert.False(below.Threshold.Met);
+        Assert.Equal(1234, met.Threshold.LatestRegistered);
+        Assert.Equal(DateOnly.Parse("2025-02-01"), met.Threshold.LatestCountedOn);
+        Assert.True(met.Threshold.Met);
+        Assert.Equal([49, 1234], listed.Items.Select(c => c.Registered));
+        Assert.Equal(30, Assert.Single(await client.ItemsAsync<RegistrationCountDto>($"{path}?limit=2&cursor={listed.NextCursor}")).Registered);
         await ProblemAssert.NamesInvalidFieldAsync(await client.PostAsJsonAsync(path, new { countedOn = "2025-02-01", registered = -1, source = "BfJ" }), "registered");
     }
 
@@ -63,25 +66,25 @@ public sealed class RepresentativeActionTests(CaseApiFactory api) : IClassFixtur
     public async Task The_qualified_entity_register_entry_and_stage_are_kept_under_If_Match_and_the_register_closes_three_weeks_after_the_hearing()
     {
         var (_, client, _, proceeding) = await WorldAsync();
-        var path = $"/v1/proceedings/{proceeding.Id()}/representative";
+        var path = $"/v1/proceedings/{proceeding.Id}/representative";
         var body = new { qualifiedEntity = new { name = "Verbraucherzentrale Bundesverband e.V.", list = "uklag" }, registerEntryOn = "2024-11-04", implementationStage = "none" };
 
         var first = await client.SendWithIfMatchAsync(HttpMethod.Put, path, body, 0);
         var stale = await client.SendWithIfMatchAsync(HttpMethod.Put, path, body with { implementationStage = "judgment_on_merits" }, 0);
         // Oral hearing closed Thursday 9 January 2025; VDuG § 46(1): three weeks later, Thursday 30 January 2025 (BGB §§ 187(1), 188(2)).
-        await client.CreatedAsync($"/v1/proceedings/{proceeding.Id()}/events", new { kind = "hearing_held", occurredOn = "2025-01-09" });
+        await client.CreatedAsync($"/v1/proceedings/{proceeding.Id}/events", new { kind = "hearing_held", occurredOn = "2025-01-09" });
         var read = await RepresentativeAsync(client, proceeding);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("\"1\"", first.Headers.ETag?.Tag);
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
-        Assert.Equal("uklag", read.GetProperty("qualifiedEntity").GetProperty("list").GetString());
-        Assert.Equal("2024-11-04", read.GetProperty("registerEntryOn").GetString());
-        Assert.Equal("2025-01-30", read.GetProperty("registerClosesOn").GetString());
+        Assert.Equal(QualifiedEntityList.Uklag, read.QualifiedEntity!.List);
+        Assert.Equal(DateOnly.Parse("2024-11-04"), read.RegisterEntryOn);
+        Assert.Equal(DateOnly.Parse("2025-01-30"), read.RegisterClosesOn);
         Assert.Equal(HttpStatusCode.PreconditionRequired, (await client.PutAsJsonAsync(path, body)).StatusCode);
         // The feed shows a transaction's events once no older transaction in the cluster is still open (parallel test classes).
-        await Poll.UntilAsync(async () => (await client.GetFromJsonAsync<JsonElement>("/v1/events?types=proceeding.representative_updated"))
-            .GetProperty("items").GetArrayLength() == 1, "the update in the change feed");
+        await Poll.UntilAsync(async () => (await client.ItemsAsync<ListEvents.EventDto>("/v1/events?types=proceeding.representative_updated")).Count == 1,
+            "the update in the change feed");
     }
 
     [Fact]
@@ -90,43 +93,42 @@ public sealed class RepresentativeActionTests(CaseApiFactory api) : IClassFixtur
         var (_, client, _, model) = await WorldAsync("model_declaratory_action");
         var (_, other, _, injunction) = await WorldAsync("preliminary_injunction");
 
-        var implementation = await client.SendWithIfMatchAsync(HttpMethod.Put, $"/v1/proceedings/{model.Id()}/representative",
+        var implementation = await client.SendWithIfMatchAsync(HttpMethod.Put, $"/v1/proceedings/{model.Id}/representative",
             new { implementationStage = "implementation" }, 0);
         var read = await RepresentativeAsync(client, model);
 
         await ProblemAssert.IsProblemAsync(implementation, HttpStatusCode.Conflict, "no_implementation_procedure");
-        Assert.Equal("VDuG § 4(1) sentence 1 no. 2", read.GetProperty("threshold").GetProperty("basis").GetString());
-        await ProblemAssert.IsProblemAsync(await other.GetAsync($"/v1/proceedings/{injunction.Id()}/representative"), HttpStatusCode.Conflict, "proceeding_not_representative");
+        Assert.Equal("VDuG § 4(1) sentence 1 no. 2", read.Threshold.Basis);
+        await ProblemAssert.IsProblemAsync(await other.GetAsync($"/v1/proceedings/{injunction.Id}/representative"), HttpStatusCode.Conflict, "proceeding_not_representative");
     }
 
     [Fact]
     public async Task A_settlement_opens_the_one_month_opt_out_of_VDuG_section_10_from_its_publication_moved_past_Easter()
     {
         var (_, client, @case, proceeding) = await WorldAsync();
-        var path = $"/v1/proceedings/{proceeding.Id()}/settlements";
+        var path = $"/v1/proceedings/{proceeding.Id}/settlements";
 
         // Hearing closed Thursday 9 January 2025: the register closes Thursday 30 January 2025 (VDuG § 46(1)); no settlement on or
         // before that day (§ 9(1) sentence 2).
-        await client.CreatedAsync($"/v1/proceedings/{proceeding.Id()}/events", new { kind = "hearing_held", occurredOn = "2025-01-09" });
+        await client.CreatedAsync($"/v1/proceedings/{proceeding.Id}/events", new { kind = "hearing_held", occurredOn = "2025-01-09" });
         var early = await client.PostAsJsonAsync(path, new { approvedOn = "2025-01-30", publishedOn = "2025-01-31", summary = "Too early." });
         // Published Tuesday 18 March 2025. VDuG § 10(1): one month from publication; BGB § 187(1) leaves out that day, § 188(2) ends
         // the month on Friday 18 April 2025, Good Friday; BGB § 193 (not excluded by § 10) moves it past Saturday 19, Sunday 20 and
         // Easter Monday 21 April (holidays at the court's seat, Köln, NW) to Tuesday 22 April 2025.
-        var created = await client.CreatedAsync(path, new
+        var deadline = (await client.CreatedAsync<RecordSettlement.Result>(path, new
         {
             approvedOn = "2025-03-11", servedOn = "2025-03-13", publishedOn = "2025-03-18", summary = "EUR 120 per registered consumer.",
-        });
-        var deadline = created.GetProperty("optOutDeadline");
-        var listed = await client.GetFromJsonAsync<JsonElement>(path);
+        })).OptOutDeadline;
+        var listed = await client.ItemsAsync<SettlementDto>(path);
 
         await ProblemAssert.IsProblemAsync(early, HttpStatusCode.Conflict, "settlement_before_register_closed");
-        Assert.Equal("vdug.settlement_opt_out_10", deadline.GetProperty("rule").GetString());
-        Assert.Equal("2025-04-22", deadline.GetProperty("dueDate").GetString());
-        Assert.Equal(proceeding.Id(), deadline.GetProperty("proceedingId").GetGuid());
-        Assert.Contains("VDuG § 10(1)", deadline.GetProperty("computation").GetString());
-        Assert.Equal(deadline.Id(), Assert.Single(listed.GetProperty("items").EnumerateArray()).GetProperty("optOutDeadlineId").GetGuid());
-        var timeline = await client.GetFromJsonAsync<JsonElement>($"/v1/cases/{@case.Id()}/timeline?limit=100");
-        Assert.Contains(timeline.GetProperty("items").EnumerateArray(), e => e.GetProperty("kind").GetString() == "proceeding.settlement_recorded");
+        Assert.Equal("vdug.settlement_opt_out_10", deadline.Rule);
+        Assert.Equal(DateOnly.Parse("2025-04-22"), deadline.DueDate);
+        Assert.Equal(proceeding.Id, deadline.ProceedingId);
+        Assert.Contains("VDuG § 10(1)", deadline.Computation);
+        Assert.Equal(deadline.Id, Assert.Single(listed).OptOutDeadlineId);
+        var timeline = await client.ItemsAsync<GetCaseTimeline.TimelineEntryDto>($"/v1/cases/{@case.Id()}/timeline?limit=100");
+        Assert.Contains(timeline, e => e.Kind == "proceeding.settlement_recorded");
         await ProblemAssert.NamesInvalidFieldAsync(
             await client.PostAsJsonAsync(path, new { approvedOn = "2025-03-20", publishedOn = "2025-03-18", summary = "Published before approval." }), "publishedOn");
     }
@@ -137,22 +139,21 @@ public sealed class RepresentativeActionTests(CaseApiFactory api) : IClassFixtur
         var (organisation, client, @case, proceeding) = await WorldAsync();
         using var integration = api.ClientFor(await api.CreateKeyAsync(organisation, ApiKeyRole.Integration));
         using var lawyer = api.ClientFor(await api.CreateKeyAsync(organisation, ApiKeyRole.Lawyer));
-        var path = $"/v1/proceedings/{proceeding.Id()}/consumers";
+        var path = $"/v1/proceedings/{proceeding.Id}/consumers";
 
         await lawyer.CreatedAsync(path, new { name = "Jane Doe", email = "jane@example.org", postalAddress = "Musterstraße 1, 50667 Köln" });
         var refused = await integration.PostAsJsonAsync(path, new { name = "John Roe" });
         var listForIntegration = await integration.GetAsync(path);
-        var representative = await integration.GetStringAsync($"/v1/proceedings/{proceeding.Id()}/representative");
+        var representative = await integration.GetStringAsync($"/v1/proceedings/{proceeding.Id}/representative");
         var timeline = await integration.GetStringAsync($"/v1/cases/{@case.Id()}/timeline?limit=100");
         var feed = await integration.GetStringAsync("/v1/events?limit=100");
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, listForIntegration.StatusCode);
-        Assert.Equal(1, JsonDocument.Parse(representative).RootElement.GetProperty("consumersKept").GetInt32());
+        Assert.Equal(1, JsonDocument.Parse(representative).RootElement.As<RepresentativeActionDto>().ConsumersKept);
         Assert.DoesNotContain("Jane Doe", representative + timeline + feed);
         Assert.DoesNotContain("jane@example.org", representative + timeline + feed);
-        var forLawyer = await lawyer.GetFromJsonAsync<JsonElement>(path);
-        Assert.Equal("Jane Doe", Assert.Single(forLawyer.GetProperty("items").EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal("Jane Doe", Assert.Single(await lawyer.ItemsAsync<RepresentedConsumerDto>(path)).Name);
     }
 
     [Fact]
@@ -160,25 +161,25 @@ public sealed class RepresentativeActionTests(CaseApiFactory api) : IClassFixtur
     {
         var (organisation, client, _, proceeding) = await WorldAsync();
         using var integration = api.ClientFor(await api.CreateKeyAsync(organisation, ApiKeyRole.Integration));
-        var path = $"/v1/proceedings/{proceeding.Id()}/consumers";
+        var path = $"/v1/proceedings/{proceeding.Id}/consumers";
         var body = new { name = "Jane Doe", email = "jane@example.org", postalAddress = "Musterstraße 1, 50667 Köln", registeredOn = "2025-01-20" };
-        var consumer = await client.CreatedAsync(path, body, idempotencyKey: "consumer-jane");
+        var consumer = await client.CreatedAsync<RepresentedConsumerDto>(path, body, idempotencyKey: "consumer-jane");
 
-        var byIntegration = await integration.DeleteAsync($"/v1/represented-consumers/{consumer.Id()}");
-        var erased = await client.DeleteAsync($"/v1/represented-consumers/{consumer.Id()}");
+        var byIntegration = await integration.DeleteAsync($"/v1/represented-consumers/{consumer.Id}");
+        var erased = await client.DeleteAsync($"/v1/represented-consumers/{consumer.Id}");
         var replay = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         replay.Headers.Add("Idempotency-Key", "consumer-jane");
         var replayed = await (await client.SendAsync(replay)).Content.ReadAsStringAsync();
-        var listed = Assert.Single((await client.GetFromJsonAsync<JsonElement>(path)).GetProperty("items").EnumerateArray());
+        var listed = Assert.Single(await client.ItemsAsync<RepresentedConsumerDto>(path));
         var representative = await RepresentativeAsync(client, proceeding);
 
         Assert.Equal(HttpStatusCode.Forbidden, byIntegration.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
-        Assert.Equal("Erased consumer", listed.GetProperty("name").GetString());
-        Assert.Equal(JsonValueKind.Null, listed.GetProperty("email").ValueKind);
-        Assert.Equal(JsonValueKind.Null, listed.GetProperty("postalAddress").ValueKind);
-        Assert.NotEqual(JsonValueKind.Null, listed.GetProperty("erasedAt").ValueKind);
-        Assert.Equal(0, representative.GetProperty("consumersKept").GetInt32());
+        Assert.Equal("Erased consumer", listed.Name);
+        Assert.Null(listed.Email);
+        Assert.Null(listed.PostalAddress);
+        Assert.NotNull(listed.ErasedAt);
+        Assert.Equal(0, representative.ConsumersKept);
         Assert.DoesNotContain("Jane Doe", replayed);
         Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/v1/represented-consumers/{Guid.NewGuid()}")).StatusCode);
     }

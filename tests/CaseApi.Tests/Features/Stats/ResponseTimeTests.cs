@@ -9,8 +9,8 @@ public sealed class ResponseTimeTests(CaseApiFactory api) : IClassFixture<CaseAp
         var first = await world.SendAsync(await world.DraftAsync(), "2025-03-03T10:00:00+01:00", "P14D");
         var second = await world.SendAsync(await world.DraftAsync(), "2025-03-03T10:00:00+01:00", "P14D");
         await world.SendAsync(await world.DraftAsync(), "2025-03-03T10:00:00+01:00", "P14D");
-        await world.ReplyAsync(first.Id(), "2025-03-05T10:00:00+01:00");
-        await world.ReplyAsync(second.Id(), "2025-03-23T10:00:00+01:00");
+        await world.ReplyAsync(first.Id, "2025-03-05T10:00:00+01:00");
+        await world.ReplyAsync(second.Id, "2025-03-23T10:00:00+01:00");
 
         var stats = await world.Client.GetFromJsonAsync<JsonElement>("/v1/stats/response-times?groupBy=defendant");
 

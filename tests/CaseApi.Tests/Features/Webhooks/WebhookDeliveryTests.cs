@@ -37,14 +37,14 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
     public async Task Every_event_of_a_scripted_scenario_reaches_each_webhook_exactly_once_signed_so_that_StandardWebhooks_verifies_it()
     {
         var (organisation, client) = await OrganisationAsync();
-        var all = await client.CreatedAsync("/v1/webhooks", new { url = receiver.Url("/all") });
-        var sentOnly = await client.CreatedAsync("/v1/webhooks", new { url = receiver.Url("/sent"), eventTypes = new[] { "letter.sent" } });
+        var all = await client.CreatedAsync<WebhookWithSecretDto>("/v1/webhooks", new { url = receiver.Url("/all") });
+        var sentOnly = await client.CreatedAsync<WebhookWithSecretDto>("/v1/webhooks", new { url = receiver.Url("/sent"), eventTypes = new[] { "letter.sent" } });
 
         var defendant = await client.DefendantAsync();
         var @case = await client.CaseAsync(null, defendant.Id());
         var world = new Letters.World(client, @case.Id(), defendant.Id());
         var sent = await world.SendAsync(await world.DraftAsync(), "2025-12-01T10:00:00+01:00", "P14D");
-        await world.ReplyAsync(sent.Id(), "2025-12-05T10:00:00+01:00");
+        await world.ReplyAsync(sent.Id, "2025-12-05T10:00:00+01:00");
         await DispatchAsync();
         await DispatchAsync();
 
@@ -54,7 +54,7 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
         Assert.Contains(events, e => e.Type == "letter.sent");
         Assert.Equal(events.Select(e => e.Id).Order(), receiver.At("/all").Select(r => r.Json.Id()).Order());
         Assert.Equal(events.Where(e => e.Type == "letter.sent").Select(e => e.Id), receiver.At("/sent").Select(r => r.Json.Id()));
-        foreach (var (path, secret) in new[] { ("/all", all.GetProperty("secret").GetString()!), ("/sent", sentOnly.GetProperty("secret").GetString()!) })
+        foreach (var (path, secret) in new[] { ("/all", all.Secret), ("/sent", sentOnly.Secret) })
         {
             foreach (var request in receiver.At(path))
             {
@@ -65,10 +65,10 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
 
         var letterSent = receiver.At("/sent").Single().Json;
         Assert.Equal("letter.sent", letterSent.GetProperty("type").GetString());
-        Assert.Equal(sent.Id(), letterSent.GetProperty("data").GetProperty("id").GetGuid());
+        Assert.Equal(sent.Id, letterSent.GetProperty("data").GetProperty("id").GetGuid());
         Assert.Equal("sent", letterSent.GetProperty("data").GetProperty("status").GetString());
         Assert.True(letterSent.TryGetProperty("timestamp", out _));
-        var wrongSecret = new StandardWebhook(sentOnly.GetProperty("secret").GetString()!);
+        var wrongSecret = new StandardWebhook(sentOnly.Secret);
         Assert.ThrowsAny<Exception>(() => wrongSecret.Verify(receiver.At("/all")[0].Body, receiver.At("/all")[0].Headers));
     }
 
@@ -76,7 +76,7 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
     public async Task A_receiver_failing_three_times_gets_the_fourth_attempt_with_the_same_webhook_id_and_the_log_shows_all_four()
     {
         var (_, client) = await OrganisationAsync();
-        var webhook = await client.CreatedAsync("/v1/webhooks", new { url = receiver.Url("/flaky"), eventTypes = new[] { "case.created" } });
+        var webhook = await client.CreatedAsync<WebhookWithSecretDto>("/v1/webhooks", new { url = receiver.Url("/flaky"), eventTypes = new[] { "case.created" } });
         receiver.Script(new(500), new(500), new(500), new(200));
         await client.CaseAsync();
 
@@ -92,15 +92,14 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
         }
 
         Assert.Equal(4, receiver.Requests.Count);
-        var deliveries = (await client.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{webhook.GetProperty("webhook").Id()}/deliveries")).GetProperty("items");
-        var delivery = Assert.Single(deliveries.EnumerateArray());
-        Assert.Equal("delivered", delivery.GetProperty("status").GetString());
-        Assert.Equal(4, delivery.GetProperty("attempts").GetInt32());
-        Assert.Equal([500, 500, 500, 200], delivery.GetProperty("attemptLog").EnumerateArray().Select(a => a.GetProperty("statusCode").GetInt32()));
-        Assert.Equal([1, 2, 3, 4], delivery.GetProperty("attemptLog").EnumerateArray().Select(a => a.GetProperty("attempt").GetInt32()));
-        Assert.All(receiver.Requests, r => Assert.Equal(delivery.Id().ToString(), r.WebhookId));
+        var delivery = Assert.Single(await DeliveriesAsync(client, webhook.Webhook));
+        Assert.Equal("delivered", delivery.Status);
+        Assert.Equal(4, delivery.Attempts);
+        Assert.Equal([500, 500, 500, 200], delivery.AttemptLog.Select(a => a.StatusCode));
+        Assert.Equal([1, 2, 3, 4], delivery.AttemptLog.Select(a => a.Attempt));
+        Assert.All(receiver.Requests, r => Assert.Equal(delivery.Id.ToString(), r.WebhookId));
         // Every attempt is signed afresh, for its own timestamp, with the same secret.
-        var signer = new StandardWebhook(webhook.GetProperty("secret").GetString()!);
+        var signer = new StandardWebhook(webhook.Secret);
         Assert.All(receiver.Requests, r => Assert.Equal(
             signer.Sign(r.WebhookId, DateTimeOffset.FromUnixTimeSeconds(long.Parse(r.Headers["webhook-timestamp"]!, CultureInfo.InvariantCulture)), r.Body),
             r.Headers["webhook-signature"].ToString()));
@@ -112,16 +111,16 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
         var (_, client, webhook) = await CaseWebhookAsync("/again");
         await client.CaseAsync();
         await DispatchAsync();
-        var delivery = (await client.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{webhook.Id()}/deliveries")).GetProperty("items")[0];
+        var delivery = (await DeliveriesAsync(client, webhook))[0];
 
-        var redeliver = await client.PostAsync($"/v1/webhooks/{webhook.Id()}/deliveries/{delivery.Id()}/redeliver", null);
+        var redeliver = await client.PostAsync($"/v1/webhooks/{webhook.Id}/deliveries/{delivery.Id}/redeliver", null);
         await DispatchAsync();
 
         Assert.Equal(HttpStatusCode.Accepted, redeliver.StatusCode);
         Assert.Equal(2, receiver.Requests.Count);
-        Assert.All(receiver.Requests, r => Assert.Equal(delivery.Id().ToString(), r.WebhookId));
-        var after = (await client.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{webhook.Id()}/deliveries")).GetProperty("items")[0];
-        Assert.Equal(("delivered", 2), (after.GetProperty("status").GetString(), after.GetProperty("attempts").GetInt32()));
+        Assert.All(receiver.Requests, r => Assert.Equal(delivery.Id.ToString(), r.WebhookId));
+        var after = (await DeliveriesAsync(client, webhook))[0];
+        Assert.Equal(("delivered", 2), (after.Status, after.Attempts));
     }
 
     [Fact]
@@ -138,17 +137,15 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
         api.Clock.Advance(TimeSpan.FromHours(1));
         await DispatchAsync();
 
-        var after = await client.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{webhook.Id()}");
-        Assert.False(after.GetProperty("enabled").GetBoolean());
-        Assert.Contains("410", after.GetProperty("disabledReason").GetString(), StringComparison.Ordinal);
+        var after = await client.GetAsync<WebhookDto>($"/v1/webhooks/{webhook.Id}");
+        Assert.False(after.Enabled);
+        Assert.Contains("410", after.DisabledReason, StringComparison.Ordinal);
         // Both queued events were sent in one batch (or the first answer stopped the second); nothing after the webhook went off.
         Assert.InRange(sentBeforeOff, 1, 2);
         Assert.Equal(sentBeforeOff, receiver.Requests.Count);
-        var statuses = (await client.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{webhook.Id()}/deliveries")).GetProperty("items").EnumerateArray()
-            .Select(d => d.GetProperty("status").GetString());
-        Assert.Equal(["failed", "failed"], statuses);
+        Assert.Equal(["failed", "failed"], (await DeliveriesAsync(client, webhook)).Select(d => d.Status));
         var disabled = (await EventsAsync(organisation)).Where(e => e.Type == "webhook.disabled");
-        Assert.Equal(webhook.Id(), Assert.Single(disabled).ResourceId);
+        Assert.Equal(webhook.Id, Assert.Single(disabled).ResourceId);
     }
 
     [Fact]
@@ -161,12 +158,11 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
         for (var day = 0; day < 4; day++)
         {
             await DispatchAsync();
-            Assert.True((await client.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{webhook.Id()}")).GetProperty("enabled").GetBoolean() == day < 3, $"day {day}");
+            Assert.True((await client.GetAsync<WebhookDto>($"/v1/webhooks/{webhook.Id}")).Enabled == day < 3, $"day {day}");
             api.Clock.Advance(TimeSpan.FromHours(27)); // past the longest retry wait, 24 h + 10 %
         }
 
-        var after = await client.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{webhook.Id()}");
-        Assert.Contains("three days", after.GetProperty("disabledReason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("three days", (await client.GetAsync<WebhookDto>($"/v1/webhooks/{webhook.Id}")).DisabledReason, StringComparison.Ordinal);
         Assert.Equal(4, receiver.Requests.Count);
     }
 
@@ -178,16 +174,16 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
         await client.CaseAsync();
 
         await DispatchAsync();
-        var first = (await client.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{webhook.Id()}/deliveries")).GetProperty("items")[0];
+        var first = (await DeliveriesAsync(client, webhook))[0];
         api.Clock.Advance(TimeSpan.FromSeconds(121));
         await DispatchAsync();
-        var second = (await client.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{webhook.Id()}/deliveries")).GetProperty("items")[0];
+        var second = (await DeliveriesAsync(client, webhook))[0];
 
-        var attempts = second.GetProperty("attemptLog").EnumerateArray().Select(a => a.GetProperty("at").GetDateTimeOffset()).ToArray();
-        Assert.Equal(attempts[0].AddSeconds(120), first.GetProperty("nextAttemptAt").GetDateTimeOffset());
+        var attempts = second.AttemptLog.Select(a => a.At).ToArray();
+        Assert.Equal(attempts[0].AddSeconds(120), first.NextAttemptAt);
         Assert.Equal(2, attempts.Length);
         // An HTTP date, to the second.
-        Assert.InRange(second.GetProperty("nextAttemptAt").GetDateTimeOffset() - attempts[0], TimeSpan.FromHours(3) - TimeSpan.FromSeconds(1), TimeSpan.FromHours(3) + TimeSpan.FromSeconds(1));
+        Assert.InRange(second.NextAttemptAt!.Value - attempts[0], TimeSpan.FromHours(3) - TimeSpan.FromSeconds(1), TimeSpan.FromHours(3) + TimeSpan.FromSeconds(1));
     }
 
     [Fact]
@@ -215,8 +211,8 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
     {
         var (_, client) = await OrganisationAsync();
         await using var silent = SilentReceiver.Start();
-        var hanging = (await client.CreatedAsync("/v1/webhooks", new { url = silent.Url("/hangs"), eventTypes = new[] { "case.created" } })).GetProperty("webhook");
-        var healthy = (await client.CreatedAsync("/v1/webhooks", new { url = receiver.Url("/healthy"), eventTypes = new[] { "case.created" } })).GetProperty("webhook");
+        var hanging = (await client.CreatedAsync<WebhookWithSecretDto>("/v1/webhooks", new { url = silent.Url("/hangs"), eventTypes = new[] { "case.created" } })).Webhook;
+        var healthy = (await client.CreatedAsync<WebhookWithSecretDto>("/v1/webhooks", new { url = receiver.Url("/healthy"), eventTypes = new[] { "case.created" } })).Webhook;
         const int cases = 20;
         for (var i = 0; i < cases; i++)
         {
@@ -244,7 +240,7 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dispatch);
             foreach (var webhook in new[] { hanging, healthy })
             {
-                (await client.DeleteAsync($"/v1/webhooks/{webhook.Id()}")).EnsureSuccessStatusCode();
+                (await client.DeleteAsync($"/v1/webhooks/{webhook.Id}")).EnsureSuccessStatusCode();
             }
         }
     }
@@ -259,7 +255,7 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
         await bClient.CaseAsync();
         await cClient.CaseAsync();
         // B's webhook is turned off after its event was queued: the claim stops that delivery. C's answer is recorded after the send.
-        (await bClient.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/webhooks/{turnedOff.Id()}", new { enabled = false }, turnedOff.GetProperty("version").GetInt32()))
+        (await bClient.SendWithIfMatchAsync(HttpMethod.Patch, $"/v1/webhooks/{turnedOff.Id}", new { enabled = false }, turnedOff.Version))
             .EnsureSuccessStatusCode();
 
         await using (var superUser = await api.OpenAsSuperUserAsync())
@@ -301,10 +297,12 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
     /// <summary>The status and attempt count of the one delivery of the organisation's one webhook.</summary>
     private static async Task<(string? Status, int Attempts)> DeliveryAsync(HttpClient client)
     {
-        var webhook = (await client.GetFromJsonAsync<JsonElement>("/v1/webhooks")).GetProperty("items").EnumerateArray().Single();
-        var delivery = (await client.GetFromJsonAsync<JsonElement>($"/v1/webhooks/{webhook.Id()}/deliveries")).GetProperty("items").EnumerateArray().Single();
-        return (delivery.GetProperty("status").GetString(), delivery.GetProperty("attempts").GetInt32());
+        var delivery = Assert.Single(await DeliveriesAsync(client, Assert.Single(await client.ItemsAsync<WebhookDto>("/v1/webhooks"))));
+        return (delivery.Status, delivery.Attempts);
     }
+
+    private static Task<IReadOnlyList<WebhookDeliveryDto>> DeliveriesAsync(HttpClient client, WebhookDto webhook) =>
+        client.ItemsAsync<WebhookDeliveryDto>($"/v1/webhooks/{webhook.Id}/deliveries");
 
     private async Task<(Guid Id, HttpClient Client)> OrganisationAsync()
     {
@@ -313,10 +311,10 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.LoopbackAllowed ap
     }
 
     /// <summary>An organisation of its own with a webhook for <c>case.created</c> at the receiver's path.</summary>
-    private async Task<(Guid Organisation, HttpClient Client, JsonElement Webhook)> CaseWebhookAsync(string path)
+    private async Task<(Guid Organisation, HttpClient Client, WebhookDto Webhook)> CaseWebhookAsync(string path)
     {
         var (organisation, client) = await OrganisationAsync();
-        return (organisation, client, (await client.CreatedAsync("/v1/webhooks", new { url = receiver.Url(path), eventTypes = new[] { "case.created" } })).GetProperty("webhook"));
+        return (organisation, client, (await client.CreatedAsync<WebhookWithSecretDto>("/v1/webhooks", new { url = receiver.Url(path), eventTypes = new[] { "case.created" } })).Webhook);
     }
 
     private sealed record EventRow(Guid Id, string Type, Guid ResourceId);
