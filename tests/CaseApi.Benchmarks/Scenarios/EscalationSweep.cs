@@ -9,7 +9,6 @@ using MediatR;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 
 namespace CaseApi.Benchmarks.Scenarios;
 

@@ -1,6 +1,5 @@
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
-using Microsoft.OpenApi.YamlReader;
 
 namespace CaseApi.Tests.Fuzzing;
 

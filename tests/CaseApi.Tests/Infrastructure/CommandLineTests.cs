@@ -5,7 +5,7 @@ namespace CaseApi.Tests.Infrastructure;
 public sealed class CommandLineTests(CaseApiFactory api) : IClassFixture<CaseApiFactory>
 {
     [Fact]
-    public async Task create_organisation_prints_a_working_admin_key()
+    public async Task Create_organisation_prints_a_working_admin_key()
     {
         var (exitCode, output) = await RunAsync("create-organisation", "--name", "Verbraucherzentrale NRW", "--jurisdiction", "DE-NW", "--time-zone", "Europe/Berlin");
 
@@ -22,7 +22,7 @@ public sealed class CommandLineTests(CaseApiFactory api) : IClassFixture<CaseApi
     }
 
     [Fact]
-    public async Task create_organisation_without_a_name_explains_its_usage()
+    public async Task Create_organisation_without_a_name_explains_its_usage()
     {
         var (exitCode, output) = await RunAsync("create-organisation");
 
@@ -31,7 +31,7 @@ public sealed class CommandLineTests(CaseApiFactory api) : IClassFixture<CaseApi
     }
 
     [Fact]
-    public async Task health_check_fails_when_nothing_answers()
+    public async Task Health_check_fails_when_nothing_answers()
     {
         var (exitCode, _) = await RunAsync("health-check", "--url", $"http://127.0.0.1:{CaseApi.Infrastructure.Data.EmbeddedPostgres.FreePort()}/health/ready");
 

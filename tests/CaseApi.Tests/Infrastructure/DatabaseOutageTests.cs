@@ -188,7 +188,8 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
     private static async Task<NpgsqlConnection> OpenAsSuperUserAsync(EmbeddedPostgres cluster)
     {
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(
-            cluster.ConnectionString("caseapi", EmbeddedPostgres.SuperUser, cluster.SuperUserPassword)) { Pooling = false }.ConnectionString);
+            cluster.ConnectionString("caseapi", EmbeddedPostgres.SuperUser, cluster.SuperUserPassword))
+        { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         return connection;
     }

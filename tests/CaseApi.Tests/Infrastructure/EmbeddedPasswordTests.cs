@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using CaseApi.Infrastructure.Data;
-using Dapper;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 

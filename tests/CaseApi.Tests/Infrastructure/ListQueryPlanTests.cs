@@ -1,11 +1,11 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using CaseApi.Features.Cases;
 using CaseApi.Features.Complaints;
 using CaseApi.Features.Correspondence;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Json;
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

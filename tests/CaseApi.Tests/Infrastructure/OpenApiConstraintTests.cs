@@ -137,7 +137,8 @@ public sealed partial class OpenApiConstraintTests(CaseApiFactory api) : IClassF
             constraint.ApplyTo(expected);
             return (expected.Enum is null || (schema.Enum?.Select(v => v.ToJsonString()).SequenceEqual(expected.Enum.Select(v => v.ToJsonString())) ?? false))
                    && (expected.MaxItems is null || schema.MaxItems == expected.MaxItems);
-        },
+        }
+        ,
         _ => null,
     };
 

@@ -33,7 +33,8 @@ public sealed partial class ServedApi : IAsyncDisposable
                 {
                     Keep(line);
                 }
-            }) { IsBackground = true, Name = $"CaseApi {process.Id} output" }.Start();
+            })
+            { IsBackground = true, Name = $"CaseApi {process.Id} output" }.Start();
         }
     }
 

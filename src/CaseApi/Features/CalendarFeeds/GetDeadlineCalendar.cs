@@ -3,7 +3,6 @@ using CaseApi.Features.Deadlines;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Mediation;
-using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
 using Ical.Net.Serialization;

@@ -8,7 +8,6 @@ using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
-using FluentValidation.Results;
 using MediatR;
 
 namespace CaseApi.Features.Complaints;

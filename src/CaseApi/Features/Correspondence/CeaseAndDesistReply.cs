@@ -69,10 +69,10 @@ public sealed record CeaseAndDesistReply
     public DateOnly? RequestedUntil { get; init; }
 
     /// <summary>A declaration accepted as adequate: the one reply that meets the deadline.</summary>
-    public bool MeetsDeadline() =>Kind == CeaseAndDesistReplyKind.Declaration && AcceptedAsAdequate == true;
+    public bool MeetsDeadline() => Kind == CeaseAndDesistReplyKind.Declaration && AcceptedAsAdequate == true;
 
     /// <summary>A refusal, a partial declaration, or a declaration not accepted: the deadline ends as refused.</summary>
-    public bool Refuses() =>Kind is CeaseAndDesistReplyKind.Refusal or CeaseAndDesistReplyKind.PartialDeclaration
+    public bool Refuses() => Kind is CeaseAndDesistReplyKind.Refusal or CeaseAndDesistReplyKind.PartialDeclaration
         || (Kind == CeaseAndDesistReplyKind.Declaration && AcceptedAsAdequate == false);
 }
 

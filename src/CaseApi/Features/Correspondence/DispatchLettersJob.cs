@@ -1,4 +1,3 @@
-using CaseApi.Features.Organisations;
 using CaseApi.Infrastructure.Auth;
 using MediatR;
 using Npgsql;

@@ -4,7 +4,6 @@ using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
-using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;

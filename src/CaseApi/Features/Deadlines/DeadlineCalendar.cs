@@ -33,11 +33,11 @@ public sealed class DeadlineCalendar
     private const string CourtPeriodEnds = "so the period ends with the next working day, {0} (ZPO § 222(2))";
     private const string DateMoves = $"so the day moves to the next working day, {{0}} ({Bgb193}: \"an einem bestimmten Tage oder innerhalb einer Frist\")";
 
-    private readonly ILookup<string, AdditionalHoliday> _additionalHolidays;
+    private readonly ILookup<string, AdditionalHoliday> additionalHolidaysByJurisdiction;
 
     public DeadlineCalendar(IEnumerable<AdditionalHoliday> additionalHolidays, LocalHolidays? local = null)
     {
-        _additionalHolidays = additionalHolidays.ToLookup(holiday => holiday.Jurisdiction, StringComparer.Ordinal);
+        additionalHolidaysByJurisdiction = additionalHolidays.ToLookup(holiday => holiday.Jurisdiction, StringComparer.Ordinal);
         Local = local ?? LocalHolidays.None;
     }
 
@@ -78,7 +78,9 @@ public sealed class DeadlineCalendar
         ArgumentOutOfRangeException.ThrowIfLessThan(dueDate, eventDay);
 
         if (!IsNonWorkingDay(dueDate, jurisdiction, out var holiday))
+        {
             return new ComputedDeadline(eventDay, dueDate, dueDate, EndOfDay(dueDate, timeZone), $"Date given: {Iso(dueDate)}, a {dueDate.DayOfWeek}.");
+        }
 
         return rollOver
             ? Computed(eventDay, "Date given", dueDate, jurisdiction, timeZone, DateMoves)
@@ -120,11 +122,15 @@ public sealed class DeadlineCalendar
     private ComputedDeadline Computed(DateOnly startsOn, string from, DateOnly lastDay, Jurisdiction jurisdiction, TimeZoneInfo timeZone, string? moves)
     {
         if (!IsNonWorkingDay(lastDay, jurisdiction, out var holiday))
+        {
             return new ComputedDeadline(startsOn, lastDay, lastDay, EndOfDay(lastDay, timeZone), $"{from}: {Iso(lastDay)}, a {lastDay.DayOfWeek}.");
+        }
 
         if (moves is null)
+        {
             return new ComputedDeadline(startsOn, lastDay, lastDay, EndOfDay(lastDay, timeZone),
                 $"{from}: {Iso(lastDay)}, {Describe(lastDay, holiday, jurisdiction)}, does not move: no rule shifts this period's end ({Bgb193} excluded).");
+        }
 
         // Art. 3(4) / BGB § 193: the period ends on, or the day given moves to, the following working day. Holidays skipped
         // on the way are named so the reader can check them; weekends speak for themselves.
@@ -133,7 +139,10 @@ public sealed class DeadlineCalendar
         while (IsNonWorkingDay(dueDate, jurisdiction, out var next))
         {
             if (next is not null)
+            {
                 reasons.Add($"{Iso(dueDate)} is {next}");
+            }
+
             dueDate = dueDate.AddDays(1);
         }
 
@@ -147,9 +156,12 @@ public sealed class DeadlineCalendar
 
     private string? AdditionalHolidayOn(DateOnly day, Jurisdiction jurisdiction)
     {
-        var rows = _additionalHolidays[jurisdiction.ToString()];
+        var rows = additionalHolidaysByJurisdiction[jurisdiction.ToString()];
         if (jurisdiction.Region is not null)
-            rows = rows.Concat(_additionalHolidays[jurisdiction.Country]);
+        {
+            rows = rows.Concat(additionalHolidaysByJurisdiction[jurisdiction.Country]);
+        }
+
         return rows.FirstOrDefault(row => row.Day == day)?.Name;
     }
 

@@ -17,11 +17,15 @@ public sealed partial record DeadlinePeriod(int Years, int Months, int Weeks, in
         period = null;
         var match = text is null ? Match.Empty : Iso8601().Match(text);
         if (!match.Success)
+        {
             return false;
+        }
 
         var parsed = new DeadlinePeriod(Part(match, "y"), Part(match, "m"), Part(match, "w"), Part(match, "d"));
         if (parsed.IsEmpty || !parsed.EndsWithinTenYears)
+        {
             return false;
+        }
 
         period = parsed;
         return true;
@@ -50,7 +54,9 @@ public sealed partial record DeadlinePeriod(int Years, int Months, int Weeks, in
         void Append(int value, char designator)
         {
             if (value > 0)
+            {
                 iso.Append(value.ToString(CultureInfo.InvariantCulture)).Append(designator);
+            }
         }
     }
 

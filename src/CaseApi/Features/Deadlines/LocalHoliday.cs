@@ -66,7 +66,10 @@ public sealed class LocalHolidays(IReadOnlyList<LocalHoliday> entries)
     public string? Adjust(DateOnly day, string? jurisdictionHoliday)
     {
         if (jurisdictionHoliday is not null)
+        {
             return NotKeptOn(day) is null ? jurisdictionHoliday : null;
+        }
+
         return Entries.FirstOrDefault(entry => entry.Observed && entry.In(day.Year) == day)?.ToString();
     }
 

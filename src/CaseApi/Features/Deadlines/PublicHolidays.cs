@@ -29,7 +29,10 @@ internal static class PublicHolidays
     public static IReadOnlyDictionary<DateOnly, string> InYear(Jurisdiction jurisdiction, int year)
     {
         if (Resolve(jurisdiction) is not { } calendar)
+        {
             return new Dictionary<DateOnly, string>();
+        }
+
         return Cache.GetOrAdd((calendar.Key, year), key => Load(calendar, key.Year));
     }
 
@@ -45,7 +48,10 @@ internal static class PublicHolidays
         var subdivision = jurisdiction.Region?[(jurisdiction.Country.Length + 1)..];
         var regional = subdivision is null ? null : Regional(country, subdivision);
         if (regional is not null)
+        {
             return new Calendar(jurisdiction.ToString(), regional);
+        }
+
         return National(country) is { } national ? new Calendar(jurisdiction.Country, national) : null;
     }
 

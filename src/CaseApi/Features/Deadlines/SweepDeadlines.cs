@@ -121,8 +121,10 @@ public static class SweepDeadlines
                     await events.AppendManyAsync(changes, ct);
                     total = total with
                     {
-                        DueSoon = total.DueSoon + dueSoon, Missed = total.Missed + missed.Count,
-                        RemindersDrafted = total.RemindersDrafted + reminders, CasesEscalated = total.CasesEscalated + escalated,
+                        DueSoon = total.DueSoon + dueSoon,
+                        Missed = total.Missed + missed.Count,
+                        RemindersDrafted = total.RemindersDrafted + reminders,
+                        CasesEscalated = total.CasesEscalated + escalated,
                     };
                 }, ct);
                 if (refused is not null)

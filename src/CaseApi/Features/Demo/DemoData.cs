@@ -9,7 +9,6 @@ using CaseApi.Features.LetterTemplates;
 using CaseApi.Features.Proceedings;
 using CaseApi.Features.Webhooks;
 using CaseApi.Infrastructure.Auth;
-using CaseApi.Infrastructure.Json;
 using MediatR;
 
 namespace CaseApi.Features.Demo;

@@ -3,8 +3,8 @@ using CaseApi.Features.Complaints;
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
 using CaseApi.Features.Inbox;
-using CaseApi.Features.Proceedings;
 using CaseApi.Features.Obligations;
+using CaseApi.Features.Proceedings;
 using CaseApi.Features.Webhooks;
 
 namespace CaseApi.Features.Events;

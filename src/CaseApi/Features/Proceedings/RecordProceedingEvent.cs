@@ -155,12 +155,16 @@ public static class RecordProceedingEvent
             var trigger = ChainTrigger.For(proceeding, recorded);
             await timeline.AppendAsync(proceeding.CaseId, $"proceeding.{SnakeCase.From(recorded.Kind)}", Summary(recorded), "proceeding", proceeding.Id,
                 occurredAt: recorded.HearingAt ?? new DateTimeOffset(recorded.OccurredOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
-                details: new { eventId = recorded.Id, fileNumber = proceeding.FileNumber, outcome = recorded.Outcome, ecli = recorded.Ecli,
-                    chainTrigger = trigger is { } kind ? SnakeCase.From(kind) : null }, ct: ct);
+                details: new
+                {
+                    eventId = recorded.Id, fileNumber = proceeding.FileNumber, outcome = recorded.Outcome, ecli = recorded.Ecli,
+                    chainTrigger = trigger is { } kind ? SnakeCase.From(kind) : null
+                }, ct: ct);
             if (trigger is { } chain)
             {
                 await chains.OnTriggerAsync(chain, (await ProceedingReader.TriggerContextAsync(db, proceeding, recorded.OccurredOn, ct))
-                    with { PronouncedOn = proceeding.Decision?.DecidedOn }, ct);
+                    with
+                { PronouncedOn = proceeding.Decision?.DecidedOn }, ct);
             }
 
             await events.AppendAsync("proceeding.event_recorded", "proceeding", proceeding.Id, recorded, ct);

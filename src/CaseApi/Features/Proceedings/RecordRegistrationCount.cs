@@ -2,7 +2,6 @@ using CaseApi.Features.Events;
 using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
-using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using MediatR;

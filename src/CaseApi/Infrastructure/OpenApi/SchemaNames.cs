@@ -17,7 +17,6 @@ using CaseApi.Features.Stats;
 using CaseApi.Features.Timeline;
 using CaseApi.Features.Webhooks;
 using CaseApi.Infrastructure.Json;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Infrastructure.OpenApi;

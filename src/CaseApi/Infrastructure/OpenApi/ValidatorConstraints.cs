@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using CaseApi.Infrastructure.Mediation;
 using FluentValidation;
 using FluentValidation.Internal;
 using FluentValidation.Validators;
-using CaseApi.Infrastructure.Mediation;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 

@@ -66,7 +66,8 @@ public sealed class WorkQueueReading(DatabaseRuntime database, TimeProvider cloc
                 dataSource ??= new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(database.Connections.Application)
                 {
                     MaxPoolSize = 1, MaxAutoPrepare = 0, ApplicationName = "CaseApi metrics",
-                }.ConnectionString) { Name = "CaseApi metrics" }.Build();
+                }.ConnectionString)
+                { Name = "CaseApi metrics" }.Build();
                 using var connection = dataSource.OpenConnection();
                 var snapshot = connection.QuerySingle<Snapshot>(new CommandDefinition($"""
                     SELECT (SELECT min(next_check_at) FROM jobs.deadline_watch) AS oldest_deadline_check,

@@ -10,7 +10,6 @@ using CaseApi.Features.Organisations;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using MediatR;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;

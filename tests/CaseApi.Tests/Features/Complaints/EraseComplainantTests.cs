@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
+using CaseApi.Features.Correspondence;
 using Dapper;
 using MimeKit;
-using CaseApi.Features.Correspondence;
 
 namespace CaseApi.Tests.Features.Complaints;
 

@@ -5,7 +5,6 @@ using CaseApi.Features.Cases;
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
 using CaseApi.Features.Events;
-using Dapper;
 using MimeKit;
 using static CaseApi.Tests.Support.MailMessages;
 

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Text;
-using CaseApi.Features.Correspondence;
 using System.Xml.Linq;
+using CaseApi.Features.Correspondence;
 using CaseApi.Features.LetterTemplates;
 using UglyToad.PdfPig;
-using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
 using UglyToad.PdfPig.Tokens;
 

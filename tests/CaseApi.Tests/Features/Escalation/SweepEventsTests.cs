@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
+using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
 using CaseApi.Features.Webhooks;
+using CaseApi.Infrastructure.Json;
 using CaseApi.Tests.Features.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
-using CaseApi.Features.Correspondence;
-using CaseApi.Infrastructure.Json;
 
 namespace CaseApi.Tests.Features.Escalation;
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
+using CaseApi.Features.Correspondence;
 using CaseApi.Features.Demo;
 using CaseApi.Features.LetterTemplates;
-using CaseApi.Features.Correspondence;
 
 namespace CaseApi.Tests.Features.LetterTemplates;
 

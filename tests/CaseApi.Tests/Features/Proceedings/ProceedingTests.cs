@@ -1,11 +1,10 @@
-using CaseApi.Features.Cases;
 using CaseApi.Features.CalendarFeeds;
+using CaseApi.Features.Cases;
 using CaseApi.Features.Courts;
 using CaseApi.Features.Deadlines;
 using CaseApi.Features.Demo;
 using CaseApi.Features.Proceedings;
 using CaseApi.Features.Timeline;
-using CaseApi.Infrastructure.Json;
 using Ical.Net;
 
 namespace CaseApi.Tests.Features.Proceedings;

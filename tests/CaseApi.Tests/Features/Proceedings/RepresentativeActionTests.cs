@@ -2,8 +2,8 @@ using CaseApi.Features.Demo;
 using CaseApi.Features.Events;
 using CaseApi.Features.Proceedings;
 using CaseApi.Features.Timeline;
-using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Json;
 
 namespace CaseApi.Tests.Features.Proceedings;
 

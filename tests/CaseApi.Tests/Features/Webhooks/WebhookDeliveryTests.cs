@@ -1,8 +1,8 @@
 using System.Globalization;
 using CaseApi.Features.Organisations;
 using CaseApi.Features.Webhooks;
-using Microsoft.Extensions.DependencyInjection;
 using CaseApi.Tests.Support.Contract;
+using Microsoft.Extensions.DependencyInjection;
 using StandardWebhooks;
 
 namespace CaseApi.Tests.Features.Webhooks;

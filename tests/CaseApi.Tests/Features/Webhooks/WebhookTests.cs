@@ -1,4 +1,3 @@
-using System.Net;
 using CaseApi.Features.Webhooks;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;

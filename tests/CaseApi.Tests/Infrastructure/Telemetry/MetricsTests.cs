@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using CaseApi.Features.Deadlines;
 using CaseApi.Features.Organisations;
 using CaseApi.Features.Webhooks;
