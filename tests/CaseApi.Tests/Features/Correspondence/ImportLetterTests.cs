@@ -4,7 +4,6 @@ using System.Text;
 using CaseApi.Features.Cases;
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
-using CaseApi.Features.Events;
 using MimeKit;
 using static CaseApi.Tests.Support.MailMessages;
 
@@ -81,8 +80,9 @@ public sealed class ImportLetterTests(CaseApiFactory api) : IClassFixture<CaseAp
         Assert.Equal(raw, await original.Content.ReadAsByteArrayAsync());
         Assert.Equal($"sha-256=:{Convert.ToBase64String(SHA256.HashData(raw))}:", original.Headers.GetValues("Repr-Digest").Single());
 
-        Assert.Contains(await world.Client.ItemsAsync<ListEvents.EventDto>("/v1/events"), e => e.Type == "letter.received"
-            && e.Data.Id() == letter.Id && e.Data.GetProperty("attachments").GetArrayLength() == 1);
+        var received = (await ChangeFeed.ItemsAsync(world.Client, items => items.Any(e => e.Type == "letter.received" && e.Data.Id() == letter.Id),
+            "letter.received in the change feed")).Single(e => e.Type == "letter.received" && e.Data.Id() == letter.Id);
+        Assert.Equal(1, received.Data.GetProperty("attachments").GetArrayLength());
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Text;
 using CaseApi.Features.ApiKeys;
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
-using CaseApi.Features.Events;
 using CaseApi.Features.Inbox;
 using CaseApi.Features.Organisations;
 using MimeKit;
@@ -39,8 +38,7 @@ public sealed class InboxTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
         var conflict = await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Conflict, "inbox_message_not_new");
         Assert.Equal("assigned", conflict.GetProperty("messageStatus").GetString());
         await ProblemAssert.IsProblemAsync(dismissed, HttpStatusCode.Conflict, "inbox_message_not_new");
-        var events = (await world.Client.ItemsAsync<ListEvents.EventDto>("/v1/events")).Select(e => e.Type).ToList();
-        Assert.Contains("inbox_message.assigned", events);
+        var events = (await ChangeFeed.TypesAsync(world.Client, "inbox_message.assigned")).ToList();
         Assert.True(events.IndexOf("letter.received") < events.IndexOf("inbox_message.assigned"));
     }
 

@@ -3,7 +3,6 @@ using CaseApi.Features.ApiKeys;
 using CaseApi.Features.Cases;
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
-using CaseApi.Features.Events;
 using CaseApi.Features.Inbox;
 using CaseApi.Features.Organisations;
 using CaseApi.Infrastructure.Json;
@@ -77,7 +76,8 @@ public sealed class MailboxPollTests(MailboxPollTests.Loopback api, Dovecot dove
         var message = (await InboxAsync(world)).Single();
         Assert.Equal((InboxStatus.New, InboxReason.Unmatched, "Allgemeine Anfrage", "legal@meta.example"), (message.Status, message.Reason, message.Subject, message.From));
         Assert.Equal(raw, await world.Client.GetByteArrayAsync($"/v1/inbox/{message.Id}/original"));
-        Assert.Contains(await world.Client.ItemsAsync<ListEvents.EventDto>("/v1/events"), e => e.Type == "inbox_message.received" && e.Data.Id() == message.Id);
+        await ChangeFeed.ItemsAsync(world.Client, items => items.Any(e => e.Type == "inbox_message.received" && e.Data.Id() == message.Id),
+            "inbox_message.received in the change feed");
     }
 
     [Fact]
