@@ -24,8 +24,9 @@ public sealed class CaseCountersTests(CaseApiFactory api) : IClassFixture<CaseAp
         var outcomes = new ConcurrentDictionary<string, int>();
         var failures = new ConcurrentBag<string>();
         var stop = DateTime.UtcNow + RaceFor;
-        // New deadlines stop coming a while before the end: a deadline's insert recounts its case, and would otherwise mend
-        // what a broken update trigger left wrong (the test then fails without that trigger, as it must).
+        // New deadlines stop coming a while before the end: a deadline's insert recomputes its case's next deadline, and would
+        // otherwise mend what a broken update trigger left wrong (the test then fails without that trigger, as it must). The
+        // open count is added to since migration 0040, so a wrong delta stays wrong until the recount below finds it.
         var stopCreating = stop - RaceFor / 2;
 
         async Task Record(string what, HttpResponseMessage response)
