@@ -105,5 +105,33 @@ public sealed class MigrationTests
         }
     }
 
+    [Fact]
+    public async Task Ids_made_in_SQL_carry_their_time_first_and_version_7_like_the_applications()
+    {
+        var database = await TestDatabase.CreateAsync(nameof(Ids_made_in_SQL_carry_their_time_first_and_version_7_like_the_applications));
+        try
+        {
+            DateTimeOffsetHandler.Register();
+            await using var connection = new NpgsqlConnection(database.Application);
+            var instant = new DateTimeOffset(2025, 4, 30, 23, 30, 0, 123, TimeSpan.FromHours(2));
+
+            var ids = (await connection.QueryAsync<string>("SELECT uuid_v7(@instant)::text FROM generate_series(1, 2)", new { instant })).ToArray();
+
+            // .NET's own version 7 id for the same millisecond: the same first 48 bits (the time), the version nibble, a variant of RFC 9562.
+            var dotnet = Guid.CreateVersion7(instant).ToString();
+            Assert.All(ids, id =>
+            {
+                Assert.Equal(dotnet[..13], id[..13]);
+                Assert.Equal('7', id[14]);
+                Assert.Contains(id[19], "89ab");
+            });
+            Assert.NotEqual(ids[0], ids[1]);
+        }
+        finally
+        {
+            await TestDatabase.DropAsync(database);
+        }
+    }
+
     private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

@@ -168,7 +168,7 @@ public static class SweepDeadlines
                     RETURNING deadline_id
                 ), timeline AS (
                     {TimelineWriter.Insert}
-                    SELECT gen_random_uuid(), current_organisation_id(), w.case_id, @now, @now, 'deadline.due_soon',
+                    SELECT uuid_v7(@now), current_organisation_id(), w.case_id, @now, @now, 'deadline.due_soon',
                            'Deadline due soon: it expires at the end of ' || to_char(w.due_date, 'YYYY-MM-DD') || '.', 'deadline', w.id,
                            jsonb_build_object('dueDate', w.due_date, 'dueAt', w.due_at), NULL
                     FROM warned w JOIN recorded r ON r.deadline_id = w.id
@@ -195,7 +195,7 @@ public static class SweepDeadlines
                     RETURNING deadline_id
                 ), timeline AS (
                     {TimelineWriter.Insert}
-                    SELECT gen_random_uuid(), current_organisation_id(), m.case_id, m.due_at, @now, 'deadline.missed',
+                    SELECT uuid_v7(@now), current_organisation_id(), m.case_id, m.due_at, @now, 'deadline.missed',
                            'Deadline missed: it expired at the end of ' || to_char(m.due_date, 'YYYY-MM-DD') || ' without an answer.', 'deadline', m.id,
                            jsonb_build_object('dueDate', m.due_date, 'dueAt', m.due_at), NULL
                     FROM missed m JOIN recorded r ON r.deadline_id = m.id
@@ -278,7 +278,7 @@ public static class SweepDeadlines
                     RETURNING {LetterRow.Columns}
                 ), timeline AS (
                     {TimelineWriter.Insert}
-                    SELECT gen_random_uuid(), current_organisation_id(), i.case_id, @now, @now, 'deadline.escalated',
+                    SELECT uuid_v7(@now), current_organisation_id(), i.case_id, @now, @now, 'deadline.escalated',
                            'Escalation level 1: reminder drafted for review — ' || i.subject, 'deadline', i.deadline_id,
                            jsonb_build_object('level', 1, 'reminderLetterId', i.letter_id), NULL
                     FROM input i JOIN recorded r ON r.deadline_id = i.deadline_id
@@ -339,7 +339,7 @@ public static class SweepDeadlines
                     RETURNING k.id
                 ), timeline AS (
                     {TimelineWriter.Insert}
-                    SELECT gen_random_uuid(), current_organisation_id(), c.case_id, @now, @now, 'case.escalated',
+                    SELECT uuid_v7(@now), current_organisation_id(), c.case_id, @now, @now, 'case.escalated',
                            'Escalation level 2: the reminder went unanswered too. Recommended: ' || c.recommendation, 'case', c.case_id,
                            jsonb_build_object('level', 2, 'deadlineId', c.deadline_id, 'recommendation', c.recommendation), NULL
                     FROM chosen c
