@@ -20,14 +20,13 @@ public enum CaseStatus
 public sealed record CaseDto : IVersioned
 {
     /// <summary>
-    /// The columns of <see cref="CaseDto"/> for a query whose cases table is aliased <c>c</c>. The counts and the next
-    /// deadline are the case's own columns, kept by triggers (migration 0037), not counted per row per read (issue 16).
+    /// The columns of <see cref="CaseDto"/> for a query whose cases table is aliased <c>c</c>. The defendants, the counts and
+    /// the next deadline are the case's own columns, kept by triggers (migrations 0037 and 0042), not read per row per read (issue 16).
     /// </summary>
     internal const string Columns = """
         c.id, c.reference, c.mail_token, c.title, c.summary, c.status, c.outcome, c.legal_bases, c.tags, c.responsible_lawyer, c.opened_on, c.closed_on,
         c.version, c.created_at, c.updated_at,
-        ARRAY(SELECT cd.defendant_id FROM case_defendants cd WHERE cd.organisation_id = c.organisation_id AND cd.case_id = c.id ORDER BY cd.defendant_id) AS defendant_ids,
-        c.complaint_count, c.letter_count, c.open_deadline_count, c.next_deadline_id, c.next_deadline_due_at
+        c.defendant_ids, c.complaint_count, c.letter_count, c.open_deadline_count, c.next_deadline_id, c.next_deadline_due_at
         """;
 
     /// <summary>The case's id.</summary>

@@ -27,6 +27,28 @@ public sealed class CaseTests(CaseApiFactory api) : IClassFixture<CaseApiFactory
     }
 
     [Fact]
+    public async Task A_cases_defendants_read_back_in_id_order_after_they_are_replaced_on_the_case_and_in_the_list()
+    {
+        using var client = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
+        var meta = await client.DefendantAsync();
+        var google = await client.DefendantAsync("Google Ireland Limited");
+        var tiktok = await client.DefendantAsync("TikTok Technology Limited");
+        var opened = await client.CreatedAsync("/v1/cases", new { reference = "D-1", title = "Platforms", defendantIds = new[] { meta.Id(), google.Id() } });
+        var path = $"/v1/cases/{opened.Id()}";
+
+        var removed = await client.SendWithIfMatchAsync(HttpMethod.Patch, path, new { defendantIds = new[] { google.Id() } }, 1);
+        var patched = await client.SendWithIfMatchAsync(HttpMethod.Patch, path, new { defendantIds = new[] { tiktok.Id(), google.Id() } }, 2);
+
+        // Since migration 0042 the ids are a column of the case, kept by triggers on case_defendants: the one removed must go (a change
+        // that only removes), the one added come.
+        Assert.Equal([google.Id()], (await removed.ReadAsync<CaseDto>()).DefendantIds);
+        Guid[] expected = [.. new[] { google.Id(), tiktok.Id() }.Order()];
+        Assert.Equal(expected, (await patched.ReadAsync<CaseDto>()).DefendantIds);
+        Assert.Equal(expected, (await client.GetAsync<CaseDto>(path)).DefendantIds);
+        Assert.Equal(expected, (await client.ItemsAsync<CaseDto>("/v1/cases")).Single().DefendantIds);
+    }
+
+    [Fact]
     public async Task A_reference_is_unique_within_an_organisation_but_not_across_them()
     {
         using var first = api.ClientFor((await api.CreateOrganisationAsync()).AdminKey);
