@@ -2,6 +2,7 @@ using CaseApi.Features.Deadlines;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Json;
+using Dapper;
 
 namespace CaseApi.Features.Correspondence;
 
@@ -38,13 +39,34 @@ internal static class LetterReader
                 $"Letter {id} is {SnakeCase.From(letter.Status)}; only drafts{(failedToo ? " and letters whose delivery failed" : "")} can be {change}.");
     }
 
-    /// <summary>The letter, read inside the caller's transaction (also after a change); <paramref name="forUpdate"/> locks it until commit.</summary>
-    public static async Task<LetterDto?> LoadAsync(DbSession db, Guid id, CancellationToken ct, bool forUpdate = false) =>
-        (await ToDtosAsync(db, await db.QueryAsync<LetterRow>(
-            $"SELECT {LetterRow.Columns} FROM letters WHERE organisation_id = current_organisation_id() AND id = @id{(forUpdate ? " FOR UPDATE" : "")}",
-            new { id }, ct), ct)).SingleOrDefault();
+    // The kinds spelled as the one-per-letter unique index's predicate, so that the planner can use that index: with
+    // "kind <> 'dpa_progress'" (the same rows) it read all of the organisation's deadlines for every letter read or sent.
+    private const string DeadlinesSql = $"""
+        SELECT {DeadlineRow.Columns} FROM deadlines
+        WHERE organisation_id = current_organisation_id() AND letter_id = ANY (@ids) AND kind IN ('response', 'data_subject_request')
+        """;
 
-    /// <summary>The rows (a list's page) as DTOs, with the deadlines and attachments of all of them read in two queries.</summary>
+    private const string AttachmentsSql = """
+        SELECT letter_id, id, file_name, content_type, size, sha256 FROM letter_attachments
+        WHERE organisation_id = current_organisation_id() AND letter_id = ANY (@ids) ORDER BY id
+        """;
+
+    /// <summary>
+    /// The letter, read inside the caller's transaction (also after a change); <paramref name="forUpdate"/> locks it until commit.
+    /// One round trip (issue 16): the letter, locked first when asked, then the deadline it set and its attachments.
+    /// </summary>
+    public static async Task<LetterDto?> LoadAsync(DbSession db, Guid id, CancellationToken ct, bool forUpdate = false)
+    {
+        await using var results = await db.QueryMultipleAsync($"""
+            SELECT {LetterRow.Columns} FROM letters WHERE organisation_id = current_organisation_id() AND id = @id{(forUpdate ? " FOR UPDATE" : "")};
+            {DeadlinesSql};
+            {AttachmentsSql}
+            """, new { id, ids = new[] { id } }, ct);
+        var rows = (await results.ReadAsync<LetterRow>()).AsList();
+        return (await AssembleAsync(rows, results)).SingleOrDefault();
+    }
+
+    /// <summary>The rows (a list's page) as DTOs, with the deadlines and attachments of all of them read in one round trip.</summary>
     public static async Task<IReadOnlyList<LetterDto>> ToDtosAsync(DbSession db, IReadOnlyList<LetterRow> rows, CancellationToken ct)
     {
         if (rows.Count == 0)
@@ -52,17 +74,15 @@ internal static class LetterReader
             return [];
         }
 
-        var ids = rows.Select(r => r.Id).ToArray();
-        // The kinds spelled as the one-per-letter unique index's predicate, so that the planner can use that index: with
-        // "kind <> 'dpa_progress'" (the same rows) it read all of the organisation's deadlines for every letter read or sent.
-        var deadlines = (await db.QueryAsync<DeadlineRow>(
-                $"SELECT {DeadlineRow.Columns} FROM deadlines WHERE organisation_id = current_organisation_id() AND letter_id = ANY (@ids) AND kind IN ('response', 'data_subject_request')",
-                new { ids }, ct))
-            .ToDictionary(d => d.LetterId!.Value, d => d.ToDto());
-        var attachments = (await db.QueryAsync<AttachmentRow>("""
-                SELECT letter_id, id, file_name, content_type, size, sha256 FROM letter_attachments
-                WHERE organisation_id = current_organisation_id() AND letter_id = ANY (@ids) ORDER BY id
-                """, new { ids }, ct))
+        await using var results = await db.QueryMultipleAsync($"{DeadlinesSql};\n{AttachmentsSql}", new { ids = rows.Select(r => r.Id).ToArray() }, ct);
+        return await AssembleAsync(rows, results);
+    }
+
+    /// <summary>The rows with the deadlines and attachments that <paramref name="results"/> holds next, in that order.</summary>
+    private static async Task<IReadOnlyList<LetterDto>> AssembleAsync(IReadOnlyList<LetterRow> rows, SqlMapper.GridReader results)
+    {
+        var deadlines = (await results.ReadAsync<DeadlineRow>()).ToDictionary(d => d.LetterId!.Value, d => d.ToDto());
+        var attachments = (await results.ReadAsync<AttachmentRow>())
             .ToLookup(a => a.LetterId, a => new AttachmentDto { Id = a.Id, FileName = a.FileName, ContentType = a.ContentType, Size = a.Size, Sha256 = Convert.ToHexStringLower(a.Sha256) });
         return rows.Select(r => r.ToDto(deadlines.GetValueOrDefault(r.Id), attachments[r.Id].ToArray())).ToArray();
     }

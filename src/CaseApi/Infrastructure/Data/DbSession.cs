@@ -98,6 +98,10 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
         (await Connection.QueryAsync<T>(Command(sql, parameters, ct))).AsList();
 
+    /// <summary>Several statements in one round trip (Npgsql sends them as one batch); their results are read in order.</summary>
+    public Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? parameters = null, CancellationToken ct = default) =>
+        Connection.QueryMultipleAsync(Command(sql, parameters, ct));
+
     public async ValueTask DisposeAsync()
     {
         if (transaction is not null)
