@@ -13,16 +13,28 @@ namespace CaseApi.Infrastructure.Data;
 public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller) : IAsyncDisposable
 {
     /// <summary>Sets the organisation row-level security admits; the load benchmark's bare baseline runs exactly this text.</summary>
-    internal const string EnterOrganisationSql = "SELECT set_config('caseapi.organisation_id', @organisationId::text, true)";
+    internal const string EnterOrganisationSql = "CALL enter_organisation(@organisationId)";
 
     internal const string ReadOnlySql = "SET TRANSACTION READ ONLY";
+
+    // The organisation as the settings sent with the first statement set it: a parameter name no handler's statement uses.
+    private const string PendingOrganisationParameter = "caseapiEnteredOrganisation";
+    private const string EnterPendingOrganisationSql = $"CALL enter_organisation(@{PendingOrganisationParameter})";
 
     private NpgsqlConnection? connection;
     private NpgsqlTransaction? transaction;
 
+    /// <summary>The settings of the transaction not yet sent: they go with its first statement (migration 0043).</summary>
+    private string? pendingSettings;
+    private Guid? pendingOrganisation;
+
     public bool IsOpen => transaction is not null;
 
-    /// <summary>Opens the connection and the transaction; the organisation applies to every statement in it.</summary>
+    /// <summary>
+    /// Opens the connection and the transaction; the organisation applies to every statement in it. Nothing is sent yet: Npgsql
+    /// sends BEGIN with the first statement, and the settings (read-only, the organisation) go ahead of that statement in the
+    /// same round trip, as statements that return no rows. A read costs two round trips: its statement, and COMMIT (issue 16).
+    /// </summary>
     public async Task BeginAsync(bool readOnly, CancellationToken ct)
     {
         if (transaction is not null)
@@ -32,22 +44,9 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
 
         connection = await dataSource.OpenConnectionAsync(ct);
         transaction = await connection.BeginTransactionAsync(ct);
-        // One round trip for both settings, which Npgsql sends after BEGIN: a read costs BEGIN, its query and COMMIT.
-        await using var settings = new NpgsqlBatch(connection);
-        if (readOnly)
-        {
-            settings.BatchCommands.Add(new NpgsqlBatchCommand(ReadOnlySql));
-        }
-
-        if (caller.OrganisationId is { } organisationId)
-        {
-            settings.BatchCommands.Add(new NpgsqlBatchCommand(EnterOrganisationSql) { Parameters = { new NpgsqlParameter<Guid>("organisationId", organisationId) } });
-        }
-
-        if (settings.BatchCommands.Count > 0)
-        {
-            await settings.ExecuteNonQueryAsync(ct);
-        }
+        pendingOrganisation = caller.OrganisationId;
+        var settings = (readOnly ? $"{ReadOnlySql};\n" : "") + (pendingOrganisation is null ? "" : $"{EnterPendingOrganisationSql};\n");
+        pendingSettings = settings.Length == 0 ? null : settings;
     }
 
     /// <summary>
@@ -65,6 +64,8 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
     public async Task<PostgresException?> TryInSavepointAsync(Func<Task> work, CancellationToken ct)
     {
         const string name = "isolated";
+        // The settings belong to the transaction, not to the savepoint: rolled back with it, they would be lost.
+        await SendPendingSettingsAsync(ct);
         await Transaction.SaveAsync(name, ct);
         try
         {
@@ -86,21 +87,21 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
         await DisposeAsync();
     }
 
-    public Task<int> ExecuteAsync(string sql, object? parameters = null, CancellationToken ct = default) =>
-        Connection.ExecuteAsync(Command(sql, parameters, ct));
+    public async Task<int> ExecuteAsync(string sql, object? parameters = null, CancellationToken ct = default) =>
+        await Connection.ExecuteAsync(await CommandAsync(sql, parameters, ct));
 
-    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
-        Connection.QuerySingleOrDefaultAsync<T>(Command(sql, parameters, ct));
+    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
+        await Connection.QuerySingleOrDefaultAsync<T>(await CommandAsync(sql, parameters, ct));
 
-    public Task<T> QuerySingleAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
-        Connection.QuerySingleAsync<T>(Command(sql, parameters, ct));
+    public async Task<T> QuerySingleAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
+        await Connection.QuerySingleAsync<T>(await CommandAsync(sql, parameters, ct));
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
-        (await Connection.QueryAsync<T>(Command(sql, parameters, ct))).AsList();
+        (await Connection.QueryAsync<T>(await CommandAsync(sql, parameters, ct))).AsList();
 
     /// <summary>Several statements in one round trip (Npgsql sends them as one batch); their results are read in order.</summary>
-    public Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? parameters = null, CancellationToken ct = default) =>
-        Connection.QueryMultipleAsync(Command(sql, parameters, ct));
+    public async Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? parameters = null, CancellationToken ct = default) =>
+        await Connection.QueryMultipleAsync(await CommandAsync(sql, parameters, ct));
 
     public async ValueTask DisposeAsync()
     {
@@ -122,6 +123,35 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
 
     private NpgsqlTransaction Transaction => transaction ?? throw new InvalidOperationException("No transaction is open.");
 
-    private CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
-        new(sql, parameters, Transaction, commandType: CommandType.Text, cancellationToken: ct);
+    /// <summary>The statement, with the transaction's settings ahead of it when it is the first.</summary>
+    private async ValueTask<CommandDefinition> CommandAsync(string sql, object? parameters, CancellationToken ct)
+    {
+        // Dapper runs a statement once per item of a list of parameter sets: the settings go on their own ahead of those.
+        if (parameters is System.Collections.IEnumerable and not string)
+        {
+            await SendPendingSettingsAsync(ct);
+        }
+
+        if (pendingSettings is not { } settings)
+        {
+            return new(sql, parameters, Transaction, commandType: CommandType.Text, cancellationToken: ct);
+        }
+
+        pendingSettings = null;
+        var withSettings = new DynamicParameters(parameters);
+        if (pendingOrganisation is { } organisation)
+        {
+            withSettings.Add(PendingOrganisationParameter, organisation);
+        }
+
+        return new(settings + sql, withSettings, Transaction, commandType: CommandType.Text, cancellationToken: ct);
+    }
+
+    private async Task SendPendingSettingsAsync(CancellationToken ct)
+    {
+        if (pendingSettings is not null)
+        {
+            await ExecuteAsync("SELECT /* the transaction's settings, on their own */", ct: ct);
+        }
+    }
 }
