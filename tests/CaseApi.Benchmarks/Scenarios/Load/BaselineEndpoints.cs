@@ -60,7 +60,7 @@ internal static class BaselineEndpoints
         await using (var batch = ReadOnlyBatch(context, connection, CaseReader.Sql))
         {
             batch.BatchCommands[^1].Parameters.Add(new NpgsqlParameter<Guid>("id", id));
-            await using var reader = await ReadQueryAsync(batch, ct);
+            await using var reader = await batch.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -125,7 +125,7 @@ internal static class BaselineEndpoints
         {
             batch.BatchCommands[^1].Parameters.AddRange(parameters);
             batch.BatchCommands[^1].Parameters.Add(new NpgsqlParameter<int>("take", limit + 1));
-            await using var reader = await ReadQueryAsync(batch, ct);
+            await using var reader = await batch.ExecuteReaderAsync(ct);
             context.Response.ContentType = "application/json; charset=utf-8";
             await using var json = new Utf8JsonWriter(context.Response.BodyWriter, WriterOptions);
             json.WriteStartObject();
@@ -166,14 +166,6 @@ internal static class BaselineEndpoints
             new NpgsqlBatchCommand(sql),
         },
     };
-
-    /// <summary>The batch's reader, moved past set_config's one row to the query's rows.</summary>
-    private static async Task<NpgsqlDataReader> ReadQueryAsync(NpgsqlBatch batch, CancellationToken ct)
-    {
-        var reader = await batch.ExecuteReaderAsync(ct);
-        await reader.NextResultAsync(ct);
-        return reader;
-    }
 
     /// <summary>One row as a JSON object: the named columns in the DTO's order, each written as its type is.</summary>
     private static void WriteObject(Utf8JsonWriter json, NpgsqlDataReader row, (JsonEncodedText Name, int Column)[] fields)
