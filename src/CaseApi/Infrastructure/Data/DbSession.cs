@@ -13,20 +13,18 @@ namespace CaseApi.Infrastructure.Data;
 public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller) : IAsyncDisposable
 {
     /// <summary>Sets the organisation row-level security admits; the load benchmark's bare baseline runs exactly this text.</summary>
-    internal const string EnterOrganisationSql = "CALL enter_organisation(@organisationId)";
+    internal const string EnterOrganisationSql = $"CALL enter_organisation(@{EnteredOrganisationParameter})";
+
+    /// <summary>The parameter of <see cref="EnterOrganisationSql"/>: a name no handler's statement uses, since it may go ahead of one.</summary>
+    internal const string EnteredOrganisationParameter = "caseapiEnteredOrganisation";
 
     internal const string ReadOnlySql = "SET TRANSACTION READ ONLY";
-
-    // The organisation as the settings sent with the first statement set it: a parameter name no handler's statement uses.
-    private const string PendingOrganisationParameter = "caseapiEnteredOrganisation";
-    private const string EnterPendingOrganisationSql = $"CALL enter_organisation(@{PendingOrganisationParameter})";
 
     private NpgsqlConnection? connection;
     private NpgsqlTransaction? transaction;
 
     /// <summary>The settings of the transaction not yet sent: they go with its first statement (migration 0043).</summary>
     private string? pendingSettings;
-    private Guid? pendingOrganisation;
 
     public bool IsOpen => transaction is not null;
 
@@ -44,8 +42,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
 
         connection = await dataSource.OpenConnectionAsync(ct);
         transaction = await connection.BeginTransactionAsync(ct);
-        pendingOrganisation = caller.OrganisationId;
-        var settings = (readOnly ? $"{ReadOnlySql};\n" : "") + (pendingOrganisation is null ? "" : $"{EnterPendingOrganisationSql};\n");
+        var settings = (readOnly ? $"{ReadOnlySql};\n" : "") + (caller.OrganisationId is null ? "" : $"{EnterOrganisationSql};\n");
         pendingSettings = settings.Length == 0 ? null : settings;
     }
 
@@ -53,8 +50,12 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
     /// Sets the organisation that row-level security lets this transaction see. Transaction-local
     /// (<c>set_config(…, true)</c>): a session-level SET would outlive the transaction in the pool and behind PgBouncer.
     /// </summary>
-    public Task EnterOrganisationAsync(Guid organisationId, CancellationToken ct) =>
-        ExecuteAsync(EnterOrganisationSql, new { organisationId }, ct);
+    public Task EnterOrganisationAsync(Guid organisationId, CancellationToken ct)
+    {
+        var entered = new DynamicParameters();
+        entered.Add(EnteredOrganisationParameter, organisationId);
+        return ExecuteAsync(EnterOrganisationSql, entered, ct);
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> in a savepoint, so that one organisation's failing row in a job's batch costs only that
@@ -139,9 +140,9 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
 
         pendingSettings = null;
         var withSettings = new DynamicParameters(parameters);
-        if (pendingOrganisation is { } organisation)
+        if (caller.OrganisationId is { } organisation)
         {
-            withSettings.Add(PendingOrganisationParameter, organisation);
+            withSettings.Add(EnteredOrganisationParameter, organisation);
         }
 
         return new(settings + sql, withSettings, Transaction, commandType: CommandType.Text, cancellationToken: ct);

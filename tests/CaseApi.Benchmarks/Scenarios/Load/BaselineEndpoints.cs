@@ -160,7 +160,8 @@ internal static class BaselineEndpoints
             {
                 Parameters =
                 {
-                    new NpgsqlParameter<Guid>("organisationId", context.RequestServices.GetRequiredService<CallerContext>().RequiredOrganisationId)
+                    new NpgsqlParameter<Guid>(
+                        DbSession.EnteredOrganisationParameter, context.RequestServices.GetRequiredService<CallerContext>().RequiredOrganisationId)
                 },
             },
             new NpgsqlBatchCommand(sql),
