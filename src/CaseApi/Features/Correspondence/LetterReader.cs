@@ -41,9 +41,11 @@ internal static class LetterReader
 
     // The kinds spelled as the one-per-letter unique index's predicate, so that the planner can use that index: with
     // "kind <> 'dpa_progress'" (the same rows) it read all of the organisation's deadlines for every letter read or sent.
-    private const string DeadlinesSql = $"""
+    // One letter's is read with "= @id": for "= ANY (@ids)" a generic plan assumes ten letters, so PostgreSQL planned the
+    // statement anew for every letter read or sent (195 µs of planning for 12 µs of reading, pg_stat_statements).
+    private static string DeadlinesSql(string letters) => $"""
         SELECT {DeadlineRow.Columns} FROM deadlines
-        WHERE organisation_id = current_organisation_id() AND letter_id = ANY (@ids) AND kind IN ('response', 'data_subject_request')
+        WHERE organisation_id = current_organisation_id() AND letter_id {letters} AND kind IN ('response', 'data_subject_request')
         """;
 
     private const string AttachmentsSql = """
@@ -59,7 +61,7 @@ internal static class LetterReader
     {
         await using var results = await db.QueryMultipleAsync($"""
             SELECT {LetterRow.Columns} FROM letters WHERE organisation_id = current_organisation_id() AND id = @id{(forUpdate ? " FOR UPDATE" : "")};
-            {DeadlinesSql};
+            {DeadlinesSql("= @id")};
             {AttachmentsSql}
             """, new { id, ids = new[] { id } }, ct);
         var rows = (await results.ReadAsync<LetterRow>()).AsList();
@@ -74,7 +76,8 @@ internal static class LetterReader
             return [];
         }
 
-        await using var results = await db.QueryMultipleAsync($"{DeadlinesSql};\n{AttachmentsSql}", new { ids = rows.Select(r => r.Id).ToArray() }, ct);
+        await using var results = await db.QueryMultipleAsync($"{DeadlinesSql("= ANY (@ids)")};\n{AttachmentsSql}",
+            new { ids = rows.Select(r => r.Id).ToArray() }, ct);
         return await AssembleAsync(rows, results);
     }
 

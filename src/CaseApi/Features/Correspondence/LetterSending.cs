@@ -27,12 +27,15 @@ public sealed class LetterSending(DbSession db, DeadlineKeeper deadlines, Urgenc
     {
         var now = clock.GetUtcNow();
         var row = await db.QuerySingleAsync<LetterRow>($"""
+            WITH {TimelineWriter.EntryCte}
             UPDATE letters SET status = 'sent', sent_at = @sentAt, delivered_on = @DeliveredOn, message_id = @messageId, delivery_failure = NULL,
                 version = version + 1, updated_at = @now
             WHERE id = @id AND organisation_id = current_organisation_id()
             RETURNING {LetterRow.Columns}
-            """, new { id = letter.Id, sentAt, terms.DeliveredOn, messageId, now }, ct);
-        await timeline.AppendAsync(letter.CaseId, "letter.sent", $"Letter sent: {letter.Subject}", "letter", letter.Id, occurredAt: sentAt, ct: ct);
+            """,
+            timeline.WithEntry(new { id = letter.Id, sentAt, terms.DeliveredOn, messageId, now },
+                new TimelineWriter.Entry(letter.CaseId, "letter.sent", $"Letter sent: {letter.Subject}", "letter", letter.Id, OccurredAt: sentAt)),
+            ct);
 
         var changes = new List<EventWriter.Change>();
         var opened = await DeadlineForAsync(letter, terms, sentAt, checkDueDay, ct) is var (deadline, rules)

@@ -172,22 +172,26 @@ public sealed class DeadlineKeeper(DbSession db, TimelineWriter timeline, EventW
         var now = clock.GetUtcNow();
         var policy = await EscalationPolicies.LoadAsync(db, ct);
         var dueSoonAt = rules.DueSoonAt(deadline.Due.DueDate, policy.DueSoonWorkingDays);
+        var id = Guid.CreateVersion7(now);
+        var kind = SnakeCase.From(deadline.Kind);
         var row = await db.QuerySingleAsync<DeadlineRow>($"""
+            WITH {TimelineWriter.EntryCte}
             INSERT INTO deadlines (id, organisation_id, case_id, kind, rule, proceeding_id, letter_id, complaint_id, defendant_id, dpa_id, starts_on, period,
                 last_day, due_date, due_at, due_soon_at, computation, status, created_at, updated_at)
             VALUES (@id, current_organisation_id(), @CaseId, @kind, @RuleCode, @ProceedingId, @LetterId, @ComplaintId, @DefendantId, @DpaId, @startsOn, @Period,
                 @lastDay, @dueDate, @dueAt, @dueSoonAt, @computation, 'open', @now, @now)
             RETURNING {DeadlineRow.Columns}
             """,
-            new
-            {
-                id = Guid.CreateVersion7(now), deadline.CaseId, kind = SnakeCase.From(deadline.Kind), deadline.RuleCode, deadline.ProceedingId, deadline.LetterId, deadline.ComplaintId,
-                deadline.DefendantId, deadline.DpaId, startsOn = deadline.Due.StartsOn, deadline.Period, lastDay = deadline.Due.LastDay, dueDate = deadline.Due.DueDate,
-                dueAt = deadline.Due.DueAt, dueSoonAt, computation = deadline.Due.Computation, now,
-            },
+            timeline.WithEntry(
+                new
+                {
+                    id, deadline.CaseId, kind, deadline.RuleCode, deadline.ProceedingId, deadline.LetterId, deadline.ComplaintId, deadline.DefendantId, deadline.DpaId,
+                    startsOn = deadline.Due.StartsOn, deadline.Period, lastDay = deadline.Due.LastDay, dueDate = deadline.Due.DueDate, dueAt = deadline.Due.DueAt,
+                    dueSoonAt, computation = deadline.Due.Computation, now,
+                },
+                new TimelineWriter.Entry(deadline.CaseId, "deadline.created", $"Deadline set: {deadline.Due.Computation}", "deadline", id,
+                    Details: new { kind, rule = deadline.RuleCode, dueDate = deadline.Due.DueDate, dueAt = deadline.Due.DueAt })),
             ct);
-        await timeline.AppendAsync(deadline.CaseId, "deadline.created", $"Deadline set: {deadline.Due.Computation}", "deadline", row.Id,
-            details: new { kind = SnakeCase.From(deadline.Kind), rule = deadline.RuleCode, dueDate = deadline.Due.DueDate, dueAt = deadline.Due.DueAt }, ct: ct);
         var opened = row.ToDto();
         var created = new EventWriter.Change("deadline.created", "deadline", opened.Id, opened);
         if (changes is null)

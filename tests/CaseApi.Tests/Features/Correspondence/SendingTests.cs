@@ -1,5 +1,6 @@
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
+using CaseApi.Features.Timeline;
 using CaseApi.Infrastructure.Json;
 
 namespace CaseApi.Tests.Features.Correspondence;
@@ -27,6 +28,29 @@ public sealed class SendingTests(CaseApiFactory api) : IClassFixture<CaseApiFact
         Assert.Equal(DeadlineStatus.Open, deadline.Status);
         Assert.Equal(DeadlineKind.Response, deadline.Kind);
         Assert.Contains(dueDate, deadline.Computation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sending_writes_the_letters_and_the_deadlines_timeline_entries_for_the_key_that_sent()
+    {
+        var world = await Letters.WorldAsync(api);
+        var draft = await world.DraftAsync();
+
+        var sent = await world.SendAsync(draft, "2025-04-30T10:00:00+02:00", "P14D");
+
+        var entries = await world.Client.ItemsAsync<GetCaseTimeline.TimelineEntryDto>($"/v1/cases/{world.CaseId}/timeline");
+        var letterSent = Assert.Single(entries, e => e.Kind == "letter.sent");
+        var deadlineCreated = Assert.Single(entries, e => e.Kind == "deadline.created");
+        Assert.Equal(("letter", draft.Id, "Letter sent: Unterlassungsaufforderung"), (letterSent.ResourceType, letterSent.ResourceId, letterSent.Summary));
+        Assert.Equal(DateTimeOffset.Parse("2025-04-30T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture), letterSent.OccurredAt);
+        Assert.Equal(("deadline", sent.Deadline!.Id), (deadlineCreated.ResourceType, deadlineCreated.ResourceId));
+        Assert.StartsWith("Deadline set: ", deadlineCreated.Summary, StringComparison.Ordinal);
+        Assert.Equal(deadlineCreated.RecordedAt, deadlineCreated.OccurredAt);
+        Assert.Equal("response", deadlineCreated.Details.GetProperty("kind").GetString());
+        Assert.Equal("bgb.letter_response", deadlineCreated.Details.GetProperty("rule").GetString());
+        Assert.Equal("2025-05-14", deadlineCreated.Details.GetProperty("dueDate").GetString());
+        Assert.NotNull(letterSent.ApiKeyId);
+        Assert.Equal(letterSent.ApiKeyId, deadlineCreated.ApiKeyId);
     }
 
     [Fact]
