@@ -54,6 +54,31 @@ public sealed class ConnectionPoolTests(ConnectionPoolTests.OneConnectionApi api
         Assert.Equal(("", "off", ""), (next.Organisation, next.ReadOnly, next.KeyPrefix));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_querys_round_trips_are_read_only_transactions_of_their_own_in_the_callers_organisation_a_commands_one_transaction(bool readOnly)
+    {
+        var organisation = await api.CreateOrganisationAsync();
+        await using var scope = api.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CallerContext>().ActFor(organisation.Id);
+        var db = scope.ServiceProvider.GetRequiredService<DbSession>();
+        await db.BeginAsync(readOnly, CancellationToken.None);
+        const string probe = """
+            SELECT now() AS began, current_setting('caseapi.organisation_id', true) AS organisation, current_setting('transaction_read_only') AS readonly
+            """;
+
+        var first = await db.QuerySingleAsync<RoundTrip>(probe);
+        var second = await db.QuerySingleAsync<RoundTrip>(probe);
+        var write = await Record.ExceptionAsync(() => db.ExecuteAsync("CREATE TEMPORARY TABLE written (id int)"));
+
+        Assert.Equal(readOnly, first.Began != second.Began);
+        Assert.All(new[] { first, second }, t => Assert.Equal((organisation.Id.ToString(), readOnly ? "on" : "off"), (t.Organisation, t.ReadOnly)));
+        Assert.Equal(readOnly ? PostgresErrorCodes.ReadOnlySqlTransaction : null, (write as PostgresException)?.SqlState);
+    }
+
+    private sealed record RoundTrip(DateTimeOffset Began, string? Organisation, string ReadOnly);
+
     private async Task<SessionState> InSessionAsync(Guid? organisationId, bool readOnly, bool commit)
     {
         await using var scope = api.Services.CreateAsyncScope();

@@ -8,7 +8,9 @@ namespace CaseApi.Infrastructure.Data;
 /// <summary>
 /// The one connection and transaction of a request or job. Handlers run all their SQL through it and never
 /// open connections of their own: Npgsql ignores <c>DbCommand.Transaction</c>, so a second connection
-/// would silently work outside the unit of work.
+/// would silently work outside the unit of work. A query's statements run without BEGIN and COMMIT, each round trip a
+/// read-only transaction of its own (migration 0045); under READ COMMITTED each statement sees what had committed when
+/// it began either way.
 /// </summary>
 public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller) : IAsyncDisposable
 {
@@ -18,32 +20,39 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
     /// <summary>The parameter of <see cref="EnterOrganisationSql"/>: a name no handler's statement uses, since it may go ahead of one.</summary>
     internal const string EnteredOrganisationParameter = "caseapiEnteredOrganisation";
 
-    internal const string ReadOnlySql = "SET TRANSACTION READ ONLY";
+    /// <summary>Makes a query's round trip read-only and enters the caller's organisation, if any; the load benchmark's bare baseline runs it too.</summary>
+    internal const string EnterReadOnlySql = $"CALL enter_read_only(@{EnteredOrganisationParameter})";
 
     private NpgsqlConnection? connection;
+
+    /// <summary>A command's transaction; none for a query.</summary>
     private NpgsqlTransaction? transaction;
 
-    /// <summary>The settings of the transaction not yet sent: they go with its first statement (migration 0043).</summary>
+    private bool readOnly;
+
+    /// <summary>The settings of a command's transaction not yet sent: they go with its first statement (migration 0043).</summary>
     private string? pendingSettings;
 
-    public bool IsOpen => transaction is not null;
-
     /// <summary>
-    /// Opens the connection and the transaction; the organisation applies to every statement in it. Nothing is sent yet: Npgsql
-    /// sends BEGIN with the first statement, and the settings (read-only, the organisation) go ahead of that statement in the
-    /// same round trip, as statements that return no rows. A read costs two round trips: its statement, and COMMIT (issue 16).
+    /// Opens the connection, and for a command the transaction; the organisation applies to every statement. Nothing is sent
+    /// yet: Npgsql sends BEGIN with a command's first statement, and the settings go ahead of that statement in the same round
+    /// trip, as statements that return no rows. A query's settings go ahead of each of its statements, and there is nothing to
+    /// commit: a read costs one round trip for its statement (issue 16).
     /// </summary>
     public async Task BeginAsync(bool readOnly, CancellationToken ct)
     {
-        if (transaction is not null)
+        if (connection is not null)
         {
             throw new InvalidOperationException("A DbSession holds one transaction; handlers must not nest units of work.");
         }
 
         connection = await dataSource.OpenConnectionAsync(ct);
-        transaction = await connection.BeginTransactionAsync(ct);
-        var settings = (readOnly ? $"{ReadOnlySql};\n" : "") + (caller.OrganisationId is null ? "" : $"{EnterOrganisationSql};\n");
-        pendingSettings = settings.Length == 0 ? null : settings;
+        this.readOnly = readOnly;
+        pendingSettings = readOnly || caller.OrganisationId is null ? null : $"{EnterOrganisationSql};\n";
+        if (!readOnly)
+        {
+            transaction = await connection.BeginTransactionAsync(ct);
+        }
     }
 
     /// <summary>
@@ -52,6 +61,11 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
     /// </summary>
     public Task EnterOrganisationAsync(Guid organisationId, CancellationToken ct)
     {
+        if (readOnly)
+        {
+            throw new InvalidOperationException("A query reads for its caller's organisation: its settings last one round trip.");
+        }
+
         var entered = new DynamicParameters();
         entered.Add(EnteredOrganisationParameter, organisationId);
         return ExecuteAsync(EnterOrganisationSql, entered, ct);
@@ -84,7 +98,11 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
 
     public async Task CommitAsync(CancellationToken ct)
     {
-        await Transaction.CommitAsync(ct);
+        if (!readOnly)
+        {
+            await Transaction.CommitAsync(ct);
+        }
+
         await DisposeAsync();
     }
 
@@ -124,11 +142,20 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
 
     private NpgsqlTransaction Transaction => transaction ?? throw new InvalidOperationException("No transaction is open.");
 
-    /// <summary>The statement, with the transaction's settings ahead of it when it is the first.</summary>
+    /// <summary>The statement, with the settings ahead of it: a query's every time, a command's transaction's when it is the first.</summary>
     private async ValueTask<CommandDefinition> CommandAsync(string sql, object? parameters, CancellationToken ct)
     {
+        var listOfParameterSets = parameters is System.Collections.IEnumerable and not string;
+        if (readOnly)
+        {
+            // Dapper would send each parameter set in a round trip of its own, without the settings.
+            return listOfParameterSets
+                ? throw new InvalidOperationException("A query sends each statement once, with its settings.")
+                : WithSettings($"{EnterReadOnlySql};\n", sql, parameters, ct);
+        }
+
         // Dapper runs a statement once per item of a list of parameter sets: the settings go on their own ahead of those.
-        if (parameters is System.Collections.IEnumerable and not string)
+        if (listOfParameterSets)
         {
             await SendPendingSettingsAsync(ct);
         }
@@ -139,13 +166,14 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
         }
 
         pendingSettings = null;
-        var withSettings = new DynamicParameters(parameters);
-        if (caller.OrganisationId is { } organisation)
-        {
-            withSettings.Add(EnteredOrganisationParameter, organisation);
-        }
+        return WithSettings(settings, sql, parameters, ct);
+    }
 
-        return new(settings + sql, withSettings, Transaction, commandType: CommandType.Text, cancellationToken: ct);
+    private CommandDefinition WithSettings(string settings, string sql, object? parameters, CancellationToken ct)
+    {
+        var withSettings = new DynamicParameters(parameters);
+        withSettings.Add(EnteredOrganisationParameter, caller.OrganisationId, DbType.Guid);
+        return new(settings + sql, withSettings, transaction, commandType: CommandType.Text, cancellationToken: ct);
     }
 
     private async Task SendPendingSettingsAsync(CancellationToken ct)

@@ -56,7 +56,6 @@ internal static class BaselineEndpoints
         var ct = context.RequestAborted;
         var id = Guid.Parse((string)context.Request.RouteValues["id"]!);
         await using var connection = await OpenAsync(context, ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var batch = ReadOnlyBatch(context, connection, CaseReader.Sql))
         {
             batch.BatchCommands[^1].Parameters.Add(new NpgsqlParameter<Guid>("id", id));
@@ -73,8 +72,6 @@ internal static class BaselineEndpoints
             WriteObject(json, reader, CaseFields);
             json.Flush();
         }
-
-        await transaction.CommitAsync(ct);
     }
 
     private static Task ListCasesAsync(HttpContext context)
@@ -120,7 +117,6 @@ internal static class BaselineEndpoints
             ? int.Parse(text!, System.Globalization.CultureInfo.InvariantCulture)
             : Cursor.DefaultLimit;
         await using var connection = await OpenAsync(context, ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var batch = ReadOnlyBatch(context, connection, sql))
         {
             batch.BatchCommands[^1].Parameters.AddRange(parameters);
@@ -143,20 +139,17 @@ internal static class BaselineEndpoints
             json.WriteEndObject();
             json.Flush();
         }
-
-        await transaction.CommitAsync(ct);
     }
 
     private static Task<NpgsqlConnection> OpenAsync(HttpContext context, CancellationToken ct) =>
         context.RequestServices.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct).AsTask();
 
-    /// <summary>The statements of <see cref="DbSession.BeginAsync"/> for a query, then the query, sent together (BEGIN goes with them).</summary>
+    /// <summary>The settings <see cref="DbSession"/> sends ahead of a query's statement, then the statement: one round trip, no BEGIN or COMMIT.</summary>
     private static NpgsqlBatch ReadOnlyBatch(HttpContext context, NpgsqlConnection connection, string sql) => new(connection)
     {
         BatchCommands =
         {
-            new NpgsqlBatchCommand(DbSession.ReadOnlySql),
-            new NpgsqlBatchCommand(DbSession.EnterOrganisationSql)
+            new NpgsqlBatchCommand(DbSession.EnterReadOnlySql)
             {
                 Parameters =
                 {
