@@ -14,10 +14,10 @@ namespace CaseApi.Infrastructure.Data;
 /// </summary>
 public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller) : IAsyncDisposable
 {
-    /// <summary>Sets the organisation row-level security admits; the load benchmark's bare baseline runs exactly this text.</summary>
-    internal const string EnterOrganisationSql = $"CALL enter_organisation(@{EnteredOrganisationParameter})";
+    /// <summary>Sets the organisation row-level security admits, for the rest of a command's transaction.</summary>
+    private const string EnterOrganisationSql = $"CALL enter_organisation(@{EnteredOrganisationParameter})";
 
-    /// <summary>The parameter of <see cref="EnterOrganisationSql"/>: a name no handler's statement uses, since it may go ahead of one.</summary>
+    /// <summary>The parameter of the settings' statements: a name no handler's statement uses, since they go ahead of one.</summary>
     internal const string EnteredOrganisationParameter = "caseapiEnteredOrganisation";
 
     /// <summary>Makes a query's round trip read-only and enters the caller's organisation, if any; the load benchmark's bare baseline runs it too.</summary>
@@ -27,8 +27,6 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
 
     /// <summary>A command's transaction; none for a query.</summary>
     private NpgsqlTransaction? transaction;
-
-    private bool readOnly;
 
     /// <summary>The settings of a command's transaction not yet sent: they go with its first statement (migration 0043).</summary>
     private string? pendingSettings;
@@ -47,7 +45,6 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
         }
 
         connection = await dataSource.OpenConnectionAsync(ct);
-        this.readOnly = readOnly;
         pendingSettings = readOnly || caller.OrganisationId is null ? null : $"{EnterOrganisationSql};\n";
         if (!readOnly)
         {
@@ -61,7 +58,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
     /// </summary>
     public Task EnterOrganisationAsync(Guid organisationId, CancellationToken ct)
     {
-        if (readOnly)
+        if (IsQuery)
         {
             throw new InvalidOperationException("A query reads for its caller's organisation: its settings last one round trip.");
         }
@@ -98,9 +95,9 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
 
     public async Task CommitAsync(CancellationToken ct)
     {
-        if (!readOnly)
+        if (transaction is not null)
         {
-            await Transaction.CommitAsync(ct);
+            await transaction.CommitAsync(ct);
         }
 
         await DisposeAsync();
@@ -142,11 +139,14 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
 
     private NpgsqlTransaction Transaction => transaction ?? throw new InvalidOperationException("No transaction is open.");
 
+    /// <summary>A query's session: an open connection without a transaction.</summary>
+    private bool IsQuery => connection is not null && transaction is null;
+
     /// <summary>The statement, with the settings ahead of it: a query's every time, a command's transaction's when it is the first.</summary>
     private async ValueTask<CommandDefinition> CommandAsync(string sql, object? parameters, CancellationToken ct)
     {
         var listOfParameterSets = parameters is System.Collections.IEnumerable and not string;
-        if (readOnly)
+        if (IsQuery)
         {
             // Dapper would send each parameter set in a round trip of its own, without the settings.
             return listOfParameterSets
