@@ -57,6 +57,7 @@ public static class CaseApiSetup
 
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
+        services.AddSingleton<ApiKeyCache>();
         var operatorCredential = new OperatorCredential(builder.Configuration);
         services.AddSingleton(operatorCredential);
         services.AddHttpContextAccessor();

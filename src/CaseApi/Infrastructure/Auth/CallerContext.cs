@@ -9,15 +9,24 @@ public sealed class CallerContext
 
     public ApiKeyRole? Role { get; private set; }
 
+    /// <summary>
+    /// The API key of a request authenticated from <see cref="ApiKeyCache"/>, until a statement has confirmed in the
+    /// database that it is still in force (migration 0046); null once confirmed, and for a key looked up in this request.
+    /// </summary>
+    public Guid? UnconfirmedApiKeyId { get; private set; }
+
     public Guid RequiredOrganisationId => OrganisationId
         ?? throw new InvalidOperationException("This request needs an organisation, and the caller has none.");
 
-    public void Authenticate(Guid organisationId, Guid apiKeyId, ApiKeyRole role)
+    public void Authenticate(Guid organisationId, Guid apiKeyId, ApiKeyRole role, bool confirmed)
     {
         OrganisationId = organisationId;
         ApiKeyId = apiKeyId;
         Role = role;
+        UnconfirmedApiKeyId = confirmed ? null : apiKeyId;
     }
+
+    public void ConfirmApiKey() => UnconfirmedApiKeyId = null;
 
     public void ActFor(Guid organisationId) => OrganisationId = organisationId;
 

@@ -14,14 +14,23 @@ namespace CaseApi.Infrastructure.Data;
 /// </summary>
 public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller) : IAsyncDisposable
 {
-    /// <summary>Sets the organisation row-level security admits, for the rest of a command's transaction.</summary>
-    private const string EnterOrganisationSql = $"CALL enter_organisation(@{EnteredOrganisationParameter})";
+    /// <summary>
+    /// Sets the organisation row-level security admits, for the rest of a command's transaction, and confirms the caller's API
+    /// key when it was remembered rather than looked up (migration 0046).
+    /// </summary>
+    private const string EnterOrganisationSql = $"CALL enter_organisation(@{EnteredOrganisationParameter}, @{UnconfirmedApiKeyParameter})";
 
-    /// <summary>The parameter of the settings' statements: a name no handler's statement uses, since they go ahead of one.</summary>
+    /// <summary>The parameters of the settings' statements: names no handler's statement uses, since they go ahead of one.</summary>
     internal const string EnteredOrganisationParameter = "caseapiEnteredOrganisation";
 
-    /// <summary>Makes a query's round trip read-only and enters the caller's organisation, if any; the load benchmark's bare baseline runs it too.</summary>
-    internal const string EnterReadOnlySql = $"CALL enter_read_only(@{EnteredOrganisationParameter})";
+    /// <inheritdoc cref="EnteredOrganisationParameter"/>
+    internal const string UnconfirmedApiKeyParameter = "caseapiUnconfirmedApiKey";
+
+    /// <summary>
+    /// Makes a query's round trip read-only and enters the caller's organisation, if any, confirming an API key as
+    /// <see cref="EnterOrganisationSql"/> does; the load benchmark's bare baseline runs it too.
+    /// </summary>
+    internal const string EnterReadOnlySql = $"CALL enter_read_only(@{EnteredOrganisationParameter}, @{UnconfirmedApiKeyParameter})";
 
     private NpgsqlConnection? connection;
 
@@ -65,6 +74,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
 
         var entered = new DynamicParameters();
         entered.Add(EnteredOrganisationParameter, organisationId);
+        entered.Add(UnconfirmedApiKeyParameter, null, DbType.Guid);
         return ExecuteAsync(EnterOrganisationSql, entered, ct);
     }
 
@@ -95,6 +105,12 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
 
     public async Task CommitAsync(CancellationToken ct)
     {
+        if (caller.UnconfirmedApiKeyId is not null)
+        {
+            // The handler sent no statement, so nothing confirmed the key it was called with: a revoked one gets no response.
+            await ExecuteAsync("SELECT /* confirms the caller's API key */", ct: ct);
+        }
+
         if (transaction is not null)
         {
             await transaction.CommitAsync(ct);
@@ -103,21 +119,21 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
         await DisposeAsync();
     }
 
-    public async Task<int> ExecuteAsync(string sql, object? parameters = null, CancellationToken ct = default) =>
-        await Connection.ExecuteAsync(await CommandAsync(sql, parameters, ct));
+    public Task<int> ExecuteAsync(string sql, object? parameters = null, CancellationToken ct = default) =>
+        RunAsync(sql, parameters, Connection.ExecuteAsync, ct);
 
-    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
-        await Connection.QuerySingleOrDefaultAsync<T>(await CommandAsync(sql, parameters, ct));
+    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
+        RunAsync(sql, parameters, Connection.QuerySingleOrDefaultAsync<T>, ct);
 
-    public async Task<T> QuerySingleAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
-        await Connection.QuerySingleAsync<T>(await CommandAsync(sql, parameters, ct));
+    public Task<T> QuerySingleAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
+        RunAsync(sql, parameters, Connection.QuerySingleAsync<T>, ct);
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
-        (await Connection.QueryAsync<T>(await CommandAsync(sql, parameters, ct))).AsList();
+        (await RunAsync(sql, parameters, Connection.QueryAsync<T>, ct)).AsList();
 
     /// <summary>Several statements in one round trip (Npgsql sends them as one batch); their results are read in order.</summary>
-    public async Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? parameters = null, CancellationToken ct = default) =>
-        await Connection.QueryMultipleAsync(await CommandAsync(sql, parameters, ct));
+    public Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? parameters = null, CancellationToken ct = default) =>
+        RunAsync(sql, parameters, Connection.QueryMultipleAsync, ct);
 
     public async ValueTask DisposeAsync()
     {
@@ -141,6 +157,20 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
 
     /// <summary>A query's session: an open connection without a transaction.</summary>
     private bool IsQuery => connection is not null && transaction is null;
+
+    /// <summary>Sends the statement; once the settings that went with it confirmed the caller's API key, later ones need not.</summary>
+    private async Task<T> RunAsync<T>(string sql, object? parameters, Func<CommandDefinition, Task<T>> run, CancellationToken ct)
+    {
+        var carriesSettings = IsQuery || pendingSettings is not null;
+        var command = await CommandAsync(sql, parameters, ct);
+        var result = await run(command);
+        if (carriesSettings)
+        {
+            caller.ConfirmApiKey();
+        }
+
+        return result;
+    }
 
     /// <summary>The statement, with the settings ahead of it: a query's every time, a command's transaction's when it is the first.</summary>
     private async ValueTask<CommandDefinition> CommandAsync(string sql, object? parameters, CancellationToken ct)
@@ -173,6 +203,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
     {
         var withSettings = new DynamicParameters(parameters);
         withSettings.Add(EnteredOrganisationParameter, caller.OrganisationId, DbType.Guid);
+        withSettings.Add(UnconfirmedApiKeyParameter, caller.UnconfirmedApiKeyId, DbType.Guid);
         return new(settings + sql, withSettings, transaction, commandType: CommandType.Text, cancellationToken: ct);
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
@@ -84,6 +85,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 httpContext.Request.Method, httpContext.Request.Path, traceId, Reasons(exception));
             httpContext.Response.Headers.RetryAfter = DatabaseRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         }
+        else if (problem.Status == StatusCodes.Status401Unauthorized)
+        {
+            httpContext.Response.Headers.WWWAuthenticate = ApiKeyAuthenticationHandler.Challenge;
+        }
         else if (problem.Status >= 500)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}, trace {TraceId}", httpContext.Request.Method, httpContext.Request.Path, traceId);
@@ -106,6 +111,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             Invalid(new() { [failure.Groups["name"].Value] = [$"Could not be read from the request body as {failure.Groups["what"].Value}."] }),
         BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == 413 ? "payload_too_large" : "bad_request", bad.Message),
         ApiProblemException api => WithExtensions(Problem(api.Status, api.Code, api.Message), api.Extensions),
+        // A key this instance remembered, revoked since (ApiKeyCache): the statement that confirmed it rolled back with the rest.
+        PostgresException { SqlState: ApiKeyAuthenticationHandler.RevokedSqlState } =>
+            Problem(401, Problems.ForStatus(401).Code, ApiKeyAuthenticationHandler.Revoked),
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg =>
             Problem(409, "duplicate", $"A resource with the same unique value already exists ({pg.ConstraintName}).")
         ,

@@ -144,22 +144,32 @@ internal static class BaselineEndpoints
     private static Task<NpgsqlConnection> OpenAsync(HttpContext context, CancellationToken ct) =>
         context.RequestServices.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct).AsTask();
 
-    /// <summary>The settings <see cref="DbSession"/> sends ahead of a query's statement, then the statement: one round trip, no BEGIN or COMMIT.</summary>
-    private static NpgsqlBatch ReadOnlyBatch(HttpContext context, NpgsqlConnection connection, string sql) => new(connection)
+    /// <summary>
+    /// The settings <see cref="DbSession"/> sends ahead of a query's statement, confirming a remembered API key as it does,
+    /// then the statement: one round trip, no BEGIN or COMMIT.
+    /// </summary>
+    private static NpgsqlBatch ReadOnlyBatch(HttpContext context, NpgsqlConnection connection, string sql)
     {
-        BatchCommands =
+        var caller = context.RequestServices.GetRequiredService<CallerContext>();
+        return new(connection)
         {
-            new NpgsqlBatchCommand(DbSession.EnterReadOnlySql)
+            BatchCommands =
             {
-                Parameters =
+                new NpgsqlBatchCommand(DbSession.EnterReadOnlySql)
                 {
-                    new NpgsqlParameter<Guid>(
-                        DbSession.EnteredOrganisationParameter, context.RequestServices.GetRequiredService<CallerContext>().RequiredOrganisationId)
+                    Parameters =
+                    {
+                        new NpgsqlParameter<Guid>(DbSession.EnteredOrganisationParameter, caller.RequiredOrganisationId),
+                        new NpgsqlParameter(DbSession.UnconfirmedApiKeyParameter, NpgsqlTypes.NpgsqlDbType.Uuid)
+                        {
+                            Value = caller.UnconfirmedApiKeyId ?? (object)DBNull.Value,
+                        },
+                    },
                 },
+                new NpgsqlBatchCommand(sql),
             },
-            new NpgsqlBatchCommand(sql),
-        },
-    };
+        };
+    }
 
     /// <summary>One row as a JSON object: the named columns in the DTO's order, each written as its type is.</summary>
     private static void WriteObject(Utf8JsonWriter json, NpgsqlDataReader row, (JsonEncodedText Name, int Column)[] fields)

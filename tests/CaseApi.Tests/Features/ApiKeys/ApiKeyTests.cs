@@ -1,4 +1,6 @@
 using CaseApi.Infrastructure.Auth;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseApi.Tests.Features.ApiKeys;
 
@@ -52,6 +54,64 @@ public sealed class ApiKeyTests(CaseApiFactory api) : IClassFixture<CaseApiFacto
         await ProblemAssert.IsProblemAsync(await viewer.GetAsync("/v1/organisation"), HttpStatusCode.Unauthorized, "unauthenticated");
         var revoked = await admin.GetFromJsonAsync<JsonElement>($"/v1/api-keys/{viewerId}");
         Assert.NotEqual(JsonValueKind.Null, revoked.GetProperty("revokedAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_key_revoked_through_another_instance_gets_401_at_its_next_statement_and_writes_nothing()
+    {
+        var lawyerKey = await RememberedKeyAsync(ApiKeyRole.Lawyer);
+        using var lawyer = api.ClientFor(lawyerKey);
+        Assert.NotNull(api.Services.GetRequiredService<ApiKeyCache>().Find(lawyerKey));
+
+        // As another instance's revoke endpoint would: this instance remembers the key and is not told.
+        await ChangeStoredKeyAsync(lawyerKey, "revoked_at = now()");
+
+        foreach (var response in new[]
+        {
+            await lawyer.GetAsync("/v1/cases"),
+            await lawyer.PostAsJsonAsync("/v1/cases", new { reference = "AFTER-REVOKE", title = "Written by a revoked key" }),
+            await lawyer.GetAsync("/v1/deadline-rules"),
+        })
+        {
+            var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+            Assert.Equal("This API key was revoked.", problem.GetProperty("detail").GetString());
+            Assert.Equal("Bearer realm=\"CaseApi\"", response.Headers.WwwAuthenticate.Single().ToString());
+        }
+
+        await using var check = await api.OpenAsSuperUserAsync();
+        Assert.Equal(0, await check.QuerySingleAsync<int>("SELECT count(*)::int FROM cases WHERE reference = 'AFTER-REVOKE'"));
+    }
+
+    [Fact]
+    public async Task A_remembered_key_is_not_looked_up_again_until_its_lifetime_ends()
+    {
+        var viewerKey = await RememberedKeyAsync(ApiKeyRole.Viewer);
+        using var viewer = api.ClientFor(viewerKey);
+
+        // A stored hash that no longer matches would fail a lookup; the remembered key is confirmed by id and revocation only.
+        await ChangeStoredKeyAsync(viewerKey, "secret_hash = sha256('another secret')");
+
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/v1/cases")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/v1/deadline-rules")).StatusCode);
+
+        api.Clock.Advance(ApiKeyCache.Lifetime);
+
+        await ProblemAssert.IsProblemAsync(await viewer.GetAsync("/v1/cases"), HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    /// <summary>A new key of a new organisation, after one request with it: this instance remembers it.</summary>
+    private async Task<string> RememberedKeyAsync(ApiKeyRole role)
+    {
+        var key = await api.CreateKeyAsync(await api.CreateOrganisationAsync(), role);
+        using var client = api.ClientFor(key);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/cases")).StatusCode);
+        return key;
+    }
+
+    private async Task ChangeStoredKeyAsync(string key, string assignment)
+    {
+        await using var db = await api.OpenAsSuperUserAsync();
+        await db.ExecuteAsync($"UPDATE api_keys SET {assignment} WHERE prefix = @prefix", new { prefix = key[4..16] });
     }
 
     [Fact]
