@@ -79,6 +79,33 @@ public sealed class ConnectionPoolTests(ConnectionPoolTests.OneConnectionApi api
 
     private sealed record RoundTrip(DateTimeOffset Began, string? Organisation, string ReadOnly);
 
+    [Fact]
+    public async Task A_query_that_asks_for_a_generic_plan_gets_it_for_its_own_round_trip_only()
+    {
+        var organisation = await api.CreateOrganisationAsync();
+        await using var scope = api.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CallerContext>().ActFor(organisation.Id);
+        var db = scope.ServiceProvider.GetRequiredService<DbSession>();
+        await db.BeginAsync(readOnly: true, CancellationToken.None);
+        const string probe = "SELECT current_setting('plan_cache_mode')";
+
+        var generic = await db.QueryAsync<string>(probe, ct: CancellationToken.None, genericPlan: true);
+        var after = await db.QueryAsync<string>(probe);
+
+        Assert.Equal(("force_generic_plan", "auto"), (generic.Single(), after.Single()));
+    }
+
+    [Fact]
+    public async Task A_command_cannot_ask_for_a_generic_plan()
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DbSession>();
+        await db.BeginAsync(readOnly: false, CancellationToken.None);
+
+        // Its settings would last the whole transaction, and reach statements that need custom plans.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.QueryAsync<string>("SELECT 1", genericPlan: true));
+    }
+
     private async Task<SessionState> InSessionAsync(Guid? organisationId, bool readOnly, bool commit)
     {
         await using var scope = api.Services.CreateAsyncScope();

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using CaseApi.Features.Cases;
 using CaseApi.Features.Complaints;
 using CaseApi.Features.Correspondence;
+using CaseApi.Features.Deadlines;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Json;
@@ -13,7 +14,8 @@ using Xunit.Abstractions;
 namespace CaseApi.Tests.Infrastructure;
 
 /// <summary>
-/// With 100,000 cases, 300,000 complaints and 200,000 letters in one organisation, every list query and filter runs on an index.
+/// With 100,000 cases, 300,000 complaints, 200,000 letters and their deadlines in one organisation, every list query and filter
+/// runs on an index, on the plan PostgreSQL runs it on: a generic plan where the list asks for one (migration 0047).
 /// The plans are printed: <c>dotnet test --filter ListQueryPlanTests --logger "console;verbosity=detailed"</c>.
 /// </summary>
 public sealed class ListQueryPlanTests(ListQueryPlanTests.LargeOrganisation data, ITestOutputHelper output) : IClassFixture<ListQueryPlanTests.LargeOrganisation>
@@ -92,6 +94,17 @@ public sealed class ListQueryPlanTests(ListQueryPlanTests.LargeOrganisation data
                 LEFT JOIN (SELECT id, row_number() OVER (ORDER BY code) - 1 AS n FROM dpas) dpa ON x.h % 4 = 0 AND dpa.n = x.h % 50
                 WHERE cd.organisation_id = @org;
 
+                -- A response deadline for every letter sent: open, met or missed as its hash says, due over the letters' ten years.
+                INSERT INTO deadlines (id, organisation_id, case_id, kind, rule, letter_id, defendant_id, dpa_id, starts_on, period, due_date, due_at,
+                    computation, status, met_at, missed_at, created_at, updated_at)
+                SELECT gen_random_uuid(), l.organisation_id, l.case_id, 'response', 'bgb.letter_response', l.id, l.defendant_id, l.dpa_id,
+                       l.sent_at::date, 'P14D', l.sent_at::date + 14, l.sent_at + interval '15 days', 'Test data.', s.status,
+                       CASE WHEN s.status = 'met' THEN l.sent_at + interval '7 days' END, CASE WHEN s.status = 'missed' THEN l.sent_at + interval '15 days' END,
+                       now(), now()
+                FROM letters l
+                CROSS JOIN LATERAL (SELECT (ARRAY['open','met','met','missed'])[1 + abs(hashtext(l.id::text)) % 4] AS status) s
+                WHERE l.organisation_id = @org AND l.status = 'sent';
+
                 RESET session_replication_role;
                 SELECT recount_case_counters();
                 ANALYZE;
@@ -104,6 +117,12 @@ public sealed class ListQueryPlanTests(ListQueryPlanTests.LargeOrganisation data
     {
         "sort=-openedOn", "sort=openedOn", "sort=reference", "sort=-updatedAt", "status=closed", "status=open&sort=reference",
         "tag=tiktok", "q=tracking", "defendantId", "q=cookies&status=on_hold",
+    };
+
+    public static TheoryData<string> DeadlineListings => new()
+    {
+        "", "cursor", "status=open", "status=missed&cursor", "caseId", "status=open&caseId", $"dueBefore={LargeOrganisation.RecentSentAfter}",
+        $"dueAfter={LargeOrganisation.LastWeekSentAfter}", $"status=met&dueAfter={LargeOrganisation.RecentSentAfter}",
     };
 
     public static TheoryData<string> ComplaintListings => new() { "", "caseId", "status=withdrawn", "dpaId", "defendantId", "status=closed&dpaId" };
@@ -122,9 +141,28 @@ public sealed class ListQueryPlanTests(ListQueryPlanTests.LargeOrganisation data
             Value(listing, "status"),
             Value(listing, "tag"), listing.Contains("defendantId", StringComparison.Ordinal) ? data.SomeDefendantId : null, Value(listing, "q"));
 
-        var plan = await ExplainAsync(ListCases.Sql(query), ListCases.Parameters(query));
+        var plan = await ExplainAsync(ListCases.Sql(query), ListCases.Parameters(query), ListCases.GenericPlanFits(query));
 
         AssertUsesIndexes(plan, "cases", "case_defendants");
+    }
+
+    [Theory]
+    [MemberData(nameof(DeadlineListings))]
+    public async Task Deadline_lists_use_indexes_on_their_generic_plans(string listing)
+    {
+        await using var superUser = await data.OpenAsSuperUserAsync();
+        var sample = await superUser.QuerySingleAsync<(Guid Id, Guid CaseId, DateTimeOffset DueAt)>(
+            "SELECT id, case_id, due_at FROM deadlines WHERE organisation_id = @Id ORDER BY due_at, id OFFSET 1000 LIMIT 1", new { data.Organisation.Id });
+        var query = new ListDeadlines.Query(50,
+            listing.Contains("cursor", StringComparison.Ordinal) ? Cursor.Encode(new ListDeadlines.Key(sample.DueAt, sample.Id)) : null,
+            Value(listing, "status"), Instant(listing, "dueBefore"), Instant(listing, "dueAfter"),
+            listing.Contains("caseId", StringComparison.Ordinal) ? sample.CaseId : null);
+
+        var plan = await ExplainAsync(ListDeadlines.Sql(query), ListDeadlines.Parameters(query), genericPlan: true);
+
+        AssertUsesIndexes(plan, "deadlines");
+        var discarded = Regex.Matches(plan, @"Rows Removed by Filter: (\d+)").Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        Assert.True(discarded <= 5_000, $"{listing}: the plan read and discarded {discarded} deadlines for a page of 50");
     }
 
     [Theory]
@@ -140,7 +178,7 @@ public sealed class ListQueryPlanTests(ListQueryPlanTests.LargeOrganisation data
             listing.Contains("dpaId", StringComparison.Ordinal) ? sample.DpaId : null,
             listing.Contains("defendantId", StringComparison.Ordinal) ? data.SomeDefendantId : null);
 
-        var plan = await ExplainAsync(ListComplaints.Sql(query), ListComplaints.Parameters(query));
+        var plan = await ExplainAsync(ListComplaints.Sql(query), ListComplaints.Parameters(query), genericPlan: true);
 
         AssertUsesIndexes(plan, "complaints");
     }
@@ -193,16 +231,67 @@ public sealed class ListQueryPlanTests(ListQueryPlanTests.LargeOrganisation data
         Assert.Equal(LargeOrganisation.Cases * LargeOrganisation.LettersPerCase, letters);
     }
 
-    private async Task<string> ExplainAsync(string sql, object parameters)
+    /// <summary>
+    /// The plan the API runs <paramref name="sql"/> on. A statement with parameters is planned with their values (a custom
+    /// plan), unless it asks for the generic plan: then, as PostgreSQL 15 has no EXPLAIN (GENERIC_PLAN), it is prepared with
+    /// its parameters numbered and executed with the values as literals under plan_cache_mode = force_generic_plan.
+    /// </summary>
+    private async Task<string> ExplainAsync(string sql, object parameters, bool genericPlan = false)
     {
-        await using var scope = data.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<CallerContext>().ActFor(data.Organisation.Id);
-        var db = scope.ServiceProvider.GetRequiredService<DbSession>();
-        await db.BeginAsync(readOnly: true, CancellationToken.None);
-        var plan = string.Join('\n', await db.QueryAsync<string>($"EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF) {sql}", parameters));
+        string plan;
+        if (genericPlan)
+        {
+            await using var superUser = await data.OpenAsSuperUserAsync();
+            var (prepared, types, values) = Numbered(sql, parameters);
+            await superUser.ExecuteAsync($"""
+                SET ROLE {DatabaseBootstrap.ApplicationRole};
+                SELECT set_config('caseapi.organisation_id', '{data.Organisation.Id}', false);
+                SET plan_cache_mode = force_generic_plan;
+                PREPARE listing ({string.Join(", ", types)}) AS {prepared};
+                """);
+            var explained = await superUser.QueryAsync<string>($"EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF) EXECUTE listing ({string.Join(", ", values)})");
+            plan = string.Join('\n', explained);
+        }
+        else
+        {
+            await using var scope = data.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<CallerContext>().ActFor(data.Organisation.Id);
+            var db = scope.ServiceProvider.GetRequiredService<DbSession>();
+            await db.BeginAsync(readOnly: true, CancellationToken.None);
+            plan = string.Join('\n', await db.QueryAsync<string>($"EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF) {sql}", parameters));
+        }
+
         output.WriteLine(plan);
         return plan;
     }
+
+    /// <summary>The statement with its <c>@name</c> parameters as <c>$1</c>, <c>$2</c>…, their types, and their values as SQL literals.</summary>
+    private static (string Sql, string[] Types, string[] Values) Numbered(string sql, object parameters)
+    {
+        var properties = parameters.GetType().GetProperties().ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        var names = Regex.Matches(sql, @"(?<!:)@(\w+)").Select(m => m.Groups[1].Value).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var numbered = Regex.Replace(sql, @"(?<!:)@(\w+)",
+            m => $"${Array.FindIndex(names, n => string.Equals(n, m.Groups[1].Value, StringComparison.OrdinalIgnoreCase)) + 1}");
+        var types = names.Select(n => (Nullable.GetUnderlyingType(properties[n].PropertyType) ?? properties[n].PropertyType) switch
+        {
+            var t when t == typeof(Guid) => "uuid",
+            var t when t == typeof(int) => "integer",
+            var t when t == typeof(DateTimeOffset) => "timestamptz",
+            var t when t == typeof(DateOnly) => "date",
+            _ => "text",
+        }).ToArray();
+        var values = names.Select(n => properties[n].GetValue(parameters) switch
+        {
+            null => "NULL",
+            int number => number.ToString(CultureInfo.InvariantCulture),
+            DateTimeOffset instant => $"'{instant.UtcDateTime:O}'",
+            var value => $"'{Convert.ToString(value, CultureInfo.InvariantCulture)!.Replace("'", "''", StringComparison.Ordinal)}'",
+        }).ToArray();
+        return (numbered, types, values);
+    }
+
+    private static DateTimeOffset? Instant(string listing, string name) =>
+        Value(listing, name) is { } value ? DateTimeOffset.Parse(value, CultureInfo.InvariantCulture) : null;
 
     private static void AssertUsesIndexes(string plan, params string[] tables)
     {

@@ -26,11 +26,15 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
     /// <inheritdoc cref="EnteredOrganisationParameter"/>
     internal const string UnconfirmedApiKeyParameter = "caseapiUnconfirmedApiKey";
 
+    /// <inheritdoc cref="EnteredOrganisationParameter"/>
+    internal const string GenericPlanParameter = "caseapiGenericPlan";
+
     /// <summary>
     /// Makes a query's round trip read-only and enters the caller's organisation, if any, confirming an API key as
     /// <see cref="EnterOrganisationSql"/> does; the load benchmark's bare baseline runs it too.
     /// </summary>
-    internal const string EnterReadOnlySql = $"CALL enter_read_only(@{EnteredOrganisationParameter}, @{UnconfirmedApiKeyParameter})";
+    internal const string EnterReadOnlySql =
+        $"CALL enter_read_only(@{EnteredOrganisationParameter}, @{UnconfirmedApiKeyParameter}, @{GenericPlanParameter})";
 
     private NpgsqlConnection? connection;
 
@@ -128,8 +132,14 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
     public Task<T> QuerySingleAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
         RunAsync(sql, parameters, Connection.QuerySingleAsync<T>, ct);
 
-    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null, CancellationToken ct = default) =>
-        (await RunAsync(sql, parameters, Connection.QueryAsync<T>, ct)).AsList();
+    /// <summary>
+    /// The rows of a statement. <paramref name="genericPlan"/>, for a query's statement that finds its rows through a btree
+    /// the same way whatever its parameters' values (a list built by <see cref="OptionalFilters"/> without full-text or
+    /// array filters): run it on PostgreSQL's generic plan, planned once per connection, where the plan cache would plan it
+    /// for every request (migration 0047).
+    /// </summary>
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null, CancellationToken ct = default, bool genericPlan = false) =>
+        (await RunAsync(sql, parameters, Connection.QueryAsync<T>, ct, genericPlan)).AsList();
 
     /// <summary>Several statements in one round trip (Npgsql sends them as one batch); their results are read in order.</summary>
     public Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? parameters = null, CancellationToken ct = default) =>
@@ -159,10 +169,10 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
     private bool IsQuery => connection is not null && transaction is null;
 
     /// <summary>Sends the statement; once the settings that went with it confirmed the caller's API key, later ones need not.</summary>
-    private async Task<T> RunAsync<T>(string sql, object? parameters, Func<CommandDefinition, Task<T>> run, CancellationToken ct)
+    private async Task<T> RunAsync<T>(string sql, object? parameters, Func<CommandDefinition, Task<T>> run, CancellationToken ct, bool genericPlan = false)
     {
         var carriesSettings = IsQuery || pendingSettings is not null;
-        var command = await CommandAsync(sql, parameters, ct);
+        var command = await CommandAsync(sql, parameters, ct, genericPlan);
         var result = await run(command);
         if (carriesSettings)
         {
@@ -173,7 +183,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
     }
 
     /// <summary>The statement, with the settings ahead of it: a query's every time, a command's transaction's when it is the first.</summary>
-    private async ValueTask<CommandDefinition> CommandAsync(string sql, object? parameters, CancellationToken ct)
+    private async ValueTask<CommandDefinition> CommandAsync(string sql, object? parameters, CancellationToken ct, bool genericPlan)
     {
         var listOfParameterSets = parameters is System.Collections.IEnumerable and not string;
         if (IsQuery)
@@ -181,7 +191,13 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
             // Dapper would send each parameter set in a round trip of its own, without the settings.
             return listOfParameterSets
                 ? throw new InvalidOperationException("A query sends each statement once, with its settings.")
-                : WithSettings($"{EnterReadOnlySql};\n", sql, parameters, ct);
+                : WithSettings($"{EnterReadOnlySql};\n", sql, parameters, ct, genericPlan);
+        }
+
+        if (genericPlan)
+        {
+            // A command's settings last its whole transaction: they would reach statements that need custom plans.
+            throw new InvalidOperationException("Only a query's statement runs on a generic plan.");
         }
 
         // Dapper runs a statement once per item of a list of parameter sets: the settings go on their own ahead of those.
@@ -196,14 +212,19 @@ public sealed class DbSession(NpgsqlDataSource dataSource, CallerContext caller)
         }
 
         pendingSettings = null;
-        return WithSettings(settings, sql, parameters, ct);
+        return WithSettings(settings, sql, parameters, ct, genericPlan: false);
     }
 
-    private CommandDefinition WithSettings(string settings, string sql, object? parameters, CancellationToken ct)
+    private CommandDefinition WithSettings(string settings, string sql, object? parameters, CancellationToken ct, bool genericPlan)
     {
         var withSettings = new DynamicParameters(parameters);
         withSettings.Add(EnteredOrganisationParameter, caller.OrganisationId, DbType.Guid);
         withSettings.Add(UnconfirmedApiKeyParameter, caller.UnconfirmedApiKeyId, DbType.Guid);
+        if (IsQuery)
+        {
+            withSettings.Add(GenericPlanParameter, genericPlan, DbType.Boolean);
+        }
+
         return new(settings + sql, withSettings, transaction, commandType: CommandType.Text, cancellationToken: ct);
     }
 

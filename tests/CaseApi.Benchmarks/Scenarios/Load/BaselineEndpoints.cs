@@ -56,7 +56,7 @@ internal static class BaselineEndpoints
         var ct = context.RequestAborted;
         var id = Guid.Parse((string)context.Request.RouteValues["id"]!);
         await using var connection = await OpenAsync(context, ct);
-        await using (var batch = ReadOnlyBatch(context, connection, CaseReader.Sql))
+        await using (var batch = ReadOnlyBatch(context, connection, CaseReader.Sql, genericPlan: false))
         {
             batch.BatchCommands[^1].Parameters.Add(new NpgsqlParameter<Guid>("id", id));
             await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -83,7 +83,7 @@ internal static class BaselineEndpoints
         NpgsqlParameter[] parameters = after is null
             ? []
             : [new NpgsqlParameter<string>("afterValue", after.Value), new NpgsqlParameter<Guid>("afterId", after.Id)];
-        return ListAsync(context, ListCases.Sql(list),
+        return ListAsync(context, ListCases.Sql(list), ListCases.GenericPlanFits(list),
             list.Status is null ? parameters : [.. parameters, new NpgsqlParameter<string>("status", list.Status)],
             CaseFields,
             last => Cursor.Encode(new ListCases.Key(ListCases.DefaultSort,
@@ -99,7 +99,7 @@ internal static class BaselineEndpoints
         NpgsqlParameter[] parameters = after is null
             ? []
             : [new NpgsqlParameter<DateTimeOffset>("afterAt", after.DueAt), new NpgsqlParameter<Guid>("afterId", after.Id)];
-        return ListAsync(context, ListDeadlines.Sql(list),
+        return ListAsync(context, ListDeadlines.Sql(list), genericPlan: true,
             list.Status is null ? parameters : [.. parameters, new NpgsqlParameter<string>("status", list.Status)],
             DeadlineFields,
             last => Cursor.Encode(new ListDeadlines.Key(last.GetFieldValue<DateTimeOffset>(DeadlineColumn.DueAt), last.GetGuid(DeadlineColumn.Id))));
@@ -109,7 +109,8 @@ internal static class BaselineEndpoints
     /// <see cref="Page{T}"/> as the API writes it: the first <c>limit</c> rows of the query (which takes one more, as
     /// the handlers' queries do), and the cursor of the last when another row came.
     /// </summary>
-    private static async Task ListAsync(HttpContext context, string sql, NpgsqlParameter[] parameters, (JsonEncodedText Name, int Column)[] fields,
+    private static async Task ListAsync(HttpContext context, string sql, bool genericPlan, NpgsqlParameter[] parameters,
+        (JsonEncodedText Name, int Column)[] fields,
         Func<NpgsqlDataReader, string> cursorAfter)
     {
         var ct = context.RequestAborted;
@@ -117,7 +118,7 @@ internal static class BaselineEndpoints
             ? int.Parse(text!, System.Globalization.CultureInfo.InvariantCulture)
             : Cursor.DefaultLimit;
         await using var connection = await OpenAsync(context, ct);
-        await using (var batch = ReadOnlyBatch(context, connection, sql))
+        await using (var batch = ReadOnlyBatch(context, connection, sql, genericPlan))
         {
             batch.BatchCommands[^1].Parameters.AddRange(parameters);
             batch.BatchCommands[^1].Parameters.Add(new NpgsqlParameter<int>("take", limit + 1));
@@ -146,9 +147,9 @@ internal static class BaselineEndpoints
 
     /// <summary>
     /// The settings <see cref="DbSession"/> sends ahead of a query's statement, confirming a remembered API key as it does,
-    /// then the statement: one round trip, no BEGIN or COMMIT.
+    /// then the statement, on a generic plan where the handler runs it on one: one round trip, no BEGIN or COMMIT.
     /// </summary>
-    private static NpgsqlBatch ReadOnlyBatch(HttpContext context, NpgsqlConnection connection, string sql)
+    private static NpgsqlBatch ReadOnlyBatch(HttpContext context, NpgsqlConnection connection, string sql, bool genericPlan)
     {
         var caller = context.RequestServices.GetRequiredService<CallerContext>();
         return new(connection)
@@ -164,6 +165,7 @@ internal static class BaselineEndpoints
                         {
                             Value = caller.UnconfirmedApiKeyId ?? (object)DBNull.Value,
                         },
+                        new NpgsqlParameter<bool>(DbSession.GenericPlanParameter, genericPlan),
                     },
                 },
                 new NpgsqlBatchCommand(sql),
