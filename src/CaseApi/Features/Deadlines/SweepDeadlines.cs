@@ -112,7 +112,7 @@ public static class SweepDeadlines
                 {
                     // Row-level security: one organisation at a time within this transaction.
                     await db.EnterOrganisationAsync(organisation.Key, ct);
-                    var ids = organisation.Select(c => c.DeadlineId).ToArray();
+                    var ids = await LockDeadlinesAsync(organisation.Select(c => c.DeadlineId).ToArray(), ct);
                     var policy = await EscalationPolicies.LoadAsync(db, ct);
                     var changes = new List<EventWriter.Change>();
                     var warned = await WarnDueSoonAsync(ids, now, changes, ct);
@@ -151,6 +151,19 @@ public static class SweepDeadlines
 
             return total;
         }
+
+        /// <summary>
+        /// The claimed deadlines no request is changing now, locked. A request that waives, extends or meets a deadline locks
+        /// it, and then its watch trigger waits for the watch row this batch holds; were the sweep to wait for the deadline,
+        /// PostgreSQL would break the deadlock and the request would fail (503). One held by a request is skipped, and looked
+        /// at again a minute later with the rest not moved on.
+        /// </summary>
+        private async Task<Guid[]> LockDeadlinesAsync(Guid[] claimed, CancellationToken ct) =>
+            (await db.QueryAsync<Guid>("""
+                SELECT id FROM deadlines
+                WHERE organisation_id = current_organisation_id() AND id = ANY (@claimed)
+                FOR NO KEY UPDATE SKIP LOCKED
+                """, new { claimed }, ct)).ToArray();
 
         /// <returns>The deadlines warned now.</returns>
         private async Task<IReadOnlyList<Guid>> WarnDueSoonAsync(Guid[] ids, DateTimeOffset now, List<EventWriter.Change> changes, CancellationToken ct)
