@@ -28,7 +28,7 @@ internal static class LoadBenchmark
         "load",
         "Generates the data set (or reuses today's), starts the API in Release, drives each read and its bare baseline and sending letters with wrk; " +
             "then N instances with Hangfire on one PostgreSQL.",
-        ["duration", "warmup", "warmup-rounds", "connections", "threads", "instances", "instances-duration", "npgsql", "pgbouncer-pool"],
+        ["duration", "rounds", "warmup", "warmup-rounds", "connections", "threads", "instances", "instances-duration", "npgsql", "pgbouncer-pool"],
         ["quick", "keep", "no-instances", "no-pgbouncer"],
         RunAsync);
 
@@ -54,8 +54,13 @@ internal static class LoadBenchmark
         ("noyb – European Center for Digital Rights", "AT", "Europe/Vienna"), ("Bits of Freedom", "NL", "Europe/Amsterdam"),
     ];
 
+    /// <param name="Rounds">
+    /// How many times each read's API and baseline take turns, <see cref="Duration"/> shared among them: API, baseline, API,
+    /// baseline… so that whatever drifts on the machine during a scenario (autovacuum, the page cache, another process) falls on
+    /// both alike. One 30-second run of each, one after the other, put the same code at 76 % and at 99 % of its baseline.
+    /// </param>
     private sealed record Settings(
-        int Duration, int Warmup, int WarmupRounds, int Connections, int Threads, int Instances, int InstancesDuration, string? Npgsql, bool Keep,
+        int Duration, int Rounds, int Warmup, int WarmupRounds, int Connections, int Threads, int Instances, int InstancesDuration, string? Npgsql, bool Keep,
         int? PgBouncerPool);
 
     /// <summary>
@@ -71,14 +76,23 @@ internal static class LoadBenchmark
 
     private sealed record Measurement(WrkResult Wrk, long PeakMemory, TimeSpan HostCpu, TimeSpan? ServerCpu, double MachineBusy, long JitMethods)
     {
+        /// <summary>A side's rounds as one run: totals, the highest peak, and the rounds' latencies as <see cref="WrkResult.Merged"/> takes them.</summary>
+        public static Measurement Merged(IReadOnlyList<Measurement> rounds) => new(
+            WrkResult.Merged(rounds.Select(r => r.Wrk).ToList()), rounds.Max(r => r.PeakMemory),
+            TimeSpan.FromTicks(rounds.Sum(r => r.HostCpu.Ticks)),
+            rounds.All(r => r.ServerCpu is not null) ? TimeSpan.FromTicks(rounds.Sum(r => r.ServerCpu!.Value.Ticks)) : null,
+            rounds.Average(r => r.MachineBusy), rounds.Sum(r => r.JitMethods));
+
         public double HostCpuPerRequestUs => HostCpu.TotalMicroseconds / Math.Max(1, Wrk.Requests);
 
         public double? ServerCpuPerRequestUs => ServerCpu?.TotalMicroseconds / Math.Max(1, Wrk.Requests);
     }
 
-    private sealed record Row(string Scenario, Measurement Api, Measurement? Baseline, BareResult? Bare = null)
+    /// <param name="RoundRatios">The API's requests/s as a share of the baseline's in the same round, round by round.</param>
+    private sealed record Row(string Scenario, Measurement Api, Measurement? Baseline, BareResult? Bare = null, IReadOnlyList<double>? RoundRatios = null)
     {
-        public double? Ratio => Baseline is null ? null : Api.Wrk.RequestsPerSecond / Baseline.Wrk.RequestsPerSecond;
+        /// <summary>The median of the rounds' ratios: a round the machine slowed counts once, for both sides.</summary>
+        public double? Ratio => RoundRatios is { Count: > 0 } ratios ? Median(ratios) : null;
 
         public double? OfBare => Bare is null ? null : Api.Wrk.RequestsPerSecond / Bare.RequestsPerSecond;
     }
@@ -95,7 +109,8 @@ internal static class LoadBenchmark
         var quick = options.Has("quick");
         var size = quick ? DataSetSize.Quick : DataSetSize.Full;
         var settings = new Settings(
-            options.Int("duration", quick ? 3 : 30), options.Int("warmup", quick ? 1 : 5), options.Int("warmup-rounds", quick ? 1 : 6),
+            options.Int("duration", quick ? 3 : 30), options.Int("rounds", quick ? 1 : 3),
+            options.Int("warmup", quick ? 1 : 5), options.Int("warmup-rounds", quick ? 1 : 6),
             options.Int("connections", 32), options.Int("threads", 2),
             options.Has("no-instances") ? 0 : options.Int("instances", 3), options.Int("instances-duration", quick ? 5 : 60), options.Text("npgsql"),
             options.Has("keep"), options.Has("no-pgbouncer") ? null : options.Int("pgbouncer-pool", 20));
@@ -113,7 +128,9 @@ internal static class LoadBenchmark
         Console.WriteLine($"PostgreSQL: {server.Description}; {await server.VersionAsync(ct)}, max_connections {maxConnections}");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}, " +
                           $"{Environment.OSVersion}, .NET {Environment.Version}, {configuration} build");
-        Console.WriteLine($"Load: wrk, {settings.Connections} connections, {settings.Threads} threads, {settings.Duration} s a run, " +
+        Console.WriteLine($"Load: wrk, {settings.Connections} connections, {settings.Threads} threads, {settings.Duration} s a run" +
+                          (settings.Rounds > 1 ? $" (a read's API and baseline in {settings.Rounds} alternating rounds of {RoundSeconds(settings)} s)" : "") +
+                          ", " +
                           $"after warm-up rounds of {settings.Warmup} s an endpoint until the JIT settles (at most {settings.WarmupRounds}); " +
                           $"Npgsql settings: CaseApi's defaults{(settings.Npgsql is null ? "" : $" + \"{settings.Npgsql}\"")}; " +
                           $"logs and request lists in {directory}");
@@ -232,16 +249,26 @@ internal static class LoadBenchmark
             var rows = new List<Row>();
             foreach (var (scenario, api, baseline) in files)
             {
-                var apiResult = await MeasureAsync(host, postmaster, $"{scenario.Name} (API)", api, 0, settings, problems, ct);
-                var baselineResult = await MeasureAsync(host, postmaster, $"{scenario.Name} (baseline)", baseline, 0, settings, problems, ct);
+                var (apiRounds, baselineRounds) = (new List<Measurement>(), new List<Measurement>());
+                for (var round = 1; round <= settings.Rounds; round++)
+                {
+                    var of = settings.Rounds > 1 ? $", round {round}/{settings.Rounds}" : "";
+                    apiRounds.Add(await MeasureAsync(host, postmaster, $"{scenario.Name} (API{of})", api, 0, RoundSeconds(settings), settings, problems, ct));
+                    baselineRounds.Add(
+                        await MeasureAsync(host, postmaster, $"{scenario.Name} (baseline{of})", baseline, 0, RoundSeconds(settings), settings, problems, ct));
+                }
+
+                var ratios = apiRounds.Zip(baselineRounds, (a, b) => a.Wrk.RequestsPerSecond / b.Wrk.RequestsPerSecond).ToList();
+                var byRound = string.Join(", ", ratios.Select(r => r.ToString("P0", CultureInfo.InvariantCulture)));
+                Console.WriteLine($"  {scenario.Name + " (API of baseline)",-46} {byRound} by round, median {Median(ratios):P0}");
                 var bare = await BarePage.RunAsync(database, scenario.Api.Select(scenario.Bare).ToList(), settings.Connections, settings.Duration, ct);
                 Console.WriteLine($"  {scenario.Name + " (bare page)",-34} {bare.RequestsPerSecond,8:N0} req/s  p99 {Ms(bare.P99Us),6} ms  " +
                                   $"(PostgreSQL alone, {settings.Connections} connections)");
-                rows.Add(new Row(scenario.Label, apiResult, baselineResult, bare));
+                rows.Add(new Row(scenario.Label, Measurement.Merged(apiRounds), Measurement.Merged(baselineRounds), bare, ratios));
             }
 
             rows.Add(new Row("send a letter (POST …/send, P14D)",
-                await MeasureAsync(host, postmaster, "send-letter (API)", send, 1, settings, problems, ct), null));
+                await MeasureAsync(host, postmaster, "send-letter (API)", send, 1, settings.Duration, settings, problems, ct), null));
 
             problems.AddRange(host.Failures().Take(10).Select(f => $"api log: {f}"));
             return rows;
@@ -511,19 +538,20 @@ internal static class LoadBenchmark
     }
 
     private static async Task<Measurement> MeasureAsync(
-        HostProcess host, int? postmaster, string label, string targets, double sendShare, Settings settings, List<string> problems, CancellationToken ct)
+        HostProcess host, int? postmaster, string label, string targets, double sendShare, int seconds, Settings settings, List<string> problems,
+        CancellationToken ct)
     {
         var jit = await host.JitAsync(ct);
         host.ResetPeakMemory();
         var machine = CpuTime.Machine();
         var hostCpu = host.CpuTime();
         var serverCpu = postmaster is { } pid ? CpuTime.ProcessTree(pid) : (TimeSpan?)null;
-        var result = await Wrk.RunAsync(host.BaseAddress, targets, sendShare, settings.Connections, settings.Threads, settings.Duration, ct);
+        var result = await Wrk.RunAsync(host.BaseAddress, targets, sendShare, settings.Connections, settings.Threads, seconds, ct);
         var machineAfter = CpuTime.Machine();
         var measurement = new Measurement(result, host.PeakMemory(), host.CpuTime() - hostCpu,
             postmaster is { } after ? CpuTime.ProcessTree(after) - serverCpu : null,
             (machineAfter.Busy - machine.Busy) / (machineAfter.Total - machine.Total), (await host.JitAsync(ct)).Methods - jit.Methods);
-        Console.WriteLine($"  {label,-34} {result.RequestsPerSecond,8:N0} req/s  p50 {Ms(result.P50Us),6} ms  p90 {Ms(result.P90Us),6} ms  " +
+        Console.WriteLine($"  {label,-46} {result.RequestsPerSecond,8:N0} req/s  p50 {Ms(result.P50Us),6} ms  p90 {Ms(result.P90Us),6} ms  " +
                           $"p99 {Ms(result.P99Us),6} ms  max {Ms(result.MaxUs),7} ms  {result.Bytes / Math.Max(1, result.Requests):N0} B/response  " +
                           $"CPU/request: API process {measurement.HostCpuPerRequestUs:N0} µs, " +
                           $"PostgreSQL {measurement.ServerCpuPerRequestUs?.ToString("N0", CultureInfo.InvariantCulture) ?? "?"} µs  " +
@@ -680,6 +708,14 @@ internal static class LoadBenchmark
         Console.WriteLine(problems.Count == 0
             ? "correctness: PASS"
             : "correctness: FAIL" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
+    }
+
+    private static int RoundSeconds(Settings settings) => Math.Max(1, settings.Duration / settings.Rounds);
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static string Ms(long microseconds) => (microseconds / 1000.0).ToString("F1", CultureInfo.InvariantCulture);

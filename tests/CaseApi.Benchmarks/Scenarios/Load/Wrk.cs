@@ -14,6 +14,17 @@ internal sealed record WrkResult(
     public double RequestsPerSecond => Requests / (DurationUs / 1e6);
 
     public long SocketErrors => ConnectErrors + ReadErrors + WriteErrors + Timeouts;
+
+    /// <summary>
+    /// Several runs as one: counts added up; wrk's percentiles cannot be combined exactly, so p50 and p90 are the runs'
+    /// medians and p99 and the maximum the highest run's, which never flatters a latency target.
+    /// </summary>
+    public static WrkResult Merged(IReadOnlyList<WrkResult> runs) => runs.Count == 1 ? runs[0] : new(
+        runs.Sum(r => r.Requests), runs.Sum(r => r.DurationUs), runs.Sum(r => r.Bytes), runs.Sum(r => r.ConnectErrors), runs.Sum(r => r.ReadErrors),
+        runs.Sum(r => r.WriteErrors), runs.Sum(r => r.Non2xx), runs.Sum(r => r.Timeouts),
+        MedianOf(runs, r => r.P50Us), MedianOf(runs, r => r.P90Us), runs.Max(r => r.P99Us), runs.Max(r => r.MaxUs), runs.Sum(r => r.ExhaustedThreads));
+
+    private static long MedianOf(IReadOnlyList<WrkResult> runs, Func<WrkResult, long> value) => runs.Select(value).Order().ElementAt(runs.Count / 2);
 }
 
 /// <summary>
