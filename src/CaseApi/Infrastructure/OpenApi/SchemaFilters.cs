@@ -12,8 +12,6 @@ namespace CaseApi.Infrastructure.OpenApi;
 /// </summary>
 internal sealed class NullableReferencesSchemaFilter : ISchemaFilter
 {
-    private static readonly NullabilityInfoContext Nullability = new();
-
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
         if (schema is not OpenApiSchema { Properties: { Count: > 0 } properties })
@@ -21,11 +19,15 @@ internal sealed class NullableReferencesSchemaFilter : ISchemaFilter
             return;
         }
 
+        // One per call: NullabilityInfoContext caches in plain dictionaries and is not thread-safe. A shared one was corrupted
+        // when two documents were generated at once (two hosts in the test run; two first requests for swagger.json), and
+        // every document after that failed.
+        var nullability = new NullabilityInfoContext();
         foreach (var property in context.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
             if (properties.TryGetValue(name, out var propertySchema) && propertySchema is OpenApiSchemaReference reference
-                && Nullability.Create(property).ReadState == NullabilityState.Nullable)
+                && nullability.Create(property).ReadState == NullabilityState.Nullable)
             {
                 properties[name] = new OpenApiSchema
                 {
