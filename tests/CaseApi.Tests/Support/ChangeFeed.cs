@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using CaseApi.Features.Events;
 using Dapper;
 using Npgsql;
+using Xunit.Sdk;
 
 namespace CaseApi.Tests.Support;
 
@@ -12,30 +12,23 @@ namespace CaseApi.Tests.Support;
 /// </summary>
 public static class ChangeFeed
 {
-    /// <summary>How long the feed may lag before each poll also notes who holds it back, for the failure message.</summary>
-    private static readonly TimeSpan SuspectAfter = Poll.DefaultTimeout / 2;
-
     /// <summary>The items of <paramref name="query"/> once <paramref name="caughtUp"/> holds for them.</summary>
     public static async Task<ListEvents.EventDto[]> ItemsAsync(HttpClient client, Func<ListEvents.EventDto[], bool> caughtUp, string what, string query = "/v1/events?limit=200")
     {
         ListEvents.EventDto[] items = [];
-        var holders = "";
-        var waiting = Stopwatch.StartNew();
-        await Poll.UntilAsync(async () =>
+        try
         {
-            items = [.. await client.ItemsAsync<ListEvents.EventDto>(query)];
-            if (caughtUp(items))
+            await Poll.UntilAsync(async () =>
             {
-                return true;
-            }
+                items = [.. await client.ItemsAsync<ListEvents.EventDto>(query)];
+                return caughtUp(items);
+            }, what);
+        }
+        catch (XunitException timedOut)
+        {
+            throw new XunitException($"{timedOut.Message}\n{await HorizonHoldersAsync()}");
+        }
 
-            if (waiting.Elapsed > SuspectAfter)
-            {
-                holders = await HorizonHoldersAsync();
-            }
-
-            return false;
-        }, what, () => holders);
         return items;
     }
 
@@ -45,7 +38,7 @@ public static class ChangeFeed
 
     /// <summary>
     /// The oldest transactions of the whole cluster, which hold <c>pg_snapshot_xmin</c> and so the feed back: a feed that does
-    /// not catch up names its culprit (once seen in CI: 60 s of lag behind another test class).
+    /// not catch up names its culprit when it gives up (once seen in CI: 60 s of lag behind another test class).
     /// </summary>
     private static async Task<string> HorizonHoldersAsync()
     {

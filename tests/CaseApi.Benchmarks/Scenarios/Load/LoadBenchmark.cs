@@ -92,7 +92,7 @@ internal static class LoadBenchmark
     private sealed record Row(string Scenario, Measurement Api, Measurement? Baseline, BareResult? Bare = null, IReadOnlyList<double>? RoundRatios = null)
     {
         /// <summary>The median of the rounds' ratios: a round the machine slowed counts once, for both sides.</summary>
-        public double? Ratio => RoundRatios is { Count: > 0 } ratios ? Median(ratios) : null;
+        public double? Ratio => RoundRatios is { Count: > 0 } ratios ? Median.Of(ratios) : null;
 
         public double? OfBare => Bare is null ? null : Api.Wrk.RequestsPerSecond / Bare.RequestsPerSecond;
     }
@@ -260,7 +260,7 @@ internal static class LoadBenchmark
 
                 var ratios = apiRounds.Zip(baselineRounds, (a, b) => a.Wrk.RequestsPerSecond / b.Wrk.RequestsPerSecond).ToList();
                 var byRound = string.Join(", ", ratios.Select(r => r.ToString("P0", CultureInfo.InvariantCulture)));
-                Console.WriteLine($"  {scenario.Name + " (API of baseline)",-46} {byRound} by round, median {Median(ratios):P0}");
+                Console.WriteLine($"  {scenario.Name + " (API of baseline)",-46} {byRound} by round, median {Median.Of(ratios):P0}");
                 var bare = await BarePage.RunAsync(database, scenario.Api.Select(scenario.Bare).ToList(), settings.Connections, settings.Duration, ct);
                 Console.WriteLine($"  {scenario.Name + " (bare page)",-34} {bare.RequestsPerSecond,8:N0} req/s  p99 {Ms(bare.P99Us),6} ms  " +
                                   $"(PostgreSQL alone, {settings.Connections} connections)");
@@ -711,12 +711,6 @@ internal static class LoadBenchmark
     }
 
     private static int RoundSeconds(Settings settings) => Math.Max(1, settings.Duration / settings.Rounds);
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 
     private static string Ms(long microseconds) => (microseconds / 1000.0).ToString("F1", CultureInfo.InvariantCulture);
 

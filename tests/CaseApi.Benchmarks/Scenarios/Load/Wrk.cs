@@ -24,7 +24,17 @@ internal sealed record WrkResult(
         runs.Sum(r => r.WriteErrors), runs.Sum(r => r.Non2xx), runs.Sum(r => r.Timeouts),
         MedianOf(runs, r => r.P50Us), MedianOf(runs, r => r.P90Us), runs.Max(r => r.P99Us), runs.Max(r => r.MaxUs), runs.Sum(r => r.ExhaustedThreads));
 
-    private static long MedianOf(IReadOnlyList<WrkResult> runs, Func<WrkResult, long> value) => runs.Select(value).Order().ElementAt(runs.Count / 2);
+    private static long MedianOf(IReadOnlyList<WrkResult> runs, Func<WrkResult, long> value) => (long)Median.Of(runs.Select(r => (double)value(r)));
+}
+
+internal static class Median
+{
+    /// <summary>The middle value; of an even count, the mean of the two middle ones.</summary>
+    public static double Of(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
 }
 
 /// <summary>
