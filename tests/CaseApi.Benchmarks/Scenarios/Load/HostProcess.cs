@@ -78,10 +78,10 @@ internal sealed class HostProcess : IAsyncDisposable
     /// <summary>Linux resets VmHWM to the current resident size when 5 is written to clear_refs (proc(5)).</summary>
     public void ResetPeakMemory() => File.WriteAllText($"/proc/{process.Id}/clear_refs", "5");
 
-    public async Task<BenchmarkHost.JitState> JitAsync(CancellationToken ct)
+    public async Task<BenchmarkHost.RuntimeState> RuntimeAsync(CancellationToken ct)
     {
         using var client = new HttpClient { BaseAddress = BaseAddress };
-        return (await client.GetFromJsonAsync<BenchmarkHost.JitState>(BenchmarkHost.JitRoute, ct))!;
+        return (await client.GetFromJsonAsync<BenchmarkHost.RuntimeState>(BenchmarkHost.RuntimeRoute, ct))!;
     }
 
     public TimeSpan CpuTime()

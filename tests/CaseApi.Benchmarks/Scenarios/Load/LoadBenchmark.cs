@@ -74,18 +74,22 @@ internal static class LoadBenchmark
 
     private sealed record Targets(IReadOnlyList<ReadScenario> Reads, IReadOnlyList<Target> Sends);
 
-    private sealed record Measurement(WrkResult Wrk, long PeakMemory, TimeSpan HostCpu, TimeSpan? ServerCpu, double MachineBusy, long JitMethods)
+    private sealed record Measurement(
+        WrkResult Wrk, long PeakMemory, TimeSpan HostCpu, TimeSpan? ServerCpu, double MachineBusy, long JitMethods, long? AllocatedBytes)
     {
         /// <summary>A side's rounds as one run: totals, the highest peak, and the rounds' latencies as <see cref="WrkResult.Merged"/> takes them.</summary>
         public static Measurement Merged(IReadOnlyList<Measurement> rounds) => new(
             WrkResult.Merged(rounds.Select(r => r.Wrk).ToList()), rounds.Max(r => r.PeakMemory),
             TimeSpan.FromTicks(rounds.Sum(r => r.HostCpu.Ticks)),
             rounds.All(r => r.ServerCpu is not null) ? TimeSpan.FromTicks(rounds.Sum(r => r.ServerCpu!.Value.Ticks)) : null,
-            rounds.Average(r => r.MachineBusy), rounds.Sum(r => r.JitMethods));
+            rounds.Average(r => r.MachineBusy), rounds.Sum(r => r.JitMethods),
+            rounds.All(r => r.AllocatedBytes is not null) ? rounds.Sum(r => r.AllocatedBytes) : null);
 
         public double HostCpuPerRequestUs => HostCpu.TotalMicroseconds / Math.Max(1, Wrk.Requests);
 
         public double? ServerCpuPerRequestUs => ServerCpu?.TotalMicroseconds / Math.Max(1, Wrk.Requests);
+
+        public double? AllocatedPerRequest => (double?)AllocatedBytes / Math.Max(1, Wrk.Requests);
     }
 
     /// <param name="RoundRatios">The API's requests/s as a share of the baseline's in the same round, round by round.</param>
@@ -260,7 +264,7 @@ internal static class LoadBenchmark
 
                 var ratios = apiRounds.Zip(baselineRounds, (a, b) => a.Wrk.RequestsPerSecond / b.Wrk.RequestsPerSecond).ToList();
                 var byRound = string.Join(", ", ratios.Select(r => r.ToString("P0", CultureInfo.InvariantCulture)));
-                Console.WriteLine($"  {scenario.Name + " (API of baseline)",-46} {byRound} by round, median {Median.Of(ratios):P0}");
+                Console.WriteLine($"  {scenario.Name + " (API of baseline)",-46} {byRound} by round, median {Median.Of(ratios):P1}");
                 var bare = await BarePage.RunAsync(database, scenario.Api.Select(scenario.Bare).ToList(), settings.Connections, settings.Duration, ct);
                 Console.WriteLine($"  {scenario.Name + " (bare page)",-34} {bare.RequestsPerSecond,8:N0} req/s  p99 {Ms(bare.P99Us),6} ms  " +
                                   $"(PostgreSQL alone, {settings.Connections} connections)");
@@ -511,7 +515,7 @@ internal static class LoadBenchmark
     private static async Task WarmUpAsync(HostProcess host, Settings settings, IReadOnlyList<string> reads, Func<int, Task<string>> sendsOfRound,
         List<string> problems, CancellationToken ct)
     {
-        var jit = await host.JitAsync(ct);
+        var jit = await host.RuntimeAsync(ct);
         for (var round = 0; round < settings.WarmupRounds; round++)
         {
             foreach (var (targets, sendShare) in reads.Select(r => (r, 0.0)).Append((await sendsOfRound(round), 1.0)))
@@ -523,10 +527,10 @@ internal static class LoadBenchmark
                 }
             }
 
-            var after = await host.JitAsync(ct);
-            Console.WriteLine(
-                $"Warm-up round {round + 1}: the JIT compiled {after.Methods - jit.Methods:N0} methods in {after.Milliseconds - jit.Milliseconds:N0} ms.");
-            if (after.Methods - jit.Methods <= SettledJitMethods)
+            var after = await host.RuntimeAsync(ct);
+            Console.WriteLine($"Warm-up round {round + 1}: the JIT compiled {after.JitMethods - jit.JitMethods:N0} methods " +
+                              $"in {after.JitMilliseconds - jit.JitMilliseconds:N0} ms.");
+            if (after.JitMethods - jit.JitMethods <= SettledJitMethods)
             {
                 return;
             }
@@ -541,20 +545,25 @@ internal static class LoadBenchmark
         HostProcess host, int? postmaster, string label, string targets, double sendShare, int seconds, Settings settings, List<string> problems,
         CancellationToken ct)
     {
-        var jit = await host.JitAsync(ct);
+        var runtime = await host.RuntimeAsync(ct);
         host.ResetPeakMemory();
         var machine = CpuTime.Machine();
         var hostCpu = host.CpuTime();
         var serverCpu = postmaster is { } pid ? CpuTime.ProcessTree(pid) : (TimeSpan?)null;
         var result = await Wrk.RunAsync(host.BaseAddress, targets, sendShare, settings.Connections, settings.Threads, seconds, ct);
         var machineAfter = CpuTime.Machine();
+        var runtimeAfter = await host.RuntimeAsync(ct);
         var measurement = new Measurement(result, host.PeakMemory(), host.CpuTime() - hostCpu,
             postmaster is { } after ? CpuTime.ProcessTree(after) - serverCpu : null,
-            (machineAfter.Busy - machine.Busy) / (machineAfter.Total - machine.Total), (await host.JitAsync(ct)).Methods - jit.Methods);
+            (machineAfter.Busy - machine.Busy) / (machineAfter.Total - machine.Total), runtimeAfter.JitMethods - runtime.JitMethods,
+            // Under DATAS (Server GC's default) the runtime's count leaves out a heap the GC has given back, so it can step
+            // back (dotnet/runtime#131069, fixed after .NET 10): such a run has no figure rather than a wrong one.
+            runtimeAfter.AllocatedBytes >= runtime.AllocatedBytes ? runtimeAfter.AllocatedBytes - runtime.AllocatedBytes : null);
         Console.WriteLine($"  {label,-46} {result.RequestsPerSecond,8:N0} req/s  p50 {Ms(result.P50Us),6} ms  p90 {Ms(result.P90Us),6} ms  " +
                           $"p99 {Ms(result.P99Us),6} ms  max {Ms(result.MaxUs),7} ms  {result.Bytes / Math.Max(1, result.Requests):N0} B/response  " +
                           $"CPU/request: API process {measurement.HostCpuPerRequestUs:N0} µs, " +
                           $"PostgreSQL {measurement.ServerCpuPerRequestUs?.ToString("N0", CultureInfo.InvariantCulture) ?? "?"} µs  " +
+                          $"allocated {Whole(measurement.AllocatedPerRequest)} B/request  " +
                           $"machine {measurement.MachineBusy:P0} busy  JIT {measurement.JitMethods} methods  peak RSS {Mb(measurement.PeakMemory)} MB");
         if (result.Non2xx > 0 || result.SocketErrors > 0)
         {
@@ -662,22 +671,25 @@ internal static class LoadBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine("CPU per request (µs; the machine's cores are shared by wrk, the API and PostgreSQL):");
-        Console.WriteLine("| scenario | API process | baseline: same process | PostgreSQL for the API | PostgreSQL for the baseline |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("CPU per request (µs; the machine's cores are shared by wrk, the API and PostgreSQL), and bytes the API process allocated " +
+                          "per request:");
+        Console.WriteLine("| scenario | API process | baseline: same process | PostgreSQL for the API | PostgreSQL for the baseline | " +
+                          "allocated B, API | allocated B, baseline |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var row in rows)
         {
-            Console.WriteLine($"| {row.Scenario} | {row.Api.HostCpuPerRequestUs:N0} | {Us(row.Baseline?.HostCpuPerRequestUs)} | " +
-                              $"{Us(row.Api.ServerCpuPerRequestUs)} | {Us(row.Baseline?.ServerCpuPerRequestUs)} |");
+            Console.WriteLine($"| {row.Scenario} | {row.Api.HostCpuPerRequestUs:N0} | {Whole(row.Baseline?.HostCpuPerRequestUs)} | " +
+                              $"{Whole(row.Api.ServerCpuPerRequestUs)} | {Whole(row.Baseline?.ServerCpuPerRequestUs)} | " +
+                              $"{Whole(row.Api.AllocatedPerRequest)} | {Whole(row.Baseline?.AllocatedPerRequest)} |");
         }
 
         Console.WriteLine();
         var reads = rows.Where(r => r.Ratio is not null).ToList();
         var lowest = reads.MinBy(r => r.Ratio!.Value)!;
-        Console.WriteLine($"target: every read at {RatioTarget:P0} or more of its baseline's requests/s — lowest {lowest.Ratio:P0} ({lowest.Scenario}): " +
+        Console.WriteLine($"target: every read at {RatioTarget:P0} or more of its baseline's requests/s — lowest {lowest.Ratio:P1} ({lowest.Scenario}): " +
                           $"{(reads.All(r => r.Ratio >= RatioTarget) ? "PASS" : "MISS")}");
         var listCases = rows.First(r => r.Scenario.StartsWith("list cases", StringComparison.Ordinal));
-        Console.WriteLine($"target: list cases at {ListCasesBareTarget:P0} or more of PostgreSQL alone on the bare pages — {listCases.OfBare:P0}: " +
+        Console.WriteLine($"target: list cases at {ListCasesBareTarget:P0} or more of PostgreSQL alone on the bare pages — {listCases.OfBare:P1}: " +
                           $"{(listCases.OfBare >= ListCasesBareTarget ? "PASS" : "MISS")}");
         var getCase = rows.First(r => r.Scenario.StartsWith("get a case", StringComparison.Ordinal));
         Console.WriteLine($"target: get a case by id with p99 at most {P99TargetMs} ms at {settings.Connections} connections — " +
@@ -716,5 +728,5 @@ internal static class LoadBenchmark
 
     private static string Mb(long bytes) => (bytes / 1024 / 1024).ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string Us(double? microseconds) => microseconds?.ToString("N0", CultureInfo.InvariantCulture) ?? "—";
+    private static string Whole(double? figure) => figure?.ToString("N0", CultureInfo.InvariantCulture) ?? "—";
 }
