@@ -40,13 +40,12 @@ public sealed class IdempotencyBehavior<TRequest, TResponse>(
 
     private sealed record StoredKey(string RequestType, byte[] RequestHash, Guid? ApiKeyId, bool ResponseErased, string? Response);
 
-    public async Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next)
-    {
-        if (!IsCommand || idempotency.Key is not { } key || caller.OrganisationId is null)
-        {
-            return await next();
-        }
+    // Without a key there is nothing to look up or store: the handler runs without an async frame of this behaviour around it.
+    public Task<TResponse> Handle(TRequest request, CancellationToken cancellationToken, RequestHandlerDelegate<TResponse> next) =>
+        IsCommand && idempotency.Key is { } key && caller.OrganisationId is not null ? RunOnceAsync(request, key, next, cancellationToken) : next();
 
+    private async Task<TResponse> RunOnceAsync(TRequest request, string key, RequestHandlerDelegate<TResponse> next, CancellationToken cancellationToken)
+    {
         var options = json.Value.SerializerOptions;
         var requestType = typeof(TRequest).FullName!;
         var hash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, options));

@@ -14,24 +14,27 @@ public static class MediationSetup
     /// </summary>
     public static IServiceCollection AddMediation(this IServiceCollection services)
     {
-        services.AddScoped<ServiceFactory>(provider => provider.GetRequiredService);
-        services.AddScoped<IMediator, Mediator>();
+        // The mediator, the behaviours and the handlers are transient: each is resolved once per request anyway, and a scoped
+        // service is also remembered in the request scope's dictionary, which then grows (issue 16: a read's allocations).
+        // A transient factory is handed the scope's provider, so handlers still share the request's scoped DbSession.
+        services.AddTransient<ServiceFactory>(provider => provider.GetRequiredService);
+        services.AddTransient<IMediator, Mediator>();
 
         // The pipeline, outermost first (the first registered wraps the others); this is the one place its order is written down:
         // 1. validation: bad input is a 400 naming the field before a connection is opened;
         // 2. unit of work: one connection and one transaction with the caller's organisation entered; a command commits only when
         //    its handler succeeds, a query runs READ ONLY;
         // 3. idempotency: a command's Idempotency-Key is looked up, and its response stored, inside that transaction.
-        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
-        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(UnitOfWorkBehavior<,>));
-        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(IdempotencyBehavior<,>));
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(UnitOfWorkBehavior<,>));
+        services.AddTransient(typeof(IPipelineBehavior<,>), typeof(IdempotencyBehavior<,>));
         services.AddScoped<IdempotencyRequest>();
 
         ValidatorOptions.Global.PropertyNameResolver = ClientPropertyName;
         ValidatorOptions.Global.DisplayNameResolver = (_, member, expression) => JsonDisplayName(member, expression);
 
         var assembly = Assembly.GetExecutingAssembly();
-        AddClosedImplementations(services, assembly, typeof(IRequestHandler<,>), ServiceLifetime.Scoped);
+        AddClosedImplementations(services, assembly, typeof(IRequestHandler<,>), ServiceLifetime.Transient);
         // Singletons, as FluentValidation advises: a validator builds its rules (expression trees and all) in its
         // constructor, which per request cost more than the validation itself. Their dependencies are singletons too;
         // a validator that asked for a scoped service would fail the container's ValidateOnBuild.
