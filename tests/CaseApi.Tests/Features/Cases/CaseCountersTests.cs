@@ -149,6 +149,40 @@ public sealed class CaseCountersTests(CaseApiFactory api) : IClassFixture<CaseAp
             Assert.True(outcomes.GetValueOrDefault(done) > 0, $"no {done} in the race: {report}");
         }
 
+        var (stored, recounted) = await StoredAndRecountedAsync(cases);
+        Assert.Equal(recounted, stored);
+        Assert.All(recounted, c => Assert.True(c.LetterCount > 0 && c.ComplaintCount > 0, $"case {c.Id} took no part in the race: {report}"));
+    }
+
+    [Fact]
+    public async Task Letters_complaints_and_deadlines_moved_to_another_case_are_counted_there_and_no_longer_in_the_first()
+    {
+        var world = await Letters.WorldAsync(api);
+        var other = (await world.Client.CaseAsync(null, world.DefendantId)).Id();
+        var sent = await world.SendAsync(await world.DraftAsync(), "2025-12-30T10:00:00+01:00", due: "2026-01-15");
+        var complaint = await world.Client.ComplaintAsync(world.CaseId, world.DefendantId);
+
+        // No operation of the API moves these rows today; the move triggers keep the counts right when someone fixes data by hand.
+        await using (var superUser = await api.OpenAsSuperUserAsync())
+        {
+            await superUser.ExecuteAsync("""
+                UPDATE letters SET case_id = @other WHERE id = @letter;
+                UPDATE complaints SET case_id = @other WHERE id = @complaint;
+                UPDATE deadlines SET case_id = @other WHERE id = @deadline
+                """, new { other, letter = sent.Id, complaint = complaint.Id(), deadline = sent.Deadline!.Id });
+        }
+
+        var (stored, recounted) = await StoredAndRecountedAsync([world.CaseId, other]);
+        Assert.Equal(recounted, stored);
+        var moved = stored.Single(c => c.Id == other);
+        Assert.Equal((1, 1, 1, sent.Deadline.Id, new DateTimeOffset(2026, 1, 15, 23, 0, 0, TimeSpan.Zero)),
+            (moved.ComplaintCount, moved.LetterCount, moved.OpenDeadlineCount, moved.NextDeadlineId, moved.NextDeadlineDueAt));
+        Assert.Equal((0, 0), (stored.Single(c => c.Id == world.CaseId).ComplaintCount, stored.Single(c => c.Id == world.CaseId).LetterCount));
+    }
+
+    /// <summary>The counts the cases store, and what a recount of their rows says they should be.</summary>
+    private async Task<(IReadOnlyList<Counters> Stored, IReadOnlyList<Counters> Recounted)> StoredAndRecountedAsync(Guid[] cases)
+    {
         await using var superUser = await api.OpenAsSuperUserAsync();
         var stored = await superUser.QueryAsync<Counters>("""
             SELECT id, complaint_count, letter_count, open_deadline_count, next_deadline_id, next_deadline_due_at FROM cases WHERE id = ANY (@cases) ORDER BY id
@@ -162,8 +196,7 @@ public sealed class CaseCountersTests(CaseApiFactory api) : IClassFixture<CaseAp
                    (SELECT min(d.due_at) FROM deadlines d WHERE d.case_id = c.id AND d.status = 'open') AS next_deadline_due_at
             FROM cases c WHERE c.id = ANY (@cases) ORDER BY c.id
             """, new { cases });
-        Assert.Equal(recounted, stored);
-        Assert.All(recounted, c => Assert.True(c.LetterCount > 0 && c.ComplaintCount > 0, $"case {c.Id} took no part in the race: {report}"));
+        return (stored.ToList(), recounted.ToList());
     }
 
     [Fact]
