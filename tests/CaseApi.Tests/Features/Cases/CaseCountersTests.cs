@@ -177,7 +177,9 @@ public sealed class CaseCountersTests(CaseApiFactory api) : IClassFixture<CaseAp
         var moved = stored.Single(c => c.Id == other);
         Assert.Equal((1, 1, 1, sent.Deadline.Id, new DateTimeOffset(2026, 1, 15, 23, 0, 0, TimeSpan.Zero)),
             (moved.ComplaintCount, moved.LetterCount, moved.OpenDeadlineCount, moved.NextDeadlineId, moved.NextDeadlineDueAt));
-        Assert.Equal((0, 0), (stored.Single(c => c.Id == world.CaseId).ComplaintCount, stored.Single(c => c.Id == world.CaseId).LetterCount));
+        var left = stored.Single(c => c.Id == world.CaseId);
+        Assert.Equal((0, 0, 0, (Guid?)null, (DateTimeOffset?)null),
+            (left.ComplaintCount, left.LetterCount, left.OpenDeadlineCount, left.NextDeadlineId, left.NextDeadlineDueAt));
     }
 
     /// <summary>The counts the cases store, and what a recount of their rows says they should be.</summary>
