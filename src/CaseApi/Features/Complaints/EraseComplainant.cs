@@ -51,7 +51,11 @@ public static class EraseComplainant
 
             var letters = await PersonalDataErasure.ForgetInComplaintLettersAsync(db, erased.ComplaintId, [person.Name, person.Email], ErasedName, now, ct);
             await timeline.AppendAsync(erased.CaseId, "complainant.erased", "A complainant's personal data was erased on request.", "complaint", erased.ComplaintId,
-                details: new { complainantId = cmd.Id, lettersRedacted = letters.Redacted, originalsErased = letters.OriginalsErased }, ct: ct);
+                details: new
+                {
+                    complainantId = cmd.Id, lettersRedacted = letters.Redacted, originalsErased = letters.OriginalsErased,
+                    inboxCopiesErased = letters.InboxCopiesErased,
+                }, ct: ct);
             return MediatR.Unit.Value;
         }
     }
@@ -69,7 +73,8 @@ public static class EraseComplainant
             Pseudonymises the complainant (GDPR Art. 17): name, e-mail, address and phone are removed; the complaint and its history
             stay intact. The name and e-mail address become "Erased complainant" in the complaint's `mandateDocument` and, in the
             complaint's letters and the replies to them, in subject, text and attachment names; the original e-mails kept of imported
-            ones (`GET /v1/letters/{id}/original`) are deleted. The content of attachments is kept as it is: review it. Lawyer and
+            ones (`GET /v1/letters/{id}/original`) are deleted, and so are the copies kept by the inbox messages that became those letters
+            (`GET /v1/inbox/{id}/original`), whose subject and sender are redacted as well. The content of attachments is kept as it is: review it. Lawyer and
             admin keys only.
             """)
         .Produces(StatusCodes.Status204NoContent);

@@ -27,10 +27,15 @@ public static class PersonalDataErasure
         return text => patterns.Aggregate(text, (redacted, pattern) => pattern.Replace(redacted, pseudonym));
     }
 
-    /// <summary>How many letters had the person's name or address replaced, and how many kept original e-mails went.</summary>
-    public sealed record LettersForgotten(int Redacted, int OriginalsErased);
+    /// <summary>
+    /// How many letters had the person's name or address replaced, how many kept original e-mails went, and how many copies
+    /// of them that messages assigned from the inbox kept.
+    /// </summary>
+    public sealed record LettersForgotten(int Redacted, int OriginalsErased, int InboxCopiesErased);
 
     private sealed record LetterText(Guid Id, string Subject, string? Body);
+
+    private sealed record InboxText(Guid Id, string Subject, string? FromAddress, string Detail, DateTimeOffset? ContentErasedAt);
 
     /// <summary>
     /// The correspondence about a complaint: its letters and, along In-Reply-To, the replies to them (a reply imported from the
@@ -56,7 +61,7 @@ public static class PersonalDataErasure
             """, new { complaintId }, ct);
         if (letters.Count == 0)
         {
-            return new LettersForgotten(0, 0);
+            return new LettersForgotten(0, 0, 0);
         }
 
         var redact = Redactor(identifiers, pseudonym);
@@ -95,9 +100,46 @@ public static class PersonalDataErasure
                 new { id, fileName = renamed[..Math.Min(renamed.Length, 255)] }, ct);
         }
 
+        var ids = letters.Select(l => l.Id).ToArray();
         var originals = await db.ExecuteAsync(
-            "DELETE FROM letter_originals WHERE organisation_id = current_organisation_id() AND letter_id = ANY(@ids)",
-            new { ids = letters.Select(l => l.Id).ToArray() }, ct);
-        return new LettersForgotten(redacted, originals);
+            "DELETE FROM letter_originals WHERE organisation_id = current_organisation_id() AND letter_id = ANY(@ids)", new { ids }, ct);
+        return new LettersForgotten(redacted, originals, await ForgetInboxCopiesAsync(db, ids, redact, now, ct));
+    }
+
+    /// <summary>
+    /// A message assigned from the inbox became one of the letters and kept the e-mail as it was read (GET /v1/inbox/{id}/original):
+    /// the same original, so it goes as well (migration 0048), and the name or address leaves the subject, sender and detail that the
+    /// inbox lists, as it left the letter's.
+    /// </summary>
+    private static async Task<int> ForgetInboxCopiesAsync(DbSession db, Guid[] letterIds, Func<string, string> redact, DateTimeOffset now, CancellationToken ct)
+    {
+        var messages = await db.QueryAsync<InboxText>("""
+            SELECT id, subject, from_address, detail, content_erased_at FROM inbox_messages
+            WHERE organisation_id = current_organisation_id() AND letter_id = ANY(@letterIds)
+            ORDER BY id
+            FOR UPDATE
+            """, new { letterIds }, ct);
+        var erased = 0;
+        foreach (var message in messages)
+        {
+            var (subject, detail, from) = (redact(message.Subject), redact(message.Detail), message.FromAddress is null ? null : redact(message.FromAddress));
+            if (message.ContentErasedAt is not null && (subject, detail, from) == (message.Subject, message.Detail, message.FromAddress))
+            {
+                continue;
+            }
+
+            await db.ExecuteAsync("""
+                UPDATE inbox_messages SET content = NULL, content_erased_at = coalesce(content_erased_at, @now),
+                    subject = @subject, from_address = @from, detail = @detail, version = version + 1, updated_at = @now
+                WHERE organisation_id = current_organisation_id() AND id = @Id
+                """, new
+            {
+                message.Id, subject = subject[..Math.Min(subject.Length, 500)], from = from?[..Math.Min(from.Length, 998)],
+                detail = detail[..Math.Min(detail.Length, 2000)], now,
+            }, ct);
+            erased++;
+        }
+
+        return erased;
     }
 }

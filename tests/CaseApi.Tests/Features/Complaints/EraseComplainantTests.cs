@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using CaseApi.Features.Correspondence;
+using CaseApi.Features.Inbox;
 using Dapper;
 using MimeKit;
 
@@ -66,6 +67,45 @@ public sealed class EraseComplainantTests(CaseApiFactory api) : IClassFixture<Ca
         Assert.Equal(0, await superUser.QuerySingleAsync<long>(
             "SELECT count(*) FROM letters WHERE id = ANY(@ids) AND (subject || coalesce(body, '')) ILIKE ANY(ARRAY['%jane doe%', '%jane@example.org%'])",
             new { ids = new[] { submission.Id, reply.Id() } }));
+    }
+
+    [Fact]
+    public async Task Erasing_a_complainant_empties_the_inbox_s_copy_of_an_e_mail_that_became_a_letter_of_the_complaint()
+    {
+        var world = await Letters.WorldAsync(api);
+        var client = world.Client;
+        var complaint = await client.ComplaintAsync(world.CaseId, world.DefendantId, "ie-dpc", filed: true);
+        var submission = await world.SendAsync(await client.CreatedAsync<LetterDto>($"/v1/cases/{world.CaseId}/letters", new
+        {
+            direction = "outgoing", type = "complaint_submission", dpaId = CaseApi.Features.Demo.DemoData.DpaId("ie-dpc"), complaintId = complaint.Id(),
+            channel = "email", subject = "Complaint against Meta",
+            body = "Dear Sir or Madam,\n\nwe lodge this complaint under our client's mandate.",
+        }), "2025-06-06T10:00:00+02:00");
+        // The authority answered without threading headers: the poller could not tell the case, and a lawyer assigned it from the inbox.
+        var answer = await InboxMessages.FileAsync(api, world,
+            MailMessages.Bytes(Message("Complaint of Jane Doe", "We have received the complaint of Ms Jane Doe.")));
+        using var assigned = await client.SendWithIfMatchAsync(HttpMethod.Post, $"/v1/inbox/{answer.Id}/assign",
+            new { caseId = world.CaseId, inReplyToId = submission.Id }, 1);
+        Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+        // A message that names her and became no letter of the complaint: whose it is, the erasure cannot tell.
+        var other = await InboxMessages.FileAsync(api, world,
+            MailMessages.Bytes(Message("Newsletter sign-up", "Jane Doe signed up for the newsletter.")));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/inbox/{answer.Id}/original")).StatusCode);
+
+        var erased = await client.DeleteAsync($"/v1/complainants/{complaint.GetProperty("complainants")[0].Id()}");
+
+        Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
+        var problem = await ProblemAssert.IsProblemAsync(await client.GetAsync($"/v1/inbox/{answer.Id}/original"), HttpStatusCode.NotFound, "not_found");
+        Assert.Contains("erased", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var after = await client.GetAsync<InboxMessageDto>($"/v1/inbox/{answer.Id}");
+        Assert.Equal(("Complaint of Erased complainant", answer.Version + 2), (after.Subject, after.Version));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/inbox/{other.Id}/original")).StatusCode);
+        await using var superUser = await api.OpenAsSuperUserAsync();
+        Assert.Equal((true, api.Clock.GetUtcNow()), await superUser.QuerySingleAsync<(bool, DateTimeOffset)>(
+            "SELECT content IS NULL, content_erased_at FROM inbox_messages WHERE id = @id", new { id = answer.Id }));
+        Assert.Equal(1, await superUser.QuerySingleAsync<int>("""
+            SELECT (details ->> 'inboxCopiesErased')::int FROM timeline_entries WHERE kind = 'complainant.erased' AND case_id = @CaseId
+            """, new { world.CaseId }));
     }
 
     private static readonly byte[] Pdf = "%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"u8.ToArray();

@@ -3,7 +3,6 @@ using CaseApi.Features.ApiKeys;
 using CaseApi.Features.Correspondence;
 using CaseApi.Features.Deadlines;
 using CaseApi.Features.Inbox;
-using CaseApi.Features.Organisations;
 using MimeKit;
 using static CaseApi.Tests.Support.MailMessages;
 
@@ -152,15 +151,8 @@ public sealed class InboxTests(CaseApiFactory api) : IClassFixture<CaseApiFactor
     }
 
     /// <summary>A message filed in the inbox as the poller files one that threads to no case.</summary>
-    private async Task<InboxMessageDto> InboxMessageAsync(Letters.World world, byte[] raw, long? tooLargeSize = null)
-    {
-        var organisationId = (await world.Client.GetAsync<OrganisationDto>("/v1/organisation")).Id;
-        var before = await IdsAsync(world, "");
-        // Ids are version-7, ordered by the clock's millisecond: a later message, a later id.
-        api.Clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(PollMailbox.Outcome.Inbox, await api.SendAsync(new PollMailbox.Import("imap://cases@127.0.0.1:993/INBOX", 1, before.Count + 1, raw, tooLargeSize), organisationId));
-        return (await world.Client.ItemsAsync<InboxMessageDto>("/v1/inbox")).Single(i => !before.Contains(i.Id));
-    }
+    private Task<InboxMessageDto> InboxMessageAsync(Letters.World world, byte[] raw, long? tooLargeSize = null) =>
+        InboxMessages.FileAsync(api, world, raw, tooLargeSize);
 
     private static async Task<List<Guid>> IdsAsync(Letters.World world, string query) =>
         (await world.Client.ItemsAsync<InboxMessageDto>($"/v1/inbox{query}")).Select(i => i.Id).ToList();

@@ -34,7 +34,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Complainants.Item
         {
         }
         /// <summary>
-        /// Pseudonymises the complainant (GDPR Art. 17): name, e-mail, address and phone are removed; the complaint and its historystay intact. The name and e-mail address become &quot;Erased complainant&quot; in the complaint&apos;s `mandateDocument` and, in thecomplaint&apos;s letters and the replies to them, in subject, text and attachment names; the original e-mails kept of importedones (`GET /v1/letters/{id}/original`) are deleted. The content of attachments is kept as it is: review it. Lawyer andadmin keys only.
+        /// Pseudonymises the complainant (GDPR Art. 17): name, e-mail, address and phone are removed; the complaint and its historystay intact. The name and e-mail address become &quot;Erased complainant&quot; in the complaint&apos;s `mandateDocument` and, in thecomplaint&apos;s letters and the replies to them, in subject, text and attachment names; the original e-mails kept of importedones (`GET /v1/letters/{id}/original`) are deleted, and so are the copies kept by the inbox messages that became those letters(`GET /v1/inbox/{id}/original`), whose subject and sender are redacted as well. The content of attachments is kept as it is: review it. Lawyer andadmin keys only.
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -72,7 +72,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Complainants.Item
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Pseudonymises the complainant (GDPR Art. 17): name, e-mail, address and phone are removed; the complaint and its historystay intact. The name and e-mail address become &quot;Erased complainant&quot; in the complaint&apos;s `mandateDocument` and, in thecomplaint&apos;s letters and the replies to them, in subject, text and attachment names; the original e-mails kept of importedones (`GET /v1/letters/{id}/original`) are deleted. The content of attachments is kept as it is: review it. Lawyer andadmin keys only.
+        /// Pseudonymises the complainant (GDPR Art. 17): name, e-mail, address and phone are removed; the complaint and its historystay intact. The name and e-mail address become &quot;Erased complainant&quot; in the complaint&apos;s `mandateDocument` and, in thecomplaint&apos;s letters and the replies to them, in subject, text and attachment names; the original e-mails kept of importedones (`GET /v1/letters/{id}/original`) are deleted, and so are the copies kept by the inbox messages that became those letters(`GET /v1/inbox/{id}/original`), whose subject and sender are redacted as well. The content of attachments is kept as it is: review it. Lawyer andadmin keys only.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

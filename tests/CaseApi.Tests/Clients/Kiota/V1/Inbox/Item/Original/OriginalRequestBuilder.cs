@@ -34,7 +34,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Inbox.Item.Original
         {
         }
         /// <summary>
-        /// The message as read from the mailbox, byte for byte (`.eml`), with `Repr-Digest` (SHA-256); of a message beyond 40 MB, its header only(`reason` `refused` says so).
+        /// The message as read from the mailbox, byte for byte (`.eml`), with `Repr-Digest` (SHA-256); of a message beyond 40 MB, its header only(`reason` `refused` says so). 404 once erased with the personal data of someone it named (`DELETE /v1/complainants/{id}`).
         /// </summary>
         /// <returns>A <see cref="Stream"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace CaseApi.Tests.Clients.Kiota.V1.Inbox.Item.Original
             return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The message as read from the mailbox, byte for byte (`.eml`), with `Repr-Digest` (SHA-256); of a message beyond 40 MB, its header only(`reason` `refused` says so).
+        /// The message as read from the mailbox, byte for byte (`.eml`), with `Repr-Digest` (SHA-256); of a message beyond 40 MB, its header only(`reason` `refused` says so). 404 once erased with the personal data of someone it named (`DELETE /v1/complainants/{id}`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
