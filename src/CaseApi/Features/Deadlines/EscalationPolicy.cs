@@ -141,7 +141,7 @@ public static class PutEscalationPolicy
         public async Task<EscalationPolicyDto> Handle(Command cmd, CancellationToken ct)
         {
             var current = await EscalationPolicies.LoadAsync(db, ct);
-            EntityTags.Require(cmd.ExpectedVersion, current.Version, "escalation policy", Guid.Empty);
+            EntityTags.Require(cmd.ExpectedVersion, current.Version, "escalation policy", id: null);
 
             var policy = new EscalationPolicyDto { DueSoonWorkingDays = cmd.Policy.DueSoonWorkingDays, ReminderPeriod = cmd.Policy.ReminderPeriod, Rules = cmd.Policy.Rules };
 

@@ -14,7 +14,10 @@ public interface IVersioned
 /// <summary>412: the version sent in <c>If-Match</c> is not the current one (the only way this API answers 412).</summary>
 public sealed class PreconditionFailedException(string detail) : ApiProblemException(StatusCodes.Status412PreconditionFailed, "precondition_failed", detail)
 {
-    public PreconditionFailedException(string resource, Guid id) : this($"The {resource} {id} has changed since you read it; GET it again and reapply your change.")
+    /// <param name="resource">What changed, in words ("deadline").</param>
+    /// <param name="id">Null for a resource there is one of (the organisation's escalation policy): no id to name.</param>
+    public PreconditionFailedException(string resource, Guid? id)
+        : this($"The {resource}{(id is { } named ? $" {named}" : "")} has changed since you read it; GET it again and reapply your change.")
     {
     }
 }
@@ -62,7 +65,7 @@ public static class EntityTags
     public static bool Matches(int? expected, int current) => expected is null || expected == current;
 
     /// <summary>412 unless the version from <see cref="RequiredVersion"/> is the current one; null (<c>*</c>) is any.</summary>
-    public static void Require(int? expected, int current, string resource, Guid id)
+    public static void Require(int? expected, int current, string resource, Guid? id)
     {
         if (!Matches(expected, current))
         {

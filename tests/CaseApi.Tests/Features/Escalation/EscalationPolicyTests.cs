@@ -33,7 +33,8 @@ public sealed class EscalationPolicyTests(CaseApiFactory api) : IClassFixture<Ca
         var saved = await admin.SendWithIfMatchAsync(HttpMethod.Put, "/v1/escalation-policy", policy, 0);
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         Assert.Equal("\"1\"", saved.Headers.ETag?.Tag);
-        await ProblemAssert.IsProblemAsync(await admin.SendWithIfMatchAsync(HttpMethod.Put, "/v1/escalation-policy", policy, 0), HttpStatusCode.PreconditionFailed);
+        var stale = await ProblemAssert.IsProblemAsync(await admin.SendWithIfMatchAsync(HttpMethod.Put, "/v1/escalation-policy", policy, 0), HttpStatusCode.PreconditionFailed);
+        Assert.Equal("The escalation policy has changed since you read it; GET it again and reapply your change.", stale.GetProperty("detail").GetString());
 
         var current = await admin.GetFromJsonAsync<JsonElement>("/v1/escalation-policy");
         Assert.Equal(5, current.GetProperty("dueSoonWorkingDays").GetInt32());
