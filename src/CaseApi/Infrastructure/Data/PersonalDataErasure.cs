@@ -137,6 +137,8 @@ public static class PersonalDataErasure
                 message.Id, subject = subject[..Math.Min(subject.Length, 500)], from = from?[..Math.Min(from.Length, 998)],
                 detail = detail[..Math.Min(detail.Length, 2000)], now,
             }, ct);
+            // A replay of the assignment would hand back the old subject and sender.
+            await ForgetReplaysAsync(db, message.Id, ct);
             erased++;
         }
 
